@@ -1,0 +1,3 @@
+from eprep.cli import main
+
+main()

@@ -1,1 +1,57 @@
-"""examples."""
+"""Executable examples: the course's classic experiments, reproduced by the engine.
+
+Each example is a module with `NAME`, a one-line `CLAIM`, `run(quick, seed, progress) -> dict`
+(JSON-ready), `plots(result, out_dir) -> list[Path]` (SVG files), `rows(result)` (the table the
+CLI prints) and `check_claim(result) -> list[Check]`. Modules are imported only when used so that
+`eprep example list` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+
+from eprep.errors import EprepError
+
+# name -> module, in the course's order.
+EXAMPLES: dict[str, str] = {
+    "vanishing-gradient": "eprep.examples.vanishing_gradient",
+    "optimizers": "eprep.examples.optimizers",
+    "regularization": "eprep.examples.regularization",
+    "dropout": "eprep.examples.dropout",
+    "cnn": "eprep.examples.cnn",
+    "perceptron": "eprep.examples.perceptron",
+    "initial-weights": "eprep.examples.initial_weights",
+}
+
+# Modules every example uses; their source is part of each cache key.
+SHARED_MODULES = ("eprep.examples.data", "eprep.examples.training")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One part of an example's claim, tested against its result."""
+
+    statement: str
+    ok: bool
+    measured: str
+
+
+def names() -> list[str]:
+    """Example names in the course's order."""
+    return list(EXAMPLES)
+
+
+def load(name: str) -> ModuleType:
+    """The module of example `name`; an unknown name is a user error."""
+    if name not in EXAMPLES:
+        raise EprepError(f"unknown example {name!r}; choose one of: {', '.join(EXAMPLES)}")
+    return importlib.import_module(EXAMPLES[name])
+
+
+def __getattr__(attribute: str):
+    # `from eprep.examples import cached_result` without importing the cache at package import.
+    if attribute in {"cached_result", "run_example", "write_outputs"}:
+        return getattr(importlib.import_module("eprep.examples.cache"), attribute)
+    raise AttributeError(attribute)

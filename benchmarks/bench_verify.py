@@ -1,0 +1,71 @@
+"""Benchmark `eprep verify`: whole bank at 20 variants, all cores vs one worker, and bank loading.
+
+Prints wall times and ratios against baselines measured in the same run:
+- verification with one worker per core vs with a single worker (target: under 60 s, ratio < 1);
+- loading the whole bank in-process (median of repeats), and a cold `load_bank()` process vs a
+  bare `python -c pass` (target: loading well under 100 ms).
+
+Run: python benchmarks/bench_verify.py [--variants 20] [--skip-single]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+
+def cold(code: str, repeats: int = 5) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", type=int, default=20)
+    parser.add_argument("--skip-single", action="store_true", help="skip the 1-worker baseline")
+    args = parser.parse_args()
+
+    from eprep.questions import load_bank
+
+    loads = []
+    for _ in range(20):
+        started = time.perf_counter()
+        load_bank()
+        loads.append(time.perf_counter() - started)
+        # Parsed formulas are cached per process; clear so every repeat does the full work.
+        from eprep.questions.variants import parse_formula
+
+        parse_formula.cache_clear()
+    bank = load_bank()
+    baseline = cold("pass")
+    loading = cold("from eprep.questions import load_bank; load_bank()")
+    print(f"bank: {len(bank)} questions in {len(bank.topics)} topics")
+    print(f"load_bank() in-process: median {statistics.median(loads) * 1000:.1f} ms")
+    print(
+        f"cold process loading the bank: {loading * 1000:.0f} ms vs python -c pass "
+        f"{baseline * 1000:.0f} ms (ratio {loading / baseline:.2f}; loading itself "
+        f"{(loading - baseline) * 1000:.0f} ms)"
+    )
+
+    from eprep.checker.verify import default_workers, verify_questions
+
+    workers = default_workers()
+    report = verify_questions(bank.questions, args.variants, workers=workers)
+    print(f"verify, {workers} workers: {report.seconds:.1f} s — {report.summary()}")
+    if not args.skip_single and workers > 1:
+        single = verify_questions(bank.questions, args.variants, workers=1)
+        print(f"verify, 1 worker:  {single.seconds:.1f} s — {single.summary()}")
+        print(f"ratio {workers} workers / 1 worker: {report.seconds / single.seconds:.2f}")
+    target = "met" if report.seconds < 60 else "MISSED"
+    print(f"target < 60 s at {args.variants} variants: {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""The checker's public functions: parse answers, decide equivalence, judge against mistakes.
+
+Learner input runs in a worker process with a hard time and memory limit (worker.py);
+`trusted=True` (formulas from the bundled bank) runs in-process with a short SymPy budget.
+SymPy is imported only by the process that does the comparison.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from eprep.checker.domains import Domain, parse_domain
+from eprep.checker.verdict import Judgement, Verdict
+from eprep.errors import EprepError
+from eprep.grammar import parse, to_text
+from eprep.grammar.nodes import BinOp, Call, Neg, Node, Sym
+
+DEFAULT_TIMEOUT = 2.0  # seconds for one learner check, worker start-up excluded
+TRUSTED_BUDGET = 0.5  # seconds of SymPy per bank comparison before settling for numeric evidence
+_IPC_MARGIN = 0.25
+
+Formula = str | Node
+Domains = Mapping[str, str | Domain] | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """A parsed formula and how it was read (`read_as`), to show before grading."""
+
+    text: str
+    node: Node
+    read_as: str
+
+
+def parse_answer(
+    text: str, variables: Iterable[str] | None = None, *, e_is_variable: bool = False
+) -> Answer:
+    """Parse learner text with the answer grammar; GrammarError (exit 2) points at the column."""
+    node = parse(text, variables=variables, e_is_variable=e_is_variable)
+    return Answer(text, node, to_text(node))
+
+
+def normalise_domains(domains: Domains) -> dict[str, Domain]:
+    """Domain texts parsed; names canonical (`eps` -> `epsilon`)."""
+    result: dict[str, Domain] = {}
+    for name, domain in (domains or {}).items():
+        canonical = {"eps": "epsilon", "lam": "lambda"}.get(name, name)
+        result[canonical] = domain if isinstance(domain, Domain) else parse_domain(domain)
+    return result
+
+
+def _node(formula: Formula, e_is_variable: bool, what: str) -> Node:
+    if isinstance(formula, str):
+        try:
+            return parse(formula, e_is_variable=e_is_variable)
+        except EprepError as error:
+            raise type(error)(*_with_prefix(error, what)) from None
+    return formula
+
+
+def _with_prefix(error: EprepError, what: str) -> tuple:
+    from eprep.grammar.errors import GrammarError
+
+    if isinstance(error, GrammarError):
+        return (f"{what}: {error.message}", error.position)
+    return (f"{what}: {error}",)
+
+
+def substitute(node: Node, lets: Mapping[str, Node]) -> Node:
+    """Replace variables by formulas (a derivation's `let NAME = EXPR`)."""
+    if isinstance(node, Sym):
+        return lets.get(node.name, node)
+    if isinstance(node, Neg):
+        return Neg(substitute(node.operand, lets))
+    if isinstance(node, BinOp):
+        return BinOp(node.op, substitute(node.left, lets), substitute(node.right, lets))
+    if isinstance(node, Call):
+        if node.func == "diff":  # the variable of differentiation stays a name
+            rest = tuple(substitute(arg, lets) for arg in node.args[2:])
+            return Call("diff", (substitute(node.args[0], lets), node.args[1], *rest))
+        return Call(node.func, tuple(substitute(arg, lets) for arg in node.args))
+    return node
+
+
+@functools.lru_cache(maxsize=2048)
+def _compare_cached(answer: Node, expected: Node, domain_key: tuple, budget: float) -> Verdict:
+    from eprep.checker.equivalence import compare
+
+    return compare(answer, expected, dict(domain_key), budget=budget)
+
+
+def _compare(answer: Node, expected: Node, domains: dict[str, Domain], budget: float) -> Verdict:
+    verdict = _compare_cached(answer, expected, tuple(sorted(domains.items())), budget)
+    return dataclasses.replace(verdict)
+
+
+def compare_request(request: dict[str, Any]) -> dict[str, Any]:
+    """Run one worker request (see `equivalent`) and return the verdict as a dict."""
+    e_var = bool(request.get("e_is_variable", False))
+    lets = {name: parse(text, e_is_variable=e_var) for name, text in request.get("lets", [])}
+    answer = substitute(parse(request["answer"], e_is_variable=e_var), lets)
+    expected = substitute(parse(request["expected"], e_is_variable=e_var), lets)
+    domains = normalise_domains(request.get("domains", {}))
+    return _compare(answer, expected, domains, float(request["budget"])).to_dict()
+
+
+def equivalent(
+    answer: Formula,
+    expected: Formula,
+    domains: Domains = None,
+    *,
+    timeout: float | None = None,
+    trusted: bool = False,
+    e_is_variable: bool = False,
+    lets: Mapping[str, Formula] | None = None,
+) -> Verdict:
+    """Is `answer` equal to `expected` for every value of the variables in their domains?
+
+    Variables without a declared domain are real. `timeout` bounds the whole check (default
+    2 s; 0.5 s of SymPy when `trusted`). Raises GrammarError (exit 2) for unreadable formulas
+    and CheckTimeout (exit 2) when the worker had to be stopped.
+    """
+    a = _node(answer, e_is_variable, "answer")
+    b = _node(expected, e_is_variable, "expected")
+    let_nodes = {name: _node(f, e_is_variable, f"let {name}") for name, f in (lets or {}).items()}
+    doms = normalise_domains(domains)
+    if trusted:
+        budget = TRUSTED_BUDGET if timeout is None else timeout
+        verdict = _compare(substitute(a, let_nodes), substitute(b, let_nodes), doms, budget)
+    else:
+        from eprep.checker.worker import client
+
+        limit = DEFAULT_TIMEOUT if timeout is None else timeout
+        request = {
+            "answer": to_text(a),
+            "expected": to_text(b),
+            "domains": {name: str(dom) for name, dom in doms.items()},
+            "e_is_variable": e_is_variable,
+            "lets": [[name, to_text(node)] for name, node in let_nodes.items()],
+            "budget": max(0.05, limit - _IPC_MARGIN),
+        }
+        verdict = Verdict.from_dict(client().request(request, limit))
+    # Show the learner's own text, not the let-substituted one.
+    verdict.read_as, verdict.expected_read_as = to_text(a), to_text(b)
+    return verdict
+
+
+def judge(
+    answer: Formula,
+    key: Formula,
+    domains: Domains = None,
+    mistakes: Sequence[Formula] = (),
+    *,
+    timeout: float | None = None,
+    trusted: bool = False,
+    e_is_variable: bool = False,
+) -> Judgement:
+    """Judge `answer` against `key`; if wrong, name the first known mistake it is equivalent to."""
+    options = {"timeout": timeout, "trusted": trusted, "e_is_variable": e_is_variable}
+    verdict = equivalent(answer, key, domains, **options)
+    if verdict.equivalent:
+        return Judgement(True, verdict)
+    for index, mistake in enumerate(mistakes):
+        mistaken = equivalent(answer, mistake, domains, **options)
+        if mistaken.equivalent:
+            return Judgement(False, verdict, index, mistaken)
+    return Judgement(False, verdict)

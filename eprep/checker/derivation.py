@@ -1,0 +1,165 @@
+"""Step-by-step derivation checking: each `= ...` line must equal the line before it.
+
+File format (see issue 3): `# comments`, `assume NAME: DOMAIN`, `let NAME = EXPR`, then a first
+expression and steps that each begin with `=`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from eprep.checker.api import equivalent
+from eprep.checker.domains import Domain, parse_assume
+from eprep.checker.verdict import DerivationReport, StepResult, Verdict
+from eprep.errors import EprepError
+from eprep.grammar import FUNCTIONS, GrammarError, parse, to_text
+from eprep.grammar.nodes import Node
+
+MAX_LINES = 200
+
+_LET = re.compile(r"^let\s+([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$")
+
+
+@dataclass
+class Derivation:
+    """A parsed derivation file: domains, `let` definitions and the chain of expressions."""
+
+    domains: dict[str, Domain] = field(default_factory=dict)
+    lets: dict[str, Node] = field(default_factory=dict)
+    chain: list[tuple[int, str, Node]] = field(default_factory=list)  # (line, text, node)
+
+
+def _expression(text: str, line: int, column: int, where: str) -> Node:
+    try:
+        return parse(text)
+    except GrammarError as error:
+        raise EprepError(f"{where}:{line}: col {column + error.position - 1}: {error.message}")
+
+
+def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
+    """Parse a derivation; errors name `path:line` (and the column of a bad formula)."""
+    lines = text.splitlines()
+    if len(lines) > MAX_LINES:
+        raise EprepError(f"{path}: more than {MAX_LINES} lines")
+    result = Derivation()
+    for number, raw in enumerate(lines, start=1):
+        content = raw.split("#", 1)[0]
+        stripped = content.strip()
+        if not stripped:
+            continue
+        indent = len(content) - len(content.lstrip())
+        if stripped.startswith("assume ") or stripped == "assume":
+            if result.chain:
+                raise EprepError(f"{path}:{number}: 'assume' must come before the first expression")
+            try:
+                name, domain = parse_assume(stripped[len("assume") :])
+            except EprepError as error:
+                raise EprepError(f"{path}:{number}: {error}") from None
+            result.domains[name] = domain
+            continue
+        let = _LET.match(stripped)
+        if let:
+            if result.chain:
+                raise EprepError(f"{path}:{number}: 'let' must come before the first expression")
+            name = {"eps": "epsilon", "lam": "lambda"}.get(let.group(1), let.group(1))
+            if name in FUNCTIONS or name in ("pi", "e", "sigma", "ln"):
+                raise EprepError(f"{path}:{number}: cannot define {name!r} with let")
+            column = indent + let.start(2) + 1
+            node = _expression(let.group(2), number, column, path)
+            from eprep.checker.api import substitute
+
+            result.lets[name] = substitute(node, result.lets)
+            continue
+        if stripped.startswith("="):
+            if not result.chain:
+                raise EprepError(
+                    f"{path}:{number}: a step begins with '=', but there is no first expression"
+                )
+            body = stripped[1:]
+            column = indent + 2
+        else:
+            if result.chain:
+                raise EprepError(
+                    f"{path}:{number}: expected a step beginning with '=' after the first expression"
+                )
+            body = stripped
+            column = indent + 1
+        node = _expression(body, number, column, path)
+        result.chain.append((number, body.strip(), node))
+    if not result.chain:
+        raise EprepError(f"{path}: no expression to check")
+    return result
+
+
+def _assumptions(assume: Mapping[str, str | Domain] | Iterable[str] | None) -> dict[str, Domain]:
+    from eprep.checker.api import normalise_domains
+
+    if assume is None:
+        return {}
+    if isinstance(assume, Mapping):
+        return normalise_domains(assume)
+    return dict(parse_assume(item) for item in assume)
+
+
+def check_derivation(
+    text: str,
+    *,
+    assume: Mapping[str, str | Domain] | Iterable[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    path: str = "<derivation>",
+    trusted: bool = False,
+    timeout: float | None = None,
+) -> DerivationReport:
+    """Check every step of a derivation against the previous one (and --start / --end)."""
+    derivation = parse_derivation(text, path=path)
+    domains = {**derivation.domains, **_assumptions(assume)}
+    lets = derivation.lets
+    if set(lets) & set(domains):
+        clash = sorted(set(lets) & set(domains))[0]
+        raise EprepError(f"{path}: {clash!r} is both assumed and defined with let")
+    options = {"trusted": trusted, "timeout": timeout, "lets": lets}
+    report = DerivationReport()
+    first_line, first_text, previous = derivation.chain[0]
+    report.steps.append(StepResult(first_line, first_text, to_text(previous), True))
+    for line, body, node in derivation.chain[1:]:
+        verdict = equivalent(node, previous, domains, **options)
+        report.steps.append(StepResult(line, body, to_text(node), verdict.equivalent, verdict))
+        previous = node
+    if start is not None:
+        verdict = equivalent(derivation.chain[0][2], _cli_formula(start, "--start"), domains, **options)
+        report.start_ok, report.start_verdict = verdict.equivalent, verdict
+    if end is not None:
+        verdict = equivalent(derivation.chain[-1][2], _cli_formula(end, "--end"), domains, **options)
+        report.end_ok, report.end_verdict = verdict.equivalent, verdict
+    return report
+
+
+def _cli_formula(text: str, option: str) -> Node:
+    try:
+        return parse(text)
+    except GrammarError as error:
+        raise EprepError(f"{option}: col {error.position}: {error.message}") from None
+
+
+def step_message(verdict: Verdict) -> str:
+    """A failed step's witness in derivation words: this line vs the previous line."""
+    if verdict.witness is None:
+        return verdict.message
+    from eprep.checker.equivalence import fmt
+
+    where = ", ".join(f"{k}={fmt(v)}" for k, v in verdict.witness.items())
+    mine = "is undefined" if verdict.answer_value is None else f"gives {fmt(verdict.answer_value)}"
+    prev = "is undefined" if verdict.expected_value is None else f"gives {fmt(verdict.expected_value)}"
+    if verdict.answer_value is not None and verdict.expected_value is not None and fmt(
+        verdict.answer_value
+    ) == fmt(verdict.expected_value):
+        mine = f"gives {verdict.answer_value!r}"
+        prev = f"gives {verdict.expected_value!r}"
+    at = f"with {where}, " if where else ""
+    text = f"{at}this line {mine} but the previous line {prev}"
+    if verdict.diagnosis:
+        text += f" ({verdict.diagnosis})"
+    return text

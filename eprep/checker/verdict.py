@@ -1,0 +1,90 @@
+"""Results of the checker: plain dataclasses that travel as JSON between processes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Verdict:
+    """Whether an answer equals the expected formula on the declared domains, and why.
+
+    certainty: "proof" (SymPy proved it, or a disagreement was confirmed in exact/high-precision
+    arithmetic), "numeric" (random points agree but SymPy could not prove it in time), or "none"
+    (too few points where both formulas are defined; `equivalent` is then False).
+    """
+
+    equivalent: bool
+    certainty: str
+    read_as: str
+    message: str
+    expected_read_as: str = ""
+    witness: dict[str, float] | None = None
+    answer_value: float | None = None
+    expected_value: float | None = None
+    diagnosis: str | None = None
+    points: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Verdict:
+        return cls(**data)
+
+
+@dataclass
+class Judgement:
+    """A learner's answer judged against a key and a question's known mistakes."""
+
+    correct: bool
+    verdict: Verdict
+    mistake_index: int | None = None
+    mistake_verdict: Verdict | None = None
+
+    @property
+    def message(self) -> str:
+        return self.verdict.message
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class StepResult:
+    """One line of a derivation checked against the line before it."""
+
+    line: int
+    text: str
+    read_as: str
+    ok: bool
+    verdict: Verdict | None = None  # None for the first expression
+
+
+@dataclass
+class DerivationReport:
+    steps: list[StepResult] = field(default_factory=list)
+    start_ok: bool | None = None  # None when no --start was given
+    end_ok: bool | None = None
+    start_verdict: Verdict | None = None
+    end_verdict: Verdict | None = None
+
+    @property
+    def ok(self) -> bool:
+        return (
+            all(step.ok for step in self.steps)
+            and self.start_ok is not False
+            and self.end_ok is not False
+        )
+
+    @property
+    def first_failure(self) -> StepResult | None:
+        return next((step for step in self.steps if not step.ok), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ok"] = self.ok
+        failure = self.first_failure
+        data["first_failure_line"] = failure.line if failure else None
+        return data

@@ -1,0 +1,205 @@
+"""`eprep verify`: prove every variant of every selected question, symbolically and with the engine.
+
+Questions are spread over a pool of worker processes (forked, so they inherit the loaded bank,
+SymPy, NumPy and every registered probe); each worker proves all variants of one question at a
+time. The report keeps bank order whatever order the workers finish in.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eprep.checker.verify_checks import Failure, checker_equivalence, engine_checks, symbolic_checks
+from eprep.errors import EprepError
+from eprep.questions import Question
+
+DEFAULT_VARIANTS = 20
+CONCEPT_LIMIT = 0.25  # concept questions must stay under a quarter of the bank
+PROBE_FILES_ENV = "EPREP_PROBE_FILES"
+
+
+@dataclass
+class QuestionResult:
+    """The outcome of verifying every variant of one question."""
+
+    id: str
+    kind: str
+    concept: bool
+    probe: str | None
+    variants: int
+    failures: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed_variants(self) -> int:
+        """Variants with at least one failed check (a question-wide failure fails them all)."""
+        if any(f.variant is None for f in self.failures):
+            return max(self.variants, 1)
+        return len({f.variant for f in self.failures})
+
+    def passed(self, check: str) -> bool:
+        return not any(f.check == check or f.check == "load" for f in self.failures)
+
+
+@dataclass
+class Report:
+    """All results, in bank order, and the totals of the summary line."""
+
+    results: list[QuestionResult]
+    seconds: float
+    workers: int
+
+    @property
+    def questions(self) -> int:
+        return len(self.results)
+
+    @property
+    def variants(self) -> int:
+        return sum(r.variants for r in self.results)
+
+    @property
+    def failed(self) -> int:
+        return sum(r.failed_variants for r in self.results)
+
+    @property
+    def concept(self) -> int:
+        return sum(r.concept for r in self.results)
+
+    @property
+    def concept_share(self) -> float:
+        return self.concept / self.questions if self.questions else 0.0
+
+    def summary(self) -> str:
+        return f"verified {self.questions} questions, {self.variants} variants, {self.failed} failed"
+
+
+# --- one question -----------------------------------------------------------------------
+
+
+def verify_question(question: Question, variants: int, *, code_timeout: float = 5.0) -> QuestionResult:
+    """Prove every variant of one question; never raises for a problem in the question."""
+    started = time.perf_counter()
+    count = question.variant_count(variants)
+    result = QuestionResult(question.id, question.kind, question.concept, question.probe, count)
+    try:
+        equivalent = checker_equivalence()
+    except ImportError as error:
+        result.failures.append(Failure(None, "load", f"the checker cannot be imported: {error}"))
+        return result
+    for k in range(count):
+        try:
+            variant = question.variant(k)
+        except EprepError as error:
+            result.failures.append(Failure(k, "load", str(error)))
+            continue
+        for check, run in (
+            ("symbolic", lambda v=variant: symbolic_checks(question, v, equivalent)),
+            ("engine", lambda v=variant: engine_checks(question, v, code_timeout=code_timeout)),
+        ):
+            if check == "engine" and question.probe is None:
+                continue  # a concept question: nothing the engine can prove
+            try:
+                reasons = run()
+            except EprepError as error:
+                reasons = [f"{type(error).__name__}: {error}"]
+            except Exception as error:  # a bug in a check must name the question, not kill the run
+                reasons = [f"internal error {type(error).__name__}: {error}"]
+            result.failures.extend(Failure(k, check, reason) for reason in reasons)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# --- the pool ---------------------------------------------------------------------------
+
+_POOL_QUESTIONS: dict[str, Question] = {}
+_POOL_OPTIONS: dict[str, float] = {}
+
+
+def _verify_by_id(question_id: str) -> QuestionResult:
+    variants = int(_POOL_OPTIONS["variants"])
+    return verify_question(_POOL_QUESTIONS[question_id], variants, code_timeout=_POOL_OPTIONS["timeout"])
+
+
+def default_workers() -> int:
+    """One worker per usable core."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def warm_up() -> None:
+    """Import SymPy, NumPy, the checker and every probe once, before workers fork."""
+    import numpy  # noqa: F401
+
+    from eprep.checker import equivalent, probes
+
+    probes.probe_names()
+    try:
+        equivalent("x + 1", "1 + x", {"x": "real"})
+    except Exception:  # warming is best-effort; a real failure shows in the results
+        pass
+
+
+def load_probe_files(paths: Iterable[str | Path]) -> None:
+    """Import extra probe modules from Python files (tests, user banks); they register on import."""
+    for index, path in enumerate(paths):
+        path = Path(path)
+        if not path.is_file():
+            raise EprepError(f"{path}: probe file does not exist")
+        name = f"eprep_extra_probes_{index}_{path.stem}"
+        if name in sys.modules:
+            continue
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise EprepError(f"{path}: cannot import probe file")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+
+
+def env_probe_files() -> list[str]:
+    """Extra probe files named by EPREP_PROBE_FILES (separated by ':')."""
+    return [p for p in os.environ.get(PROBE_FILES_ENV, "").split(os.pathsep) if p.strip()]
+
+
+def verify_questions(
+    questions: Sequence[Question],
+    variants: int = DEFAULT_VARIANTS,
+    *,
+    workers: int | None = None,
+    code_timeout: float = 5.0,
+    progress=None,
+) -> Report:
+    """Verify `questions` with `workers` processes (1: in this process); results in input order."""
+    started = time.perf_counter()
+    workers = default_workers() if workers is None else max(1, workers)
+    workers = min(workers, max(1, len(questions)))
+    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        results = []
+        for question in questions:
+            results.append(verify_question(question, variants, code_timeout=code_timeout))
+            if progress:
+                progress(results[-1])
+        return Report(results, time.perf_counter() - started, 1)
+    warm_up()
+    _POOL_QUESTIONS.clear()
+    _POOL_QUESTIONS.update({q.id: q for q in questions})
+    _POOL_OPTIONS.update(variants=variants, timeout=code_timeout)
+    # Slowest-looking questions first (code questions run many processes) keeps both cores busy.
+    ordered = sorted(questions, key=lambda q: (q.kind != "code", q.has_params is False))
+    by_id: dict[str, QuestionResult] = {}
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        for result in pool.imap_unordered(_verify_by_id, [q.id for q in ordered], chunksize=1):
+            by_id[result.id] = result
+            if progress:
+                progress(result)
+    return Report([by_id[q.id] for q in questions], time.perf_counter() - started, workers)

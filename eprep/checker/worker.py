@@ -1,0 +1,161 @@
+"""A persistent worker process that checks untrusted formulas under hard limits.
+
+The parent (`WorkerClient`) sends one JSON request per line and waits with a deadline; on
+overrun it kills the worker (SIGKILL stops even a long C call) and starts a fresh one on the
+next request. The worker caps its own address space so a formula cannot exhaust memory.
+Run as `python -m eprep.checker.worker`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import select
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+
+from eprep.errors import EprepError
+
+MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the worker
+START_TIMEOUT = 60.0  # importing SymPy on a loaded machine can take a few seconds
+
+
+class CheckTimeout(EprepError):
+    """A check ran past its time limit and its worker was stopped."""
+
+
+# ---------------------------------------------------------------------------------- worker side
+def _handle(request: dict[str, Any]) -> dict[str, Any]:
+    from eprep.checker.api import compare_request
+
+    try:
+        return {"ok": compare_request(request)}
+    except EprepError as error:
+        return {"error": str(error), "exit_code": error.exit_code}
+    except (RecursionError, MemoryError):
+        return {"error": "the formula is too complex to check", "exit_code": 2}
+
+
+def serve() -> None:
+    """The worker's loop: read a request line, answer with one JSON line, until EOF."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - platform without rlimits
+        pass
+    import sympy  # noqa: F401 - import once, before announcing readiness
+
+    import eprep.checker.equivalence  # noqa: F401
+    import eprep.checker.symbolic  # noqa: F401
+
+    out = sys.stdout
+    out.write('{"ready": true}\n')
+    out.flush()
+    for line in sys.stdin:
+        try:
+            request = json.loads(line)
+        except json.JSONDecodeError:
+            reply: dict[str, Any] = {"error": "bad request", "exit_code": 2}
+        else:
+            reply = _handle(request)
+        out.write(json.dumps(reply) + "\n")
+        out.flush()
+
+
+# ---------------------------------------------------------------------------------- parent side
+class WorkerClient:
+    """Owns one worker process; thread-safe; restarts it after a timeout or crash."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._buffer = b""
+        self._lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "eprep.checker.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        self._proc = proc
+        self._buffer = b""
+        line = self._read_line(time.monotonic() + START_TIMEOUT)
+        if line is None or not json.loads(line).get("ready"):
+            self.stop()
+            raise EprepError("could not start the checker's worker process")
+        return proc
+
+    def stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    def _read_line(self, deadline: float) -> bytes | None:
+        """One line from the worker, or None on timeout or end of output."""
+        proc = self._proc
+        assert proc is not None and proc.stdout is not None
+        fd = proc.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                return None
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return None
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+    def request(self, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._start()
+            proc = self._proc
+            assert proc is not None and proc.stdin is not None
+            try:
+                proc.stdin.write((json.dumps(payload) + "\n").encode())
+                proc.stdin.flush()
+            except BrokenPipeError:
+                self.stop()
+                raise EprepError("the checker's worker process stopped unexpectedly") from None
+            line = self._read_line(time.monotonic() + timeout)
+            if line is None:
+                alive = proc.poll() is None
+                self.stop()
+                if alive:
+                    raise CheckTimeout(
+                        f"the check took longer than {timeout:g} s and was stopped; "
+                        "try a simpler form of the formula"
+                    )
+                raise EprepError("the check ran out of memory or crashed and was stopped")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise EprepError(reply["error"], exit_code=reply.get("exit_code", 2))
+        return reply["ok"]
+
+
+_CLIENT: WorkerClient | None = None
+
+
+def client() -> WorkerClient:
+    global _CLIENT
+    if _CLIENT is None:
+        _CLIENT = WorkerClient()
+        atexit.register(_CLIENT.stop)
+    return _CLIENT
+
+
+if __name__ == "__main__":
+    serve()

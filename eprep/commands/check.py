@@ -1,0 +1,107 @@
+"""`eprep check` and `eprep derive`: thin wrappers over `eprep.checker` (imported lazily)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from eprep.errors import EprepError
+
+_ASSUME_HELP = "Domain of a variable, e.g. 'x: positive' or 'r: (0, 1)'. Repeatable."
+
+
+def _fail_json(error: EprepError) -> None:
+    payload = {"error": str(error)}
+    position = getattr(error, "position", None)
+    if position is not None:
+        payload["position"] = position
+    click.echo(json.dumps(payload, ensure_ascii=False))
+    click.get_current_context().exit(error.exit_code)
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("answer")
+@click.option("--expected", required=True, help="The formula the answer should equal.")
+@click.option("--assume", multiple=True, metavar="'NAME: DOMAIN'", help=_ASSUME_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable result.")
+def check(answer: str, expected: str, assume: tuple[str, ...], as_json: bool) -> None:
+    """Is ANSWER equivalent to the expected formula? Exit 0 yes, 1 no, 2 unreadable input.
+
+    Variables are real unless --assume says otherwise. A leading minus works: eprep check -x ...
+    """
+    from eprep.checker.api import equivalent, parse_answer
+    from eprep.checker.domains import parse_assume
+
+    try:
+        domains = dict(parse_assume(item) for item in assume)
+        parsed = parse_answer(answer)
+        if not as_json:
+            click.echo(f"read as:  {parsed.read_as}")
+        verdict = equivalent(parsed.node, expected, domains)
+    except EprepError as error:
+        if as_json:
+            _fail_json(error)
+        raise
+    if as_json:
+        click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(f"expected: {verdict.expected_read_as}")
+        mark = "✓" if verdict.equivalent else "✗"
+        click.echo(f"{mark} {verdict.message}")
+    click.get_current_context().exit(0 if verdict.equivalent else 1)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--assume", multiple=True, metavar="'NAME: DOMAIN'", help=_ASSUME_HELP)
+@click.option("--start", help="The derivation must begin with (a formula equal to) this.")
+@click.option("--end", help="The derivation must end with (a formula equal to) this.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable result.")
+def derive(
+    file: Path, assume: tuple[str, ...], start: str | None, end: str | None, as_json: bool
+) -> None:
+    """Check each step of the derivation in FILE. Exit 0 all hold, 1 a step fails, 2 bad file."""
+    from eprep.checker.derivation import check_derivation, step_message
+
+    try:
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise EprepError(f"{file}: cannot read: {error.strerror or error}") from None
+        if len(data) > 100_000:
+            raise EprepError(f"{file}: file is larger than 100 kB")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise EprepError(f"{file}: not UTF-8 text (byte {error.start + 1})") from None
+        report = check_derivation(text, assume=list(assume), start=start, end=end, path=str(file))
+    except EprepError as error:
+        if as_json:
+            _fail_json(error)
+        raise
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        failure = report.first_failure
+        for step in report.steps:
+            mark = "✓" if step.ok else "✗"
+            prefix = "  " if step.verdict is None else "= "
+            note = ""
+            if step.verdict is not None and step.verdict.certainty == "numeric":
+                note = "  (numeric evidence only)"
+            click.echo(f"{mark} line {step.line}: {prefix}{step.read_as}{note}")
+            if step is failure and step.verdict is not None:
+                click.echo(f"  line {step.line} does not follow: {step_message(step.verdict)}")
+        for label, ok, verdict in (
+            ("start", report.start_ok, report.start_verdict),
+            ("end", report.end_ok, report.end_verdict),
+        ):
+            if ok is not None and verdict is not None:
+                mark = "✓" if ok else "✗"
+                click.echo(f"{mark} {label}: {verdict.read_as} vs {verdict.expected_read_as}")
+                if not ok:
+                    click.echo(f"  {verdict.message}")
+        click.echo("every step holds" if report.ok else "the derivation has an error")
+    click.get_current_context().exit(0 if report.ok else 1)

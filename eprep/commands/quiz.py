@@ -1,0 +1,121 @@
+"""`eprep quiz`, `eprep stats`, `eprep list`: thin click wrappers around `eprep.quiz`.
+
+Imports stay inside the functions: the first question must be on screen in well under half a
+second, so nothing heavy (SymPy, NumPy, fsrs) is loaded before it is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from eprep.commands.options import bank_option, lang_option, load_bank_from_options
+
+_DB_HELP = "Progress database (default: $EPREP_HOME/progress.sqlite3, else the user data dir)."
+
+
+@click.command()
+@click.argument("selectors", nargs=-1, metavar="[SELECTOR]...")
+@click.option("--count", "-n", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Questions in this session.")  # fmt: skip
+@click.option("--new", "mode", flag_value="new", help="Only questions never answered.")
+@click.option("--due", "mode", flag_value="due", help="Only questions due for review.")
+@click.option("--seed", type=int, default=None, help="Fix which variant each question shows.")
+@lang_option
+@click.option("--db", type=click.Path(dir_okay=False), default=None, help=_DB_HELP)
+@bank_option
+@click.option("--json", "as_json", is_flag=True, help="Print the session's results as JSON.")
+def quiz(
+    selectors: tuple[str, ...],
+    count: int,
+    mode: str | None,
+    seed: int | None,
+    lang: str,
+    db: str | None,
+    banks: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Drill questions: due reviews first, then new ones.
+
+    SELECTOR is a day (day2), a topic (day2.cnn), a tag or a question id; none means all.
+    Answer with a letter, a number, an expression (e.g. s*(1-s)) or a derivation (one
+    expression per line, steps starting with '=', an empty line to finish). Without a
+    terminal, one answer is read per line and end of input ends the session.
+
+    Rating: wrong → Again; right → Easy if fast, Hard if slow, Good otherwise (fast/slow in
+    seconds: choice and code ≤8/>45, numeric ≤15/>90, expression ≤20/>120, derivation
+    ≤60/>400). With a terminal, one key overrides it: 1 Again, 2 Hard, 3 Good, 4 Easy.
+    """
+    from eprep.quiz import scheduling
+    from eprep.quiz.paths import database_path
+    from eprep.quiz.session import Session, Summary, missing_from_bank, plan_session, print_summary
+    from eprep.quiz.store import Store
+    from eprep.quiz.terminal import Console
+
+    bank = load_bank_from_options(banks)
+    questions = bank.select(selectors)
+    console = Console(out=sys.stderr if as_json else sys.stdout)
+    with Store.open(database_path(db)) as store:
+        cards = store.cards()
+        summary = Summary(skipped_missing=missing_from_bank(bank, cards, selectors))
+        if summary.skipped_missing:
+            shown = ", ".join(summary.skipped_missing[:3])
+            more = "…" if len(summary.skipped_missing) > 3 else ""
+            console.print(
+                f"note: {len(summary.skipped_missing)} question(s) in your history are no longer "
+                f"in the bank ({shown}{more}); their history is kept and they are skipped",
+                "yellow",
+            )
+        planned = plan_session(
+            questions, cards, scheduling.utcnow(), count=count, mode=mode or "mixed", seed=seed
+        )
+        if not planned:
+            what = {"new": "new", "due": "due"}.get(mode or "", "due or new")
+            console.print(f"nothing {what} to study in this selection")
+        else:
+            session = Session(store, console, lang=lang)
+            try:
+                session.run(planned, summary)
+            except KeyboardInterrupt:
+                summary.interrupted = True  # Ctrl-C between prompts: answered reviews are saved
+        print_summary(console, summary, store, [q.id for q in questions])
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+
+
+@click.command()
+@click.argument("selectors", nargs=-1, metavar="[SELECTOR]...")
+@click.option("--db", type=click.Path(dir_okay=False), default=None, help=_DB_HELP)
+@bank_option
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+def stats(
+    selectors: tuple[str, ...], db: str | None, banks: tuple[str, ...], as_json: bool
+) -> None:
+    """Progress per day and topic: seen/total, accuracy, due now and this week, streak."""
+    from eprep.quiz import scheduling
+    from eprep.quiz.paths import database_path
+    from eprep.quiz.stats import compute_stats, format_stats
+    from eprep.quiz.store import Store
+
+    bank = load_bank_from_options(banks)
+    questions = bank.select(selectors)
+    with Store.open(database_path(db)) as store:
+        result = compute_stats(bank, questions, store.cards(), store.reviews(), scheduling.utcnow())
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_stats(result))
+
+
+@click.command("list")
+@click.argument("selectors", nargs=-1, metavar="[SELECTOR]...")
+@lang_option
+@bank_option
+def list_questions(selectors: tuple[str, ...], lang: str, banks: tuple[str, ...]) -> None:
+    """The days, topics and questions of the bank, with counts."""
+    from eprep.quiz.stats import format_list
+
+    bank = load_bank_from_options(banks)
+    click.echo(format_list(bank, bank.select(selectors), lang))

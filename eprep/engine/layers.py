@@ -1,0 +1,164 @@
+"""Fully connected, activation, loss and dropout layers: forward(x, ...), backward(dout) -> dx."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from eprep.engine.functions import (
+    CROSS_ENTROPY_DELTA,
+    _as_batch,
+    cross_entropy_error,
+    sigmoid,
+    softmax,
+)
+
+
+class Affine:
+    """out = x @ W + b for x of any rank: x is flattened to (N, prod(rest)) and dx is restored.
+
+    Holds W and b by reference (not copies), so a net's params dict updated in place changes
+    what forward uses. Gradients land in dW and db.
+    """
+
+    def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
+        if np.ndim(W) != 2 or np.ndim(b) != 1 or np.shape(b)[0] != np.shape(W)[1]:
+            raise ValueError(
+                f"Affine needs W of shape (in, out) and b of shape (out,), got W {np.shape(W)} "
+                f"and b {np.shape(b)}"
+            )
+        self.W = W
+        self.b = b
+        self.x: np.ndarray | None = None
+        self.original_x_shape: tuple[int, ...] | None = None
+        self.dW: np.ndarray | None = None
+        self.db: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        x = np.asarray(x)
+        if x.ndim < 2 or int(np.prod(x.shape[1:])) != self.W.shape[0]:
+            raise ValueError(
+                f"Affine: input x has shape {x.shape} but W has shape {self.W.shape}; x must be "
+                f"(N, ...) with {self.W.shape[0]} features per sample"
+            )
+        self.original_x_shape = x.shape
+        self.x = x.reshape(x.shape[0], -1)
+        return self.x @ self.W + self.b
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        self.backward_params(dout)
+        return (dout @ self.W.T).reshape(self.original_x_shape)
+
+    def backward_params(self, dout: np.ndarray) -> None:
+        """Set dW and db only; for a first layer, whose input gradient nobody uses."""
+        self.dW = self.x.T @ dout
+        self.db = np.sum(dout, axis=0)
+
+
+class Relu:
+    """max(0, x); backward passes dout where x > 0 (without modifying dout, unlike DLFS)."""
+
+    def __init__(self) -> None:
+        self.mask: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        self.mask = x <= 0  # DLFS's meaning: True where the unit is off
+        return np.maximum(x, 0)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return dout * ~self.mask
+
+
+class Sigmoid:
+    """1 / (1 + exp(-x)); backward uses the stored output: dout * y (1 - y)."""
+
+    def __init__(self) -> None:
+        self.out: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        self.out = sigmoid(x)
+        return self.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return dout * self.out * (1.0 - self.out)
+
+
+class Tanh:
+    """tanh(x); backward uses the stored output: dout * (1 - y^2)."""
+
+    def __init__(self) -> None:
+        self.out: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return dout * (1.0 - self.out * self.out)
+
+
+class SoftmaxWithLoss:
+    """Softmax followed by cross_entropy_error; t is one-hot (or soft) or integer labels.
+
+    backward(dout) returns dout times the exact derivative of the forward loss. DLFS returns
+    (y - t) / N, which ignores the 1e-7 added inside the log; the exact derivative is
+    (y * sum(w) - w) / N with w = t * y / (y + 1e-7). The two differ by a relative ~1e-7 / y,
+    which is invisible in training but would fail a 1e-7 gradient check.
+    """
+
+    def __init__(self) -> None:
+        self.loss: float | None = None
+        self.y: np.ndarray | None = None
+        self.t: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, t: np.ndarray, train_flg: bool = True) -> float:
+        x = np.asarray(x)
+        if x.ndim != 2:
+            raise ValueError(f"SoftmaxWithLoss needs scores x of shape (N, classes), got {x.shape}")
+        self.y = softmax(x)
+        _, self.t = _as_batch(self.y, t)
+        self.loss = cross_entropy_error(self.y, self.t)
+        return self.loss
+
+    def backward(self, dout: float | np.ndarray = 1.0) -> np.ndarray:
+        y, t = self.y, self.t
+        n = y.shape[0]
+        if t.shape != y.shape:
+            one_hot = np.zeros_like(y)
+            one_hot[np.arange(n), t] = 1.0
+            t = one_hot
+        w = t * y / (y + CROSS_ENTROPY_DELTA)
+        return dout * (y * np.sum(w, axis=1, keepdims=True) - w) / n
+
+
+class Dropout:
+    """Inverted dropout: keep a unit with probability 1 - dropout_ratio, scaled by 1/(1 - ratio).
+
+    The mask is a uniform draw, `rng.random(x.shape) > dropout_ratio`, so a unit is dropped with
+    probability exactly dropout_ratio. At inference (train_flg=False) the layer is the identity.
+    DLFS's classic version differs: it keeps units unscaled at training time and multiplies by
+    (1 - ratio) at inference instead; both preserve the expected activation, but only the
+    inverted form leaves inference untouched. Pass a numpy Generator as rng for reproducibility.
+    """
+
+    def __init__(self, dropout_ratio: float = 0.5, rng: np.random.Generator | None = None) -> None:
+        if not 0.0 <= dropout_ratio < 1.0:
+            raise ValueError(f"dropout_ratio must be in [0, 1), got {dropout_ratio}")
+        self.dropout_ratio = dropout_ratio
+        self.rng = rng if rng is not None else np.random.default_rng()
+        self.mask: np.ndarray | None = None
+        self.scale = 1.0 / (1.0 - dropout_ratio)
+        # When True, train-mode forward keeps the last mask (used by numerical gradient checks).
+        self.reuse_mask = False
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        if not train_flg:
+            self.mask = None
+            return x
+        if not (self.reuse_mask and self.mask is not None and self.mask.shape == np.shape(x)):
+            self.mask = self.rng.random(np.shape(x)) > self.dropout_ratio
+        return x * self.mask * np.asarray(self.scale, dtype=np.result_type(x, np.float32))
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        if self.mask is None:
+            return dout
+        return dout * self.mask * np.asarray(self.scale, dtype=np.result_type(dout, np.float32))

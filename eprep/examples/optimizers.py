@@ -1,0 +1,123 @@
+"""optimizers: SGD, Momentum, Nesterov, AdaGrad, RMSprop and Adam on the same net and data.
+
+Every optimizer starts from the same initial weights and sees the same mini-batches (both are
+drawn from the run's seed), so the loss curves differ only by the update rule. Learning rates are
+the usual defaults of the course (0.01; Adam 0.001). The training loss over the whole training
+set is recorded at regular intervals; adaptive methods (RMSprop, Adam) cross the threshold in far
+fewer iterations than plain SGD.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eprep.examples import Check
+from eprep.examples.training import Progress, Steps, rounded, train
+
+NAME = "optimizers"
+CLAIM = (
+    "On the same net and digits, Adam and RMSprop reach the loss threshold in fewer iterations "
+    "than plain SGD."
+)
+
+# (name, learning rate)
+OPTIMIZERS: list[tuple[str, float]] = [
+    ("SGD", 0.01),
+    ("Momentum", 0.01),
+    ("Nesterov", 0.01),
+    ("AdaGrad", 0.01),
+    ("RMSprop", 0.01),
+    ("Adam", 0.001),
+]
+THRESHOLD = 0.3
+HIDDEN = [50, 50, 50]
+BATCH = 64
+
+
+def first_below(iterations: list[int], losses: list[float | None], threshold: float) -> int | None:
+    """The first recorded iteration whose loss is below `threshold`, or None if never."""
+    for iteration, loss in zip(iterations, losses, strict=True):
+        if loss is not None and loss < threshold:
+            return iteration
+    return None
+
+
+def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
+    """Train one copy of the net per optimizer and record its loss curve."""
+    import eprep.engine as engine
+    from eprep.examples.data import digits
+
+    data = digits()
+    iterations = 250 if quick else 2000
+    record_every = 10 if quick else 20
+    steps = Steps(len(OPTIMIZERS) * iterations, progress)
+    curves = {}
+    for name, lr in OPTIMIZERS:
+        net = engine.MultiLayerNet(
+            64, HIDDEN, 10, activation="relu", weight_init_std="he",
+            rng=np.random.default_rng([seed, 0]),
+        )
+        curve = train(
+            net, getattr(engine, name)(lr=lr), data, iterations=iterations, batch_size=BATCH,
+            rng=np.random.default_rng([seed, 1]), record_every=record_every, steps=steps,
+        )
+        curve["lr"] = lr
+        curve["reached"] = first_below(curve["iteration"], curve["train_loss"], THRESHOLD)
+        curves[name] = curve
+    return rounded(
+        {"threshold": THRESHOLD, "iterations": iterations, "hidden": HIDDEN, "batch": BATCH,
+         "curves": curves, "quick": quick}
+    )
+
+
+def check_claim(result: dict[str, Any]) -> list[Check]:
+    """Adam and RMSprop cross the threshold in at most 60% of SGD's iterations."""
+    curves = result["curves"]
+    # Never reaching it counts as "after the last iteration".
+    horizon = result["iterations"] + 1
+    sgd = curves["SGD"]["reached"] or horizon
+    checks = []
+    for name in ("Adam", "RMSprop"):
+        reached = curves[name]["reached"]
+        checks.append(
+            Check(
+                f"{name} reaches loss {result['threshold']} in at most 60% of SGD's iterations",
+                reached is not None and reached <= 0.6 * sgd,
+                f"{name}: {reached}, SGD: {curves['SGD']['reached'] or 'never'}",
+            )
+        )
+    return checks
+
+
+def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Header and rows: learning rate, iterations to the threshold, final loss and accuracy."""
+    header = ("optimizer", "lr", f"iters to loss < {result['threshold']}", "final loss",
+              "train acc", "test acc")
+    body = []
+    for name, curve in result["curves"].items():
+        final = curve["train_loss"][-1]
+        body.append(
+            (name, f"{curve['lr']:g}", str(curve["reached"] or "never"),
+             "diverged" if final is None else f"{final:.4f}",
+             f"{curve['train_acc'][-1]:.3f}", f"{curve['test_acc'][-1]:.3f}")
+        )
+    return [header, *body]
+
+
+def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+    """Training loss per optimizer against iterations, with the threshold."""
+    from eprep.examples.plotting import figure, save_svg, style
+
+    fig = figure(6.4, 4.2)
+    ax = fig.subplots()
+    for name, curve in result["curves"].items():
+        losses = [np.nan if loss is None else loss for loss in curve["train_loss"]]
+        ax.plot(curve["iteration"], losses, label=f"{name} (lr {curve['lr']:g})")
+    ax.axhline(result["threshold"], color="gray", linestyle=":", label="threshold")
+    ax.set_yscale("log")
+    style(ax, "Training loss on digits, same net and batches", "iteration", "loss (training set)")
+    ax.legend(fontsize=8)
+    return [save_svg(fig, out_dir / "loss-curves.svg")]

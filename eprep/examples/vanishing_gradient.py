@@ -1,0 +1,149 @@
+"""vanishing-gradient: the course's 12-cell grid of activation × initial std × batch-norm.
+
+A 5-hidden-layer MLP is trained on digits with plain SGD in every combination of sigmoid/ReLU,
+initial std 0.01/Xavier/He, and with or without batch-norm. With sigmoid and std 0.01 the signal,
+and with it the gradient, shrinks layer by layer (each sigmoid passes at most 1/4 of the gradient
+and the small weights shrink it again), so the first layers never move and the net stays at
+chance. ReLU with He initialisation keeps the gradient's scale and learns. Batch-norm
+re-standardises every layer's input, which rescues even sigmoid with std 0.01.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eprep.examples import Check
+from eprep.examples.training import Progress, Steps, rounded, train
+
+NAME = "vanishing-gradient"
+CLAIM = (
+    "Sigmoid with std 0.01 and no batch-norm stays near chance, ReLU with He init learns, and "
+    "batch-norm rescues sigmoid."
+)
+
+ACTIVATIONS = ["sigmoid", "relu"]
+INITS: list[tuple[str, float | str]] = [("std 0.01", 0.01), ("Xavier", "xavier"), ("He", "he")]
+HIDDEN = [50] * 5
+LR = 0.1
+BATCH = 64
+GRAD_BATCH = 256  # samples used to measure per-layer gradient norms at initialisation
+
+
+def cell_name(activation: str, init: str, batchnorm: bool) -> str:
+    """A readable, unique label for one cell of the grid."""
+    return f"{activation}, {init}, {'BN' if batchnorm else 'no BN'}"
+
+
+def _gradient_norms(net: Any, x: np.ndarray, t: np.ndarray) -> list[float]:
+    grads = net.gradient(x, t)
+    return [float(np.linalg.norm(grads[f"W{i}"])) for i in range(1, len(HIDDEN) + 2)]
+
+
+def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
+    """Train all 12 cells from the same batches and record curves and initial gradient norms."""
+    from eprep.engine import SGD, MultiLayerNetExtend
+    from eprep.examples.data import digits
+
+    data = digits()
+    iterations = 100 if quick else 1500
+    record_every = 25 if quick else 50
+    grid = [(a, i, bn) for a in ACTIVATIONS for i in INITS for bn in (False, True)]
+    steps = Steps(len(grid) * iterations, progress)
+    probe = np.random.default_rng([seed, 2]).permutation(len(data.t_train))[:GRAD_BATCH]
+    cells = []
+    for activation, (init, spec), batchnorm in grid:
+        net = MultiLayerNetExtend(
+            64, HIDDEN, 10, activation=activation, weight_init_std=spec,
+            use_batchnorm=batchnorm, rng=np.random.default_rng([seed, 0]),
+        )
+        norms = _gradient_norms(net, data.x_train[probe], data.t_train[probe])
+        curve = train(
+            net, SGD(lr=LR), data, iterations=iterations, batch_size=BATCH,
+            rng=np.random.default_rng([seed, 1]), record_every=record_every, steps=steps,
+        )
+        cells.append(
+            {
+                "name": cell_name(activation, init, batchnorm),
+                "activation": activation,
+                "init": init,
+                "batchnorm": batchnorm,
+                "grad_norms": norms,
+                "curve": curve,
+                "test_acc": curve["test_acc"][-1],
+            }
+        )
+    return rounded(
+        {"hidden": HIDDEN, "lr": LR, "iterations": iterations, "cells": cells, "quick": quick}
+    )
+
+
+def _cell(result: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(cell for cell in result["cells"] if cell["name"] == name)
+
+
+def check_claim(result: dict[str, Any]) -> list[Check]:
+    """The three named cells, with margins around chance (0.1) and around learning."""
+    stuck = _cell(result, cell_name("sigmoid", "std 0.01", False))
+    relu_he = _cell(result, cell_name("relu", "He", False))
+    rescued = _cell(result, cell_name("sigmoid", "std 0.01", True))
+    first, last = stuck["grad_norms"][0], stuck["grad_norms"][-1]
+    return [
+        Check("sigmoid, std 0.01, no BN: test accuracy below 0.25 (chance is 0.10)",
+              stuck["test_acc"] < 0.25, f"{stuck['test_acc']:.3f}"),
+        Check("sigmoid, std 0.01, no BN: first layer's gradient under 1e-4 × the last's",
+              first < 1e-4 * last, f"ratio {first / last:.1e}"),
+        Check("ReLU, He, no BN: test accuracy above 0.8",
+              relu_he["test_acc"] > 0.8, f"{relu_he['test_acc']:.3f}"),
+        Check("sigmoid, std 0.01, with BN: test accuracy above 0.7",
+              rescued["test_acc"] > 0.7, f"{rescued['test_acc']:.3f}"),
+    ]
+
+
+def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Header and rows: final test accuracy and first/last layer gradient norms per cell."""
+    header = ("activation", "init", "batch-norm", "test acc", "|dW1| at init", "|dW6| at init")
+    body = [
+        (c["activation"], c["init"], "yes" if c["batchnorm"] else "no", f"{c['test_acc']:.3f}",
+         f"{c['grad_norms'][0]:.2e}", f"{c['grad_norms'][-1]:.2e}")
+        for c in result["cells"]
+    ]
+    return [header, *body]
+
+
+def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+    """Test-accuracy curves on the 2×3 grid (BN solid, no BN dashed) and gradient norms per layer."""
+    from eprep.examples.plotting import figure, save_svg, style
+
+    fig = figure(9.0, 5.5)
+    axes = fig.subplots(len(ACTIVATIONS), len(INITS), sharex=True, sharey=True, squeeze=False)
+    for row, activation in enumerate(ACTIVATIONS):
+        for col, (init, _) in enumerate(INITS):
+            ax = axes[row][col]
+            for batchnorm, line in ((True, "-"), (False, "--")):
+                cell = _cell(result, cell_name(activation, init, batchnorm))
+                curve = cell["curve"]
+                ax.plot(curve["iteration"], curve["test_acc"], line,
+                        label="batch-norm" if batchnorm else "no batch-norm")
+            ax.set_ylim(0, 1)
+            style(ax, f"{activation}, {init}", "iteration" if row else "", "test acc" if not col
+                  else "")
+            if row == 0 and col == 0:
+                ax.legend(fontsize=8)
+    paths = [save_svg(fig, out_dir / "accuracy-grid.svg")]
+
+    fig = figure(6.4, 4.2)
+    ax = fig.subplots()
+    for cell in result["cells"]:
+        if cell["batchnorm"]:
+            continue
+        layers = range(1, len(cell["grad_norms"]) + 1)
+        ax.plot(layers, cell["grad_norms"], "o-", label=f"{cell['activation']}, {cell['init']}")
+    ax.set_yscale("log")
+    style(ax, "Gradient norm per layer at initialisation (no batch-norm)", "layer (W1 = input)",
+          "‖∂L/∂W‖")
+    ax.legend(fontsize=8)
+    paths.append(save_svg(fig, out_dir / "gradient-norms.svg"))
+    return paths

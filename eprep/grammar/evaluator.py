@@ -1,0 +1,151 @@
+"""Float evaluation of a grammar AST with the math module (no SymPy, no eval)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from eprep.grammar.derivative import expand_diff, names
+from eprep.grammar.errors import EvaluationError
+from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
+
+_CONSTANTS = {"pi": math.pi, "e": math.e}
+
+
+def _sigmoid(x: float) -> float:
+    # Two branches so that neither overflows for large |x|.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def _softplus(x: float) -> float:
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+_UNARY = {
+    "exp": math.exp,
+    "sqrt": math.sqrt,
+    "abs": abs,
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "tanh": math.tanh,
+    "sinh": math.sinh,
+    "cosh": math.cosh,
+    "sigmoid": _sigmoid,
+    "softplus": _softplus,
+    "floor": lambda x: float(math.floor(x)),
+    "ceil": lambda x: float(math.ceil(x)),
+}
+
+
+def free_symbols(node: Node) -> set[str]:
+    """Names of the variables in `node` (constants excluded; a `diff` variable included)."""
+    return names(node)
+
+
+def evaluate(node: Node, env: Mapping[str, float]) -> float:
+    """The value of `node` with variables from `env`; EvaluationError where it has no real value."""
+    if any(isinstance(n, Call) and n.func == "diff" for n in _walk(node)):
+        node = expand_diff(node)
+    try:
+        value = _eval(node, env)
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        raise EvaluationError(f"{_reason(error)} at {_show_env(env, node)}") from None
+    if not math.isfinite(value):
+        raise EvaluationError(f"the value is not finite at {_show_env(env, node)}")
+    return value
+
+
+def _walk(node: Node):
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, Neg):
+            stack.append(item.operand)
+        elif isinstance(item, BinOp):
+            stack.extend((item.left, item.right))
+        elif isinstance(item, Call):
+            stack.extend(item.args)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ZeroDivisionError):
+        return "division by zero"
+    if isinstance(error, OverflowError):
+        return "overflow"
+    return "math domain error"
+
+
+def _show_env(env: Mapping[str, float], node: Node) -> str:
+    used = sorted(names(node))
+    if not used:
+        return "a constant expression"
+    return ", ".join(f"{name}={env.get(name)!r}" for name in used)
+
+
+def _eval(node: Node, env: Mapping[str, float]) -> float:
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Sym):
+        if node.name not in env:
+            raise EvaluationError(f"no value for variable {node.name!r}")
+        return float(env[node.name])
+    if isinstance(node, Const):
+        return _CONSTANTS[node.name]
+    if isinstance(node, Neg):
+        return -_eval(node.operand, env)
+    if isinstance(node, BinOp):
+        a = _eval(node.left, env)
+        b = _eval(node.right, env)
+        if node.op == "+":
+            return a + b
+        if node.op == "-":
+            return a - b
+        if node.op == "*":
+            return a * b
+        if node.op == "/":
+            return a / b
+        return math.pow(a, b)
+    assert isinstance(node, Call)
+    func = node.func
+    if func == "_defined":
+        _eval(node.args[0], env)
+        return _eval(node.args[1], env)
+    if func in ("_pick_max", "_pick_min"):
+        half = len(node.args) // 2
+        values = [_eval(arg, env) for arg in node.args[:half]]
+        best = values.index(max(values) if func == "_pick_max" else min(values))
+        return _eval(node.args[half + best], env)
+    args = [_eval(arg, env) for arg in node.args]
+    if func == "log":
+        return math.log(args[0], args[1]) if len(args) == 2 else math.log(args[0])
+    if func == "max":
+        return max(args)
+    if func == "min":
+        return min(args)
+    return float(_UNARY[func](args[0]))
+
+
+def constant_value(node: Node) -> float | None:
+    """The value of a constant expression; None if it has variables or no real value.
+
+    Raises OverflowError when the value is too large for a float.
+    """
+    if any(isinstance(n, Call) and n.func == "diff" for n in _walk(node)):
+        try:
+            node = expand_diff(node)
+        except EvaluationError:
+            return None
+    if names(node):
+        return None
+    try:
+        value = _eval(node, {})
+    except (ValueError, ZeroDivisionError):
+        return None
+    if math.isinf(value):
+        raise OverflowError
+    return None if math.isnan(value) else value

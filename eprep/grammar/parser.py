@@ -1,0 +1,295 @@
+"""Recursive-descent parser of the answer grammar (GRAMMAR.md), with its size limits."""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Iterable
+
+from eprep.grammar.evaluator import constant_value
+from eprep.grammar.errors import GrammarError
+from eprep.grammar.lexer import Token, tokenize
+from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
+
+MAX_DEPTH = 40
+MAX_NODES = 300
+MAX_DIGITS = 20
+MAX_LITERAL = 1e15
+MAX_CONSTANT_POWER = 1e30
+MAX_EXPONENT = 100
+MAX_DIFF_ORDER = 4
+MAX_NAME = 24
+
+ALIASES = {"eps": "epsilon", "lam": "lambda"}
+# name -> (fewest, most) arguments; None = no upper bound
+FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "exp": (1, 1),
+    "log": (1, 2),
+    "ln": (1, 1),
+    "sqrt": (1, 1),
+    "abs": (1, 1),
+    "sin": (1, 1),
+    "cos": (1, 1),
+    "tan": (1, 1),
+    "tanh": (1, 1),
+    "sinh": (1, 1),
+    "cosh": (1, 1),
+    "sigmoid": (1, 1),
+    "softplus": (1, 1),
+    "max": (2, None),
+    "min": (2, None),
+    "floor": (1, 1),
+    "ceil": (1, 1),
+    "diff": (2, 3),
+}
+_EXPECT_OPERAND = "expected a number, a name or '('"
+
+
+def _canonical(name: str) -> str:
+    return ALIASES.get(name, name)
+
+
+def parse(
+    text: str, *, variables: Iterable[str] | None = None, e_is_variable: bool = False
+) -> Node:
+    """Parse `text` into an AST.
+
+    `variables`, when given, lists the only variable names allowed (aliases such as `eps` are
+    accepted); a declared `e` is a variable rather than Euler's number, and a declared `sigma`
+    makes `sigma(...)` a product. Raises GrammarError with a 1-based position.
+    """
+    declared = None if variables is None else {_canonical(v) for v in variables}
+    if declared is not None and "e" in declared:
+        e_is_variable = True
+    return _Parser(tokenize(text), declared, e_is_variable).parse()
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token], declared: set[str] | None, e_var: bool) -> None:
+        self.tokens = tokens
+        self.index = 0
+        self.declared = declared
+        self.e_var = e_var
+        self.depth = 0
+        self.nodes = 0
+
+    # -- helpers -------------------------------------------------------------------------
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def at_op(self, *ops: str) -> bool:
+        return self.tok.kind == "op" and self.tok.text in ops
+
+    def unexpected(self, expected: str) -> GrammarError:
+        token = self.tok
+        shown = "end of input" if token.kind == "end" else repr(token.text)
+        return GrammarError(f"unexpected {shown} — {expected}", token.pos)
+
+    def enter(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise GrammarError(f"nested more than {MAX_DEPTH} levels deep", pos)
+
+    def leave(self) -> None:
+        self.depth -= 1
+
+    def node(self, made: Node, pos: int) -> Node:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise GrammarError(f"formula is too long (more than {MAX_NODES} parts)", pos)
+        return made
+
+    # -- grammar -------------------------------------------------------------------------
+    def parse(self) -> Node:
+        if self.tok.kind == "end":
+            raise GrammarError("empty formula", self.tok.pos)
+        result = self.expr()
+        if self.tok.kind != "end":
+            raise self.unexpected("expected an operator or the end of the formula")
+        return result
+
+    def expr(self) -> Node:
+        left = self.term()
+        while self.at_op("+", "-"):
+            op = self.advance()
+            right = self.term()
+            left = self.node(BinOp(op.text, left, right), op.pos)
+        return left
+
+    def starts_operand(self) -> bool:
+        return self.tok.kind in ("num", "name") or self.at_op("(")
+
+    def term(self) -> Node:
+        left = self.unary()
+        while True:
+            if self.at_op("*", "/"):
+                op = self.advance()
+                right = self.unary()
+                left = self.node(BinOp(op.text, left, right), op.pos)
+            elif self.starts_operand():
+                pos = self.tok.pos
+                right = self.power()
+                left = self.node(BinOp("*", left, right), pos)
+            else:
+                return left
+
+    def unary(self) -> Node:
+        if self.at_op("-", "+"):
+            sign = self.advance()
+            self.enter(sign.pos)
+            operand = self.unary()
+            self.leave()
+            return operand if sign.text == "+" else self.node(Neg(operand), sign.pos)
+        return self.power()
+
+    def power(self) -> Node:
+        base = self.atom()
+        if not self.at_op("^"):
+            return base
+        op = self.advance()
+        self.enter(op.pos)
+        exponent = self.unary()
+        self.leave()
+        result = self.node(BinOp("^", base, exponent), op.pos)
+        self.check_power(base, exponent, result, op.pos)
+        return result
+
+    def check_power(self, base: Node, exponent: Node, result: Node, pos: int) -> None:
+        try:
+            value = constant_value(exponent)
+        except OverflowError:
+            value = float("inf")
+        if value is not None and abs(value) > MAX_EXPONENT:
+            raise GrammarError(
+                f"exponent {value:.6g} is too large (at most {MAX_EXPONENT} in magnitude)", pos
+            )
+        if value is None:
+            return
+        try:
+            folded = constant_value(result)
+        except OverflowError:
+            folded = float("inf")
+        if folded is not None and abs(folded) > MAX_CONSTANT_POWER:
+            raise GrammarError(
+                f"constant power {folded:.6g} is too large (at most {MAX_CONSTANT_POWER:g})", pos
+            )
+
+    def atom(self) -> Node:
+        token = self.tok
+        if token.kind == "num":
+            self.advance()
+            return self.node(self.number(token), token.pos)
+        if token.kind == "name":
+            return self.name()
+        if self.at_op("("):
+            self.advance()
+            self.enter(token.pos)
+            inner = self.expr()
+            if not self.at_op(")"):
+                raise self.unexpected("expected ')'")
+            self.advance()
+            self.leave()
+            return inner
+        raise self.unexpected(_EXPECT_OPERAND)
+
+    def number(self, token: Token) -> Num:
+        mantissa = token.text.split("e")[0].split("E")[0]
+        if sum(c.isdigit() for c in mantissa) > MAX_DIGITS:
+            raise GrammarError(f"number has more than {MAX_DIGITS} digits", token.pos)
+        value = float(token.text)
+        if abs(value) > MAX_LITERAL:
+            raise GrammarError(f"number {token.text} is too large (at most 1e15)", token.pos)
+        return Num(value, token.text)
+
+    def name(self) -> Node:
+        token = self.advance()
+        raw = token.text
+        if keyword.iskeyword(raw) and raw != "lambda":
+            raise GrammarError(f"{raw!r} is a reserved word, not a name", token.pos)
+        if raw.startswith("__"):
+            raise GrammarError(f"names may not start with '__': {raw!r}", token.pos)
+        if len(raw) > MAX_NAME:
+            raise GrammarError(f"name is longer than {MAX_NAME} characters", token.pos)
+        canonical = _canonical(raw)
+        sigma_declared = self.declared is not None and "sigma" in self.declared
+        if raw == "sigma" and not sigma_declared and self.at_op("("):
+            return self.call(raw, token)
+        if raw in FUNCTIONS:
+            if not self.at_op("("):
+                raise GrammarError(f"function {raw!r} needs parentheses: {raw}(...)", token.pos)
+            return self.call(raw, token)
+        if canonical == "pi" or (canonical == "e" and not self.e_var):
+            return self.node(Const(canonical), token.pos)
+        return self.variable(canonical, token)
+
+    def variable(self, name: str, token: Token) -> Node:
+        if self.declared is not None and name not in self.declared:
+            known = ", ".join(sorted(self.declared)) or "none"
+            raise GrammarError(f"unknown name {token.text!r} (the variables are: {known})", token.pos)
+        return self.node(Sym(name), token.pos)
+
+    def call(self, raw: str, name_token: Token) -> Node:
+        open_paren = self.advance()
+        self.enter(open_paren.pos)
+        args: list[Node] = []
+        arg_pos: list[int] = []
+        arg_pos.append(self.tok.pos)
+        args.append(self.expr())
+        while self.at_op(","):
+            self.advance()
+            arg_pos.append(self.tok.pos)
+            args.append(self.expr())
+        if not self.at_op(")"):
+            raise self.unexpected("expected ',' or ')'")
+        self.advance()
+        self.leave()
+        func = {"ln": "log", "sigma": "sigmoid"}.get(raw, raw)
+        low, high = FUNCTIONS[func]
+        if len(args) < low or (high is not None and len(args) > high):
+            if high is None:
+                wanted = f"at least {low} arguments"
+            elif low == high:
+                wanted = f"{low} argument" + ("s" if low > 1 else "")
+            else:
+                wanted = f"{low} or {high} arguments"
+            raise GrammarError(f"{raw}() takes {wanted}, got {len(args)}", name_token.pos)
+        if func == "diff":
+            self.check_diff(args, arg_pos, name_token)
+        return self.node(Call(func, tuple(args)), name_token.pos)
+
+    def check_diff(self, args: list[Node], arg_pos: list[int], name_token: Token) -> None:
+        if not isinstance(args[1], Sym):
+            raise GrammarError("diff(expr, var): var must be a variable name", name_token.pos)
+        order = 1
+        if len(args) == 3:
+            n = args[2]
+            if not (isinstance(n, Num) and n.value == int(n.value) and 1 <= n.value <= 4):
+                raise GrammarError(
+                    "diff(expr, var, n): n must be a whole number from 1 to 4", arg_pos[2]
+                )
+            order = int(n.value)
+        if order + _diff_order(args[0]) > MAX_DIFF_ORDER:
+            raise GrammarError(
+                f"derivatives of total order above {MAX_DIFF_ORDER} are not allowed",
+                name_token.pos,
+            )
+
+
+def _diff_order(node: Node) -> int:
+    """The largest total order of nested `diff` calls inside `node`."""
+    if isinstance(node, Neg):
+        return _diff_order(node.operand)
+    if isinstance(node, BinOp):
+        return max(_diff_order(node.left), _diff_order(node.right))
+    if isinstance(node, Call):
+        inner = max(_diff_order(arg) for arg in node.args)
+        if node.func == "diff":
+            own = int(node.args[2].value) if len(node.args) == 3 else 1  # type: ignore[union-attr]
+            return own + _diff_order(node.args[0])
+        return inner
+    return 0

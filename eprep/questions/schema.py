@@ -1,0 +1,397 @@
+"""Validation of one parsed TOML file against SCHEMA.md, building the model objects.
+
+Every problem raises BankError with the file, the line of the offending key or table, and what
+is wrong. Formulas are parsed with `eprep.grammar` (no SymPy); parameter specs and `where`
+conditions are parsed here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from eprep.errors import EprepError
+from eprep.questions.condition import ConditionError, parse_condition
+from eprep.questions.errors import BankError
+from eprep.questions.locate import LineIndex, Path
+from eprep.questions.models import (
+    BLANK,
+    KINDS,
+    LANGUAGES,
+    Formula,
+    Mistake,
+    Option,
+    Question,
+    Text,
+    Tolerance,
+)
+from eprep.questions.params import ParamSpecError, parse_spec
+from eprep.questions.variants import (
+    VariantError,
+    alias_names,
+    make_variant,
+    parse_formula,
+    placeholders,
+)
+
+SLUG = re.compile(r"^[a-z0-9-]+$")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,23}$")
+PROBE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+_DOMAIN = re.compile(
+    r"^\s*(real|positive|nonnegative|integer|positive\s+integer"
+    r"|[\[(]\s*[-+]?[\d.eE+-]+\s*,\s*[-+]?[\d.eE+-]+\s*[\])])\s*$"
+)
+# Names the grammar reads as constants or functions; a parameter must not shadow them.
+_RESERVED = {"pi", "e", "exp", "log", "ln", "sqrt", "abs", "sin", "cos", "tan", "tanh", "sinh",
+             "cosh", "sigmoid", "softplus", "max", "min", "floor", "ceil", "diff", "and", "or",
+             "not", "true", "false"}  # fmt: skip
+
+QUESTION_KEYS = {
+    "id", "kind", "title", "prompt", "explanation", "difficulty", "tags", "source", "probe",
+    "probe_args", "concept", "trap", "params", "derived", "where", "answer", "tolerance",
+    "variables", "start", "solution", "code", "options", "mistakes",
+}  # fmt: skip
+OPTION_KEYS = {"text", "formula", "value", "code", "id", "correct", "feedback"}
+OPTION_FORMS = ("text", "formula", "value", "code")
+
+
+class FileValidator:
+    """Validates the parsed contents of one file; `fail(path, message)` raises BankError."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self._source = text
+        self._index: LineIndex | None = None
+        # Question header lines are needed for every question; the full index only on errors.
+        self._headers = [
+            text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"^[ \t]*\[\[\s*question\s*\]\]", text, re.M)
+        ]
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            self._index = LineIndex(self._source)
+        return self._index
+
+    def question_line(self, number: int) -> int:
+        if number < len(self._headers):
+            return self._headers[number]
+        return self.index.line(("question", number))
+
+    def fail(self, path: Path, message: str) -> BankError:
+        return BankError(self.file, self.index.line(path), message)
+
+    # --- generic shapes -------------------------------------------------------------------
+
+    def table(self, value: Any, path: Path, allowed: set[str], required: set[str] = frozenset()) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"{_dotted(path)} must be a table")
+        for key in value:
+            if key not in allowed:
+                raise self.fail((*path, key), f"unknown key {key!r} in {_dotted(path) or 'file'}")
+        for key in sorted(required):
+            if key not in value:
+                raise self.fail(path, f"missing required key {key!r} in {_dotted(path)}")
+        return value
+
+    def text(self, value: Any, path: Path) -> Text:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"{_dotted(path)} must be a text table like {_dotted(path)}.en = \"...\"")
+        for lang, item in value.items():
+            if lang not in LANGUAGES:
+                raise self.fail((*path, lang), f"unknown language {lang!r} in {_dotted(path)} (use en, ja)")
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail((*path, lang), f"{_dotted(path)}.{lang} must be a non-empty string")
+        if "en" not in value:
+            raise self.fail(path, f"{_dotted(path)} has no 'en' text")
+        return Text(dict(value))
+
+    def string(self, value: Any, path: Path) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(path, f"{_dotted(path)} must be a non-empty string")
+        return value
+
+    def integer(self, value: Any, path: Path, low: int, high: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.fail(path, f"{_dotted(path)} must be an integer from {low} to {high}")
+        return value
+
+    def boolean(self, value: Any, path: Path) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(path, f"{_dotted(path)} must be true or false")
+        return value
+
+    def number(self, value: Any, path: Path) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise self.fail(path, f"{_dotted(path)} must be a non-negative number")
+        return float(value)
+
+    def formula(self, value: Any, path: Path, allowed: frozenset[str]) -> str:
+        text = self.string(value, path)
+        try:
+            node = parse_formula(text, allowed)
+        except EprepError as error:
+            raise self.fail(path, f"{_dotted(path)}: cannot parse {text!r}: {error}") from None
+        from eprep.grammar import free_symbols
+
+        unknown = sorted(free_symbols(node) - alias_names(allowed))
+        if unknown:
+            raise self.fail(path, f"{_dotted(path)}: unknown name {unknown[0]!r} in {text!r}")
+        return text
+
+    # --- files ----------------------------------------------------------------------------
+
+    def day(self, data: dict) -> tuple[Text, Text | None, int]:
+        self.table(data, (), {"day"}, {"day"})
+        day = self.table(data["day"], ("day",), {"title", "summary", "order"}, {"title", "order"})
+        title = self.text(day["title"], ("day", "title"))
+        summary = self.text(day["summary"], ("day", "summary")) if "summary" in day else None
+        return title, summary, self.integer(day["order"], ("day", "order"), 0, 10_000)
+
+    def topic(self, data: dict, day: str, topic: str) -> tuple[dict, tuple[Formula, ...], list[Question]]:
+        self.table(data, (), {"topic", "formula", "question"}, {"topic"})
+        head = self.table(data["topic"], ("topic",), {"title", "summary", "order"}, {"title", "order"})
+        self.text(head["title"], ("topic", "title"))
+        formulas = data.get("formula", [])
+        if not isinstance(formulas, list):
+            raise self.fail(("formula",), "formula must be an array of tables: [[formula]]")
+        sheet = []
+        for i, item in enumerate(formulas):
+            path: Path = ("formula", i)
+            self.table(item, path, {"label", "tex"}, {"label", "tex"})
+            sheet.append(Formula(self.text(item["label"], (*path, "label")), self.string(item["tex"], (*path, "tex"))))
+        raw_questions = data.get("question", [])
+        if not isinstance(raw_questions, list):
+            raise self.fail(("question",), "question must be an array of tables: [[question]]")
+        questions = [self.question(item, ("question", i), day, topic) for i, item in enumerate(raw_questions)]
+        return head, tuple(sheet), questions
+
+    # --- questions ------------------------------------------------------------------------
+
+    def question(self, raw: Any, path: Path, day: str, topic: str) -> Question:
+        required = {"id", "kind", "title", "prompt", "explanation", "difficulty", "tags", "source"}
+        q = self.table(raw, path, QUESTION_KEYS, required)
+        at = lambda key: (*path, key)  # noqa: E731 - a path inside this question
+
+        qid = self.string(q["id"], at("id"))
+        if not re.fullmatch(rf"{re.escape(day)}\.{re.escape(topic)}\.[a-z0-9-]+", qid):
+            raise self.fail(at("id"), f"id {qid!r} must be '{day}.{topic}.' followed by a slug [a-z0-9-]+")
+        kind = q["kind"]
+        if kind not in KINDS:
+            raise self.fail(at("kind"), f"kind {kind!r} must be one of {', '.join(KINDS)}")
+        tags = q["tags"]
+        if not isinstance(tags, list) or not all(isinstance(t, str) and SLUG.match(t) for t in tags):
+            raise self.fail(at("tags"), "tags must be a list of [a-z0-9-]+ strings")
+        concept = self.boolean(q.get("concept", False), at("concept"))
+        probe = q.get("probe")
+        if probe is not None and not (isinstance(probe, str) and PROBE_NAME.match(probe)):
+            raise self.fail(at("probe"), "probe must be a probe name like 'conv_output_height'")
+        if probe is None and not concept:
+            raise self.fail(path, f"question {qid} needs a probe (or concept = true)")
+        probe_args = q.get("probe_args", {})
+        if not isinstance(probe_args, dict):
+            raise self.fail(at("probe_args"), "probe_args must be a table")
+
+        params, derived, where, names = self.randomisation(q, path)
+        variables = self.variables(q.get("variables", {}), at("variables"), names)
+        all_names = names | frozenset(variables)
+
+        fields: dict[str, Any] = {
+            "id": qid,
+            "day": day,
+            "topic": topic,
+            "kind": kind,
+            "title": self.text(q["title"], at("title")),
+            "prompt": self.text(q["prompt"], at("prompt")),
+            "explanation": self.text(q["explanation"], at("explanation")),
+            "difficulty": self.integer(q["difficulty"], at("difficulty"), 1, 3),
+            "tags": tuple(tags),
+            "source": self.string(q["source"], at("source")),
+            "path": self.file,
+            "line": self.question_line(path[1]),
+            "probe": probe,
+            "probe_args": dict(probe_args),
+            "concept": concept,
+            "trap": self.text(q["trap"], at("trap")) if "trap" in q else None,
+            "params": params,
+            "derived": derived,
+            "where": where,
+            "variables": variables,
+        }
+        for key in ("title", "prompt", "explanation"):
+            for lang, text in q[key].items():
+                unknown = sorted(placeholders(text) - names)
+                if unknown:
+                    raise self.fail((*at(key), lang), f"{{{{{unknown[0]}}}}} is not a parameter of {qid}")
+        self.kind_rules(q, path, kind, fields, names, all_names)
+        question = Question(**fields)
+        if where is not None or derived:
+            try:
+                make_variant(question, 0)
+            except VariantError:
+                raise self.fail(at("where") if where is not None else at("derived"),
+                                f"question {qid}: no valid variant: 'where' never holds in 1000 draws"
+                                if where is not None else f"question {qid}: derived values cannot be computed") from None
+        return question
+
+    def randomisation(self, q: dict, path: Path) -> tuple[dict, dict, Any, frozenset[str]]:
+        params: dict = {}
+        raw = q.get("params", {})
+        if not isinstance(raw, dict):
+            raise self.fail((*path, "params"), "params must be a table of name = spec")
+        for name, spec in raw.items():
+            self.name(name, (*path, "params", name))
+            try:
+                params[name] = parse_spec(spec)
+            except ParamSpecError as error:
+                raise self.fail((*path, "params", name), f"params.{name}: {error}") from None
+        names = set(params)
+        derived: dict[str, str] = {}
+        raw = q.get("derived", {})
+        if not isinstance(raw, dict):
+            raise self.fail((*path, "derived"), "derived must be a table of name = formula")
+        for name, formula in raw.items():
+            self.name(name, (*path, "derived", name))
+            if name in names:
+                raise self.fail((*path, "derived", name), f"derived.{name} repeats a parameter name")
+            # A derived value may use params and the derived values before it.
+            derived[name] = self.formula(formula, (*path, "derived", name), frozenset(names))
+            names.add(name)
+        where = None
+        if "where" in q:
+            text = self.string(q["where"], (*path, "where"))
+            try:
+                where = parse_condition(text)
+            except ConditionError as error:
+                raise self.fail((*path, "where"), f"where: cannot parse {text!r}: {error}") from None
+            unknown = sorted(where.names() - names)
+            if unknown:
+                raise self.fail((*path, "where"), f"where: unknown name {unknown[0]!r}")
+        return params, derived, where, frozenset(names)
+
+    def name(self, name: str, path: Path) -> None:
+        if not NAME.match(name) or name in _RESERVED or name.startswith("__"):
+            raise self.fail(path, f"{name!r} cannot be a parameter or variable name")
+
+    def variables(self, raw: Any, path: Path, names: frozenset[str]) -> dict[str, str]:
+        if not isinstance(raw, dict):
+            raise self.fail(path, "variables must be a table of name = domain")
+        for name, domain in raw.items():
+            self.name(name, (*path, name))
+            if name in names:
+                raise self.fail((*path, name), f"variable {name!r} repeats a parameter name")
+            if not isinstance(domain, str) or not _DOMAIN.match(domain):
+                raise self.fail((*path, name), f"variables.{name}: bad domain {domain!r} "
+                                "(real, positive, nonnegative, integer, positive integer or an interval)")
+        return dict(raw)
+
+    def kind_rules(self, q: dict, path: Path, kind: str, fields: dict, names: frozenset[str],
+                   all_names: frozenset[str]) -> None:  # fmt: skip
+        at = lambda key: (*path, key)  # noqa: E731
+        allowed_by_kind = {
+            "numeric": {"answer", "tolerance", "mistakes"},
+            "expression": {"answer", "variables", "mistakes"},
+            "derivation": {"answer", "variables", "start", "solution", "mistakes"},
+            "choice": {"answer", "variables", "options"},
+            "code": {"code", "options"},
+        }[kind]
+        for key in ("answer", "tolerance", "variables", "start", "solution", "code", "options", "mistakes"):
+            if key in q and key not in allowed_by_kind:
+                raise self.fail(at(key), f"{key!r} is not used by {kind} questions")
+        formula_names = all_names if kind != "numeric" else names
+        if kind in ("numeric", "expression", "derivation"):
+            if "answer" not in q:
+                raise self.fail(path, f"missing required key 'answer' in a {kind} question")
+            fields["answer"] = self.formula(q["answer"], at("answer"), formula_names)
+        if kind == "numeric" and "tolerance" in q:
+            tol = self.table(q["tolerance"], at("tolerance"), {"rel", "abs"})
+            fields["tolerance"] = Tolerance(
+                self.number(tol.get("rel", 1e-3), (*at("tolerance"), "rel")),
+                self.number(tol.get("abs", 1e-9), (*at("tolerance"), "abs")),
+            )
+        if kind in ("expression", "derivation") and not fields["variables"]:
+            raise self.fail(path, f"a {kind} question needs variables = {{ x = \"real\" }}")
+        if kind == "derivation":
+            if "start" not in q:
+                raise self.fail(path, "missing required key 'start' in a derivation question")
+            fields["start"] = self.formula(q["start"], at("start"), all_names)
+            steps = q.get("solution", [])
+            if not isinstance(steps, list):
+                raise self.fail(at("solution"), "solution must be a list of formulas")
+            fields["solution"] = tuple(self.formula(s, at("solution"), all_names) for s in steps)
+        mistakes = q.get("mistakes", [])
+        if not isinstance(mistakes, list):
+            raise self.fail(at("mistakes"), "mistakes must be an array of tables: [[question.mistakes]]")
+        found = []
+        for i, raw in enumerate(mistakes):
+            mpath = (*path, "mistakes", i)
+            self.table(raw, mpath, {"answer", "feedback"}, {"answer", "feedback"})
+            found.append(Mistake(self.formula(raw["answer"], (*mpath, "answer"), formula_names),
+                                 self.text(raw["feedback"], (*mpath, "feedback"))))
+        fields["mistakes"] = tuple(found)
+        if kind in ("choice", "code"):
+            fields["options"] = self.options(q, path, kind, names, all_names)
+        if kind == "choice":
+            forms = {option.form for option in fields["options"]}
+            if forms & {"formula", "value"}:
+                if "answer" not in q:
+                    raise self.fail(path, "a choice question with formula or value options needs 'answer'")
+                fields["answer"] = self.formula(q["answer"], at("answer"), all_names)
+            elif "answer" in q:
+                raise self.fail(at("answer"), "'answer' is only used when options are formulas or values")
+        if kind == "code":
+            if "code" not in q:
+                raise self.fail(path, "missing required key 'code' in a code question")
+            code = self.string(q["code"], at("code"))
+            count = code.count(BLANK)
+            if count != 1:
+                raise self.fail(at("code"), f"the code template must contain the blank {BLANK} exactly once, not {count} times")
+            fields["code"] = code
+
+    def options(self, q: dict, path: Path, kind: str, names: frozenset[str], all_names: frozenset[str]) -> tuple[Option, ...]:
+        raw = q.get("options")
+        if not isinstance(raw, list) or len(raw) < 2:
+            raise self.fail((*path, "options") if raw is not None else path,
+                            f"a {kind} question needs at least 2 [[question.options]]")
+        options = []
+        ids: set[str] = set()
+        for i, item in enumerate(raw):
+            opath = (*path, "options", i)
+            self.table(item, opath, OPTION_KEYS)
+            forms = [form for form in OPTION_FORMS if form in item]
+            if len(forms) != 1:
+                raise self.fail(opath, f"option {i + 1} must have exactly one of text, formula, value, code")
+            form = forms[0]
+            if kind == "code" and form != "code":
+                raise self.fail((*opath, form), f"option {i + 1} of a code question must be 'code'")
+            values: dict[str, Any] = {}
+            if form == "text":
+                values["text"] = self.text(item["text"], (*opath, "text"))
+            elif form == "formula":
+                values["formula"] = self.formula(item["formula"], (*opath, "formula"), all_names)
+            elif form == "value":
+                values["value"] = self.formula(item["value"], (*opath, "value"), names)
+            else:
+                values["code"] = self.string(item["code"], (*opath, "code"))
+            if "id" in item:
+                oid = item["id"]
+                if not isinstance(oid, str) or not SLUG.match(oid):
+                    raise self.fail((*opath, "id"), "option id must match [a-z0-9-]+")
+                if oid in ids:
+                    raise self.fail((*opath, "id"), f"option id {oid!r} is used twice")
+                ids.add(oid)
+                values["id"] = oid
+            if "feedback" in item:
+                values["feedback"] = self.text(item["feedback"], (*opath, "feedback"))
+            correct = self.boolean(item.get("correct", False), (*opath, "correct"))
+            options.append(Option(index=i, correct=correct, **values))
+        correct = [option.index for option in options if option.correct]
+        if len(correct) != 1:
+            where = (*path, "options", correct[1], "correct") if correct else (*path, "options")
+            raise self.fail(where, f"exactly one option must have correct = true, found {len(correct)}")
+        return tuple(options)
+
+
+def _dotted(path: Path) -> str:
+    return ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in path).replace(".[", "[")
+

@@ -1,0 +1,234 @@
+"""Reproducible variants of a question: parameters drawn from a sha256-seeded stream.
+
+Variant k of question `id` draws its parameters from `random.Random` seeded with
+`sha256(f"{id}:{k}")`, so it is the same on every machine and every run; draws repeat (on the
+same stream) until the `where` condition holds, at most 1000 times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from eprep.errors import EprepError
+from eprep.questions.condition import ConditionError
+
+if TYPE_CHECKING:
+    from eprep.questions.models import Option, Question, Text
+
+MAX_DRAWS = 1000
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+Number = int | float
+
+
+class VariantError(EprepError):
+    """A question whose parameters cannot produce a valid variant."""
+
+
+def seed_of(question_id: str, k: int, salt: str = "") -> int:
+    """A 64-bit seed for variant k of a question (an optional salt gives independent streams)."""
+    digest = hashlib.sha256(f"{question_id}:{k}{salt}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+# The grammar reads these names as their canonical spelling (GRAMMAR.md, "Names").
+ALIASES = {"eps": "epsilon", "lam": "lambda"}
+
+
+def with_aliases(values: Mapping[str, Number]) -> dict[str, Number]:
+    """`values` plus the grammar's canonical name of every aliased key (`eps` -> `epsilon`)."""
+    env = dict(values)
+    for alias, canonical in ALIASES.items():
+        if alias in env and canonical not in env:
+            env[canonical] = env[alias]
+    return env
+
+
+def alias_names(names: frozenset[str]) -> frozenset[str]:
+    """`names` plus the canonical spelling of aliased ones."""
+    return names | {ALIASES[n] for n in names if n in ALIASES}
+
+
+@lru_cache(maxsize=4096)
+def parse_formula(text: str, names: frozenset[str] = frozenset()):
+    """Parse a bank formula with the answer grammar (cached: variants re-use the same few)."""
+    from eprep.grammar import parse
+
+    return parse(text, variables=sorted(names))
+
+
+def evaluate_formula(text: str, values: Mapping[str, Number], names: frozenset[str] | None = None) -> float:
+    """The float value of a bank formula with `values` substituted."""
+    from eprep.grammar import evaluate
+
+    node = parse_formula(text, frozenset(values) if names is None else names)
+    return evaluate(node, with_aliases(values))
+
+
+def bind_formula(text: str, values: Mapping[str, Number], names: frozenset[str]) -> str:
+    """The formula with every name in `values` replaced by its number (for the checker)."""
+    from eprep.grammar import to_text
+    from eprep.grammar.nodes import BinOp, Call, Neg, Num, Sym
+
+    env = with_aliases(values)
+
+    def number(value: Number):
+        literal = Num(float(abs(value)), repr(abs(value)) if isinstance(value, float) else str(abs(value)))
+        return Neg(literal) if value < 0 else literal
+
+    def walk(node):
+        if isinstance(node, Sym):
+            return number(env[node.name]) if node.name in env else node
+        if isinstance(node, Neg):
+            return Neg(walk(node.operand))
+        if isinstance(node, BinOp):
+            return BinOp(node.op, walk(node.left), walk(node.right))
+        if isinstance(node, Call):
+            if node.func == "diff":  # the differentiation variable stays a name
+                return Call(node.func, (walk(node.args[0]), *node.args[1:]))
+            return Call(node.func, tuple(walk(arg) for arg in node.args))
+        return node
+
+    return to_text(walk(parse_formula(text, names)))
+
+
+def format_number(value: Number) -> str:
+    """A number as a learner would write it: `3`, `0.25`, `1.5e-08`, at most 6 significant digits."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return str(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = f"{value:.6g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return text
+
+
+def substitute(text: str, values: Mapping[str, Number]) -> str:
+    """Replace every `{{NAME}}` with the formatted value of NAME (unknown names stay as written)."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return format_number(values[name]) if name in values else match.group(0)
+
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def placeholders(text: str) -> set[str]:
+    """The names used as `{{NAME}}` in a text."""
+    return set(_PLACEHOLDER.findall(text))
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One instance of a question: parameter and derived values, and text rendered with them."""
+
+    question: Question
+    k: int
+    values: Mapping[str, Number]
+    draws: int = 1
+
+    @property
+    def seed(self) -> int:
+        """A seed for engine probes (a stream independent of the parameter draws)."""
+        return seed_of(self.question.id, self.k, ":probe")
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every name a formula of this question may use: params, derived and variables."""
+        return frozenset(self.values) | frozenset(self.question.variables)
+
+    def render(self, text: Text | None, lang: str = "en") -> str:
+        return "" if text is None else substitute(text.get(lang), self.values)
+
+    def title(self, lang: str = "en") -> str:
+        return self.render(self.question.title, lang)
+
+    def prompt(self, lang: str = "en") -> str:
+        return self.render(self.question.prompt, lang)
+
+    def explanation(self, lang: str = "en") -> str:
+        return self.render(self.question.explanation, lang)
+
+    def code(self) -> str | None:
+        """The code template with `{{NAME}}` substituted (code questions)."""
+        return None if self.question.code is None else substitute(self.question.code, self.values)
+
+    def evaluate(self, formula: str, extra: Mapping[str, Number] | None = None) -> float:
+        """A formula of params (and, with `extra`, of variables) evaluated for this variant."""
+        env = dict(self.values)
+        if extra:
+            env.update(extra)
+        return evaluate_formula(formula, env, self.names)
+
+    def bind(self, formula: str) -> str:
+        """`formula` with this variant's params and derived values substituted (variables stay)."""
+        return bind_formula(formula, self.values, self.names)
+
+    def key_value(self) -> float:
+        """The numeric key of a numeric question for this variant."""
+        if self.question.answer is None:
+            raise ValueError(f"{self.question.id} has no formula answer")
+        return self.evaluate(self.question.answer)
+
+    def option_text(self, option: Option, lang: str = "en") -> str:
+        """What a learner sees for an option."""
+        if option.text is not None:
+            return self.render(option.text, lang)
+        if option.value is not None:
+            return format_number(self.evaluate(option.value))
+        if option.formula is not None:
+            return substitute(option.formula, self.values)
+        return substitute(option.code or "", self.values)
+
+    def option_order(self) -> list[int]:
+        """Indices of the question's options in the order shown (shuffled, same per variant)."""
+        order = list(range(len(self.question.options)))
+        random.Random(seed_of(self.question.id, self.k, ":options")).shuffle(order)
+        return order
+
+
+def make_variant(question: Question, k: int) -> Variant:
+    """Variant k of a question (redrawn until `where` holds); raises VariantError if it never does."""
+    if k < 0:
+        raise ValueError("variant numbers start at 0")
+    rng = random.Random(seed_of(question.id, k))
+    names = frozenset(question.params) | frozenset(question.derived) | frozenset(question.variables)
+    for draw in range(1, MAX_DRAWS + 1):
+        values: dict[str, Number] = {name: spec.draw(rng) for name, spec in question.params.items()}
+        try:
+            for name, formula in question.derived.items():
+                values[name] = _tidy(evaluate_formula(formula, values, names))
+        except (EprepError, ArithmeticError, ValueError) as error:
+            if draw == MAX_DRAWS:
+                raise VariantError(f"{question.location}: derived values fail: {error}") from None
+            continue
+        if question.where is None:
+            return Variant(question, k, values, draw)
+        try:
+            if question.where.holds(values):
+                return Variant(question, k, values, draw)
+        except ConditionError as error:
+            raise VariantError(f"{question.location}: where: {error}") from None
+    raise VariantError(
+        f"{question.location}: question {question.id}: 'where' was never satisfied in "
+        f"{MAX_DRAWS} draws of variant {k}"
+    )
+
+
+def _tidy(value: float) -> Number:
+    # Derived values that are whole numbers act as integers in `where` (e.g. `%`) and in text.
+    if value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value

@@ -1,0 +1,105 @@
+"""Spaced repetition with FSRS: how an answer becomes a rating, and a rating a next due date.
+
+Rating rule (documented for learners in `eprep quiz --help`):
+
+- a wrong answer is rated **Again**;
+- a right answer is rated **Good**, or **Easy** when it came fast, or **Hard** when it came slowly.
+
+"Fast" and "slow" depend on the kind of question, because picking a letter and writing a
+derivation take very different times. The thresholds, in seconds from the question appearing to
+the answer being submitted:
+
+| kind | Easy if at most | Hard if more than |
+| --- | --- | --- |
+| choice, code | 8 | 45 |
+| numeric | 15 | 90 |
+| expression | 20 | 120 |
+| derivation | 60 | 400 |
+
+The learner may override the proposed rating with one key (1 Again, 2 Hard, 3 Good, 4 Easy).
+Fuzzing is off so that the same history always gives the same schedule (the bank is small;
+spreading reviews of thousands of cards, fuzzing's purpose, does not apply).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+# rating values as FSRS numbers them (fsrs.Rating): Again=1 … Easy=4
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
+
+# kind -> (easy_at_most_s, hard_above_s); see the module docstring
+THRESHOLDS: dict[str, tuple[float, float]] = {
+    "choice": (8.0, 45.0),
+    "code": (8.0, 45.0),
+    "numeric": (15.0, 90.0),
+    "expression": (20.0, 120.0),
+    "derivation": (60.0, 400.0),
+}
+
+
+def auto_rating(kind: str, correct: bool, duration_s: float) -> int:
+    """The rating a review gets unless the learner overrides it."""
+    if not correct:
+        return AGAIN
+    easy_at_most, hard_above = THRESHOLDS.get(kind, THRESHOLDS["numeric"])
+    if duration_s <= easy_at_most:
+        return EASY
+    if duration_s > hard_above:
+        return HARD
+    return GOOD
+
+
+@lru_cache(maxsize=1)
+def scheduler() -> Any:
+    """The FSRS scheduler every review goes through (imported lazily: fsrs is not free)."""
+    from fsrs import Scheduler
+
+    return Scheduler(enable_fuzzing=False)
+
+
+def new_card_json(card_id: int, now: datetime) -> str:
+    """A fresh card's state as JSON, due now."""
+    from fsrs import Card
+
+    return Card(card_id=card_id, due=now).to_json()
+
+
+def review(card_json: str, rating: int, now: datetime, duration_ms: int) -> tuple[str, datetime]:
+    """Apply one review to a stored card state; return the new state (JSON) and its due date."""
+    from fsrs import Card, Rating
+
+    card = Card.from_json(card_json)
+    card, _log = scheduler().review_card(
+        card, Rating(rating), review_datetime=now, review_duration=duration_ms
+    )
+    return card.to_json(), card.due
+
+
+def due_of(card_json: str) -> datetime:
+    """The due date stored in a card's JSON state (no fsrs import needed)."""
+    return datetime.fromisoformat(json.loads(card_json)["due"])
+
+
+def utcnow() -> datetime:
+    """Now, in UTC (fsrs refuses any other time zone)."""
+    return datetime.now(UTC)
+
+
+def humanize_delta(due: datetime, now: datetime) -> str:
+    """`in 10 min`, `in 2 days`, `now` — how far away a due date is."""
+    seconds = (due - now).total_seconds()
+    if seconds <= 30:
+        return "now"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"in {round(minutes)} min"
+    hours = minutes / 60
+    if hours < 24:
+        return f"in {round(hours)} h"
+    days = hours / 24
+    return f"in {round(days)} day" + ("" if round(days) == 1 else "s")

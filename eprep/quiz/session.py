@@ -1,0 +1,466 @@
+"""One quiz session: pick questions (due first, then new), ask, judge, schedule, summarise.
+
+Every answered question is written to the store at once, in its own transaction; Ctrl-C or end
+of input at any prompt ends the session with its summary and loses nothing answered.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from eprep.errors import EprepError
+from eprep.quiz import scheduling
+from eprep.quiz.answers import (
+    LETTERS,
+    Outcome,
+    Unreadable,
+    judge_choice,
+    judge_derivation,
+    judge_expression,
+    judge_numeric,
+    read_expression,
+    read_letter,
+    read_number,
+    shown_options,
+)
+from eprep.quiz.render import highlight_code, indent, pretty_formula, render_markdown
+from eprep.quiz.terminal import Console
+
+if TYPE_CHECKING:
+    from eprep.questions import Bank, Question, Variant
+    from eprep.quiz.store import CardRow, Store
+
+DEFAULT_COUNT = 10
+_CHECKED_KINDS = ("expression", "derivation")  # judged by eprep.checker (SymPy)
+MODES = ("mixed", "new", "due")
+
+
+class SessionEnded(Exception):
+    """Ctrl-C or end of input: stop asking, keep what was answered, print the summary."""
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A question picked for this session, with the variant to show and why it was picked."""
+
+    question: Question
+    k: int
+    reason: str  # "due" or "new"
+
+
+@dataclass
+class Result:
+    """One answered question, as recorded."""
+
+    question_id: str
+    variant: int
+    kind: str
+    answer: str
+    correct: bool
+    rating: int
+    auto_rating: int
+    duration_ms: int
+    due: datetime
+    feedback: str | None = None
+    diagnosis: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.question_id,
+            "variant": self.variant,
+            "kind": self.kind,
+            "answer": self.answer,
+            "correct": self.correct,
+            "rating": scheduling.RATING_NAMES[self.rating],
+            "auto_rating": scheduling.RATING_NAMES[self.auto_rating],
+            "duration_ms": self.duration_ms,
+            "due": self.due.isoformat(),
+            "feedback": self.feedback,
+            "diagnosis": self.diagnosis,
+        }
+
+
+@dataclass
+class Summary:
+    """What a session did: results in order, whether it was cut short, and what is due next."""
+
+    results: list[Result] = field(default_factory=list)
+    planned: int = 0
+    interrupted: bool = False
+    seconds: float = 0.0
+    skipped_missing: list[str] = field(default_factory=list)
+
+    @property
+    def right(self) -> int:
+        return sum(result.correct for result in self.results)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answered": len(self.results),
+            "right": self.right,
+            "planned": self.planned,
+            "interrupted": self.interrupted,
+            "seconds": round(self.seconds, 3),
+            "skipped_missing": self.skipped_missing,
+            "results": [result.to_json() for result in self.results],
+        }
+
+
+# --- planning ----------------------------------------------------------------------------------
+
+
+def variant_for(question: Question, card: CardRow | None, seed: int | None) -> int:
+    """Which variant to show: a fresh one each review, or one fixed by `--seed`."""
+    if not question.has_params:
+        return 0
+    if seed is not None:
+        from eprep.questions.variants import seed_of
+
+        return seed_of(question.id, seed, ":quiz") % 1000
+    return card.reps if card is not None else 0
+
+
+def plan_session(
+    questions: Sequence[Question],
+    cards: dict[str, CardRow],
+    now: datetime,
+    *,
+    count: int = DEFAULT_COUNT,
+    mode: str = "mixed",
+    seed: int | None = None,
+) -> list[Planned]:
+    """Due questions first (most overdue first), then new ones in bank order; at most `count`."""
+    due = sorted(
+        (q for q in questions if q.id in cards and cards[q.id].due <= now),
+        key=lambda q: cards[q.id].due,
+    )
+    new = [q for q in questions if q.id not in cards]
+    picked: list[Planned] = []
+    if mode in ("mixed", "due"):
+        picked += [Planned(q, variant_for(q, cards[q.id], seed), "due") for q in due]
+    if mode in ("mixed", "new"):
+        picked += [Planned(q, variant_for(q, None, seed), "new") for q in new]
+    return picked[: max(0, count)]
+
+
+def missing_from_bank(bank: Bank, cards: dict[str, CardRow], selectors: Sequence[str]) -> list[str]:
+    """Ids with stored history that the bank no longer has (matching the selectors by id)."""
+
+    def matches(question_id: str) -> bool:
+        if not selectors:
+            return True
+        return any(question_id == s or question_id.startswith(s + ".") for s in selectors)
+
+    return sorted(qid for qid in cards if bank.get(qid) is None and matches(qid))
+
+
+# --- the session -------------------------------------------------------------------------------
+
+
+class Session:
+    """Runs a planned list of questions against a console and a store."""
+
+    def __init__(
+        self,
+        store: Store,
+        console: Console,
+        *,
+        lang: str = "en",
+        clock: Any = scheduling.utcnow,
+    ) -> None:
+        self.store = store
+        self.console = console
+        self.lang = lang
+        self.clock = clock
+        self._warmer: threading.Thread | None = None
+        self._planned: list[Planned] = []
+
+    def run(self, planned: Sequence[Planned], summary: Summary) -> Summary:
+        """Ask every planned question; stop cleanly on Ctrl-C / end of input."""
+        summary.planned = len(planned)
+        self._planned = list(planned)
+        started = time.monotonic()
+        session_id = self.store.start_session(self.clock(), "")
+        try:
+            for number, item in enumerate(planned, 1):
+                try:
+                    self._ask(item, number, len(planned), summary, session_id)
+                except SessionEnded:
+                    summary.interrupted = True
+                    break
+        finally:
+            summary.seconds = time.monotonic() - started
+            self.store.end_session(session_id, self.clock())
+        return summary
+
+    # --- one question ---
+
+    def _ask(
+        self, item: Planned, number: int, total: int, summary: Summary, session_id: int
+    ) -> None:
+        console = self.console
+        variant = item.question.variant(item.k)
+        self._show(variant, item, number, total)
+        if number == 1 and any(p.question.kind in _CHECKED_KINDS for p in self._planned):
+            self._warm_checker()
+        shown_at = time.monotonic()
+        outcome = self._read_and_judge(variant)
+        duration_ms = int((time.monotonic() - shown_at) * 1000)
+        self._feedback(outcome, variant)
+        auto = scheduling.auto_rating(item.question.kind, outcome.correct, duration_ms / 1000)
+        rating = auto
+        interrupted = False
+        try:
+            rating = self._override(auto)
+        except SessionEnded:
+            interrupted = True  # the answer was given: keep it with the proposed rating
+        now = self.clock()
+        recorded = self.store.record_review(
+            question_id=item.question.id,
+            variant=item.k,
+            kind=item.question.kind,
+            answer=outcome.answer,
+            correct=outcome.correct,
+            rating=rating,
+            auto_rating=auto,
+            duration_ms=duration_ms,
+            now=now,
+            session_id=session_id,
+        )
+        summary.results.append(
+            Result(item.question.id, item.k, item.question.kind, outcome.answer, outcome.correct,
+                   rating, auto, duration_ms, recorded.due, outcome.feedback, outcome.diagnosis)
+        )  # fmt: skip
+        console.print(
+            f"rated {scheduling.RATING_NAMES[rating]} · next review "
+            f"{scheduling.humanize_delta(recorded.due, now)} ({_local(recorded.due)})",
+            "dim",
+        )
+        console.print()
+        if interrupted:
+            raise SessionEnded
+
+    def _show(self, variant: Variant, item: Planned, number: int, total: int) -> None:
+        console = self.console
+        question = variant.question
+        header = f"[{number}/{total}] {variant.title(self.lang)}"
+        console.print(header, "bold")
+        console.print(f"{question.id} · {question.kind} · {item.reason}", "dim")
+        console.print(render_markdown(variant.prompt(self.lang), color=console.color))
+        code = variant.code()
+        if code:
+            console.print()
+            console.print(indent(highlight_code(code, color=console.color), "    "))
+        if question.kind in ("choice", "code"):
+            console.print()
+            for letter, option in zip(LETTERS, shown_options(variant), strict=False):
+                console.print(
+                    f"  {console.styled(letter + ')', 'bold')} {self._option(variant, option)}"
+                )
+        elif question.kind == "expression" and question.variables:
+            console.print(f"variables: {', '.join(question.variables)}", "dim")
+        elif question.kind == "derivation":
+            console.print(
+                "Write one expression per line, each step starting with '=';"
+                " an empty line ends the derivation.",
+                "dim",
+            )
+            if question.start:
+                from eprep.quiz.answers import substitute_params
+
+                start = substitute_params(question.start, variant.values)
+                console.print(f"start from: {pretty_formula(start)}", "dim")
+
+    def _option(self, variant: Variant, option: Any) -> str:
+        text = variant.option_text(option, self.lang)
+        if option.form == "text":
+            return render_markdown(text, color=self.console.color).replace("\n", "\n     ")
+        if option.form == "formula":
+            return pretty_formula(text)
+        if option.form == "code":
+            code = highlight_code(text, color=self.console.color)
+            return code.replace("\n", "\n     ")
+        return text
+
+    def _read_and_judge(self, variant: Variant) -> Outcome:
+        question = variant.question
+        kind = question.kind
+        while True:
+            try:
+                if kind in ("choice", "code"):
+                    count = len(question.options)
+                    line = self._line(f"answer (a–{LETTERS[count - 1]})> ")
+                    return judge_choice(variant, read_letter(line, count), self.lang)
+                if kind == "numeric":
+                    line = self._line("answer (a number)> ")
+                    value, _read_as = read_number(line)
+                    return judge_numeric(variant, value, line.strip(), self.lang)
+                if kind == "expression":
+                    return self._expression(variant)
+                if kind == "derivation":
+                    return self._derivation(variant)
+                raise EprepError(f"{question.location}: unknown question kind {kind!r}")
+            except Unreadable as error:
+                self.console.print(f"unreadable answer: {error}", "yellow")
+            except EprepError as error:
+                if isinstance(error, _fatal_errors()):
+                    raise
+                self.console.print(f"unreadable answer: {error}", "yellow")
+
+    def _expression(self, variant: Variant) -> Outcome:
+        variables = variant.question.variables
+        text = self._line("answer> ")
+        while True:
+            read_as = read_expression(text, variables)
+            self.console.print(f"read as: {read_as}", "dim")
+            if not self.console.interactive or _same_reading(text, read_as):
+                break
+            # what was typed and how it was read differ: let the learner confirm or correct it
+            edited = self._line("Enter to confirm, or type the answer again> ")
+            if not edited.strip():
+                break
+            text = edited
+        self.console.print("checking…", "dim")
+        self._wait_for_warm_up()
+        return judge_expression(variant, text.strip(), read_as, self.lang)
+
+    def _derivation(self, variant: Variant) -> Outcome:
+        lines: list[str] = []
+        while True:
+            try:
+                line = self._line("… " if lines else "derivation> ")
+            except SessionEnded:
+                if lines and not self.console.interactive:
+                    break  # end of input finishes the last derivation
+                raise
+            if not line.strip():
+                if lines:
+                    break
+                continue
+            lines.append(line)
+        self.console.print("checking…", "dim")
+        self._wait_for_warm_up()
+        return judge_derivation(variant, "\n".join(lines) + "\n")
+
+    def _line(self, prompt: str) -> str:
+        try:
+            return self.console.read_line(prompt)
+        except (KeyboardInterrupt, EOFError):
+            self.console.print()
+            raise SessionEnded from None
+
+    def _override(self, auto: int) -> int:
+        """With a terminal, one key may replace the proposed rating."""
+        if not self.console.interactive:
+            return auto
+        name = scheduling.RATING_NAMES[auto]
+        try:
+            key = self.console.read_key(
+                f"rating {name} — Enter keeps it; 1 Again 2 Hard 3 Good 4 Easy> "
+            )
+        except (KeyboardInterrupt, EOFError):
+            raise SessionEnded from None
+        key = key.strip()
+        if key in ("1", "2", "3", "4"):
+            return int(key)
+        return auto
+
+    def _feedback(self, outcome: Outcome, variant: Variant) -> None:
+        console = self.console
+        color = console.color
+        if outcome.correct:
+            console.print("✓ right", "bold", "green")
+        else:
+            console.print("✗ wrong", "bold", "red")
+        for line in outcome.details:
+            console.print("  " + line)
+        if outcome.feedback:
+            console.print(render_markdown(outcome.feedback, color=color), "yellow")
+        if outcome.diagnosis:
+            console.print(outcome.diagnosis, "yellow")
+        if not outcome.correct or variant.question.kind in ("expression", "derivation"):
+            key_lines = outcome.key.split("\n")
+            console.print("key: " + key_lines[0], "cyan")
+            for line in key_lines[1:]:
+                console.print("     " + line, "cyan")
+        explanation = variant.explanation(self.lang)
+        if explanation:
+            console.print(render_markdown(explanation, color=color))
+
+    def _wait_for_warm_up(self) -> None:
+        # one request at a time: the warm-up may still be starting the worker process
+        if self._warmer is not None:
+            self._warmer.join()
+
+    def _warm_checker(self) -> None:
+        """Import the checker (SymPy) in the background while the learner reads the question."""
+        if self._warmer is not None:
+            return
+
+        def warm() -> None:
+            try:
+                from eprep.checker import equivalent
+
+                # starts the checker's worker process (which imports SymPy) with a trivial check
+                equivalent("x", "x", {"x": "real"})
+            except Exception:
+                pass
+
+        self._warmer = threading.Thread(target=warm, name="eprep-warm-checker", daemon=True)
+        self._warmer.start()
+
+
+def _same_reading(typed: str, read_as: str) -> bool:
+    """Whether the learner's text, spaces aside, is exactly how it was read."""
+    return typed.replace(" ", "") == read_as.replace(" ", "")
+
+
+def _fatal_errors() -> tuple[type[Exception], ...]:
+    """Errors about the bank or store (not the answer): they end the command."""
+    from eprep.quiz.store import DatabaseFileError
+
+    return (DatabaseFileError,)
+
+
+def _local(moment: datetime) -> str:
+    local = moment.astimezone()
+    now = datetime.now().astimezone()
+    if local.date() == now.date():
+        return local.strftime("today %H:%M")
+    if local.date() == (now + timedelta(days=1)).date():
+        return local.strftime("tomorrow %H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def print_summary(
+    console: Console, summary: Summary, store: Store, selected: Sequence[str]
+) -> None:
+    """Score, time and what is due next."""
+    answered = len(summary.results)
+    minutes, seconds = divmod(int(summary.seconds), 60)
+    duration = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+    percent = f" ({100 * summary.right // answered}%)" if answered else ""
+    console.print("— session summary —", "bold")
+    line = f"score: {summary.right}/{answered}{percent} in {duration}"
+    if summary.interrupted:
+        line += f"; stopped early ({answered} of {summary.planned} answered, all saved)"
+    console.print(line)
+    now = scheduling.utcnow()
+    cards = store.cards()
+    wanted = set(selected)
+    due_cards = [c for qid, c in cards.items() if qid in wanted]
+    due_now = sum(c.due <= now for c in due_cards)
+    due_week = sum(c.due <= now + timedelta(days=7) for c in due_cards)
+    console.print(f"due now: {due_now} · due within a week: {due_week}")
+    upcoming = sorted((c for c in due_cards if c.due > now), key=lambda c: c.due)
+    if upcoming:
+        first = upcoming[0]
+        console.print(
+            f"next due: {first.question_id} {scheduling.humanize_delta(first.due, now)}"
+            f" ({_local(first.due)})"
+        )

@@ -1,0 +1,374 @@
+"""The progress store: one SQLite file with every card's FSRS state and every review ever made.
+
+Guarantees:
+- each review is written in its own `BEGIN IMMEDIATE` transaction the moment it is answered, and
+  the card's state is read *inside* that transaction, so two sessions on one file never lose or
+  overwrite each other's reviews (they wait for each other up to `BUSY_TIMEOUT_MS`);
+- WAL journal, synchronous=FULL: a crash or Ctrl-C loses nothing committed;
+- a file that is not an eprep database (garbage, another program's SQLite, a newer schema) is
+  never written to: opening it raises `DatabaseFileError` naming the file and what to do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from eprep.errors import EprepError
+from eprep.quiz import scheduling
+
+# PRAGMA application_id marks the file as ours: ASCII "eprp"
+APPLICATION_ID = 0x65707270
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseFileError(EprepError):
+    """The progress file cannot be used (corrupt, foreign, newer); it was left untouched."""
+
+
+# --- schema migrations: index i brings user_version i to i + 1 -----------------------------------
+
+
+def _migrate_to_1(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,             -- also the FSRS card_id
+            question_id TEXT NOT NULL UNIQUE,
+            state TEXT NOT NULL,                -- fsrs Card.to_json()
+            due TEXT NOT NULL,                  -- ISO 8601, UTC (copied from state, for queries)
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            question_id TEXT NOT NULL,
+            variant INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            correct INTEGER NOT NULL,
+            rating INTEGER NOT NULL,
+            auto_rating INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            reviewed_at TEXT NOT NULL,
+            card_before TEXT NOT NULL,
+            card_after TEXT NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX reviews_by_question ON reviews(question_id)")
+
+
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    # sessions let `stats` and summaries tell study sessions apart
+    conn.execute(
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            selectors TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+    conn.execute("ALTER TABLE reviews ADD COLUMN session_id INTEGER REFERENCES sessions(id)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --- rows ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """A card as stored: which question, when due, how often reviewed."""
+
+    card_id: int
+    question_id: str
+    due: datetime
+    reps: int
+    lapses: int
+    state: str
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One stored review."""
+
+    id: int
+    question_id: str
+    variant: int
+    kind: str
+    answer: str
+    correct: bool
+    rating: int
+    auto_rating: int
+    duration_ms: int
+    reviewed_at: datetime
+    card_before: str
+    card_after: str
+    session_id: int | None
+
+
+@dataclass(frozen=True)
+class RecordedReview:
+    """What recording a review did: the card's state before and after, and the next due date."""
+
+    review_id: int
+    card_before: str
+    card_after: str
+    due: datetime
+
+
+# --- the store -----------------------------------------------------------------------------------
+
+
+def _error(path: Path, problem: str, advice: str) -> DatabaseFileError:
+    return DatabaseFileError(f"{path}: {problem}; {advice}")
+
+
+def _inspect_existing(path: Path) -> None:
+    """Refuse (without writing a byte) a file that is not an eprep progress database."""
+    move_aside = "it was left unchanged — move it aside or pass another file with --db / EPREP_HOME"
+    if path.is_dir():
+        raise _error(path, "is a directory, not a progress database", "pass a file with --db")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise _error(path, f"cannot be read ({error.strerror})", "check its permissions") from None
+    if not header:
+        return  # an empty file: SQLite treats it as a new database
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise _error(
+            path, "is not an SQLite database (corrupt or another kind of file)", move_aside
+        )
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if app_id == APPLICATION_ID:
+                conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        raise _error(path, f"is a corrupt SQLite database ({error})", move_aside) from None
+    if app_id == 0 and tables == 0:
+        return  # an empty SQLite database: ours to initialise
+    if app_id != APPLICATION_ID:
+        raise _error(path, "is an SQLite database of another program, not eprep's", move_aside)
+    if version > SCHEMA_VERSION:
+        raise _error(
+            path,
+            f"was written by a newer eprep (schema {version}, this one knows {SCHEMA_VERSION})",
+            "upgrade eprep; the file was left unchanged",
+        )
+
+
+class Store:
+    """An open progress database. Use `Store.open(path)`; close with `close()` or `with`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = conn
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating or migrating) the progress database at `path`."""
+        path = Path(path)
+        if path.exists():
+            _inspect_existing(path)
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise _error(
+                    path, f"cannot create its folder ({error.strerror})", "pass --db"
+                ) from None
+        try:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=rwc",
+                uri=True,
+                isolation_level=None,  # we issue BEGIN IMMEDIATE / COMMIT ourselves
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store = cls(path, conn)
+            store._migrate()
+        except sqlite3.DatabaseError as error:
+            raise _error(
+                path, f"cannot be opened ({error})", "check the file and its folder"
+            ) from None
+        return store
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT: takes the write lock first, so read-modify-write is atomic."""
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as error:
+            raise _error(self.path, f"cannot be written ({error})", "try again") from None
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self._transaction() as conn:
+            # re-read under the write lock: another process may have initialised it meanwhile
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if app_id not in (0, APPLICATION_ID) or version > SCHEMA_VERSION:
+                raise _error(
+                    self.path, "is not a progress database this eprep can use", "pass --db"
+                )
+            for step in range(version, SCHEMA_VERSION):
+                MIGRATIONS[step](conn)
+            if version != SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if app_id != APPLICATION_ID:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    @property
+    def schema_version(self) -> int:
+        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # --- sessions ------------------------------------------------------------------------------------
+
+    def start_session(self, started_at: datetime, selectors: str) -> int:
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO sessions(started_at, selectors) VALUES (?, ?)",
+                (started_at.isoformat(), selectors),
+            )
+            return int(cursor.lastrowid)
+
+    def end_session(self, session_id: int, ended_at: datetime) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE sessions SET ended_at = ? WHERE id = ?", (ended_at.isoformat(), session_id)
+            )
+
+    # --- cards and reviews ---------------------------------------------------------------------------
+
+    def cards(self) -> dict[str, CardRow]:
+        """Every card, by question id."""
+        rows = self._conn.execute(
+            "SELECT id, question_id, due, reps, lapses, state FROM cards"
+        ).fetchall()
+        return {
+            row[1]: CardRow(row[0], row[1], datetime.fromisoformat(row[2]), row[3], row[4], row[5])
+            for row in rows
+        }
+
+    def reviews(self, question_id: str | None = None) -> list[ReviewRow]:
+        """Every review (of one question, if given), oldest first."""
+        sql = (
+            "SELECT id, question_id, variant, kind, answer, correct, rating, auto_rating,"
+            " duration_ms, reviewed_at, card_before, card_after, session_id FROM reviews"
+        )
+        args: tuple[str, ...] = ()
+        if question_id is not None:
+            sql += " WHERE question_id = ?"
+            args = (question_id,)
+        rows = self._conn.execute(sql + " ORDER BY id", args).fetchall()
+        return [
+            ReviewRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                bool(r[5]),
+                r[6],
+                r[7],
+                r[8],
+                datetime.fromisoformat(r[9]),
+                r[10],
+                r[11],
+                r[12],
+            )
+            for r in rows
+        ]
+
+    def record_review(
+        self,
+        *,
+        question_id: str,
+        variant: int,
+        kind: str,
+        answer: str,
+        correct: bool,
+        rating: int,
+        auto_rating: int,
+        duration_ms: int,
+        now: datetime,
+        session_id: int | None = None,
+    ) -> RecordedReview:
+        """Schedule and store one review in its own transaction; return before/after and due."""
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT id, state FROM cards WHERE question_id = ?", (question_id,)
+            ).fetchone()
+            if row is None:
+                cursor = conn.execute(
+                    "INSERT INTO cards(question_id, state, due, created_at) VALUES (?, '', ?, ?)",
+                    (question_id, now.isoformat(), now.isoformat()),
+                )
+                card_id = int(cursor.lastrowid)
+                before = scheduling.new_card_json(card_id, now)
+            else:
+                card_id, before = row
+            after, due = scheduling.review(before, rating, now, duration_ms)
+            conn.execute(
+                "UPDATE cards SET state = ?, due = ?, reps = reps + 1,"
+                " lapses = lapses + ? WHERE id = ?",
+                (after, due.isoformat(), int(rating == scheduling.AGAIN), card_id),
+            )
+            cursor = conn.execute(
+                "INSERT INTO reviews(card_id, question_id, variant, kind, answer, correct, rating,"
+                " auto_rating, duration_ms, reviewed_at, card_before, card_after, session_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    card_id,
+                    question_id,
+                    variant,
+                    kind,
+                    answer,
+                    int(correct),
+                    rating,
+                    auto_rating,
+                    duration_ms,
+                    now.isoformat(),
+                    before,
+                    after,
+                    session_id,
+                ),
+            )
+            return RecordedReview(int(cursor.lastrowid), before, after, due)

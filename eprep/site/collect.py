@@ -1,0 +1,217 @@
+"""Collect the site's pages: one `Page` per output file, with the data its template needs.
+
+Paths are site-relative POSIX paths; templates turn them into relative links (`rel`) so the site
+works from `file://`. Every list is in bank order, so the output is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from eprep.site.examples import ExampleOutput, for_topic
+from eprep.site.i18n import strings
+from eprep.site.markup import Markup, code_block, tex_to_mathml
+from eprep.site.selfcheck import check_data, to_json
+
+
+@dataclass
+class Page:
+    """One output HTML file: where it goes, which template, and the template's context."""
+
+    path: str
+    template: str
+    lang: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def day_path(lang: str, day: str) -> str:
+    return f"{lang}/days/{day}.html"
+
+
+def topic_path(lang: str, topic_key: str) -> str:
+    return f"{lang}/topics/{topic_key}.html"
+
+
+def question_path(lang: str, question_id: str) -> str:
+    return f"{lang}/questions/{question_id}.html"
+
+
+def _proof_key(question: Any) -> str:
+    if question.concept or not question.probe:
+        return "concept"
+    if question.kind == "code":
+        return "verify_code"
+    if question.kind == "derivation":
+        return "verify_derivation"
+    if question.kind == "expression":
+        return "verify_samples"
+    if question.kind == "choice":
+        forms = {option.form for option in question.options}
+        if forms == {"text"}:
+            return "verify_option"
+        return "verify_samples" if question.variables else "verify_value"
+    return "verify_value"
+
+
+def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
+    """Everything a question block shows, for variant 0, rendered to HTML."""
+    from eprep.questions.variants import format_number
+
+    variant = question.variant(0)
+    where = f"{question.location}: {question.id}"
+    order = variant.option_order() if question.options else []
+    options = []
+    for index in order:
+        option = question.options[index]
+        shown = variant.option_text(option, lang)
+        if option.form == "text":
+            html = markup.inline(shown, f"{where} option {index + 1}")
+        else:
+            html = code_block(shown, "python" if option.form == "code" else "text")
+        feedback = variant.render(option.feedback, lang)
+        options.append(
+            {
+                "html": html,
+                "form": option.form,
+                "correct": option.correct,
+                "feedback": markup.inline(feedback, f"{where} option {index + 1} feedback") if feedback else "",
+            }
+        )
+    mistakes = [
+        {
+            "answer": variant.render(_plain(m.answer), lang),
+            "feedback": markup.inline(variant.render(m.feedback, lang), f"{where} mistake {i + 1}"),
+        }
+        for i, m in enumerate(question.mistakes)
+    ]
+    data = check_data(question, variant, order)
+    if question.kind == "numeric":
+        key_text = format_number(data["key"])
+    elif question.kind in ("choice", "code"):
+        key_text = ""
+    else:
+        key_text = question.answer or ""
+    template = variant.code()
+    return {
+        "id": question.id,
+        "dom_id": "q-" + question.id.replace(".", "-"),
+        "kind": question.kind,
+        "title": markup.inline(variant.title(lang), f"{where} title"),
+        "title_text": variant.title(lang),
+        "prompt": markup.block(variant.prompt(lang), f"{where} prompt"),
+        "explanation": markup.block(variant.explanation(lang), f"{where} explanation"),
+        "trap": markup.inline(variant.render(question.trap, lang), f"{where} trap") if question.trap else "",
+        "options": options,
+        "mistakes": mistakes,
+        "key_text": key_text,
+        "start": question.start or "",
+        "solution": list(question.solution),
+        "code": code_block(template.strip("\n")) if template else "",
+        "variables": sorted(question.variables),
+        "data_json": to_json(data),
+        "probe": question.probe or "",
+        "proof_key": _proof_key(question),
+        "source": question.source,
+        "difficulty": question.difficulty,
+        "tags": list(question.tags),
+        "has_params": question.has_params,
+        "url": question_path(lang, question.id),
+        "topic_url": topic_path(lang, f"{question.day}.{question.topic}"),
+    }
+
+
+def _plain(text: str) -> Any:
+    # Mistake answers are formulas, not text tables; wrap so Variant.render substitutes params.
+    from eprep.questions.models import Text
+
+    return Text({"en": text})
+
+
+def _examples_view(examples: list[ExampleOutput], page_path: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": e.name,
+            "claim": e.claim,
+            "checks": [{"statement": s, "ok": ok, "measured": m} for s, ok, m in e.checks],
+            "plots": [f"static/examples/{e.name}/{name}" for name, _ in e.plots],
+        }
+        for e in examples
+    ]
+
+
+def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[Page]:
+    """Every page of the site, for every language, in a fixed order."""
+    markup = Markup()
+    pages: list[Page] = []
+    for lang in langs:
+        s = strings(lang)
+        views = {q.id: question_view(q, lang, markup) for q in bank.questions}
+        nav_days = []
+        for day in bank.days:
+            topics = [
+                {
+                    "key": topic.key,
+                    "title": topic.title.get(lang),
+                    "url": topic_path(lang, topic.key),
+                    "count": len(topic.questions),
+                }
+                for topic in day.topics
+            ]
+            nav_days.append(
+                {
+                    "name": day.name,
+                    "title": day.title.get(lang),
+                    "summary": day.summary.get(lang) if day.summary else "",
+                    "url": day_path(lang, day.name),
+                    "topics": topics,
+                    "count": len(day.questions),
+                }
+            )
+        common = {"nav_days": nav_days}
+        counts = {"days": len(bank.days), "topics": len(bank.topics), "questions": len(bank.questions)}
+        pages.append(Page(f"{lang}/index.html", "home.html", lang, s["site_name"], {**common, "counts": counts}))
+        for day, nav in zip(bank.days, nav_days, strict=True):
+            sheet = []
+            for topic in day.topics:
+                for i, formula in enumerate(topic.formulas):
+                    where = f"{topic.path}: formula {i + 1}"
+                    sheet.append(
+                        {
+                            "label": formula.label.get(lang),
+                            "topic": topic.title.get(lang),
+                            "mathml": tex_to_mathml(formula.tex, display=True, where=where),
+                        }
+                    )
+            pages.append(
+                Page(day_path(lang, day.name), "day.html", lang, nav["title"], {**common, "day": nav, "sheet": sheet})
+            )
+            for topic, topic_nav in zip(day.topics, nav["topics"], strict=True):
+                tags = {tag for q in topic.questions for tag in q.tags}
+                path = topic_path(lang, topic.key)
+                context = {
+                    **common,
+                    "day": nav,
+                    "topic": topic_nav,
+                    "questions": [views[q.id] for q in topic.questions],
+                    "examples": _examples_view(for_topic(examples, topic.name, tags), path),
+                }
+                pages.append(Page(path, "topic.html", lang, topic_nav["title"], context))
+                for q in topic.questions:
+                    qtags = set(q.tags)
+                    context = {
+                        **common,
+                        "day": nav,
+                        "topic": topic_nav,
+                        "q": views[q.id],
+                        "examples": _examples_view(
+                            [e for e in examples if qtags & set(e.topics)], question_path(lang, q.id)
+                        ),
+                    }
+                    pages.append(Page(question_path(lang, q.id), "question.html", lang, views[q.id]["title_text"], context))
+        traps = [views[q.id] for q in bank.questions if q.trap is not None]
+        pages.append(Page(f"{lang}/traps.html", "traps.html", lang, s["traps"], {**common, "traps": traps}))
+        pages.append(Page(f"{lang}/about.html", "about.html", lang, s["about"], {**common}))
+        pages.append(Page(f"{lang}/search.html", "search.html", lang, s["search"], {**common}))
+    return pages

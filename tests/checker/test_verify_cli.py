@@ -1,0 +1,96 @@
+"""`eprep verify` through the real CLI on tiny banks: a sound bank passes; a wrong key, a secretly
+correct distractor, a mistake equal to the key and a code distractor that passes are all caught.
+
+The probes live in verify_probes.py (loaded with EPREP_PROBE_FILES) and compute the truth
+independently (window counting, central differences written there).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+BANKS = HERE / "verify_banks"
+PROBES = HERE / "verify_probes.py"
+
+
+def verify(bank: str, *args: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "EPREP_BUNDLED": "0",
+        "EPREP_BANK": "",
+        "EPREP_PROBE_FILES": str(PROBES),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "eprep", "verify", "--bank", str(BANKS / bank), "--timeout", "1", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def failure_lines(output: str) -> list[str]:
+    return [line.strip() for line in output.splitlines() if line.startswith("  day2.")]
+
+
+def test_sound_bank_verifies_with_two_workers() -> None:
+    result = verify("good", "--variants", "4", "--workers", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # conv-height and power have parameters (4 variants each); the choice, derivation and
+    # code questions have none (1 each): 5 questions, 11 variants.
+    assert result.stdout.rstrip().splitlines()[-1] == "verified 5 questions, 11 variants, 0 failed"
+    assert failure_lines(result.stdout) == []
+
+
+def test_wrong_key_fails_every_variant_in_the_engine_check() -> None:
+    result = verify("wrong_key", "--variants", "3")
+    assert result.returncode == 1
+    assert result.stdout.rstrip().splitlines()[-1] == "verified 1 questions, 3 variants, 3 failed"
+    lines = failure_lines(result.stdout)
+    # The key forgot the +1 — which is also a listed mistake — so each variant fails both proofs.
+    for k in range(3):
+        mine = [line for line in lines if line.startswith(f"day2.t.conv-height variant {k} [")]
+        assert any("[engine]" in line and "engine =" in line for line in mine), mine
+        assert any("[symbolic]" in line and "is accepted as the key" in line for line in mine), mine
+    assert len(lines) == 6
+
+
+def test_secretly_correct_distractor_is_caught_twice() -> None:
+    result = verify("secret_distractor")
+    assert result.returncode == 1
+    assert result.stdout.rstrip().splitlines()[-1] == "verified 1 questions, 1 variants, 1 failed"
+    lines = failure_lines(result.stdout)
+    assert any("[symbolic]" in line and "options 1 and 4 are equivalent" in line for line in lines)
+    assert any("[engine]" in line and "distractor option 4 also matches" in line for line in lines)
+
+
+def test_mistake_equivalent_to_key_is_caught() -> None:
+    result = verify("mistake_is_key", "--variants", "2")
+    assert result.returncode == 1
+    lines = failure_lines(result.stdout)
+    assert len(lines) == 2 and all("'a*x*x^(a - 2)' is equivalent to the key" in line for line in lines)
+
+
+def test_code_distractor_that_passes_is_caught_and_runs_are_time_limited() -> None:
+    result = verify("code_distractor_passes", "--json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["summary"]["line"] == "verified 1 questions, 1 variants, 1 failed"
+    (question,) = report["questions"]
+    reasons = [f["reason"] for f in question["failures"]]
+    assert reasons == ["distractor option 2 (x * (x > 0)) passes the code probe"]
+    # Option 4 loops forever: it must have been stopped by the 1 s limit, not hung the run.
+    assert question["seconds"] < 30
+
+
+def test_unknown_day_and_id_are_clean_errors() -> None:
+    for option in (["--day", "day9"], ["--id", "day2.t.nope"]):
+        result = verify("good", *option)
+        assert result.returncode == 2
+        assert result.stderr.startswith("eprep: error: --")
+        assert "Traceback" not in result.stderr

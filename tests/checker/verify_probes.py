@@ -1,0 +1,48 @@
+"""Probes for the verification tests' tiny banks (loaded through EPREP_PROBE_FILES).
+
+They compute the truth independently of eprep's engine and checker: a conv output height by
+counting window positions, derivatives by central differences of formulas written here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from eprep.checker.probes import Samples, Value, code_probe, probe
+
+
+@probe("test_conv_height")
+def conv_height(variant, rng) -> Value:
+    """Count the positions a filter of height F takes over the padded input with stride S."""
+    padded = int(variant["H"]) + 2 * int(variant["P"])
+    positions = len(range(0, padded - int(variant["F"]) + 1, int(variant["S"])))
+    return Value(float(positions))
+
+
+def _central_difference(f, xs: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    return (f(xs + h) - f(xs - h)) / (2 * h)
+
+
+@probe("test_sigmoid_grad")
+def sigmoid_grad(variant, rng) -> Samples:
+    xs = rng.uniform(-4, 4, size=12)
+    grads = _central_difference(lambda x: 1 / (1 + np.exp(-x)), xs)
+    return Samples([{"x": float(x)} for x in xs], [float(g) for g in grads], rel_tol=1e-6, abs_tol=1e-9)
+
+
+@probe("test_power_grad")
+def power_grad(variant, rng) -> Samples:
+    a = int(variant["a"])
+    xs = rng.uniform(0.5, 3, size=12)
+    grads = _central_difference(lambda x: x**a, xs)
+    return Samples([{"x": float(x)} for x in xs], [float(g) for g in grads], rel_tol=1e-6, abs_tol=1e-9)
+
+
+@code_probe("test_relu_forward")
+def relu_forward(namespace, variant, rng) -> None:
+    x = rng.normal(size=(6, 5))
+    kept = x.copy()
+    out = namespace["relu_forward"](x)
+    assert np.array_equal(x, kept), "the input was modified"
+    assert np.shape(out) == x.shape, f"shape {np.shape(out)} instead of {x.shape}"
+    assert np.allclose(out, np.where(x > 0, x, 0.0)), "values differ from max(0, x)"

@@ -1,0 +1,188 @@
+"""Affine, activations, SoftmaxWithLoss, Dropout and BatchNormalization."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from conftest import TOL, layer_gradient_errors
+
+from eprep.engine import (
+    Affine,
+    BatchNormalization,
+    Dropout,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+    numerical_gradient,
+)
+from eprep.engine.gradcheck import relative_error
+
+
+def test_affine_any_rank_forward_and_gradients():
+    rng = np.random.default_rng(0)
+    W, b = rng.standard_normal((12, 4)), rng.standard_normal(4)
+    x = rng.standard_normal((3, 2, 2, 3))
+    layer = Affine(W, b)
+    np.testing.assert_allclose(layer.forward(x), x.reshape(3, 12) @ W + b, rtol=1e-14)
+    errors = layer_gradient_errors(layer, x, rng, ("W", "b"))
+    assert max(errors.values()) < TOL, errors
+    assert layer.backward(np.ones((3, 4))).shape == x.shape
+
+
+def test_affine_bad_shapes_are_named():
+    layer = Affine(np.zeros((5, 2)), np.zeros(2))
+    with pytest.raises(ValueError, match=r"x has shape \(3, 4\) but W has shape \(5, 2\)"):
+        layer.forward(np.zeros((3, 4)))
+    with pytest.raises(ValueError, match=r"W \(5, 2\) and b \(3,\)"):
+        Affine(np.zeros((5, 2)), np.zeros(3))
+
+
+@pytest.mark.parametrize("layer_type", [Relu, Sigmoid, Tanh])
+def test_activation_layer_gradients(layer_type):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((4, 5))
+    assert layer_gradient_errors(layer_type(), x, rng)["x"] < TOL
+
+
+def test_relu_backward_leaves_dout_alone():
+    layer = Relu()
+    layer.forward(np.array([-1.0, 2.0]))
+    dout = np.array([5.0, 7.0])
+    np.testing.assert_array_equal(layer.backward(dout), [0.0, 7.0])
+    np.testing.assert_array_equal(dout, [5.0, 7.0])
+
+
+@pytest.mark.parametrize("targets", ["labels", "one-hot"])
+def test_softmax_with_loss_value_and_gradient_honour_dout(targets):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((5, 4))
+    labels = rng.integers(0, 4, 5)
+    t = labels if targets == "labels" else np.eye(4)[labels]
+    layer = SoftmaxWithLoss()
+    loss = layer.forward(x, t)
+    expected = 0.0
+    for row, k in zip(x, labels, strict=True):
+        p = math.exp(row[k]) / sum(math.exp(v) for v in row)
+        expected -= math.log(p + 1e-7) / 5
+    assert loss == pytest.approx(expected, rel=1e-12)
+    dout = 2.5
+    dx = layer.backward(dout)
+    numeric = numerical_gradient(lambda _: dout * layer.forward(x, t), x)
+    assert relative_error(dx, numeric) < TOL
+    # up to the 1e-7 inside the log this is DLFS's (y - t) / N, times dout
+    y = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(dx, dout * (y - np.eye(4)[labels]) / 5, atol=1e-6)
+
+
+def test_dropout_drop_rate_and_expectation_monte_carlo():
+    ratio = 0.3
+    layer = Dropout(ratio, rng=np.random.default_rng(3))
+    x = np.full(200_000, 2.0)
+    out = layer.forward(x, train_flg=True)
+    n = x.size
+    dropped = np.mean(out == 0)
+    # Binomial proportion: standard error sqrt(p(1-p)/n) ~ 1e-3; allow 5 standard errors.
+    assert abs(dropped - ratio) < 5 * math.sqrt(ratio * (1 - ratio) / n)
+    # Kept units are scaled by 1/(1-p): each output is 0 or 2/(1-p), mean 2, sd 2*sqrt(p/(1-p)).
+    assert set(np.unique(out)) == {0.0, 2.0 / (1 - ratio)}
+    se = 2 * math.sqrt(ratio / (1 - ratio)) / math.sqrt(n)
+    assert abs(out.mean() - 2.0) < 5 * se
+    np.testing.assert_array_equal(layer.forward(x, train_flg=False), x)
+    np.testing.assert_array_equal(layer.backward(np.ones(3)), np.ones(3))
+
+
+def test_dropout_backward_uses_the_same_mask_and_scale():
+    layer = Dropout(0.5, rng=np.random.default_rng(4))
+    x = np.random.default_rng(5).standard_normal((6, 7))
+    out = layer.forward(x)
+    kept = out != 0
+    np.testing.assert_allclose(layer.backward(np.ones_like(x)), kept * 2.0)
+    assert layer_gradient_errors(_FixedDropout(0.5), x, np.random.default_rng(6))["x"] < TOL
+
+
+class _FixedDropout(Dropout):
+    """Dropout whose mask is drawn once, so the loss is a function of x alone."""
+
+    def __init__(self, ratio):
+        super().__init__(ratio, rng=np.random.default_rng(7))
+        self.reuse_mask = True
+
+
+def test_dropout_reproducible_and_validated():
+    a = Dropout(0.4, rng=np.random.default_rng(9)).forward(np.ones(50))
+    b = Dropout(0.4, rng=np.random.default_rng(9)).forward(np.ones(50))
+    np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match=r"\[0, 1\), got 1.0"):
+        Dropout(1.0)
+
+
+def test_batchnorm_2d_per_feature_and_gradients():
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((8, 5)) * 3 + 1
+    gamma, beta = rng.standard_normal(5), rng.standard_normal(5)
+    layer = BatchNormalization(gamma, beta, eps=1e-5)
+    out = layer.forward(x, train_flg=True)
+    mu, var = x.mean(axis=0), ((x - x.mean(axis=0)) ** 2).mean(axis=0)
+    np.testing.assert_allclose(out, gamma * (x - mu) / np.sqrt(var + 1e-5) + beta, rtol=1e-12)
+    errors = layer_gradient_errors(layer, x, rng, ("gamma", "beta"))
+    assert max(errors.values()) < TOL, errors
+
+
+def test_batchnorm_4d_is_per_channel_and_gradients():
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((3, 4, 2, 5)) * np.array([1, 2, 3, 4])[None, :, None, None]
+    layer = BatchNormalization(np.ones(4), np.zeros(4))
+    out = layer.forward(x, train_flg=True)
+    np.testing.assert_allclose(out.mean(axis=(0, 2, 3)), 0, atol=1e-12)
+    np.testing.assert_allclose(out.var(axis=(0, 2, 3)), 1, rtol=1e-5)  # var/(var+eps)
+    gamma, beta = rng.standard_normal(4), rng.standard_normal(4)
+    layer = BatchNormalization(gamma, beta)
+    errors = layer_gradient_errors(layer, x, rng, ("gamma", "beta"))
+    assert max(errors.values()) < TOL, errors
+
+
+def test_batchnorm_running_statistics_and_inference():
+    rng = np.random.default_rng(12)
+    layer = BatchNormalization(np.ones(3), np.zeros(3), momentum=0.8)
+    batches = [rng.standard_normal((6, 3)) + 2 for _ in range(3)]
+    mean, var = np.zeros(3), np.zeros(3)
+    for batch in batches:
+        layer.forward(batch, train_flg=True)
+        mean = 0.8 * mean + 0.2 * batch.mean(axis=0)
+        var = 0.8 * var + 0.2 * batch.var(axis=0)
+    np.testing.assert_allclose(layer.running_mean, mean, rtol=1e-12)
+    np.testing.assert_allclose(layer.running_var, var, rtol=1e-12)
+    x = rng.standard_normal((2, 3))
+    np.testing.assert_allclose(
+        layer.forward(x, train_flg=False), (x - mean) / np.sqrt(var + layer.eps), rtol=1e-12
+    )
+    assert layer.eps == 1e-7
+
+
+def test_batchnorm_bad_shapes():
+    layer = BatchNormalization(np.ones(3), np.zeros(3))
+    with pytest.raises(ValueError, match=r"x has shape \(2, 4\) but gamma has shape \(3,\)"):
+        layer.forward(np.zeros((2, 4)))
+    with pytest.raises(ValueError, match="more than one value"):
+        layer.forward(np.zeros((1, 3)), train_flg=True)
+
+
+def test_torch_parity_batchnorm_training_mode():
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    rng = np.random.default_rng(13)
+    for shape in ((6, 4), (3, 4, 2, 3)):
+        x = rng.standard_normal(shape) * 2 + 0.5
+        gamma, beta = rng.standard_normal(4), rng.standard_normal(4)
+        layer = BatchNormalization(gamma, beta, eps=1e-5)
+        out = layer.forward(x, train_flg=True)
+        dout = rng.standard_normal(shape)
+        dx = layer.backward(dout)
+        tx, tg, tb = (torch.tensor(a, requires_grad=True) for a in (x, gamma, beta))
+        tout = F.batch_norm(tx, None, None, tg, tb, training=True, eps=1e-5)
+        tout.backward(torch.tensor(dout))
+        for mine, theirs in ((out, tout), (dx, tx.grad), (layer.dgamma, tg.grad), (layer.dbeta, tb.grad)):
+            assert np.max(np.abs(mine - theirs.detach().numpy())) < 1e-10

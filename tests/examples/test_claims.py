@@ -1,0 +1,60 @@
+"""Every example's --quick run reproduces its claim, and the claim checks can fail."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from eprep.examples import load, names
+
+
+@pytest.mark.parametrize("name", names())
+def test_quick_run_reproduces_the_claim(quick_results: dict, name: str) -> None:
+    checks = load(name).check_claim(quick_results[name])
+    assert checks
+    failed = [f"{c.statement} ({c.measured})" for c in checks if not c.ok]
+    assert not failed, f"{name}: {failed}"
+
+
+def test_claim_checks_reject_a_broken_result(quick_results: dict) -> None:
+    """Feed each checker a result where the claim is false: the check must notice."""
+    vg = copy.deepcopy(quick_results["vanishing-gradient"])
+    for cell in vg["cells"]:
+        if cell["name"] == "sigmoid, std 0.01, no BN":
+            cell["test_acc"] = 0.9
+    assert not all(c.ok for c in load("vanishing-gradient").check_claim(vg))
+
+    opt = copy.deepcopy(quick_results["optimizers"])
+    opt["curves"]["Adam"]["reached"] = None
+    assert not all(c.ok for c in load("optimizers").check_claim(opt))
+
+    reg = copy.deepcopy(quick_results["regularization"])
+    reg["variants"]["L1"]["gap"] = reg["variants"]["none"]["gap"]
+    assert not all(c.ok for c in load("regularization").check_claim(reg))
+
+    cnn = copy.deepcopy(quick_results["cnn"])
+    cnn["test_acc"] = 0.5
+    assert not all(c.ok for c in load("cnn").check_claim(cnn))
+
+    per = copy.deepcopy(quick_results["perceptron"])
+    per["tasks"][2]["loss"] = 0.1  # a single unit "solving" XOR
+    assert not all(c.ok for c in load("perceptron").check_claim(per))
+
+    drop = copy.deepcopy(quick_results["dropout"])
+    for row in drop["fractions"]:
+        row["randn"] = row["ratio"]
+    assert not all(c.ok for c in load("dropout").check_claim(drop))
+
+    init = copy.deepcopy(quick_results["initial-weights"])
+    for case in init["cases"]:
+        if case["label"] == "ReLU, He":
+            case["layers"][-1]["rms"] = case["layers"][0]["rms"] / 10
+    assert not all(c.ok for c in load("initial-weights").check_claim(init))
+
+
+def test_modules_match_the_registry() -> None:
+    for name in names():
+        module = load(name)
+        assert module.NAME == name
+        assert module.CLAIM and "\n" not in module.CLAIM

@@ -1,0 +1,60 @@
+"""LaTeX → terminal Unicode: expected renderings written by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from eprep.quiz.render import pretty_formula, render_markdown
+from eprep.quiz.texmath import replace_math, tex_to_unicode
+
+CASES = [
+    (r"\sigma(x)(1-\sigma(x))", "σ(x)(1−σ(x))"),
+    (r"\sqrt{\hat{v}}+\epsilon", "√(v̂)+ε"),
+    (r"\frac{\partial L}{\partial z_i}", "∂L/∂zᵢ"),
+    (r"\frac{H + 2P - F}{S} + 1", "(H + 2P − F)/S + 1"),
+    (r"x_{t+1} = x_t - \eta \nabla L", "xₜ₊₁ = xₜ − η ∇L"),
+    (r"\log(1+e^{x})", "log(1+eˣ)"),
+    (r"W_{\text{out}}", "Wₒᵤₜ"),
+    (r"\frac{1}{\sqrt{n}}", "1/√n"),
+    (
+        r"\mathrm{lr}_t = \mathrm{lr}\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}",
+        "lrₜ = lr√(1−β₂ᵗ)/(1−β₁ᵗ)",
+    ),
+    (r"W^{\top}", "Wᵀ"),
+    (r"\sigma^{\prime}(x)", "σ′(x)"),
+    (r"\left( a + b \right)^2", "( a + b )²"),
+    (r"\frac{d}{dx}\max(0, x)", "d/dx max(0, x)"),
+    (r"\operatorname{Var}[x]", "Var[x]"),
+    (r"\mathbb{E}[x^2]", "𝔼[x²]"),
+]
+
+
+@pytest.mark.parametrize(("tex", "expected"), CASES)
+def test_tex_to_unicode(tex: str, expected: str) -> None:
+    assert tex_to_unicode(tex) == expected
+
+
+def test_no_latex_survives_in_rendered_prompts() -> None:
+    text = r"Input $H=7$, then $$\frac{a}{b}$$ and $\boldsymbol{\theta}_{ij}$."
+    out = replace_math(text)
+    assert "\\" not in out and "$" not in out
+    assert "a/b" in out and "θ" in out
+
+
+def test_markdown_code_block_plain_and_highlighted() -> None:
+    text = "Fill it:\n\n```python\nx = np.zeros(3)\n```\nDone with **bold**."
+    plain = render_markdown(text, color=False)
+    assert "    x = np.zeros(3)" in plain and "\x1b[" not in plain
+    assert "**" not in plain and "bold" in plain
+    colored = render_markdown(text, color=True)
+    assert "\x1b[" in colored  # Pygments' terminal escapes
+    # the code itself is still all there once the escapes are removed
+    import re
+
+    assert "x = np.zeros(3)" in re.sub(r"\x1b\[[0-9;]*m", "", colored)
+
+
+def test_pretty_formula() -> None:
+    assert pretty_formula("sigmoid(x)*(1 - sigmoid(x))") == "σ(x)·(1 - σ(x))"
+    assert pretty_formula("sqrt(v) + eps*x^2") == "√(v) + eps·x²"
+    assert pretty_formula("beta_1*m") == "beta_1·m"

@@ -54,8 +54,8 @@ class ClassicConvolution:
         self.W, self.b, self.stride, self.pad = W, b, stride, pad
 
     def forward(self, x):
-        fn, c, fh, fw = self.W.shape
-        n, c, h, w = x.shape
+        fn, _, fh, fw = self.W.shape
+        n, _, h, w = x.shape
         oh = (h + 2 * self.pad - fh) // self.stride + 1
         ow = (w + 2 * self.pad - fw) // self.stride + 1
         self.x = x
@@ -94,7 +94,7 @@ class ClassicPooling:
         size = self.ph * self.pw
         dmax = np.zeros((dout.size, size))
         dmax[np.arange(self.arg_max.size), self.arg_max.flatten()] = dout.flatten()
-        dcol = dmax.reshape(dout.shape + (size,)).reshape(
+        dcol = dmax.reshape((*dout.shape, size)).reshape(
             dout.shape[0] * dout.shape[1] * dout.shape[2], -1
         )
         return classic_col2im(dcol, self.x.shape, self.ph, self.pw, self.stride, self.pad)
@@ -189,14 +189,17 @@ class ClassicMLP:
 # ---------------------------------------------------------------- timing
 
 
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm-up: allocations, BLAS threads, torch kernels
-    times = []
+def best_of(contenders: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Best time of each contender; rounds interleave them so load spikes hit all alike."""
+    for fn in contenders.values():
+        fn()  # warm-up: allocations, BLAS threads, torch kernels
+    best = dict.fromkeys(contenders, float("inf"))
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, fn in contenders.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
 
 
 def conv_pool_case(n, c, hw, fn, fs, pad, repeat, torch):
@@ -215,7 +218,7 @@ def conv_pool_case(n, c, hw, fn, fs, pad, repeat, torch):
         out = pool.forward(conv.forward(x))
         conv.backward(pool.backward(np.ones_like(out)))
 
-    timings = {"eprep": best_of(eprep_step, repeat), "classic": best_of(classic_step, repeat)}
+    contenders = {"eprep": eprep_step, "classic": classic_step}
     if torch is not None:
         tx = torch.tensor(x, requires_grad=True)
         tW = torch.tensor(W, requires_grad=True)
@@ -227,8 +230,8 @@ def conv_pool_case(n, c, hw, fn, fs, pad, repeat, torch):
             )
             out.backward(torch.ones_like(out))
 
-        timings["torch"] = best_of(torch_step, repeat)
-    return timings
+        contenders["torch"] = torch_step
+    return best_of(contenders, repeat)
 
 
 def mlp_case(repeat, torch):
@@ -242,10 +245,7 @@ def mlp_case(repeat, torch):
     def eprep_step():
         sgd.update(net.params, net.gradient(x, t))
 
-    timings = {
-        "eprep": best_of(eprep_step, repeat),
-        "classic": best_of(lambda: classic.step(x, t, 0.01), repeat),
-    }
+    contenders = {"eprep": eprep_step, "classic": lambda: classic.step(x, t, 0.01)}
     if torch is not None:
         model = torch.nn.Sequential(
             torch.nn.Linear(784, 100),
@@ -262,18 +262,36 @@ def mlp_case(repeat, torch):
             torch.nn.functional.cross_entropy(model(tx), tt).backward()
             opt.step()
 
-        timings["torch"] = best_of(torch_step, repeat)
-    return timings
+        contenders["torch"] = torch_step
+    return best_of(contenders, repeat)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7, help="timed repeats per case (best kept)")
+    parser.add_argument("--repeat", type=int, default=15, help="timed rounds per case (best kept)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="BLAS and torch threads for every contender (default 1: on a shared machine the "
+        "ratios then compare algorithms, not thread pools; 0 leaves the libraries' defaults)",
+    )
     args = parser.parse_args()
     try:
         import torch
     except ImportError:
         torch = None
+    if args.threads:
+        # threadpoolctl comes with scikit-learn; without it BLAS keeps its default threads.
+        try:
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(args.threads)
+        except ImportError:
+            print("threadpoolctl not installed: NumPy's BLAS uses its default thread count")
+        if torch is not None:
+            torch.set_num_threads(args.threads)
+    print(f"threads: {args.threads or 'library defaults'}; best of {args.repeat} repeats")
     cases = {
         "conv+pool N=100 C=1 28x28, 30 5x5": lambda: conv_pool_case(
             100, 1, 28, 30, 5, 0, args.repeat, torch
@@ -284,8 +302,8 @@ def main() -> None:
         "MLP 784-100-100-10 SGD step, N=100": lambda: mlp_case(args.repeat, torch),
     }
     print(
-        f"{'case (forward+backward, float64)':<42} {'eprep ms':>9} {'classic ms':>11} {'torch ms':>9}"
-        f" {'classic/eprep':>14} {'torch/eprep':>12}"
+        f"{'case (forward+backward, float64)':<42} {'eprep ms':>9} {'classic ms':>11}"
+        f" {'torch ms':>9} {'classic/eprep':>14} {'torch/eprep':>12}"
     )
     for name, run in cases.items():
         t = run()

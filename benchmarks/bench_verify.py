@@ -11,6 +11,7 @@ Run: python benchmarks/bench_verify.py [--variants 20] [--skip-single]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -33,25 +34,28 @@ def main() -> None:
     args = parser.parse_args()
 
     from eprep.questions import load_bank
+    from eprep.questions.variants import parse_formula
 
-    loads = []
-    for _ in range(20):
-        started = time.perf_counter()
-        load_bank()
-        loads.append(time.perf_counter() - started)
-        # Parsed formulas are cached per process; clear so every repeat does the full work.
-        from eprep.questions.variants import parse_formula
-
-        parse_formula.cache_clear()
     bank = load_bank()
-    baseline = cold("pass")
-    loading = cold("from eprep.questions import load_bank; load_bank()")
     print(f"bank: {len(bank)} questions in {len(bank.topics)} topics")
-    print(f"load_bank() in-process: median {statistics.median(loads) * 1000:.1f} ms")
+    for mode in ("1", "0"):  # with the validated-bank cache, then parsing every file
+        os.environ["EPREP_CACHE"] = mode
+        loads = []
+        for _ in range(15):
+            parse_formula.cache_clear()  # parsed formulas are memoised per process
+            started = time.perf_counter()
+            load_bank()
+            loads.append(time.perf_counter() - started)
+        label = "cached" if mode == "1" else "uncached"
+        print(f"load_bank() in-process, {label}: median {statistics.median(loads) * 1000:.1f} ms")
+    os.environ["EPREP_CACHE"] = "1"
+    baseline = cold("pass")
+    importing = cold("import eprep.questions")
+    loading = cold("from eprep.questions import load_bank; load_bank()")
     print(
-        f"cold process loading the bank: {loading * 1000:.0f} ms vs python -c pass "
-        f"{baseline * 1000:.0f} ms (ratio {loading / baseline:.2f}; loading itself "
-        f"{(loading - baseline) * 1000:.0f} ms)"
+        f"cold processes (median): python -c pass {baseline * 1000:.0f} ms, import "
+        f"{importing * 1000:.0f} ms, import + load_bank() {loading * 1000:.0f} ms "
+        f"(ratio to the bare process {loading / baseline:.2f})"
     )
 
     from eprep.checker.verify import default_workers, verify_questions

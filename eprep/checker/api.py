@@ -8,7 +8,7 @@ SymPy is imported only by the process that does the comparison.
 from __future__ import annotations
 
 import dataclasses
-import functools
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -85,15 +85,20 @@ def substitute(node: Node, lets: Mapping[str, Node]) -> Node:
     return node
 
 
-@functools.lru_cache(maxsize=2048)
-def _compare_cached(answer: Node, expected: Node, domain_key: tuple, budget: float) -> Verdict:
-    from eprep.checker.equivalence import compare
-
-    return compare(answer, expected, dict(domain_key), budget=budget)
+_PROVEN: dict[tuple, Verdict] = {}  # verdicts that do not depend on the time budget
+_PROVEN_MAX = 4096
 
 
 def _compare(answer: Node, expected: Node, domains: dict[str, Domain], budget: float) -> Verdict:
-    verdict = _compare_cached(answer, expected, tuple(sorted(domains.items())), budget)
+    """compare() with a cache of proved verdicts (bank verification repeats formulas)."""
+    from eprep.checker.equivalence import compare
+
+    key = (answer, expected, tuple(sorted(domains.items())))
+    verdict = _PROVEN.get(key)
+    if verdict is None:
+        verdict = compare(answer, expected, domains, budget=budget)
+        if verdict.certainty == "proof" and len(_PROVEN) < _PROVEN_MAX:
+            _PROVEN[key] = verdict
     return dataclasses.replace(verdict)
 
 
@@ -120,8 +125,8 @@ def equivalent(
     """Is `answer` equal to `expected` for every value of the variables in their domains?
 
     Variables without a declared domain are real. `timeout` bounds the whole check (default
-    2 s; 0.5 s of SymPy when `trusted`). Raises GrammarError (exit 2) for unreadable formulas
-    and CheckTimeout (exit 2) when the worker had to be stopped.
+    2 s; 0.5 s of SymPy when `trusted`). If SymPy cannot finish in time the verdict rests on the
+    random points and says so. Raises GrammarError (exit 2) for unreadable formulas.
     """
     a = _node(answer, e_is_variable, "answer")
     b = _node(expected, e_is_variable, "expected")
@@ -131,21 +136,43 @@ def equivalent(
         budget = TRUSTED_BUDGET if timeout is None else timeout
         verdict = _compare(substitute(a, let_nodes), substitute(b, let_nodes), doms, budget)
     else:
-        from eprep.checker.worker import client
-
-        limit = DEFAULT_TIMEOUT if timeout is None else timeout
-        request = {
-            "answer": to_text(a),
-            "expected": to_text(b),
-            "domains": {name: str(dom) for name, dom in doms.items()},
-            "e_is_variable": e_is_variable,
-            "lets": [[name, to_text(node)] for name, node in let_nodes.items()],
-            "budget": max(0.05, limit - _IPC_MARGIN),
-        }
-        verdict = Verdict.from_dict(client().request(request, limit))
+        verdict = _untrusted(a, b, doms, let_nodes, e_is_variable, timeout)
     # Show the learner's own text, not the let-substituted one.
     verdict.read_as, verdict.expected_read_as = to_text(a), to_text(b)
     return verdict
+
+
+def _untrusted(
+    a: Node,
+    b: Node,
+    doms: dict[str, Domain],
+    let_nodes: dict[str, Node],
+    e_is_variable: bool,
+    timeout: float | None,
+) -> Verdict:
+    """Float sampling here (bounded, no SymPy); SymPy work in the worker, killed on overrun."""
+    from eprep.checker.equivalence import Comparison
+    from eprep.checker.worker import client
+
+    limit = DEFAULT_TIMEOUT if timeout is None else timeout
+    started = time.monotonic()
+    comparison = Comparison(substitute(a, let_nodes), substitute(b, let_nodes), doms, limit)
+    comparison.sample()
+    verdict = comparison.decide_numeric()
+    if verdict is not None:
+        return verdict
+    remaining = limit - (time.monotonic() - started)
+    request = {
+        "answer": to_text(a),
+        "expected": to_text(b),
+        "domains": {name: str(dom) for name, dom in doms.items()},
+        "e_is_variable": e_is_variable,
+        "lets": [[name, to_text(node)] for name, node in let_nodes.items()],
+        "budget": max(0.05, remaining - _IPC_MARGIN),
+    }
+    reply = client().request(request, max(0.05, remaining)) if remaining > 0.05 else None
+    # No reply in time (worker starting or stopped): the float evidence decides, and says so.
+    return comparison.fallback() if reply is None else Verdict.from_dict(reply)
 
 
 def judge(

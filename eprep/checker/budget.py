@@ -16,7 +16,7 @@ class BudgetExceeded(Exception):
     """Raised inside a `time_budget` block when its time is up."""
 
 
-def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
+def _on_alarm(signum, frame):
     raise BudgetExceeded
 
 

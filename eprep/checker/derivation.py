@@ -35,7 +35,8 @@ def _expression(text: str, line: int, column: int, where: str) -> Node:
     try:
         return parse(text)
     except GrammarError as error:
-        raise EprepError(f"{where}:{line}: col {column + error.position - 1}: {error.message}")
+        column += error.position - 1
+        raise EprepError(f"{where}:{line}: col {column}: {error.message}") from None
 
 
 def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
@@ -82,7 +83,7 @@ def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
         else:
             if result.chain:
                 raise EprepError(
-                    f"{path}:{number}: expected a step beginning with '=' after the first expression"
+                    f"{path}:{number}: after the first expression, each step begins with '='"
                 )
             body = stripped
             column = indent + 1
@@ -129,10 +130,14 @@ def check_derivation(
         report.steps.append(StepResult(line, body, to_text(node), verdict.equivalent, verdict))
         previous = node
     if start is not None:
-        verdict = equivalent(derivation.chain[0][2], _cli_formula(start, "--start"), domains, **options)
+        verdict = equivalent(
+            derivation.chain[0][2], _cli_formula(start, "--start"), domains, **options
+        )
         report.start_ok, report.start_verdict = verdict.equivalent, verdict
     if end is not None:
-        verdict = equivalent(derivation.chain[-1][2], _cli_formula(end, "--end"), domains, **options)
+        verdict = equivalent(
+            derivation.chain[-1][2], _cli_formula(end, "--end"), domains, **options
+        )
         report.end_ok, report.end_verdict = verdict.equivalent, verdict
     return report
 
@@ -152,10 +157,14 @@ def step_message(verdict: Verdict) -> str:
 
     where = ", ".join(f"{k}={fmt(v)}" for k, v in verdict.witness.items())
     mine = "is undefined" if verdict.answer_value is None else f"gives {fmt(verdict.answer_value)}"
-    prev = "is undefined" if verdict.expected_value is None else f"gives {fmt(verdict.expected_value)}"
-    if verdict.answer_value is not None and verdict.expected_value is not None and fmt(
-        verdict.answer_value
-    ) == fmt(verdict.expected_value):
+    prev = (
+        "is undefined" if verdict.expected_value is None else f"gives {fmt(verdict.expected_value)}"
+    )
+    if (
+        verdict.answer_value is not None
+        and verdict.expected_value is not None
+        and fmt(verdict.answer_value) == fmt(verdict.expected_value)
+    ):
         mine = f"gives {verdict.answer_value!r}"
         prev = f"gives {verdict.expected_value!r}"
     at = f"with {where}, " if where else ""

@@ -6,7 +6,6 @@ formulas) or a worker that is killed on overrun (learner input).
 
 from __future__ import annotations
 
-import math
 import random
 import time
 import zlib
@@ -15,6 +14,7 @@ from collections.abc import Mapping
 from eprep.checker.budget import BudgetExceeded, time_budget
 from eprep.checker.domains import Domain
 from eprep.checker.verdict import Verdict
+from eprep.errors import EprepError
 from eprep.grammar import EvaluationError, evaluate, free_symbols, to_text
 from eprep.grammar.derivative import expand_diff
 from eprep.grammar.nodes import Node
@@ -27,6 +27,10 @@ NICE_DRAWS = 6  # the first draws use simple values, so witnesses read well
 REL_TOL = 1e-9
 ABS_TOL = 1e-12
 MAX_CONFIRM = 5  # disagreements re-checked in 40-digit arithmetic before trusting them
+# A float gap this large cannot be rounding error at the moderate points drawn: no need to
+# confirm it in exact arithmetic (so a wrong answer is judged without SymPy).
+CLEAR_GAP = 1e-6
+CLEAR_FLOOR = 1e-9
 
 
 def fmt(value: float) -> str:
@@ -48,11 +52,12 @@ def _pair(va: float | None, vb: float | None) -> tuple[str, str]:
     return f"gives {a}", b
 
 
-def _safe(node: Node, point: Mapping[str, float]) -> float | None:
+def _safe(node: Node, point: Mapping[str, float]) -> tuple[float | None, bool]:
+    """(value, overflowed): value None where the formula has no float value at the point."""
     try:
-        return evaluate(node, point)
-    except EvaluationError:
-        return None
+        return evaluate(node, point), False
+    except EvaluationError as error:
+        return None, error.reason == "overflow"
 
 
 def _close(a: float, b: float, rel: float = REL_TOL, floor: float = ABS_TOL) -> bool:
@@ -71,14 +76,15 @@ class _Unknown(Exception):
     """Exact arithmetic could not finish in time."""
 
 
-class _Comparison:
+class Comparison:
     def __init__(
         self,
         answer: Node,
         expected: Node,
         domains: Mapping[str, Domain],
-        deadline: float,
+        budget: float,
     ) -> None:
+        deadline = time.monotonic() + budget
         self.answer, self.expected = answer, expected
         self.names = sorted(free_symbols(answer) | free_symbols(expected))
         self.domains = {name: domains.get(name, REAL) for name in self.names}
@@ -128,48 +134,74 @@ class _Comparison:
         )
 
     def run(self) -> Verdict:
-        answer = expand_diff(self.answer)
-        expected = expand_diff(self.expected)
+        """The whole comparison in this process."""
+        self.sample()
+        return self.decide_numeric() or self.decide_symbolic()
+
+    def sample(self) -> None:
+        """Evaluate both sides (floats, no SymPy) at points drawn from the domains."""
+        try:
+            answer = expand_diff(self.answer)
+            expected = expand_diff(self.expected)
+        except RecursionError:
+            raise EprepError("the formula is too deeply nested to check") from None
         rng = random.Random(_seed(self.read_as, self.expected_read_as))
-        both: list[tuple[dict[str, float], float, float]] = []
-        one_sided: list[tuple[dict[str, float], float | None, float | None]] = []
-        draws = 0
-        limit = MAX_DRAWS if self.names else 1
+        self.both: list[tuple[dict[str, float], float, float]] = []
+        # points where exactly one side has a value: (point, va, vb, that failure was overflow)
+        self.one_sided: list[tuple[dict[str, float], float | None, float | None, bool]] = []
+        self.draws = 0
+        self.limit = MAX_DRAWS if self.names else 1
         numeric_deadline = time.monotonic() + 0.5 * max(0.0, self.deadline - time.monotonic())
-        while len(both) < TARGET_POINTS and draws < limit:
-            if draws % 16 == 15 and time.monotonic() > numeric_deadline:
+        while len(self.both) < TARGET_POINTS and self.draws < self.limit:
+            if self.draws % 16 == 15 and time.monotonic() > numeric_deadline:
                 break
-            nice = draws < NICE_DRAWS
+            nice = self.draws < NICE_DRAWS
             point = {
-                name: (dom.nice(rng) if nice else dom.draw(rng)) for name, dom in self.domains.items()
+                name: (dom.nice(rng) if nice else dom.draw(rng))
+                for name, dom in self.domains.items()
             }
-            draws += 1
-            va, vb = _safe(answer, point), _safe(expected, point)
+            self.draws += 1
+            try:
+                (va, a_over), (vb, b_over) = _safe(answer, point), _safe(expected, point)
+            except RecursionError:
+                raise EprepError("the formula is too deeply nested to check") from None
             if va is None and vb is None:
                 continue
             if va is None or vb is None:
-                one_sided.append((point, va, vb))
+                self.one_sided.append((point, va, vb, a_over or b_over))
                 continue
-            both.append((point, va, vb))
+            self.both.append((point, va, vb))
 
-        wrong = self.find_disagreement(both)
+    def decide_numeric(self) -> Verdict | None:
+        """A verdict that needs no SymPy: a clear float disagreement or a genuine domain gap."""
+        for point, va, vb in self.both:
+            if not _close(va, vb, CLEAR_GAP, CLEAR_FLOOR):
+                return self.wrong(point, va, vb, "numeric")
+        if self._one_sided_share():
+            for point, va, vb, overflow in self.one_sided:
+                if not overflow:
+                    return self.wrong(point, va, vb, "numeric")
+        return None
+
+    def _one_sided_share(self) -> bool:
+        n = len(self.one_sided)
+        return n >= 3 and n >= 0.25 * (len(self.both) + n)
+
+    def decide_symbolic(self) -> Verdict:
+        """Everything after `decide_numeric`: exact confirmation, proof, exact re-check."""
+        both = self.both
+        wrong = self.find_disagreement()
         if wrong is not None:
             return wrong
-        undefined = self.find_one_sided(both, one_sided)
+        undefined = self.find_one_sided()
         if undefined is not None:
             return undefined
-        if len(both) < min(MIN_POINTS, limit):
+        if len(both) < min(MIN_POINTS, self.limit):
             if self.try_proof():
                 return self.verdict(
                     True, "proof", "equivalent: SymPy proves it on the declared domains"
                 )
-            return self.verdict(
-                False,
-                "none",
-                f"cannot decide: only {len(both)} of {draws} sample points in the domains give "
-                "both formulas a real value (check the domains with --assume)",
-                points=len(both),
-            )
+            return self.too_few()
         if self.try_proof():
             return self.verdict(
                 True,
@@ -177,48 +209,71 @@ class _Comparison:
                 "equivalent: SymPy proves it on the declared domains",
                 points=len(both),
             )
-        tiny = self.exact_check(both)
+        tiny = self.exact_check()
         if tiny is not None:
             return tiny
+        return self.numeric_only()
+
+    def numeric_only(self) -> Verdict:
         return self.verdict(
             True,
             "numeric",
-            f"equivalent at {len(both)} random points in the domains; SymPy could not prove it "
-            "within the time limit, so this rests on numeric evidence",
-            points=len(both),
+            f"equivalent at {len(self.both)} random points in the domains; SymPy could not prove "
+            "it within the time limit, so this rests on numeric evidence",
+            points=len(self.both),
         )
 
-    def find_disagreement(self, both) -> Verdict | None:
+    def too_few(self) -> Verdict:
+        return self.verdict(
+            False,
+            "none",
+            f"cannot decide: only {len(self.both)} of {self.draws} sample points in the domains "
+            "give both formulas a real value (check the domains with --assume)",
+            points=len(self.both),
+        )
+
+    def fallback(self) -> Verdict:
+        """The verdict from float evidence alone, when SymPy could not run in time."""
+        if len(self.both) >= min(MIN_POINTS, self.limit) and all(
+            _close(va, vb) for _p, va, vb in self.both
+        ):
+            return self.numeric_only()
+        for point, va, vb in self.both:
+            if not _close(va, vb):
+                return self.wrong(point, va, vb, "numeric")
+        return self.too_few()
+
+    def find_disagreement(self) -> Verdict | None:
+        from eprep.checker.symbolic import same_value
+
         confirmed = 0
-        for point, va, vb in both:
+        for point, va, vb in self.both:
             if _close(va, vb):
                 continue
-            if confirmed >= MAX_CONFIRM or time.monotonic() > self.deadline:
-                return self.wrong(point, va, vb, both)
+            if confirmed >= MAX_CONFIRM:
+                return self.wrong(point, va, vb, "numeric")
             confirmed += 1
             try:
                 ea, eb = self.exact(point)
             except _Unknown:
-                return self.wrong(point, va, vb, both)
+                return self.wrong(point, va, vb, "numeric")
             if ea is None or eb is None:
                 continue  # float and exact arithmetic disagree on definedness: not a witness
-            from eprep.checker.symbolic import same_value
-
             if not same_value(ea, eb):
-                return self.wrong(point, ea, eb, both)
+                return self.wrong(point, ea, eb, "proof")
         return None
 
-    def find_one_sided(self, both, one_sided) -> Verdict | None:
+    def find_one_sided(self) -> Verdict | None:
         """A side undefined where the other has a value, at a good share of the points."""
-        if len(one_sided) < 3 or len(one_sided) < 0.25 * (len(both) + len(one_sided)):
+        if not self._one_sided_share():
             return None
-        for point, _va, _vb in one_sided[:MAX_CONFIRM]:
+        for point, _va, _vb, _overflow in self.one_sided[:MAX_CONFIRM]:
             try:
                 ea, eb = self.exact(point)
             except _Unknown:
                 return None
             if (ea is None) != (eb is None):
-                return self.wrong(point, ea, eb, both)
+                return self.wrong(point, ea, eb, "proof")
         return None
 
     def try_proof(self) -> bool:
@@ -236,11 +291,11 @@ class _Comparison:
         except (TypeError, ValueError, ZeroDivisionError, RecursionError, AttributeError):
             return False
 
-    def exact_check(self, both) -> Verdict | None:
+    def exact_check(self) -> Verdict | None:
         """Points that agree in floats but differ in 40 digits (e.g. `x*(1 + 1e-12)` vs `x`)."""
         from eprep.checker.symbolic import same_value
 
-        for point, _va, _vb in both[:3]:
+        for point, _va, _vb in self.both[:3]:
             if time.monotonic() > self.deadline:
                 return None
             try:
@@ -248,10 +303,10 @@ class _Comparison:
             except _Unknown:
                 return None
             if ea is not None and eb is not None and not same_value(ea, eb):
-                return self.wrong(point, ea, eb, both)
+                return self.wrong(point, ea, eb, "proof")
         return None
 
-    def wrong(self, point, va, vb, both) -> Verdict:
+    def wrong(self, point, va, vb, certainty: str) -> Verdict:
         """A confirmed witness; va/vb are floats, 40-digit SymPy values, or None (undefined)."""
         where = f"with {_witness_text(point)} " if point else ""
         exact_gap = None
@@ -262,19 +317,19 @@ class _Comparison:
         yours, theirs = _pair(va, vb)
         if exact_gap is not None and va == vb:
             theirs += f" (they differ by {exact_gap:.3g} in 40-digit arithmetic)"
-        diagnosis = diagnose(both)
+        diagnosis = diagnose(self.both)
         message = f"not equivalent: {where}yours {yours}, expected {theirs}"
         if diagnosis:
             message += f" ({diagnosis})"
         return self.verdict(
             False,
-            "proof",
+            certainty,
             message,
             witness=dict(point),
             answer_value=va,
             expected_value=vb,
             diagnosis=diagnosis,
-            points=len(both),
+            points=len(self.both),
         )
 
 
@@ -303,10 +358,7 @@ def compare(
     answer: Node, expected: Node, domains: Mapping[str, Domain], *, budget: float = 2.0
 ) -> Verdict:
     """Decide whether `answer` equals `expected` on `domains` within about `budget` seconds."""
-    deadline = time.monotonic() + budget
     try:
-        return _Comparison(answer, expected, domains, deadline).run()
+        return Comparison(answer, expected, domains, budget).run()
     except EvaluationError as error:  # a derivative too large to evaluate
-        from eprep.errors import EprepError
-
         raise EprepError(str(error)) from None

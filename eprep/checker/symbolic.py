@@ -83,8 +83,10 @@ class _Builder:
             result = sympy.diff(body, self.sym(var.name), order)
             # d/dx floor(u) is 0 wherever it exists; SymPy leaves it unevaluated.
             return result.replace(
-                lambda e: isinstance(e, sympy.Derivative)
-                and isinstance(e.expr, (sympy.floor, sympy.ceiling)),
+                lambda e: (
+                    isinstance(e, sympy.Derivative)
+                    and isinstance(e.expr, (sympy.floor, sympy.ceiling))
+                ),
                 lambda e: sympy.S.Zero,
             )
         args = [self.build(arg) for arg in node.args]
@@ -151,21 +153,38 @@ def _exact(value: float) -> sympy.Expr:
 
 
 def prove_zero(difference: sympy.Expr, domains: DomainKey) -> bool:
-    """True when SymPy shows `difference` is identically 0 (cheap attempts first)."""
-    if difference == 0:
+    """True when SymPy shows `difference` is identically 0 on the domains (cheap attempts first).
+
+    Every rewrite used is valid under the symbols' assumptions, so a 0 is a proof.
+    """
+    if difference == 0 or sympy.expand(difference) == 0:
         return True
-    if sympy.expand(difference) == 0 or sympy.cancel(sympy.together(difference)) == 0:
-        return True
+    if difference.has(sympy.exp, sympy.tanh, sympy.sinh, sympy.cosh, sympy.sin, sympy.cos):
+        rewritten = difference.rewrite(sympy.exp)
+        if sympy.cancel(sympy.expand(rewritten)) == 0:
+            return True
     gaps = _positive_gaps(difference, domains)
     if gaps and sympy.simplify(difference.subs(gaps)) == 0:
         return True
+    substitution = interval_substitution(domains)
+    if difference.has(sympy.log) and _expand_logs(difference, substitution) == 0:
+        return True
     if sympy.simplify(difference) == 0:
         return True
-    substitution = interval_substitution(domains)
     if substitution:
-        substituted = difference.xreplace(substitution)
-        return sympy.simplify(substituted) == 0
+        return sympy.simplify(difference.xreplace(substitution)) == 0
     return False
+
+
+def _expand_logs(expr: sympy.Expr, substitution: dict) -> sympy.Expr:
+    """Split logs of products where SymPy can see the factors are positive."""
+    if substitution:
+        expr = expr.xreplace(substitution)
+    expr = expr.replace(
+        lambda e: isinstance(e, sympy.log),
+        lambda e: sympy.log(sympy.factor(sympy.together(e.args[0]))),
+    )
+    return sympy.cancel(sympy.expand(sympy.expand_log(expr, force=False)))
 
 
 def exact_value(expr: sympy.Expr, point: Mapping[str, float], domains: DomainKey):

@@ -7,6 +7,7 @@ time. The report keeps bank order whatever order the workers finish in.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import multiprocessing
 import os
@@ -77,13 +78,17 @@ class Report:
         return self.concept / self.questions if self.questions else 0.0
 
     def summary(self) -> str:
-        return f"verified {self.questions} questions, {self.variants} variants, {self.failed} failed"
+        return (
+            f"verified {self.questions} questions, {self.variants} variants, {self.failed} failed"
+        )
 
 
 # --- one question -----------------------------------------------------------------------
 
 
-def verify_question(question: Question, variants: int, *, code_timeout: float = 5.0) -> QuestionResult:
+def verify_question(
+    question: Question, variants: int, *, code_timeout: float = 5.0
+) -> QuestionResult:
     """Prove every variant of one question; never raises for a problem in the question."""
     started = time.perf_counter()
     count = question.variant_count(variants)
@@ -124,7 +129,9 @@ _POOL_OPTIONS: dict[str, float] = {}
 
 def _verify_by_id(question_id: str) -> QuestionResult:
     variants = int(_POOL_OPTIONS["variants"])
-    return verify_question(_POOL_QUESTIONS[question_id], variants, code_timeout=_POOL_OPTIONS["timeout"])
+    return verify_question(
+        _POOL_QUESTIONS[question_id], variants, code_timeout=_POOL_OPTIONS["timeout"]
+    )
 
 
 def default_workers() -> int:
@@ -135,17 +142,28 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def load_probes() -> None:
+    """Import every probe module now; a broken one is a one-line EprepError, not a traceback."""
+    from eprep.checker import probes
+
+    try:
+        probes.probe_names()
+    except Exception as error:
+        raise EprepError(
+            f"the probe modules do not import: {type(error).__name__}: {error}"
+        ) from None
+
+
 def warm_up() -> None:
     """Import SymPy, NumPy, the checker and every probe once, before workers fork."""
     import numpy  # noqa: F401
 
-    from eprep.checker import equivalent, probes
+    from eprep.checker import equivalent
 
-    probes.probe_names()
-    try:
-        equivalent("x + 1", "1 + x", {"x": "real"})
-    except Exception:  # warming is best-effort; a real failure shows in the results
-        pass
+    load_probes()
+    # Warming is best-effort; a real failure shows in the results.
+    with contextlib.suppress(Exception):
+        equivalent("x + 1", "1 + x", {"x": "real"}, trusted=True)
 
 
 def load_probe_files(paths: Iterable[str | Path]) -> None:
@@ -180,6 +198,7 @@ def verify_questions(
 ) -> Report:
     """Verify `questions` with `workers` processes (1: in this process); results in input order."""
     started = time.perf_counter()
+    load_probes()
     workers = default_workers() if workers is None else max(1, workers)
     workers = min(workers, max(1, len(questions)))
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
 
 from eprep.errors import EprepError
@@ -93,7 +93,9 @@ def _expression(question: Question, variant: Variant, equivalent: Equivalence) -
     problems = []
     for mistake in question.mistakes:
         if equivalent(variant.bind(mistake.answer), key, domains):
-            problems.append(f"mistake {mistake.answer!r} is equivalent to the key {question.answer!r}")
+            problems.append(
+                f"mistake {mistake.answer!r} is equivalent to the key {question.answer!r}"
+            )
     return problems
 
 
@@ -102,8 +104,10 @@ def _derivation(question: Question, variant: Variant, equivalent: Equivalence) -
     domains = question.variables
     problems = []
     if not equivalent(variant.bind(question.start), variant.bind(question.answer), domains):
-        problems.append(f"start {question.start!r} is not equivalent to the answer {question.answer!r}")
-    for before, after in zip(chain, chain[1:], strict=False):
+        problems.append(
+            f"start {question.start!r} is not equivalent to the answer {question.answer!r}"
+        )
+    for before, after in pairwise(chain):
         if not equivalent(variant.bind(after), variant.bind(before), domains):
             problems.append(f"solution step {before!r} -> {after!r} does not hold")
             break
@@ -125,19 +129,28 @@ def _choice(question: Question, variant: Variant, equivalent: Equivalence) -> li
         key = variant.evaluate(question.answer)
         numbers = [variant.evaluate(option.value) for option in options]
         if not close(numbers[correct.index], key, DISTINCT_REL, DISTINCT_ABS):
-            problems.append(f"the correct option ({numbers[correct.index]:.6g}) is not the answer ({key:.6g})")
+            problems.append(
+                f"the correct option ({numbers[correct.index]:.6g}) is not the answer ({key:.6g})"
+            )
         for a, b in combinations(range(len(options)), 2):
             if close(numbers[a], numbers[b], DISTINCT_REL, DISTINCT_ABS):
-                problems.append(f"options {a + 1} and {b + 1} are the same number ({numbers[a]:.6g})")
+                problems.append(
+                    f"options {a + 1} and {b + 1} are the same number ({numbers[a]:.6g})"
+                )
         return problems
     domains = question.variables
     texts = [variant.bind(option.formula or option.value) for option in options]
     key = variant.bind(question.answer)
     if not equivalent(texts[correct.index], key, domains):
-        problems.append(f"the correct option {correct.formula or correct.value!r} is not equivalent to the answer")
+        problems.append(
+            f"the correct option {correct.formula or correct.value!r} is not equivalent "
+            "to the answer"
+        )
     for a, b in combinations(range(len(options)), 2):
         if equivalent(texts[a], texts[b], domains):
-            problems.append(f"options {a + 1} and {b + 1} are equivalent ({texts[a]!r} ≡ {texts[b]!r})")
+            problems.append(
+                f"options {a + 1} and {b + 1} are equivalent ({texts[a]!r} ≡ {texts[b]!r})"
+            )
     return problems
 
 
@@ -221,9 +234,12 @@ def _against_value(question: Question, variant: Variant, evidence: Any) -> list[
         if not close(key, measured, evidence.rel_tol, evidence.abs_tol):
             return [f"key {question.answer!r} = {key:.10g}, engine = {measured:.10g}"]
         return []
-    return _exactly_correct(question, [(label, variant.evaluate(f)) for label, f in _candidates(question)],
-                            lambda value: close(value, measured, evidence.rel_tol, evidence.abs_tol),
-                            f"engine = {measured:.10g}")  # fmt: skip
+    return _exactly_correct(
+        question,
+        [(label, variant.evaluate(f)) for label, f in _candidates(question)],
+        lambda value: close(value, measured, evidence.rel_tol, evidence.abs_tol),
+        f"engine = {measured:.10g}",
+    )
 
 
 def _against_samples(question: Question, variant: Variant, evidence: Any) -> list[str]:
@@ -246,8 +262,12 @@ def _against_samples(question: Question, variant: Variant, evidence: Any) -> lis
         return None
 
     if question.kind == "choice":
-        return _exactly_correct(question, [(label, f) for label, f in _candidates(question)],
-                                lambda formula: agrees(formula) is None, "the engine's samples")  # fmt: skip
+        return _exactly_correct(
+            question,
+            [(label, f) for label, f in _candidates(question)],
+            lambda formula: agrees(formula) is None,
+            "the engine's samples",
+        )
     problems = []
     for label, formula in [("the key", question.answer)] + (
         [("the start", question.start)] if question.kind == "derivation" else []
@@ -258,8 +278,9 @@ def _against_samples(question: Question, variant: Variant, evidence: Any) -> lis
     return problems
 
 
-def _exactly_correct(question: Question, items: list[tuple[str, Any]], matches: Callable[[Any], bool],
-                     what: str) -> list[str]:  # fmt: skip
+def _exactly_correct(
+    question: Question, items: list[tuple[str, Any]], matches: Callable[[Any], bool], what: str
+) -> list[str]:
     correct = question.correct_option
     assert correct is not None
     label_of_correct = f"option {correct.index + 1}"
@@ -281,8 +302,14 @@ def _code(question: Question, variant: Variant, timeout: float) -> list[str]:
     problems = []
     for option in question.options:
         source = template.replace(BLANK, substitute(option.code or "", variant.values), 1)
-        result = run_completed_template(source, question.probe, dict(variant.values), variant.seed,
-                                        question.probe_args, timeout=timeout)  # fmt: skip
+        result = run_completed_template(
+            source,
+            question.probe,
+            dict(variant.values),
+            variant.seed,
+            question.probe_args,
+            timeout=timeout,
+        )
         label = f"option {option.index + 1} ({_one_line(option.code)})"
         if option.correct and not result.passed:
             problems.append(f"the correct {label} fails: {result.reason}")

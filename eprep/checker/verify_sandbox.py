@@ -10,6 +10,7 @@ Bank code is never executed in the verifying process itself.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -50,7 +51,16 @@ def run_completed_template(
     pid = os.fork()
     if pid == 0:  # child: never returns
         os.close(read_end)
-        _child(write_end, source, probe_name, dict(values), seed, dict(probe_args or {}), timeout, memory_mb)
+        _child(
+            write_end,
+            source,
+            probe_name,
+            dict(values),
+            seed,
+            dict(probe_args or {}),
+            timeout,
+            memory_mb,
+        )
     os.close(write_end)
     chunks: list[bytes] = []
     deadline = started + timeout
@@ -84,16 +94,18 @@ def run_completed_template(
 
 
 def _kill(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _death_reason(status: int) -> str:
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
-        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
+        name = (
+            signal.Signals(number).name
+            if number in signal.Signals._value2member_map_
+            else str(number)
+        )
         if number == signal.SIGXCPU:
             return "exceeded its CPU time limit"
         return f"killed by {name}"

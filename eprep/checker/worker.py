@@ -21,11 +21,14 @@ from typing import Any
 from eprep.errors import EprepError
 
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the worker
-START_TIMEOUT = 60.0  # importing SymPy on a loaded machine can take a few seconds
 
 
 class CheckTimeout(EprepError):
-    """A check ran past its time limit and its worker was stopped."""
+    """A check that could not finish in time.
+
+    `equivalent` does not raise it (it falls back to the float evidence and says so); it is
+    kept for callers that ask the worker directly and for the quiz's error handling.
+    """
 
 
 # ---------------------------------------------------------------------------------- worker side
@@ -50,7 +53,7 @@ def serve() -> None:
         pass
     import sympy  # noqa: F401 - import once, before announcing readiness
 
-    import eprep.checker.equivalence  # noqa: F401
+    import eprep.checker.equivalence
     import eprep.checker.symbolic  # noqa: F401
 
     out = sys.stdout
@@ -69,32 +72,39 @@ def serve() -> None:
 
 # ---------------------------------------------------------------------------------- parent side
 class WorkerClient:
-    """Owns one worker process; thread-safe; restarts it after a timeout or crash."""
+    """Owns one worker process; thread-safe; restarts it after a timeout or crash.
+
+    `request` returns None when no answer came in time (the worker still starting, or killed
+    after overrunning); the caller then falls back to the evidence it has.
+    """
 
     def __init__(self) -> None:
         self._proc: subprocess.Popen[bytes] | None = None
+        self._ready = False
         self._buffer = b""
         self._lock = threading.Lock()
 
-    def _start(self) -> subprocess.Popen[bytes]:
+    def _spawn(self) -> None:
         env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
-        proc = subprocess.Popen(
+        self._proc = subprocess.Popen(
             [sys.executable, "-m", "eprep.checker.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=env,
         )
-        self._proc = proc
+        self._ready = False
         self._buffer = b""
-        line = self._read_line(time.monotonic() + START_TIMEOUT)
-        if line is None or not json.loads(line).get("ready"):
-            self.stop()
-            raise EprepError("could not start the checker's worker process")
-        return proc
+
+    def warm_up(self) -> None:
+        """Start the worker now (it takes ~1 s to import SymPy) without waiting for it."""
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._spawn()
 
     def stop(self) -> None:
         proc, self._proc = self._proc, None
+        self._ready = False
         if proc is not None and proc.poll() is None:
             proc.kill()
             proc.wait()
@@ -118,28 +128,44 @@ class WorkerClient:
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
 
-    def request(self, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
-        with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
-                self._start()
-            proc = self._proc
-            assert proc is not None and proc.stdin is not None
-            try:
-                proc.stdin.write((json.dumps(payload) + "\n").encode())
-                proc.stdin.flush()
-            except BrokenPipeError:
-                self.stop()
-                raise EprepError("the checker's worker process stopped unexpectedly") from None
-            line = self._read_line(time.monotonic() + timeout)
+    def request(self, payload: dict[str, Any], timeout: float) -> dict[str, Any] | None:
+        """Send one request; its reply, or None if none came within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        # Another thread (the quiz's warm-up) may be waiting for the worker: do not wait longer
+        # than our own deadline for it.
+        if not self._lock.acquire(timeout=max(0.0, timeout)):
+            return None
+        try:
+            return self._request_locked(payload, deadline)
+        finally:
+            self._lock.release()
+
+    def _request_locked(self, payload: dict[str, Any], deadline: float) -> dict[str, Any] | None:
+        if self._proc is None or self._proc.poll() is not None:
+            self._spawn()
+        if not self._ready:
+            line = self._read_line(deadline)
             if line is None:
-                alive = proc.poll() is None
+                if self._proc is not None and self._proc.poll() is not None:
+                    self.stop()  # it died while starting
+                return None  # still starting: leave it to finish for the next request
+            if not json.loads(line).get("ready"):
                 self.stop()
-                if alive:
-                    raise CheckTimeout(
-                        f"the check took longer than {timeout:g} s and was stopped; "
-                        "try a simpler form of the formula"
-                    )
-                raise EprepError("the check ran out of memory or crashed and was stopped")
+                raise EprepError("could not start the checker's worker process")
+            self._ready = True
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None
+        try:
+            proc.stdin.write((json.dumps(payload) + "\n").encode())
+            proc.stdin.flush()
+        except BrokenPipeError:
+            self.stop()
+            return None
+        line = self._read_line(deadline)
+        if line is None:
+            # Overran its time or died (memory limit): kill it; the next request restarts it.
+            self.stop()
+            return None
         reply = json.loads(line)
         if "error" in reply:
             raise EprepError(reply["error"], exit_code=reply.get("exit_code", 2))

@@ -25,10 +25,20 @@ def list_examples() -> None:
 @example.command("run")
 @click.argument("name")
 @click.option("--quick", is_flag=True, help="Reduced version (seconds, for tests).")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Seed for initial weights, batches and masks.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder for result.json and SVG plots [default: ./eprep-examples/NAME].")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed for initial weights, batches and masks.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder for result.json and SVG plots [default: ./eprep-examples/NAME].",
+)
 @click.option("--no-cache", is_flag=True, help="Run even if a cached result exists.")
 def run(name: str, quick: bool, seed: int, out_dir: Path | None, no_cache: bool) -> None:
     """Run example NAME, print its results and write result.json and SVG plots."""
@@ -43,16 +53,21 @@ def run(name: str, quick: bool, seed: int, out_dir: Path | None, no_cache: bool)
     console = Console()
     console.print(f"[bold]{name}[/bold]: {module.CLAIM}")
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(), console=console, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     ) as bar:
         task = bar.add_task("running" + (" (quick)" if quick else ""), total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        outcome = run_example(name, quick=quick, seed=seed, progress=progress,
-                              use_cache=not no_cache)
+        outcome = run_example(
+            name, quick=quick, seed=seed, progress=progress, use_cache=not no_cache
+        )
     if outcome.from_cache:
         console.print("(served from the cache)")
 

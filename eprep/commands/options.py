@@ -37,7 +37,7 @@ def lang_option(function: F) -> F:
 
 
 def load_bank_from_options(banks: Iterable[str] = ()) -> Bank:
-    """The bundled bank plus EPREP_BANK folders plus `--bank` folders, validated (BankError exits 2)."""
+    """The bundled bank, EPREP_BANK folders and `--bank` folders, validated (BankError: exit 2)."""
     from eprep.questions.loader import bundled_enabled, env_bank_dirs, load_bank
 
     return load_bank([*env_bank_dirs(), *banks], bundled=bundled_enabled())

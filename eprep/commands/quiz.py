@@ -40,9 +40,10 @@ def quiz(
     """Drill questions: due reviews first, then new ones.
 
     SELECTOR is a day (day2), a topic (day2.cnn), a tag or a question id; none means all.
-    Answer with a letter, a number, an expression (e.g. s*(1-s)) or a derivation (one
-    expression per line, steps starting with '=', an empty line to finish). Without a
-    terminal, one answer is read per line and end of input ends the session.
+    Answer with a letter (or ↑/↓ and Enter), a number, an expression (e.g. s*(1-s)) or a
+    derivation (one expression per line, steps starting with '=', an empty line to finish).
+    Ctrl-C ends the session; every answer given is kept. Without a terminal, one answer is
+    read per line and end of input ends the session.
 
     Rating: wrong → Again; right → Easy if fast, Hard if slow, Good otherwise (fast/slow in
     seconds: choice and code ≤8/>45, numeric ≤15/>90, expression ≤20/>120, derivation
@@ -77,7 +78,7 @@ def quiz(
         else:
             session = Session(store, console, lang=lang)
             try:
-                session.run(planned, summary)
+                session.run(planned, summary, selectors)
             except KeyboardInterrupt:
                 summary.interrupted = True  # Ctrl-C between prompts: answered reviews are saved
         print_summary(console, summary, store, [q.id for q in questions])

@@ -16,20 +16,33 @@ def site() -> None:
 
 @site.command()
 @click.option(
-    "-o", "--output", "output", default="site", show_default=True,
-    type=click.Path(file_okay=False), help="Folder to write the site into (replaced on rebuild).",
+    "-o",
+    "--output",
+    "output",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the site into (replaced on rebuild).",
 )
 @bank_option
 @click.option(
-    "--lang", type=click.Choice(["en", "ja", "all"]), default="all", show_default=True,
+    "--lang",
+    type=click.Choice(["en", "ja", "all"]),
+    default="all",
+    show_default=True,
     help="Languages to build.",
 )
 @click.option(
-    "--examples", "examples_dir", type=click.Path(file_okay=False), default=None,
+    "--examples",
+    "examples_dir",
+    type=click.Path(file_okay=False),
+    default=None,
     help="Cached example outputs to show (default: the examples cache, when present).",
 )
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind search index.")
-def build(output: str, banks: tuple[str, ...], lang: str, examples_dir: str | None, no_search: bool) -> None:
+def build(
+    output: str, banks: tuple[str, ...], lang: str, examples_dir: str | None, no_search: bool
+) -> None:
     """Generate the site into OUTPUT (default ./site)."""
     from rich.progress import Progress
 
@@ -47,21 +60,34 @@ def build(output: str, banks: tuple[str, ...], lang: str, examples_dir: str | No
             bar.update(task, description=step, completed=done, total=total)
 
         pages = build_site(
-            bank, Path(output), langs=langs, examples_dir=examples, search=not no_search, progress=progress
+            bank,
+            Path(output),
+            langs=langs,
+            examples_dir=examples,
+            search=not no_search,
+            progress=progress,
         )
     click.echo(f"wrote {len(pages)} pages to {output}/ (open {output}/index.html)")
 
 
 @site.command()
 @click.argument("folder", default="site", type=click.Path(file_okay=False))
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1.",
+)
 def serve(folder: str, port: int) -> None:
     """Serve a built site on 127.0.0.1 (search works only over HTTP)."""
     from eprep.site.serve import make_server
 
     server = make_server(Path(folder), port)
     host, bound = server.server_address[:2]
-    click.echo(f"serving {folder}/ at http://{host}:{bound}/ (Ctrl-C stops)", )
+    click.echo(
+        f"serving {folder}/ at http://{host}:{bound}/ (Ctrl-C stops)",
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

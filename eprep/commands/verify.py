@@ -12,12 +12,27 @@ from eprep.commands.options import bank_option, load_bank_from_options
 @click.command()
 @click.option("--day", "days", multiple=True, metavar="DAY", help="Only this day (repeatable).")
 @click.option("--id", "ids", multiple=True, metavar="ID", help="Only this question (repeatable).")
-@click.option("--variants", default=20, show_default=True, type=click.IntRange(1, 1000),
-              help="Variants per question (questions without parameters have one).")  # fmt: skip
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Worker processes (default: one per core).")  # fmt: skip
-@click.option("--timeout", "code_timeout", default=5.0, show_default=True,
-              type=click.FloatRange(0.1, 120), help="Seconds allowed to each code-template run.")  # fmt: skip
+@click.option(
+    "--variants",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Variants per question (questions without parameters have one).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes (default: one per core).",
+)
+@click.option(
+    "--timeout",
+    "code_timeout",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 120),
+    help="Seconds allowed to each code-template run.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @bank_option
 def verify(days, ids, variants, workers, code_timeout, as_json, banks) -> None:
@@ -26,7 +41,12 @@ def verify(days, ids, variants, workers, code_timeout, as_json, banks) -> None:
     Ends with `verified N questions, M variants, K failed` (K counts failed variants);
     exits 1 when anything failed, 2 when the bank cannot be loaded.
     """
-    from eprep.checker.verify import CONCEPT_LIMIT, env_probe_files, load_probe_files, verify_questions
+    from eprep.checker.verify import (
+        CONCEPT_LIMIT,
+        env_probe_files,
+        load_probe_files,
+        verify_questions,
+    )
 
     bank = load_bank_from_options(banks)
     load_probe_files(env_probe_files())
@@ -57,7 +77,10 @@ def _select(bank, days, ids) -> list:
 
 def _print_table(report, concept_too_high: bool) -> None:
     width = max([len(r.id) for r in report.results] + [8])
-    click.echo(f"{'question':<{width}}  {'kind':<10} {'variants':>8}  {'symbolic':<8}  {'engine':<8}  {'time':>6}")
+    click.echo(
+        f"{'question':<{width}}  {'kind':<10} {'variants':>8}  "
+        f"{'symbolic':<8}  {'engine':<8}  {'time':>6}"
+    )
     for r in report.results:
         engine = "concept" if r.probe is None else _mark(r.passed("engine"))
         click.echo(

@@ -137,10 +137,25 @@ class Convolution:
         return out.reshape(n, out_h, out_w, fn).transpose(0, 3, 1, 2)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        _, _, fh, fw = self.W.shape
+        fn, c, fh, fw = self.W.shape
         dout2 = self.backward_params(dout)
-        dcol = dout2 @ self.col_W.T
-        return col2im(dcol, self.x.shape, fh, fw, self.stride, self.pad)
+        if 2 * c < fn:
+            # Few input channels: materialise dcol (N*out_h*out_w, C*fh*fw) and fold it back.
+            dcol = dout2 @ self.col_W.T
+            return col2im(dcol, self.x.shape, fh, fw, self.stride, self.pad)
+        # Many input channels: dcol would be larger than reading dout2 once per filter offset,
+        # so add each offset's (N*out_h*out_w, C) product straight into the image.
+        n, _, h, w = self.x.shape
+        s, pad = self.stride, self.pad
+        out_h, out_w = dout.shape[2:]
+        taps = np.ascontiguousarray(self.W.transpose(2, 3, 0, 1))  # (fh, fw, FN, C)
+        img = np.zeros((n, h + 2 * pad, w + 2 * pad, c), dtype=np.result_type(dout2, taps))
+        for i in range(fh):
+            for j in range(fw):
+                rows = slice(i, i + s * out_h, s)
+                part = (dout2 @ taps[i, j]).reshape(n, out_h, out_w, c)
+                img[:, rows, j : j + s * out_w : s, :] += part
+        return img[:, pad : pad + h, pad : pad + w, :].transpose(0, 3, 1, 2)
 
     def backward_params(self, dout: np.ndarray) -> np.ndarray:
         """Set dW and db only (for a first layer); returns dout as (N*out_h*out_w, FN)."""
@@ -181,15 +196,23 @@ class Pooling:
     """Max pooling. Padding counts as -inf (as in torch), so a padded border never wins the max.
 
     DLFS pads with 0, which silently changes the result when a window's inputs are all negative.
-    Ties go to the first maximum in the window (row-major), like np.argmax in DLFS. The work is
-    a loop over the pool_h*pool_w window offsets, each step a whole-array comparison.
+    The gradient goes to the first maximum of each window (row-major), like np.argmax in DLFS.
+    Work is a loop over the pool_h*pool_w window offsets, each step one whole-array operation.
     """
 
     def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0) -> None:
         self.pool_h, self.pool_w, self.stride, self.pad = _check_pool(pool_h, pool_w, stride, pad)
         self.x_shape: tuple[int, ...] | None = None
-        self.arg_max: np.ndarray | None = None  # window offset (row-major) of each maximum
+        self._xl: np.ndarray | None = None  # padded channels-last input
+        self._best: np.ndarray | None = None  # channels-last output
         self._nhwc = False
+
+    def _offsets(self, xl: np.ndarray, out_h: int, out_w: int):
+        """Each window offset (i, j) with the view of the values it sees, shape like the output."""
+        s = self.stride
+        for k in range(self.pool_h * self.pool_w):
+            i, j = divmod(k, self.pool_w)
+            yield i, j, xl[:, i : i + s * out_h : s, j : j + s * out_w : s, :]
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         x = _check_images("Pooling", x)
@@ -201,24 +224,17 @@ class Pooling:
         if pad:
             fill = -np.inf if np.issubdtype(x.dtype, np.floating) else np.iinfo(x.dtype).min
             xl = np.pad(xl, ((0, 0), (pad, pad), (pad, pad), (0, 0)), constant_values=fill)
-        best = xl[:, 0 : s * out_h : s, 0 : s * out_w : s, :].copy()
-        arg = np.zeros(best.shape, dtype=np.int16 if ph * pw < 2**15 else np.intp)
-        for k in range(1, ph * pw):
-            i, j = divmod(k, pw)
-            candidate = xl[:, i : i + s * out_h : s, j : j + s * out_w : s, :]
-            better = candidate > best  # strict: ties keep the earlier offset
-            np.copyto(best, candidate, where=better)
-            np.copyto(arg, k, where=better)
+        best = None
+        for _, _, view in self._offsets(xl, out_h, out_w):
+            best = view.copy() if best is None else np.maximum(best, view, out=best)
         self.x_shape = x.shape
-        self._arg = arg
-        self.arg_max = _from_channels_last(arg, self._nhwc, n, c)
+        self._xl, self._best = xl, best
         return _from_channels_last(best, self._nhwc, n, c)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         n, c, h, w = self.x_shape
-        ph, pw, s, pad = self.pool_h, self.pool_w, self.stride, self.pad
-        arg = self._arg
-        b, out_h, out_w, k_dim = arg.shape
+        pad, best = self.pad, self._best
+        b, out_h, out_w, k_dim = best.shape
         dout = np.asarray(dout)
         if dout.shape != (n, c, out_h, out_w):
             raise ValueError(
@@ -230,9 +246,19 @@ class Pooling:
             dl = np.ascontiguousarray(dout).reshape(b, out_h, out_w, 1)
         dx = np.zeros((b, h + 2 * pad, w + 2 * pad, k_dim), dtype=dl.dtype)
         zero = np.zeros((), dtype=dl.dtype)
-        for k in range(ph * pw):
-            i, j = divmod(k, pw)
-            dx[:, i : i + s * out_h : s, j : j + s * out_w : s, :] += np.where(arg == k, dl, zero)
+        overlapping = self.stride < max(self.pool_h, self.pool_w)
+        s = self.stride
+        taken = np.zeros(best.shape, dtype=bool)  # windows whose maximum is already routed
+        for i, j, view in self._offsets(self._xl, out_h, out_w):
+            hit = view == best
+            hit &= ~taken  # ties: only the first offset holding the maximum gets the gradient
+            taken |= hit
+            share = np.where(hit, dl, zero)
+            target = dx[:, i : i + s * out_h : s, j : j + s * out_w : s, :]
+            if overlapping:
+                target += share
+            else:  # each input pixel lies in at most one window
+                target[...] = share
         dx = dx[:, pad : pad + h, pad : pad + w, :]
         return _from_channels_last(dx, self._nhwc, n, c)
 

@@ -34,7 +34,9 @@ class ParamDict(dict):
         super().__setitem__(key, getattr(layer, attr))
 
     def __setitem__(self, key: str, value: np.ndarray) -> None:
-        if key in self._bindings:
+        # copy/pickle refill the items before restoring _bindings; those items are the copied
+        # layers' own arrays already, so a plain set is right then.
+        if key in getattr(self, "_bindings", ()):
             layer, attr = self._bindings[key]
             value = np.asarray(value)
             current = getattr(layer, attr)

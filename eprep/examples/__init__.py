@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from eprep.errors import EprepError
 
@@ -50,7 +51,7 @@ def load(name: str) -> ModuleType:
     return importlib.import_module(EXAMPLES[name])
 
 
-def __getattr__(attribute: str):
+def __getattr__(attribute: str) -> Any:
     # `from eprep.examples import cached_result` without importing the cache at package import.
     if attribute in {"cached_result", "run_example", "write_outputs"}:
         return getattr(importlib.import_module("eprep.examples.cache"), attribute)

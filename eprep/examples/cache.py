@@ -41,29 +41,29 @@ def _module_file(module_name: str) -> Path:
     return Path(spec.origin)
 
 
-def _engine_files() -> list[Path]:
+def _engine_files() -> list[tuple[str, Path]]:
+    """Every engine source file, labelled by its path inside the engine package."""
     spec = importlib.util.find_spec("eprep.engine")
     if spec is None or not spec.submodule_search_locations:
         raise EprepError("cannot locate the source of eprep.engine")
     root = Path(next(iter(spec.submodule_search_locations)))
-    return sorted(root.rglob("*.py"))
+    return [(f"engine/{p.relative_to(root).as_posix()}", p) for p in sorted(root.rglob("*.py"))]
 
 
 def cache_key(name: str, quick: bool, seed: int) -> str:
     """The hash that identifies one run of one example."""
-    import numpy
-    import sklearn
+    from importlib.metadata import version
 
     digest = hashlib.sha256()
     parts = [f"format={CACHE_FORMAT}", f"name={name}", f"quick={quick}", f"seed={seed}"]
-    parts += [f"numpy={numpy.__version__}", f"sklearn={sklearn.__version__}"]
+    # Versions from package metadata: importing scikit-learn only to read its version costs ~1.5 s.
+    parts += [f"numpy={version('numpy')}", f"scikit-learn={version('scikit-learn')}"]
     for part in parts:
         digest.update(part.encode() + b"\0")
-    files = [_module_file(EXAMPLES[name])] + [_module_file(m) for m in SHARED_MODULES]
-    package_root = _module_file("eprep").parent
-    for path in files + _engine_files():
-        # The relative path goes in too: moving code between engine modules changes the key.
-        label = path.relative_to(package_root).as_posix()
+    modules = [EXAMPLES[name], *SHARED_MODULES]
+    # Labels go in with the contents: moving code between files changes the key.
+    files = [(module, _module_file(module)) for module in modules] + _engine_files()
+    for label, path in files:
         digest.update(label.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -74,19 +74,22 @@ def _cache_file(name: str, key: str) -> Path:
 
 def load_cached(name: str, quick: bool = False, seed: int = 0) -> dict[str, Any] | None:
     """The cached result of this run, or None when it was never run or the file is unusable."""
-    path = _cache_file(name, cache_key(name, quick, seed))
+    key = cache_key(name, quick, seed)
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
+        stored = json.loads(_cache_file(name, key).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         # A missing or damaged cache entry is not the user's problem: run the example again.
         return None
-    if not isinstance(stored, dict) or not isinstance(stored.get("result"), dict):
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    if not isinstance(stored.get("result"), dict):
         return None
     return stored["result"]
 
 
 def _store(name: str, quick: bool, seed: int, key: str, result: dict[str, Any]) -> None:
     path = _cache_file(name, key)
+    handle = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         entry = {"name": name, "quick": quick, "seed": seed, "key": key, "result": result}
@@ -98,7 +101,8 @@ def _store(name: str, quick: bool, seed: int, key: str, result: dict[str, Any]) 
         os.replace(handle.name, path)
     except OSError:
         # An unwritable cache only costs a re-run next time; the result itself is still good.
-        return
+        if handle is not None:
+            Path(handle.name).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -111,10 +115,8 @@ class Outcome:
 
 def _normalise(result: dict[str, Any]) -> dict[str, Any]:
     """Round-trip through JSON so a fresh result equals the same result read from the cache."""
-    try:
-        return json.loads(json.dumps(result, allow_nan=False))
-    except ValueError as error:
-        raise EprepError(f"example result is not valid JSON: {error}") from error
+    # A result that is not valid JSON is a bug in the example, not a user error: let it raise.
+    return json.loads(json.dumps(result, allow_nan=False))
 
 
 def run_example(
@@ -128,13 +130,22 @@ def run_example(
     module = load(name)
     if seed < 0:
         raise EprepError(f"seed must be a non-negative integer, got {seed}")
+    # The key is taken before running, so an edit to the code during a long run cannot file
+    # the result under the edited code's key.
+    key = cache_key(name, quick, seed)
     if use_cache:
         cached = load_cached(name, quick, seed)
         if cached is not None:
             return Outcome(cached, True)
-    result = _normalise(module.run(quick=quick, seed=seed, progress=progress))
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread: the matrices are small (threads cost more than they save, and the
+    # machine is shared), and the numbers then do not depend on how many cores there are.
+    with threadpool_limits(limits=1):
+        raw = module.run(quick=quick, seed=seed, progress=progress)
+    result = _normalise(raw)
     if use_cache:
-        _store(name, quick, seed, cache_key(name, quick, seed), result)
+        _store(name, quick, seed, key, result)
     return Outcome(result, False)
 
 
@@ -149,7 +160,7 @@ def write_outputs(name: str, result: dict[str, Any], out_dir: Path) -> list[Path
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         result_path = out_dir / "result.json"
-        text = json.dumps(result, indent=2, sort_keys=True, allow_nan=False)
+        text = json.dumps(result, indent=2, allow_nan=False)  # keep the meaningful order
         result_path.write_text(text + "\n", encoding="utf-8")
         return [result_path, *module.plots(result, out_dir)]
     except OSError as error:

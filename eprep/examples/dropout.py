@@ -1,4 +1,4 @@
-"""dropout: classic and inverted scaling agree in expectation; a `randn` mask drops Φ(ratio), not ratio.
+"""dropout: classic and inverted scaling agree in expectation; a `randn` mask drops Φ(ratio).
 
 Classic dropout (DLFS1) keeps units unscaled while training and multiplies by (1 - ratio) at
 inference; inverted dropout (the engine's, and every framework's) divides by (1 - ratio) while
@@ -118,18 +118,33 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     fractions = result["fractions"]
     at_half = next(row for row in fractions if row["ratio"] == 0.5)
     return [
-        Check("inverted: mean training output = inference output",
-              e["inverted_error"] < tolerance, f"relative error {e['inverted_error']:.4f}"),
-        Check("classic: mean training output = inference output",
-              e["classic_error"] < tolerance, f"relative error {e['classic_error']:.4f}"),
-        Check("mixing conventions is off by about ratio = 0.5",
-              abs(e["mixed_error"] - e["ratio"]) < 0.1, f"relative error {e['mixed_error']:.3f}"),
-        Check("rand and the engine's mask drop `ratio` of the units, for every ratio",
-              all(within(r["rand"], r["ratio"]) and within(r["engine"], r["ratio"])
-                  for r in fractions), "within 5 binomial sigmas"),
-        Check("randn drops Φ(ratio) of the units, for every ratio",
-              all(within(r["randn"], r["normal_cdf"]) for r in fractions),
-              f"ratio 0.5: dropped {at_half['randn']:.3f}, Φ(0.5) = {at_half['normal_cdf']:.3f}"),
+        Check(
+            "inverted: mean training output = inference output",
+            e["inverted_error"] < tolerance,
+            f"relative error {e['inverted_error']:.4f}",
+        ),
+        Check(
+            "classic: mean training output = inference output",
+            e["classic_error"] < tolerance,
+            f"relative error {e['classic_error']:.4f}",
+        ),
+        Check(
+            "mixing conventions is off by about ratio = 0.5",
+            abs(e["mixed_error"] - e["ratio"]) < 0.1,
+            f"relative error {e['mixed_error']:.3f}",
+        ),
+        Check(
+            "rand and the engine's mask drop `ratio` of the units, for every ratio",
+            all(
+                within(r["rand"], r["ratio"]) and within(r["engine"], r["ratio"]) for r in fractions
+            ),
+            "within 5 binomial sigmas",
+        ),
+        Check(
+            "randn drops Φ(ratio) of the units, for every ratio",
+            all(within(r["randn"], r["normal_cdf"]) for r in fractions),
+            f"ratio 0.5: dropped {at_half['randn']:.3f}, Φ(0.5) = {at_half['normal_cdf']:.3f}",
+        ),
     ]
 
 
@@ -138,13 +153,23 @@ def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
     e = result["expectation"]
     header = ("asked ratio", "rand drops", "engine drops", "randn drops", "Φ(ratio)")
     body = [
-        (f"{r['ratio']:.1f}", f"{r['rand']:.3f}", f"{r['engine']:.3f}", f"{r['randn']:.3f}",
-         f"{r['normal_cdf']:.3f}")
+        (
+            f"{r['ratio']:.1f}",
+            f"{r['rand']:.3f}",
+            f"{r['engine']:.3f}",
+            f"{r['randn']:.3f}",
+            f"{r['normal_cdf']:.3f}",
+        )
         for r in result["fractions"]
     ]
     footer = [
-        ("E[train] vs inference", "inverted", f"{e['inverted_error']:.4f}", "classic",
-         f"{e['classic_error']:.4f}"),
+        (
+            "E[train] vs inference",
+            "inverted",
+            f"{e['inverted_error']:.4f}",
+            "classic",
+            f"{e['classic_error']:.4f}",
+        ),
         ("classic train, inverted inference", "", "", "", f"{e['mixed_error']:.4f}"),
     ]
     return [header, *body, *footer]
@@ -174,14 +199,32 @@ def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
     ax = fig.subplots()
     units = np.arange(len(x))
     ax.plot(units, x[order], color="tab:blue", label="inverted: inference (x)")
-    ax.plot(units, np.array(e["inverted_train_mean"])[order], ".", color="tab:blue",
-            label="inverted: mean in training")
-    ax.plot(units, x[order] * (1 - e["ratio"]), color="tab:orange",
-            label="classic: inference ((1 - ratio) x)")
-    ax.plot(units, np.array(e["classic_train_mean"])[order], ".", color="tab:orange",
-            label="classic: mean in training")
-    style(ax, f"Expected output, ratio {e['ratio']}, {e['draws']} draws", "unit (sorted by x)",
-          "output")
+    ax.plot(
+        units,
+        np.array(e["inverted_train_mean"])[order],
+        ".",
+        color="tab:blue",
+        label="inverted: mean in training",
+    )
+    ax.plot(
+        units,
+        x[order] * (1 - e["ratio"]),
+        color="tab:orange",
+        label="classic: inference ((1 - ratio) x)",
+    )
+    ax.plot(
+        units,
+        np.array(e["classic_train_mean"])[order],
+        ".",
+        color="tab:orange",
+        label="classic: mean in training",
+    )
+    style(
+        ax,
+        f"Expected output, ratio {e['ratio']}, {e['draws']} draws",
+        "unit (sorted by x)",
+        "output",
+    )
     ax.legend(fontsize=7)
     paths.append(save_svg(fig, out_dir / "expectation.svg"))
     return paths

@@ -1,4 +1,4 @@
-"""initial-weights: per-layer activation histograms for std 1, 0.01, Xavier and He (the classic figure).
+"""initial-weights: per-layer activation histograms for std 1, 0.01, Xavier and He.
 
 A batch of standard-normal inputs goes through five 100-unit layers with no training at all; only
 the scale of the initial weights changes. With sigmoid, std 1 pushes activations to 0 and 1
@@ -133,22 +133,25 @@ def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
 
 
 def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
-    """One SVG: a row of per-layer histograms for each case."""
+    """One SVG: for each case, the activation histogram of every layer (darker = deeper)."""
     from eprep.examples.plotting import figure, save_svg
 
     cases = result["cases"]
-    fig = figure(2.0 * LAYERS, 1.6 * len(cases))
-    axes = fig.subplots(len(cases), LAYERS, squeeze=False)
-    for row, case in enumerate(cases):
-        for col, layer in enumerate(case["layers"]):
-            ax = axes[row][col]
+    columns = 3
+    fig = figure(10.0, 5.6)
+    axes = fig.subplots(-(-len(cases) // columns), columns, squeeze=False)
+    for ax, case in zip(axes.flat, cases, strict=True):
+        for depth, layer in enumerate(case["layers"]):
             low, high = layer["edges"]
             edges = np.linspace(low, high, len(layer["hist"]) + 1)
-            ax.stairs(layer["hist"], edges, fill=True, color="tab:blue")
-            ax.set_yticks([])
-            if row == 0:
-                ax.set_title(f"layer {col + 1}")
-            if col == 0:
-                ax.set_ylabel(case["label"], fontsize=8)
-    fig.suptitle("Activation histograms per layer (no training)")
+            shade = 0.25 + 0.75 * depth / max(1, len(case["layers"]) - 1)
+            ax.stairs(
+                layer["hist"], edges, color=(0.1, 0.3, 0.7, shade), label=f"layer {depth + 1}"
+            )
+        ax.set_yticks([])
+        positive = " (positive part)" if case["activation"] == "relu" else ""
+        ax.set_title(case["label"] + positive, fontsize=9)
+        ax.set_xlabel("activation")
+    axes.flat[0].legend(fontsize=7)
+    fig.suptitle("Activation histograms per layer, no training")
     return [save_svg(fig, out_dir / "activations.svg")]

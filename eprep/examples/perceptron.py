@@ -113,15 +113,18 @@ def _task(result: dict[str, Any], label: str) -> dict[str, Any]:
 
 
 def check_claim(result: dict[str, Any]) -> list[Check]:
-    """OR/AND solved with confident outputs; XOR unsolved by one unit; solved with a hidden layer."""
+    """OR/AND solved confidently; XOR unsolved by one unit and solved with a hidden layer."""
     checks = []
     for label in ("single unit: OR", "single unit: AND", "hidden layer: XOR"):
         task = _task(result, label)
         target = TARGETS[task["gate"]]
         margin = max(abs(y - t) for y, t in zip(task["outputs"], target, strict=True))
         checks.append(
-            Check(f"{label}: 4/4 right, every output within 0.2 of its target",
-                  task["accuracy"] == 1.0 and margin < 0.2, f"max |y - t| = {margin:.3f}")
+            Check(
+                f"{label}: 4/4 right, every output within 0.2 of its target",
+                task["accuracy"] == 1.0 and margin < 0.2,
+                f"max |y - t| = {margin:.3f}",
+            )
         )
     xor = _task(result, "single unit: XOR")
     checks.append(
@@ -138,27 +141,39 @@ def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
     """Header and rows: outputs on the four inputs, accuracy and loss per model."""
     header = ("model", "y(0,0)", "y(0,1)", "y(1,0)", "y(1,1)", "accuracy", "loss")
     body = [
-        (task["label"], *[f"{y:.3f}" for y in task["outputs"]], f"{task['accuracy']:.2f}",
-         f"{task['loss']:.4f}")
+        (
+            task["label"],
+            *[f"{y:.3f}" for y in task["outputs"]],
+            f"{task['accuracy']:.2f}",
+            f"{task['loss']:.4f}",
+        )
         for task in result["tasks"]
     ]
     return [header, *body]
 
 
 def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
-    """Decision surfaces of the four models with the truth-table points."""
+    """Decision surfaces of the four models; target 1 drawn black, target 0 white."""
     from eprep.examples.plotting import figure, save_svg
 
     tasks = result["tasks"]
-    fig = figure(3.0 * len(tasks), 3.2)
+    fig = figure(3.0 * len(tasks), 3.8)
     axes = fig.subplots(1, len(tasks), squeeze=False)[0]
     extent = (-0.5, 1.5, -0.5, 1.5)
     for ax, task in zip(axes, tasks, strict=True):
-        ax.imshow(task["surface"], origin="lower", extent=extent, vmin=0, vmax=1, cmap="coolwarm")
-        ax.contour(np.array(task["surface"]), levels=[0.5], extent=extent, colors="black")
+        surface = np.array(task["surface"])
+        ax.imshow(surface, origin="lower", extent=extent, vmin=0, vmax=1, cmap="coolwarm")
+        # A unit stuck at 0.5 everywhere (XOR) has no boundary to draw.
+        if surface.min() < 0.5 < surface.max():
+            ax.contour(surface, levels=[0.5], extent=extent, colors="black")
         target = TARGETS[task["gate"]]
-        ax.scatter(INPUTS[:, 0], INPUTS[:, 1], c=target, cmap="coolwarm", edgecolors="black",
-                   vmin=0, vmax=1, s=60)
+        ax.scatter(
+            INPUTS[:, 0],
+            INPUTS[:, 1],
+            c=["black" if t else "white" for t in target],
+            edgecolors="black",
+            s=70,
+        )
         ax.set_title(f"{task['label']}\naccuracy {task['accuracy']:.2f}", fontsize=9)
         ax.set_xticks([0, 1])
         ax.set_yticks([0, 1])

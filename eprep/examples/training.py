@@ -1,8 +1,8 @@
-"""A mini-batch training loop shared by the examples, with progress reporting and learning curves."""
+"""The mini-batch training loop shared by the examples: progress reports and learning curves."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 import numpy as np
@@ -43,7 +43,7 @@ class Optimizer(Protocol):
     def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None: ...
 
 
-def batches(n: int, batch_size: int, rng: np.random.Generator):
+def batches(n: int, batch_size: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
     """Endless mini-batch indices: a fresh permutation each epoch, every example once per epoch."""
     while True:
         order = rng.permutation(n)
@@ -61,19 +61,23 @@ def train(
     rng: np.random.Generator,
     record_every: int,
     steps: Steps,
+    track_accuracy: bool = True,
 ) -> dict[str, Any]:
-    """Train `net` and record full-set loss and accuracies every `record_every` iterations.
+    """Train `net` and record full-set loss (and accuracies) every `record_every` iterations.
 
     Curves are measured on the whole training set rather than on the current batch, so they are
-    smooth enough to compare optimizers by "first iteration below a threshold".
+    smooth enough to compare optimizers by "first iteration below a threshold". With
+    `track_accuracy=False` the accuracies are measured only after the last iteration (each
+    measurement is a forward pass over the whole data set, which costs tens of training steps).
     """
     curve: dict[str, list] = {"iteration": [], "train_loss": [], "train_acc": [], "test_acc": []}
 
     def record(iteration: int) -> None:
         curve["iteration"].append(iteration)
         curve["train_loss"].append(float(net.loss(data.x_train, data.t_train)))
-        curve["train_acc"].append(float(net.accuracy(data.x_train, data.t_train)))
-        curve["test_acc"].append(float(net.accuracy(data.x_test, data.t_test)))
+        if track_accuracy or iteration == iterations:
+            curve["train_acc"].append(float(net.accuracy(data.x_train, data.t_train)))
+            curve["test_acc"].append(float(net.accuracy(data.x_test, data.t_test)))
 
     record(0)
     stream = batches(len(data.t_train), min(batch_size, len(data.t_train)), rng)

@@ -117,7 +117,7 @@ def expand_diff(node: Node) -> Node:
             for _ in range(order):
                 result = derivative(result, var.name)
                 if size(result) > MAX_DERIVATIVE_NODES:
-                    raise EvaluationError("the derivative is too large to evaluate")
+                    raise EvaluationError("the derivative is too large to evaluate", reason="size")
             # A derivative exists only where the function does: d/dx log(x) is not 1/x at x<0.
             return Call("_defined", (body, result))
         return Call(node.func, tuple(expand_diff(arg) for arg in node.args))

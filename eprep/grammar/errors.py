@@ -15,4 +15,12 @@ class GrammarError(EprepError):
 
 
 class EvaluationError(EprepError):
-    """A formula that has no real value at the given point (log of a negative, 1/0, overflow)."""
+    """A formula that has no real value at the given point (log of a negative, 1/0, overflow).
+
+    `reason` is "domain" (outside the function's domain, or 1/0), "overflow" (too large for a
+    float, though it may exist), "missing" (no value given for a variable) or "size".
+    """
+
+    def __init__(self, message: str, *, reason: str = "domain") -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -53,9 +53,15 @@ def evaluate(node: Node, env: Mapping[str, float]) -> float:
     try:
         value = _eval(node, env)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
-        raise EvaluationError(f"{_reason(error)} at {_show_env(env, node)}") from None
+        reason = "overflow" if isinstance(error, OverflowError) else "domain"
+        raise EvaluationError(
+            f"{_reason(error)} at {_show_env(env, node)}", reason=reason
+        ) from None
     if not math.isfinite(value):
-        raise EvaluationError(f"the value is not finite at {_show_env(env, node)}")
+        # inf or nan from float arithmetic (1e200*1e200, inf - inf): an overflow, not a domain gap
+        raise EvaluationError(
+            f"the value is not finite at {_show_env(env, node)}", reason="overflow"
+        )
     return value
 
 
@@ -92,7 +98,7 @@ def _eval(node: Node, env: Mapping[str, float]) -> float:
         return node.value
     if isinstance(node, Sym):
         if node.name not in env:
-            raise EvaluationError(f"no value for variable {node.name!r}")
+            raise EvaluationError(f"no value for variable {node.name!r}", reason="missing")
         return float(env[node.name])
     if isinstance(node, Const):
         return _CONSTANTS[node.name]
@@ -137,7 +143,7 @@ def constant_value(node: Node) -> float | None:
     """
     if any(isinstance(n, Call) and n.func == "diff" for n in _walk(node)):
         try:
-            node = expand_diff(node)
+            node = _strip_guards(expand_diff(node))
         except EvaluationError:
             return None
     if names(node):
@@ -149,3 +155,16 @@ def constant_value(node: Node) -> float | None:
     if math.isinf(value):
         raise OverflowError
     return None if math.isnan(value) else value
+
+
+def _strip_guards(node: Node) -> Node:
+    """`_defined(f, d)` -> `d`: for size limits only the derivative's value matters."""
+    if isinstance(node, Neg):
+        return Neg(_strip_guards(node.operand))
+    if isinstance(node, BinOp):
+        return BinOp(node.op, _strip_guards(node.left), _strip_guards(node.right))
+    if isinstance(node, Call):
+        if node.func == "_defined":
+            return _strip_guards(node.args[1])
+        return Call(node.func, tuple(_strip_guards(arg) for arg in node.args))
+    return node

@@ -5,8 +5,8 @@ from __future__ import annotations
 import keyword
 from collections.abc import Iterable
 
-from eprep.grammar.evaluator import constant_value
 from eprep.grammar.errors import GrammarError
+from eprep.grammar.evaluator import constant_value
 from eprep.grammar.lexer import Token, tokenize
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
 
@@ -230,7 +230,9 @@ class _Parser:
     def variable(self, name: str, token: Token) -> Node:
         if self.declared is not None and name not in self.declared:
             known = ", ".join(sorted(self.declared)) or "none"
-            raise GrammarError(f"unknown name {token.text!r} (the variables are: {known})", token.pos)
+            raise GrammarError(
+                f"unknown name {token.text!r} (the variables are: {known})", token.pos
+            )
         return self.node(Sym(name), token.pos)
 
     def call(self, raw: str, name_token: Token) -> Node:

@@ -38,7 +38,12 @@ def cache_dir() -> Path:
 def bank_key(files: Iterable[Path], options: str) -> str:
     """sha256 over the loader's source, the options, and every file's path and bytes."""
     digest = hashlib.sha256(_FORMAT + options.encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    # The loader's and the grammar's code decide what loads: a change to either rebuilds.
+    package = Path(__file__).resolve().parent
+    for source in [
+        *sorted(package.glob("*.py")),
+        *sorted((package.parent / "grammar").glob("*.py")),
+    ]:
         digest.update(source.read_bytes())
     for path in files:
         data = path.read_bytes()

@@ -203,7 +203,9 @@ class _Parser:
                 self.take(")")
                 _, low, high = _FUNCTIONS[value]
                 if not low <= len(args) <= high:
-                    raise ConditionError(f"{value}() takes {low}..{high} arguments, not {len(args)}")
+                    raise ConditionError(
+                        f"{value}() takes {low}..{high} arguments, not {len(args)}"
+                    )
                 return Node("call", tuple(args), value)
             if value.startswith("__") or keyword.iskeyword(value):
                 raise ConditionError(f"name {value!r} is not allowed")

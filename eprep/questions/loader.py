@@ -46,7 +46,9 @@ def load_bank(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> Bank
     layout = [(root, _bank_files(root)) for root in roots]
     use_cache = cache.enabled()
     if use_cache:
-        key = cache.bank_key([f for _, files in layout for f in files], repr([str(r) for r in roots]))
+        key = cache.bank_key(
+            [f for _, files in layout for f in files], repr([str(r) for r in roots])
+        )
         cached = cache.read(key)
         if cached is not None:
             return cached
@@ -83,7 +85,9 @@ def _build(layout: list[tuple[Path, list[Path]]]) -> Bank:
     for name, info in days.items():
         title, summary, order = info["meta"] or (Text({"en": name}), None, 1000)
         topics = sorted(info["topics"].values(), key=lambda t: (t.order, t.name))
-        built.append(Day(name=name, title=title, order=order, summary=summary, topics=tuple(topics)))
+        built.append(
+            Day(name=name, title=title, order=order, summary=summary, topics=tuple(topics))
+        )
     built.sort(key=lambda d: (d.order, d.name))
     return Bank(tuple(built))
 
@@ -129,14 +133,20 @@ def _load_day(folder: Path, info: dict, seen_ids: dict[str, Question]) -> None:
         for question in questions:
             if question.id in seen_ids:
                 first = seen_ids[question.id]
-                raise BankError(path, question.line, f"duplicate question id {question.id!r} (first at {first.location})")
+                raise BankError(
+                    path,
+                    question.line,
+                    f"duplicate question id {question.id!r} (first at {first.location})",
+                )
             seen_ids[question.id] = question
         info["topics"][topic_name] = Topic(
             day=folder.name,
             name=topic_name,
             title=validator.text(head["title"], ("topic", "title")),
             order=validator.integer(head["order"], ("topic", "order"), 0, 10_000),
-            summary=validator.text(head["summary"], ("topic", "summary")) if "summary" in head else None,
+            summary=validator.text(head["summary"], ("topic", "summary"))
+            if "summary" in head
+            else None,
             path=str(path),
             formulas=formulas,
             questions=tuple(questions),

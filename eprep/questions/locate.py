@@ -38,7 +38,9 @@ class LineIndex:
                 table = self._resolve(names, table, counts, is_array=header.group(1) == "[[")
                 self._lines.setdefault(table, number)
                 if isinstance(table[-1], int):
-                    self._lines.setdefault(table[:-1], number)  # the array itself: its first element
+                    self._lines.setdefault(
+                        table[:-1], number
+                    )  # the array itself: its first element
                 continue
             key = _KEY.match(line)
             if key:
@@ -51,7 +53,9 @@ class LineIndex:
                         in_string = quote
                         break
 
-    def _resolve(self, names: tuple[str, ...], table: Path, counts: dict[Path, int], *, is_array: bool) -> Path:
+    def _resolve(
+        self, names: tuple[str, ...], table: Path, counts: dict[Path, int], *, is_array: bool
+    ) -> Path:
         # A header's path re-uses the current index of every enclosing array of tables.
         path: Path = ()
         for depth, name in enumerate(names):

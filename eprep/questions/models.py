@@ -205,7 +205,9 @@ class Bank:
         return cache
 
     def select(self, selectors: Iterable[str] = ()) -> list[Question]:
-        """Questions matching any selector (a day, `day.topic`, a question id or a tag), in bank order.
+        """Questions matching any selector (a day, `day.topic`, a question id or a tag).
+
+        Bank order is kept.
 
         No selectors select the whole bank; a selector that matches nothing is an EprepError.
         """

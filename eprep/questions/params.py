@@ -1,4 +1,4 @@
-"""Parameter specs of a question: `randint(a, b)`, `choice(v1, ...)`, `uniform(a, b[, digits])`, a constant."""
+"""Parameter specs: `randint(a, b)`, `choice(v1, ...)`, `uniform(a, b[, digits])`, a constant."""
 
 from __future__ import annotations
 

@@ -62,9 +62,12 @@ class FileValidator:
         self.file = file
         self._source = text
         self._index: LineIndex | None = None
+        self.placeholder_names: frozenset[str] | None = None
+        self.placeholder_owner = ""
         # Question header lines are needed for every question; the full index only on errors.
         self._headers = [
-            text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"^[ \t]*\[\[\s*question\s*\]\]", text, re.M)
+            text.count("\n", 0, m.start()) + 1
+            for m in re.finditer(r"^[ \t]*\[\[\s*question\s*\]\]", text, re.M)
         ]
 
     @property
@@ -83,7 +86,9 @@ class FileValidator:
 
     # --- generic shapes -------------------------------------------------------------------
 
-    def table(self, value: Any, path: Path, allowed: set[str], required: set[str] = frozenset()) -> dict:
+    def table(
+        self, value: Any, path: Path, allowed: set[str], required: set[str] = frozenset()
+    ) -> dict:
         if not isinstance(value, dict):
             raise self.fail(path, f"{_dotted(path)} must be a table")
         for key in value:
@@ -96,14 +101,26 @@ class FileValidator:
 
     def text(self, value: Any, path: Path) -> Text:
         if not isinstance(value, dict):
-            raise self.fail(path, f"{_dotted(path)} must be a text table like {_dotted(path)}.en = \"...\"")
+            raise self.fail(
+                path, f'{_dotted(path)} must be a text table like {_dotted(path)}.en = "..."'
+            )
         for lang, item in value.items():
             if lang not in LANGUAGES:
-                raise self.fail((*path, lang), f"unknown language {lang!r} in {_dotted(path)} (use en, ja)")
+                raise self.fail(
+                    (*path, lang), f"unknown language {lang!r} in {_dotted(path)} (use en, ja)"
+                )
             if not isinstance(item, str) or not item.strip():
                 raise self.fail((*path, lang), f"{_dotted(path)}.{lang} must be a non-empty string")
         if "en" not in value:
             raise self.fail(path, f"{_dotted(path)} has no 'en' text")
+        if self.placeholder_names is not None:
+            for lang, item in value.items():
+                unknown = sorted(placeholders(item) - self.placeholder_names)
+                if unknown:
+                    raise self.fail(
+                        (*path, lang),
+                        f"{{{{{unknown[0]}}}}} is not a parameter of {self.placeholder_owner}",
+                    )
         return Text(dict(value))
 
     def string(self, value: Any, path: Path) -> str:
@@ -148,9 +165,13 @@ class FileValidator:
         summary = self.text(day["summary"], ("day", "summary")) if "summary" in day else None
         return title, summary, self.integer(day["order"], ("day", "order"), 0, 10_000)
 
-    def topic(self, data: dict, day: str, topic: str) -> tuple[dict, tuple[Formula, ...], list[Question]]:
+    def topic(
+        self, data: dict, day: str, topic: str
+    ) -> tuple[dict, tuple[Formula, ...], list[Question]]:
         self.table(data, (), {"topic", "formula", "question"}, {"topic"})
-        head = self.table(data["topic"], ("topic",), {"title", "summary", "order"}, {"title", "order"})
+        head = self.table(
+            data["topic"], ("topic",), {"title", "summary", "order"}, {"title", "order"}
+        )
         self.text(head["title"], ("topic", "title"))
         formulas = data.get("formula", [])
         if not isinstance(formulas, list):
@@ -159,11 +180,18 @@ class FileValidator:
         for i, item in enumerate(formulas):
             path: Path = ("formula", i)
             self.table(item, path, {"label", "tex"}, {"label", "tex"})
-            sheet.append(Formula(self.text(item["label"], (*path, "label")), self.string(item["tex"], (*path, "tex"))))
+            sheet.append(
+                Formula(
+                    self.text(item["label"], (*path, "label")),
+                    self.string(item["tex"], (*path, "tex")),
+                )
+            )
         raw_questions = data.get("question", [])
         if not isinstance(raw_questions, list):
             raise self.fail(("question",), "question must be an array of tables: [[question]]")
-        questions = [self.question(item, ("question", i), day, topic) for i, item in enumerate(raw_questions)]
+        questions = [
+            self.question(item, ("question", i), day, topic) for i, item in enumerate(raw_questions)
+        ]
         return head, tuple(sheet), questions
 
     # --- questions ------------------------------------------------------------------------
@@ -175,12 +203,16 @@ class FileValidator:
 
         qid = self.string(q["id"], at("id"))
         if not re.fullmatch(rf"{re.escape(day)}\.{re.escape(topic)}\.[a-z0-9-]+", qid):
-            raise self.fail(at("id"), f"id {qid!r} must be '{day}.{topic}.' followed by a slug [a-z0-9-]+")
+            raise self.fail(
+                at("id"), f"id {qid!r} must be '{day}.{topic}.' followed by a slug [a-z0-9-]+"
+            )
         kind = q["kind"]
         if kind not in KINDS:
             raise self.fail(at("kind"), f"kind {kind!r} must be one of {', '.join(KINDS)}")
         tags = q["tags"]
-        if not isinstance(tags, list) or not all(isinstance(t, str) and SLUG.match(t) for t in tags):
+        if not isinstance(tags, list) or not all(
+            isinstance(t, str) and SLUG.match(t) for t in tags
+        ):
             raise self.fail(at("tags"), "tags must be a list of [a-z0-9-]+ strings")
         concept = self.boolean(q.get("concept", False), at("concept"))
         probe = q.get("probe")
@@ -193,6 +225,9 @@ class FileValidator:
             raise self.fail(at("probe_args"), "probe_args must be a table")
 
         params, derived, where, names = self.randomisation(q, path)
+        # From here on, every text of this question may only use {{NAME}} of its own values.
+        self.placeholder_names = names
+        self.placeholder_owner = qid
         variables = self.variables(q.get("variables", {}), at("variables"), names)
         all_names = names | frozenset(variables)
 
@@ -218,20 +253,19 @@ class FileValidator:
             "where": where,
             "variables": variables,
         }
-        for key in ("title", "prompt", "explanation"):
-            for lang, text in q[key].items():
-                unknown = sorted(placeholders(text) - names)
-                if unknown:
-                    raise self.fail((*at(key), lang), f"{{{{{unknown[0]}}}}} is not a parameter of {qid}")
         self.kind_rules(q, path, kind, fields, names, all_names)
+        self.placeholder_names = None
         question = Question(**fields)
         if where is not None or derived:
             try:
                 make_variant(question, 0)
             except VariantError:
-                raise self.fail(at("where") if where is not None else at("derived"),
-                                f"question {qid}: no valid variant: 'where' never holds in 1000 draws"
-                                if where is not None else f"question {qid}: derived values cannot be computed") from None
+                raise self.fail(
+                    at("where") if where is not None else at("derived"),
+                    f"question {qid}: no valid variant: 'where' never holds in 1000 draws"
+                    if where is not None
+                    else f"question {qid}: derived values cannot be computed",
+                ) from None
         return question
 
     def randomisation(self, q: dict, path: Path) -> tuple[dict, dict, Any, frozenset[str]]:
@@ -253,7 +287,9 @@ class FileValidator:
         for name, formula in raw.items():
             self.name(name, (*path, "derived", name))
             if name in names:
-                raise self.fail((*path, "derived", name), f"derived.{name} repeats a parameter name")
+                raise self.fail(
+                    (*path, "derived", name), f"derived.{name} repeats a parameter name"
+                )
             # A derived value may use params and the derived values before it.
             derived[name] = self.formula(formula, (*path, "derived", name), frozenset(names))
             names.add(name)
@@ -263,7 +299,9 @@ class FileValidator:
             try:
                 where = parse_condition(text)
             except ConditionError as error:
-                raise self.fail((*path, "where"), f"where: cannot parse {text!r}: {error}") from None
+                raise self.fail(
+                    (*path, "where"), f"where: cannot parse {text!r}: {error}"
+                ) from None
             unknown = sorted(where.names() - names)
             if unknown:
                 raise self.fail((*path, "where"), f"where: unknown name {unknown[0]!r}")
@@ -281,12 +319,22 @@ class FileValidator:
             if name in names:
                 raise self.fail((*path, name), f"variable {name!r} repeats a parameter name")
             if not isinstance(domain, str) or not _DOMAIN.match(domain):
-                raise self.fail((*path, name), f"variables.{name}: bad domain {domain!r} "
-                                "(real, positive, nonnegative, integer, positive integer or an interval)")
+                raise self.fail(
+                    (*path, name),
+                    f"variables.{name}: bad domain {domain!r} "
+                    "(real, positive, nonnegative, integer, positive integer or an interval)",
+                )
         return dict(raw)
 
-    def kind_rules(self, q: dict, path: Path, kind: str, fields: dict, names: frozenset[str],
-                   all_names: frozenset[str]) -> None:  # fmt: skip
+    def kind_rules(
+        self,
+        q: dict,
+        path: Path,
+        kind: str,
+        fields: dict,
+        names: frozenset[str],
+        all_names: frozenset[str],
+    ) -> None:
         at = lambda key: (*path, key)  # noqa: E731
         allowed_by_kind = {
             "numeric": {"answer", "tolerance", "mistakes"},
@@ -295,7 +343,16 @@ class FileValidator:
             "choice": {"answer", "variables", "options"},
             "code": {"code", "options"},
         }[kind]
-        for key in ("answer", "tolerance", "variables", "start", "solution", "code", "options", "mistakes"):
+        for key in (
+            "answer",
+            "tolerance",
+            "variables",
+            "start",
+            "solution",
+            "code",
+            "options",
+            "mistakes",
+        ):
             if key in q and key not in allowed_by_kind:
                 raise self.fail(at(key), f"{key!r} is not used by {kind} questions")
         formula_names = all_names if kind != "numeric" else names
@@ -310,7 +367,7 @@ class FileValidator:
                 self.number(tol.get("abs", 1e-9), (*at("tolerance"), "abs")),
             )
         if kind in ("expression", "derivation") and not fields["variables"]:
-            raise self.fail(path, f"a {kind} question needs variables = {{ x = \"real\" }}")
+            raise self.fail(path, f'a {kind} question needs variables = {{ x = "real" }}')
         if kind == "derivation":
             if "start" not in q:
                 raise self.fail(path, "missing required key 'start' in a derivation question")
@@ -321,13 +378,19 @@ class FileValidator:
             fields["solution"] = tuple(self.formula(s, at("solution"), all_names) for s in steps)
         mistakes = q.get("mistakes", [])
         if not isinstance(mistakes, list):
-            raise self.fail(at("mistakes"), "mistakes must be an array of tables: [[question.mistakes]]")
+            raise self.fail(
+                at("mistakes"), "mistakes must be an array of tables: [[question.mistakes]]"
+            )
         found = []
         for i, raw in enumerate(mistakes):
             mpath = (*path, "mistakes", i)
             self.table(raw, mpath, {"answer", "feedback"}, {"answer", "feedback"})
-            found.append(Mistake(self.formula(raw["answer"], (*mpath, "answer"), formula_names),
-                                 self.text(raw["feedback"], (*mpath, "feedback"))))
+            found.append(
+                Mistake(
+                    self.formula(raw["answer"], (*mpath, "answer"), formula_names),
+                    self.text(raw["feedback"], (*mpath, "feedback")),
+                )
+            )
         fields["mistakes"] = tuple(found)
         if kind in ("choice", "code"):
             fields["options"] = self.options(q, path, kind, names, all_names)
@@ -335,24 +398,36 @@ class FileValidator:
             forms = {option.form for option in fields["options"]}
             if forms & {"formula", "value"}:
                 if "answer" not in q:
-                    raise self.fail(path, "a choice question with formula or value options needs 'answer'")
+                    raise self.fail(
+                        path, "a choice question with formula or value options needs 'answer'"
+                    )
                 fields["answer"] = self.formula(q["answer"], at("answer"), all_names)
             elif "answer" in q:
-                raise self.fail(at("answer"), "'answer' is only used when options are formulas or values")
+                raise self.fail(
+                    at("answer"), "'answer' is only used when options are formulas or values"
+                )
         if kind == "code":
             if "code" not in q:
                 raise self.fail(path, "missing required key 'code' in a code question")
             code = self.string(q["code"], at("code"))
             count = code.count(BLANK)
             if count != 1:
-                raise self.fail(at("code"), f"the code template must contain the blank {BLANK} exactly once, not {count} times")
+                raise self.fail(
+                    at("code"),
+                    f"the code template must contain the blank {BLANK} exactly once, "
+                    f"not {count} times",
+                )
             fields["code"] = code
 
-    def options(self, q: dict, path: Path, kind: str, names: frozenset[str], all_names: frozenset[str]) -> tuple[Option, ...]:
+    def options(
+        self, q: dict, path: Path, kind: str, names: frozenset[str], all_names: frozenset[str]
+    ) -> tuple[Option, ...]:
         raw = q.get("options")
         if not isinstance(raw, list) or len(raw) < 2:
-            raise self.fail((*path, "options") if raw is not None else path,
-                            f"a {kind} question needs at least 2 [[question.options]]")
+            raise self.fail(
+                (*path, "options") if raw is not None else path,
+                f"a {kind} question needs at least 2 [[question.options]]",
+            )
         options = []
         ids: set[str] = set()
         for i, item in enumerate(raw):
@@ -360,7 +435,9 @@ class FileValidator:
             self.table(item, opath, OPTION_KEYS)
             forms = [form for form in OPTION_FORMS if form in item]
             if len(forms) != 1:
-                raise self.fail(opath, f"option {i + 1} must have exactly one of text, formula, value, code")
+                raise self.fail(
+                    opath, f"option {i + 1} must have exactly one of text, formula, value, code"
+                )
             form = forms[0]
             if kind == "code" and form != "code":
                 raise self.fail((*opath, form), f"option {i + 1} of a code question must be 'code'")
@@ -388,10 +465,13 @@ class FileValidator:
         correct = [option.index for option in options if option.correct]
         if len(correct) != 1:
             where = (*path, "options", correct[1], "correct") if correct else (*path, "options")
-            raise self.fail(where, f"exactly one option must have correct = true, found {len(correct)}")
+            raise self.fail(
+                where, f"exactly one option must have correct = true, found {len(correct)}"
+            )
         return tuple(options)
 
 
 def _dotted(path: Path) -> str:
-    return ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in path).replace(".[", "[")
-
+    return ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in path).replace(
+        ".[", "["
+    )

@@ -63,7 +63,9 @@ def parse_formula(text: str, names: frozenset[str] = frozenset()):
     return parse(text, variables=sorted(names))
 
 
-def evaluate_formula(text: str, values: Mapping[str, Number], names: frozenset[str] | None = None) -> float:
+def evaluate_formula(
+    text: str, values: Mapping[str, Number], names: frozenset[str] | None = None
+) -> float:
     """The float value of a bank formula with `values` substituted."""
     from eprep.grammar import evaluate
 
@@ -79,7 +81,9 @@ def bind_formula(text: str, values: Mapping[str, Number], names: frozenset[str])
     env = with_aliases(values)
 
     def number(value: Number):
-        literal = Num(float(abs(value)), repr(abs(value)) if isinstance(value, float) else str(abs(value)))
+        literal = Num(
+            float(abs(value)), repr(abs(value)) if isinstance(value, float) else str(abs(value))
+        )
         return Neg(literal) if value < 0 else literal
 
     def walk(node):
@@ -99,7 +103,7 @@ def bind_formula(text: str, values: Mapping[str, Number], names: frozenset[str])
 
 
 def format_number(value: Number) -> str:
-    """A number as a learner would write it: `3`, `0.25`, `1.5e-08`, at most 6 significant digits."""
+    """A number as a learner would write it: `3`, `0.25`, `1.5e-8` (6 significant digits)."""
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int):
@@ -200,7 +204,7 @@ class Variant:
 
 
 def make_variant(question: Question, k: int) -> Variant:
-    """Variant k of a question (redrawn until `where` holds); raises VariantError if it never does."""
+    """Variant k of a question, redrawn until `where` holds (VariantError if it never does)."""
     if k < 0:
         raise ValueError("variant numbers start at 0")
     rng = random.Random(seed_of(question.id, k))

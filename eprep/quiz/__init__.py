@@ -1,1 +1,7 @@
-"""quiz."""
+"""The terminal quiz: sessions, the SQLite progress store and FSRS scheduling.
+
+Modules: `session` (the loop), `answers` (reading and judging by kind), `store` (SQLite),
+`scheduling` (ratings and FSRS), `render` / `texmath` (text and math for a terminal),
+`terminal` (input and output with or without a TTY), `stats` (`eprep stats`, `eprep list`),
+`paths` (where the database lives). Nothing here is imported by `eprep --help`.
+"""

@@ -56,7 +56,8 @@ def read_letter(text: str, count: int) -> int:
         return LETTERS.index(text)
     if text.isdigit() and 1 <= int(text) <= count:
         return int(text) - 1
-    raise Unreadable(f"{text!r} is not an option: type a letter a–{last}")
+    shown = text if len(text) <= 20 else text[:20] + "…"
+    raise Unreadable(f"{shown!r} is not an option: type a letter a–{last}")
 
 
 def judge_choice(variant: Variant, picked: int, lang: str) -> Outcome:
@@ -165,7 +166,8 @@ def judge_expression(variant: Variant, text: str, read_as: str, lang: str) -> Ou
     assert question.answer is not None
     key = substitute_params(question.answer, variant.values)
     mistakes = [substitute_params(m.answer, variant.values) for m in question.mistakes]
-    judgement = judge(text, key, dict(question.variables), mistakes)
+    variables = dict(question.variables)
+    judgement = judge(text, key, variables, mistakes, e_is_variable="e" in variables)
     feedback = diagnosis = None
     if not judgement.correct:
         index = judgement.mistake_index

@@ -9,11 +9,12 @@ from eprep.quiz.texmath import replace_math
 _FENCE = re.compile(r"^```[ \t]*([\w+-]*)[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
+_ITALIC = re.compile(r"(?<![*\w])\*(?![\s*])([^*\n]+?)(?<!\s)\*(?![*\w])")
 
 # ANSI styles used when colour is on (no dependency: click.style would do the same)
 _RESET = "\x1b[0m"
-_STYLES = {"bold": "\x1b[1m", "dim": "\x1b[2m", "green": "\x1b[32m", "red": "\x1b[31m",
-           "yellow": "\x1b[33m", "cyan": "\x1b[36m", "magenta": "\x1b[35m"}  # fmt: skip
+_STYLES = {"bold": "\x1b[1m", "dim": "\x1b[2m", "italic": "\x1b[3m", "green": "\x1b[32m",
+           "red": "\x1b[31m", "yellow": "\x1b[33m", "cyan": "\x1b[36m"}  # fmt: skip
 
 
 def style(text: str, *names: str, color: bool) -> str:
@@ -41,11 +42,17 @@ def highlight_code(code: str, *, color: bool, language: str = "python") -> str:
 
 
 def _render_prose(text: str, *, color: bool) -> str:
-    text = replace_math(text)
-    text = _BOLD.sub(lambda m: style(m.group(1) or m.group(2), "bold", color=color), text)
-    if color:
-        text = _INLINE_CODE.sub(lambda m: style(m.group(1), "cyan", color=True), text)
-    return text
+    out = []
+    # inline code is shown as written: no math, no emphasis inside backticks
+    for i, part in enumerate(_INLINE_CODE.split(text)):
+        if i % 2:
+            out.append(style(part, "cyan", color=True) if color else f"`{part}`")
+            continue
+        part = replace_math(part)
+        part = _BOLD.sub(lambda m: style(m.group(1) or m.group(2), "bold", color=color), part)
+        part = _ITALIC.sub(lambda m: style(m.group(1), "italic", color=color), part)
+        out.append(part)
+    return "".join(out)
 
 
 def render_markdown(text: str, *, color: bool) -> str:

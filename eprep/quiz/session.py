@@ -6,9 +6,11 @@ of input at any prompt ends the session with its summary and loses nothing answe
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -18,7 +20,6 @@ from eprep.quiz import scheduling
 from eprep.quiz.answers import (
     LETTERS,
     Outcome,
-    Unreadable,
     judge_choice,
     judge_derivation,
     judge_expression,
@@ -37,11 +38,14 @@ if TYPE_CHECKING:
 
 DEFAULT_COUNT = 10
 _CHECKED_KINDS = ("expression", "derivation")  # judged by eprep.checker (SymPy)
-MODES = ("mixed", "new", "due")
 
 
 class SessionEnded(Exception):
     """Ctrl-C or end of input: stop asking, keep what was answered, print the summary."""
+
+
+class CannotJudge(Exception):
+    """The answer cannot be judged for a reason that is not the learner's (e.g. a bank error)."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,10 @@ def plan_session(
     mode: str = "mixed",
     seed: int | None = None,
 ) -> list[Planned]:
-    """Due questions first (most overdue first), then new ones in bank order; at most `count`."""
+    """Due questions first (most overdue first), then new ones in bank order; at most `count`.
+
+    `mode` is "mixed" (both), "new" (never answered only) or "due" (reviews only).
+    """
     due = sorted(
         (q for q in questions if q.id in cards and cards[q.id].due <= now),
         key=lambda q: cards[q.id].due,
@@ -171,7 +178,7 @@ class Session:
         console: Console,
         *,
         lang: str = "en",
-        clock: Any = scheduling.utcnow,
+        clock: Callable[[], datetime] = scheduling.utcnow,
     ) -> None:
         self.store = store
         self.console = console
@@ -180,12 +187,14 @@ class Session:
         self._warmer: threading.Thread | None = None
         self._planned: list[Planned] = []
 
-    def run(self, planned: Sequence[Planned], summary: Summary) -> Summary:
+    def run(
+        self, planned: Sequence[Planned], summary: Summary, selectors: Sequence[str] = ()
+    ) -> Summary:
         """Ask every planned question; stop cleanly on Ctrl-C / end of input."""
         summary.planned = len(planned)
         self._planned = list(planned)
         started = time.monotonic()
-        session_id = self.store.start_session(self.clock(), "")
+        session_id = self.store.start_session(self.clock(), " ".join(selectors))
         try:
             for number, item in enumerate(planned, 1):
                 try:
@@ -209,8 +218,13 @@ class Session:
         if number == 1 and any(p.question.kind in _CHECKED_KINDS for p in self._planned):
             self._warm_checker()
         shown_at = time.monotonic()
-        outcome = self._read_and_judge(variant)
-        duration_ms = int((time.monotonic() - shown_at) * 1000)
+        try:
+            outcome, submitted = self._read_and_judge(variant)
+        except CannotJudge as error:
+            console.print(f"{error} — skipped, nothing recorded", "yellow")
+            console.print()
+            return
+        duration_ms = int((submitted - shown_at) * 1000)
         self._feedback(outcome, variant)
         auto = scheduling.auto_rating(item.question.kind, outcome.correct, duration_ms / 1000)
         rating = auto
@@ -220,22 +234,24 @@ class Session:
         except SessionEnded:
             interrupted = True  # the answer was given: keep it with the proposed rating
         now = self.clock()
-        recorded = self.store.record_review(
-            question_id=item.question.id,
-            variant=item.k,
-            kind=item.question.kind,
-            answer=outcome.answer,
-            correct=outcome.correct,
-            rating=rating,
-            auto_rating=auto,
-            duration_ms=duration_ms,
-            now=now,
-            session_id=session_id,
-        )
-        summary.results.append(
-            Result(item.question.id, item.k, item.question.kind, outcome.answer, outcome.correct,
-                   rating, auto, duration_ms, recorded.due, outcome.feedback, outcome.diagnosis)
-        )  # fmt: skip
+        with _deferred_interrupt():  # Ctrl-C now would only lose an answer already given
+            recorded = self.store.record_review(
+                question_id=item.question.id,
+                variant=item.k,
+                kind=item.question.kind,
+                answer=outcome.answer,
+                correct=outcome.correct,
+                rating=rating,
+                auto_rating=auto,
+                duration_ms=duration_ms,
+                now=now,
+                session_id=session_id,
+            )
+            summary.results.append(
+                Result(item.question.id, item.k, item.question.kind, outcome.answer,
+                       outcome.correct, rating, auto, duration_ms, recorded.due,
+                       outcome.feedback, outcome.diagnosis)
+            )  # fmt: skip
         console.print(
             f"rated {scheduling.RATING_NAMES[rating]} · next review "
             f"{scheduling.humanize_delta(recorded.due, now)} ({_local(recorded.due)})",
@@ -257,7 +273,10 @@ class Session:
             console.print()
             console.print(indent(highlight_code(code, color=console.color), "    "))
         if question.kind in ("choice", "code"):
-            console.print()
+            if console.keys:
+                console.print("type a letter, or move with ↑/↓; Enter answers", "dim")
+            else:
+                console.print()
             for letter, option in zip(LETTERS, shown_options(variant), strict=False):
                 console.print(
                     f"  {console.styled(letter + ')', 'bold')} {self._option(variant, option)}"
@@ -287,49 +306,67 @@ class Session:
             return code.replace("\n", "\n     ")
         return text
 
-    def _read_and_judge(self, variant: Variant) -> Outcome:
-        question = variant.question
-        kind = question.kind
+    def _read_and_judge(self, variant: Variant) -> tuple[Outcome, float]:
+        """Read until an answer is readable, then judge it; also return when it was submitted."""
         while True:
             try:
-                if kind in ("choice", "code"):
-                    count = len(question.options)
-                    line = self._line(f"answer (a–{LETTERS[count - 1]})> ")
-                    return judge_choice(variant, read_letter(line, count), self.lang)
-                if kind == "numeric":
-                    line = self._line("answer (a number)> ")
-                    value, _read_as = read_number(line)
-                    return judge_numeric(variant, value, line.strip(), self.lang)
-                if kind == "expression":
-                    return self._expression(variant)
-                if kind == "derivation":
-                    return self._derivation(variant)
-                raise EprepError(f"{question.location}: unknown question kind {kind!r}")
-            except Unreadable as error:
+                judge = self._read(variant)
+            except EprepError as error:  # Unreadable, GrammarError, a number out of domain
                 self.console.print(f"unreadable answer: {error}", "yellow")
+                continue
+            submitted = time.monotonic()
+            try:
+                return judge(), submitted
             except EprepError as error:
-                if isinstance(error, _fatal_errors()):
-                    raise
+                if not _learner_can_fix(error):
+                    raise CannotJudge(f"could not judge this answer: {error}") from None
                 self.console.print(f"unreadable answer: {error}", "yellow")
 
-    def _expression(self, variant: Variant) -> Outcome:
+    def _read(self, variant: Variant) -> Callable[[], Outcome]:
+        """Read one answer of the question's kind; return how to judge it."""
+        question = variant.question
+        kind = question.kind
+        if kind in ("choice", "code"):
+            count = len(question.options)
+            prompt = f"answer (a–{LETTERS[count - 1]})> "
+            if self.console.keys:
+                labels = [f"{LETTERS[i]})" for i in range(count)]
+                picked = self._key_choice(prompt, labels)
+            else:
+                picked = read_letter(self._line(prompt), count)
+            return lambda: judge_choice(variant, picked, self.lang)
+        if kind == "numeric":
+            line = self._line("answer (a number)> ").strip()
+            value, _read_as = read_number(line)
+            return lambda: judge_numeric(variant, value, line, self.lang)
+        if kind == "expression":
+            text, read_as = self._read_expression(variant)
+            return lambda: self._checked(judge_expression, variant, text, read_as, self.lang)
+        if kind == "derivation":
+            text = self._read_derivation()
+            return lambda: self._checked(judge_derivation, variant, text)
+        raise CannotJudge(f"{question.location}: unknown question kind {kind!r}")
+
+    def _checked(self, function: Callable[..., Outcome], *args: Any) -> Outcome:
+        self.console.print("checking…", "dim")
+        self._wait_for_warm_up()
+        return function(*args)
+
+    def _read_expression(self, variant: Variant) -> tuple[str, str]:
         variables = variant.question.variables
         text = self._line("answer> ")
         while True:
             read_as = read_expression(text, variables)
             self.console.print(f"read as: {read_as}", "dim")
             if not self.console.interactive or _same_reading(text, read_as):
-                break
+                return text.strip(), read_as
             # what was typed and how it was read differ: let the learner confirm or correct it
             edited = self._line("Enter to confirm, or type the answer again> ")
             if not edited.strip():
-                break
+                return text.strip(), read_as
             text = edited
-        self.console.print("checking…", "dim")
-        self._wait_for_warm_up()
-        return judge_expression(variant, text.strip(), read_as, self.lang)
 
-    def _derivation(self, variant: Variant) -> Outcome:
+    def _read_derivation(self) -> str:
         lines: list[str] = []
         while True:
             try:
@@ -343,9 +380,14 @@ class Session:
                     break
                 continue
             lines.append(line)
-        self.console.print("checking…", "dim")
-        self._wait_for_warm_up()
-        return judge_derivation(variant, "\n".join(lines) + "\n")
+        return "\n".join(lines) + "\n"
+
+    def _key_choice(self, prompt: str, labels: list[str]) -> int:
+        try:
+            return self.console.choose(prompt, labels)
+        except (KeyboardInterrupt, EOFError):
+            self.console.print()
+            raise SessionEnded from None
 
     def _line(self, prompt: str) -> str:
         try:
@@ -408,11 +450,27 @@ class Session:
 
                 # starts the checker's worker process (which imports SymPy) with a trivial check
                 equivalent("x", "x", {"x": "real"})
-            except Exception:
+            except Exception:  # only an optimisation: the real check reports any error
                 pass
 
         self._warmer = threading.Thread(target=warm, name="eprep-warm-checker", daemon=True)
         self._warmer.start()
+
+
+@contextmanager
+def _deferred_interrupt() -> Iterator[None]:
+    """Hold a Ctrl-C that arrives inside the block until the block is done."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 def _same_reading(typed: str, read_as: str) -> bool:
@@ -420,11 +478,15 @@ def _same_reading(typed: str, read_as: str) -> bool:
     return typed.replace(" ", "") == read_as.replace(" ", "")
 
 
-def _fatal_errors() -> tuple[type[Exception], ...]:
-    """Errors about the bank or store (not the answer): they end the command."""
-    from eprep.quiz.store import DatabaseFileError
+def _learner_can_fix(error: EprepError) -> bool:
+    """A judging error the learner can fix by typing again (unreadable, or too slow to check)."""
+    from eprep.grammar import GrammarError
 
-    return (DatabaseFileError,)
+    if isinstance(error, GrammarError):
+        return True
+    from eprep.checker import CheckTimeout
+
+    return isinstance(error, CheckTimeout)
 
 
 def _local(moment: datetime) -> str:

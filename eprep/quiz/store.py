@@ -259,7 +259,7 @@ class Store:
     def schema_version(self) -> int:
         return self._conn.execute("PRAGMA user_version").fetchone()[0]
 
-    # --- sessions ------------------------------------------------------------------------------------
+    # --- sessions ---
 
     def start_session(self, started_at: datetime, selectors: str) -> int:
         with self._transaction() as conn:
@@ -275,7 +275,7 @@ class Store:
                 "UPDATE sessions SET ended_at = ? WHERE id = ?", (ended_at.isoformat(), session_id)
             )
 
-    # --- cards and reviews ---------------------------------------------------------------------------
+    # --- cards and reviews ---
 
     def cards(self) -> dict[str, CardRow]:
         """Every card, by question id."""

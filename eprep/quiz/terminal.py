@@ -10,6 +10,7 @@ import os
 import sys
 from typing import TextIO
 
+from eprep.quiz.answers import LETTERS
 from eprep.quiz.render import style
 
 
@@ -61,9 +62,35 @@ class Console:
             self.out.flush()
         return line
 
+    @property
+    def keys(self) -> bool:
+        """Whether single key presses can be read (a terminal on stdin)."""
+        return self.interactive and self.inp is sys.stdin
+
+    def choose(self, prompt: str, labels: list[str]) -> int:
+        """Pick one of `labels` with a terminal: its letter, or ↑/↓ and Enter.
+
+        The choice is shown after the prompt and redrawn in place; Ctrl-C raises
+        KeyboardInterrupt and Ctrl-D EOFError (as click.getchar does).
+        """
+        import click
+
+        current: int | None = None
+        while True:
+            shown = "" if current is None else labels[current]
+            self.out.write("\r\x1b[K" + prompt + shown)
+            self.out.flush()
+            # one read may hold several keys (typed fast, pasted): handle each in turn
+            for key in _split_keys(click.getchar()):
+                if key in ("\r", "\n") and current is not None:
+                    self.out.write("\n")
+                    self.out.flush()
+                    return current
+                current = _move(key, current, len(labels))
+
     def read_key(self, prompt: str) -> str:
         """One key press with a terminal (Ctrl-C → KeyboardInterrupt); a line without one."""
-        if not (self.interactive and self.inp is sys.stdin):
+        if not self.keys:
             return self.read_line(prompt)
         import click
 
@@ -73,6 +100,39 @@ class Console:
         self.out.write("\n")
         self.out.flush()
         return key
+
+
+def _split_keys(chunk: str) -> list[str]:
+    """Keys in what one read returned: escape sequences (arrows) whole, other characters alone."""
+    keys: list[str] = []
+    i = 0
+    while i < len(chunk):
+        if chunk[i] == "\x1b" and chunk[i + 1 : i + 2] in ("[", "O") and i + 2 < len(chunk):
+            keys.append(chunk[i : i + 3])
+            i += 3
+        else:
+            keys.append(chunk[i])
+            i += 1
+    return keys
+
+
+def _move(key: str, current: int | None, count: int) -> int | None:
+    """The highlighted option after one key: a letter or digit picks, ↑/↓ (or k/j) move."""
+    if key == "\x03":  # Ctrl-C arriving with other keys (alone, click.getchar raises it)
+        raise KeyboardInterrupt
+    if key == "\x04":
+        raise EOFError
+    if len(key) == 1 and key.lower() in LETTERS[:count]:
+        return LETTERS.index(key.lower())
+    if key in ("\x1b[A", "\x1bOA", "k"):  # up; k/j as in vi when they are not option letters
+        return count - 1 if current is None else (current - 1) % count
+    if key in ("\x1b[B", "\x1bOB", "j"):
+        return 0 if current is None else (current + 1) % count
+    if key in ("\x7f", "\x08"):
+        return None
+    if key.isdigit() and 1 <= int(key) <= count:
+        return int(key) - 1
+    return current
 
 
 def _isatty(stream: TextIO) -> bool:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 # \name -> plain text: operator names (must come before unicodeit, which reads `\log` as `\l`+`og`)
-_OPERATOR_NAMES = set(
-    "arg argmax argmin cos cosh det dim exp lim ln log max min sin sinh tan tanh sup inf Pr sgn "
-    "softmax sigmoid ReLU".split()
-)
+_OPERATOR_NAMES = {
+    "arg", "argmax", "argmin", "cos", "cosh", "det", "dim", "exp", "lim", "ln", "log", "max",
+    "min", "sin", "sinh", "tan", "tanh", "sup", "inf", "Pr", "sgn", "softmax", "sigmoid", "ReLU",
+}  # fmt: skip
 _TEXT_COMMANDS = {"text", "textrm", "mathrm", "operatorname", "textit", "mathit", "textbf", "mbox"}
 _FRAC_COMMANDS = {"frac", "dfrac", "tfrac"}
 _DROP_COMMANDS = {"left", "right", "big", "Big", "bigg", "Bigg", "displaystyle", "limits"}
@@ -109,6 +109,8 @@ def _rewrite(tex: str) -> str:
             body, i = _read_group(tex, i)
             name = {"widehat": "hat", "overline": "bar"}.get(name, name)
             out.append(f"\\{name}{{{_rewrite(body)}}}")
+        elif name in ("dots", "ldots", "cdots"):
+            out.append("⋯" if name == "cdots" else "…")
         elif name == "top":
             out.append("T")
         elif name == "prime":

@@ -59,13 +59,19 @@ def write_static(out: Path, examples: list[ExampleOutput]) -> None:
             (folder / name).write_bytes(data)
 
 
-ROOT_INDEX = """<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>eprep study site</title>
-<meta http-equiv="refresh" content="0; url=en/index.html"></head>
-<body><p><a href="en/index.html">English</a> · <a href="ja/index.html" lang="ja">日本語</a></p></body>
-</html>
-"""
+def root_index(langs: list[str]) -> str:
+    """The site's entry page: redirects to the first language and links every built one."""
+    from eprep.site.i18n import LANGUAGE_NAMES
+
+    links = " · ".join(
+        f'<a href="{lang}/index.html" lang="{lang}">{LANGUAGE_NAMES[lang]}</a>' for lang in langs
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        "<title>eprep study site</title>\n"
+        f'<meta http-equiv="refresh" content="0; url={langs[0]}/index.html"></head>\n'
+        f"<body><p>{links}</p></body>\n</html>\n"
+    )
 
 
 def write_pages(out: Path, pages: list[Page], langs: list[str], progress: Progress) -> None:
@@ -74,8 +80,7 @@ def write_pages(out: Path, pages: list[Page], langs: list[str], progress: Progre
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render_page(page, langs), encoding="utf-8", newline="\n")
         progress("render", done, len(pages))
-    first = langs[0]
-    (out / "index.html").write_text(ROOT_INDEX.replace("en/index.html", f"{first}/index.html"), encoding="utf-8")
+    (out / "index.html").write_text(root_index(langs), encoding="utf-8")
 
 
 def index_search(out: Path) -> None:
@@ -83,7 +88,16 @@ def index_search(out: Path) -> None:
     import subprocess
     import sys
 
-    command = [sys.executable, "-m", "pagefind", "--site", str(out), "--output-subdir", "pagefind", "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(out),
+        "--output-subdir",
+        "pagefind",
+        "--quiet",
+    ]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -102,7 +116,10 @@ def _sort_entry_file(path: Path) -> None:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise SiteError(f"search indexing wrote no usable {path.name}: {error}") from None
-    path.write_text(json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    path.write_text(
+        json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+        encoding="utf-8",
+    )
 
 
 def build_site(

@@ -76,7 +76,9 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
                 "html": html,
                 "form": option.form,
                 "correct": option.correct,
-                "feedback": markup.inline(feedback, f"{where} option {index + 1} feedback") if feedback else "",
+                "feedback": markup.inline(feedback, f"{where} option {index + 1} feedback")
+                if feedback
+                else "",
             }
         )
     mistakes = [
@@ -102,7 +104,9 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
         "title_text": variant.title(lang),
         "prompt": markup.block(variant.prompt(lang), f"{where} prompt"),
         "explanation": markup.block(variant.explanation(lang), f"{where} explanation"),
-        "trap": markup.inline(variant.render(question.trap, lang), f"{where} trap") if question.trap else "",
+        "trap": markup.inline(variant.render(question.trap, lang), f"{where} trap")
+        if question.trap
+        else "",
         "options": options,
         "mistakes": mistakes,
         "key_text": key_text,
@@ -170,8 +174,20 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
                 }
             )
         common = {"nav_days": nav_days}
-        counts = {"days": len(bank.days), "topics": len(bank.topics), "questions": len(bank.questions)}
-        pages.append(Page(f"{lang}/index.html", "home.html", lang, s["site_name"], {**common, "counts": counts}))
+        counts = {
+            "days": len(bank.days),
+            "topics": len(bank.topics),
+            "questions": len(bank.questions),
+        }
+        pages.append(
+            Page(
+                f"{lang}/index.html",
+                "home.html",
+                lang,
+                s["site_name"],
+                {**common, "counts": counts},
+            )
+        )
         for day, nav in zip(bank.days, nav_days, strict=True):
             sheet = []
             for topic in day.topics:
@@ -185,7 +201,13 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
                         }
                     )
             pages.append(
-                Page(day_path(lang, day.name), "day.html", lang, nav["title"], {**common, "day": nav, "sheet": sheet})
+                Page(
+                    day_path(lang, day.name),
+                    "day.html",
+                    lang,
+                    nav["title"],
+                    {**common, "day": nav, "sheet": sheet},
+                )
             )
             for topic, topic_nav in zip(day.topics, nav["topics"], strict=True):
                 tags = {tag for q in topic.questions for tag in q.tags}
@@ -206,12 +228,23 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
                         "topic": topic_nav,
                         "q": views[q.id],
                         "examples": _examples_view(
-                            [e for e in examples if qtags & set(e.topics)], question_path(lang, q.id)
+                            [e for e in examples if qtags & set(e.topics)],
+                            question_path(lang, q.id),
                         ),
                     }
-                    pages.append(Page(question_path(lang, q.id), "question.html", lang, views[q.id]["title_text"], context))
+                    pages.append(
+                        Page(
+                            question_path(lang, q.id),
+                            "question.html",
+                            lang,
+                            views[q.id]["title_text"],
+                            context,
+                        )
+                    )
         traps = [views[q.id] for q in bank.questions if q.trap is not None]
-        pages.append(Page(f"{lang}/traps.html", "traps.html", lang, s["traps"], {**common, "traps": traps}))
+        pages.append(
+            Page(f"{lang}/traps.html", "traps.html", lang, s["traps"], {**common, "traps": traps})
+        )
         pages.append(Page(f"{lang}/about.html", "about.html", lang, s["about"], {**common}))
         pages.append(Page(f"{lang}/search.html", "search.html", lang, s["search"], {**common}))
     return pages

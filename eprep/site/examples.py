@@ -1,14 +1,14 @@
-"""Executed-example outputs for the site: read from a cache folder when present, else nothing.
+"""Executed-example outputs for the site: read from a folder when present, else nothing.
 
-Layout read (written by `eprep example`): `DIR/<name>/result.json` plus any `DIR/<name>/*.svg`.
-An example is shown on a topic page when its name, or a name in the result's `"topics"` list,
-equals the topic's name or one of its questions' tags. Nothing here runs an example.
+Layout read (what `eprep example run NAME` writes by default): `DIR/<name>/result.json` plus
+any `DIR/<name>/*.svg`; DIR defaults to `./eprep-examples`. An example is shown on a topic page
+when its name, a topic in `TOPICS`, or a name in the result's `"topics"` list equals the topic's
+name or one of its questions' tags. Nothing here runs an example.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,21 +25,45 @@ class ExampleOutput:
     plots: tuple[tuple[str, bytes], ...]
 
 
-def default_dir() -> Path:
-    """The examples cache: `$EPREP_CACHE/examples` or the platform's user cache folder."""
-    root = os.environ.get("EPREP_CACHE")
-    if not root:
-        import platformdirs
+# Example name -> bank topics it illustrates (besides a topic or tag of the same name).
+TOPICS: dict[str, tuple[str, ...]] = {
+    "vanishing-gradient": ("vanishing",),
+    "initial-weights": ("vanishing",),
+    "regularization": ("regularization", "regularisation"),
+    "perceptron": ("perceptron", "activations"),
+}
 
-        root = platformdirs.user_cache_dir("eprep")
-    return Path(root) / "examples"
+
+def default_dir() -> Path:
+    """Where `eprep example run` writes its outputs by default."""
+    return Path("eprep-examples")
+
+
+def _metadata(name: str, result: dict[str, Any]) -> tuple[str, tuple[tuple[str, bool, str], ...]]:
+    # The claim and its checks come from the example module when it is a known example.
+    claim, checks = str(result.get("claim", "")), _checks(result)
+    try:
+        from eprep.examples import EXAMPLES, load
+
+        if name in EXAMPLES:
+            module = load(name)
+            claim = claim or str(getattr(module, "CLAIM", ""))
+            if not checks and hasattr(module, "check_claim"):
+                checks = tuple(
+                    (c.statement, bool(c.ok), str(c.measured)) for c in module.check_claim(result)
+                )
+    except Exception:
+        pass
+    return claim, checks
 
 
 def _checks(result: dict[str, Any]) -> tuple[tuple[str, bool, str], ...]:
     rows = []
     for check in result.get("checks", []) or []:
         if isinstance(check, dict) and "statement" in check:
-            rows.append((str(check["statement"]), bool(check.get("ok")), str(check.get("measured", ""))))
+            rows.append(
+                (str(check["statement"]), bool(check.get("ok")), str(check.get("measured", "")))
+            )
     return tuple(rows)
 
 
@@ -59,14 +83,16 @@ def find_examples(folder: Path | None) -> list[ExampleOutput]:
         if not isinstance(result, dict):
             continue
         plots = tuple((svg.name, svg.read_bytes()) for svg in sorted(entry.glob("*.svg")))
-        topics = tuple(str(t) for t in result.get("topics", []) or [])
-        found.append(
-            ExampleOutput(entry.name, str(result.get("claim", "")), (entry.name, *topics), _checks(result), plots)
-        )
+        extra = (str(t) for t in result.get("topics", []) or [])
+        topics = (entry.name, *TOPICS.get(entry.name, ()), *extra)
+        claim, checks = _metadata(entry.name, result)
+        found.append(ExampleOutput(entry.name, claim, topics, checks, plots))
     return found
 
 
-def for_topic(examples: list[ExampleOutput], topic_name: str, tags: set[str]) -> list[ExampleOutput]:
+def for_topic(
+    examples: list[ExampleOutput], topic_name: str, tags: set[str]
+) -> list[ExampleOutput]:
     """The examples that belong on a topic page."""
     keys = {topic_name} | tags
     return [example for example in examples if keys & set(example.topics)]

@@ -8,7 +8,9 @@ LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "site_name": "eprep study site",
-        "tagline": "Deep-learning theory for the JDLA E qualification — every answer key proven twice.",
+        "tagline": (
+            "Deep-learning theory for the JDLA E qualification — every answer key proven twice."
+        ),
         "home": "Home",
         "days": "Days",
         "topics": "Topics",
@@ -50,11 +52,29 @@ STRINGS: dict[str, dict[str, str]] = {
         "numeric_hint": "Type a number or a constant expression such as 1/4 or 2^-3.",
         "proves_title": "What eprep proves",
         "count_line": "{days} days · {topics} topics · {questions} questions",
-        "verify_value": "For every variant, `eprep verify` runs the probe on the real NumPy engine and checks that the key, evaluated for that variant, equals the number the engine produced.",
-        "verify_samples": "For every variant, `eprep verify` runs the probe on the real NumPy engine at sample points and checks that the key formula gives the engine's values; SymPy also checks the key against each known mistake (they must differ).",
-        "verify_option": "For every variant, `eprep verify` runs the probe on the real NumPy engine and checks that the option it identifies is the one marked correct.",
-        "verify_code": "`eprep verify` completes the code template with each option, runs it in a separate process, and checks that exactly the correct option passes the probe's behavioural test.",
-        "verify_derivation": "`eprep verify` checks every step of the worked solution with SymPy and numerically, and runs the probe on the engine to confirm the target formula.",
+        "verify_value": (
+            "For every variant, `eprep verify` runs the probe on the real NumPy engine "
+            "and checks that the key, evaluated for that variant, equals the number the "
+            "engine produced."
+        ),
+        "verify_samples": (
+            "For every variant, `eprep verify` runs the probe on the real NumPy engine "
+            "at sample points and checks that the key formula gives the engine's values; "
+            "SymPy also checks the key against each known mistake (they must differ)."
+        ),
+        "verify_option": (
+            "For every variant, `eprep verify` runs the probe on the real NumPy engine "
+            "and checks that the option it identifies is the one marked correct."
+        ),
+        "verify_code": (
+            "`eprep verify` completes the code template with each option, runs it in a "
+            "separate process, and checks that exactly the correct option passes the probe's "
+            "behavioural test."
+        ),
+        "verify_derivation": (
+            "`eprep verify` checks every step of the worked solution with SymPy and numerically"
+            ", and runs the probe on the engine to confirm the target formula."
+        ),
         "result_right": "Right.",
         "result_wrong": "Wrong.",
         "variant_note": "Showing variant 0; the quiz draws other numbers.",
@@ -70,7 +90,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "traps": "試験の落とし穴",
         "about": "このサイトについて",
         "search": "検索",
-        "search_offline": "検索は HTTP で配信したときに使えます：`eprep site serve` を実行してください。",
+        "search_offline": (
+            "検索は HTTP で配信したときに使えます：`eprep site serve` を実行してください。"
+        ),
         "formula_sheet": "公式集",
         "no_formulas": "この Day の公式はまだありません。",
         "check": "判定",
@@ -103,11 +125,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "numeric_hint": "数値または 1/4、2^-3 のような定数式を入力してください。",
         "proves_title": "eprep が証明すること",
         "count_line": "{days} 日 · {topics} トピック · {questions} 問",
-        "verify_value": "`eprep verify` はすべての変種について実際の NumPy エンジンでプローブを実行し、その変種で評価した解答がエンジンの出力した数値と一致することを確認します。",
-        "verify_samples": "`eprep verify` はすべての変種について実際の NumPy エンジンで標本点を計算し、解答の式がエンジンの値を与えることを確認します。SymPy で解答がよくある誤りと異なることも確認します。",
-        "verify_option": "`eprep verify` はすべての変種について実際の NumPy エンジンでプローブを実行し、エンジンが示す選択肢が正解とされたものであることを確認します。",
-        "verify_code": "`eprep verify` はコードの雛形を各選択肢で補完して別プロセスで実行し、正解の選択肢だけがプローブの動作テストに合格することを確認します。",
-        "verify_derivation": "`eprep verify` は解き方の各ステップを SymPy と数値計算で確認し、エンジンでプローブを実行して目標の式を確かめます。",
+        "verify_value": (
+            "`eprep verify` はすべての変種について実際の NumPy エンジンでプローブを実行し、そ"
+            "の変種で評価した解答がエンジンの出力した数値と一致することを確"
+            "認します。"
+        ),
+        "verify_samples": (
+            "`eprep verify` はすべての変種について実際の NumPy エンジンで標本点を計算し、解答"
+            "の式がエンジンの値を与えることを確認します。SymPy "
+            "で解答がよくある誤りと異なることも確認します。"
+        ),
+        "verify_option": (
+            "`eprep verify` はすべての変種について実際の NumPy エンジンでプローブを実行し、エ"
+            "ンジンが示す選択肢が正解とされたものであることを確認します。"
+        ),
+        "verify_code": (
+            "`eprep verify` はコードの雛形を各選択肢で補完して別プロセスで実行し、正解の選択肢"
+            "だけがプローブの動作テストに合格することを確認します。"
+        ),
+        "verify_derivation": (
+            "`eprep verify` は解き方の各ステップを SymPy と数値計算で確認し、エンジンでプローブ"
+            "を実行して目標の式を確かめます。"
+        ),
         "result_right": "正解です。",
         "result_wrong": "不正解です。",
         "variant_note": "変種 0 を表示しています。クイズでは別の数値が出ます。",

@@ -55,17 +55,25 @@ def tex_to_mathml(tex: str, *, display: bool = False, where: str = "") -> str:
     """MathML for one formula; raises MathError naming `where` and the formula if it fails."""
     forbidden = _FORBIDDEN.search(tex)
     if forbidden:
-        raise MathError(f"{where}: formula ${tex}$ uses \\{forbidden.group(1)}, which the site does not allow")
+        raise MathError(
+            f"{where}: formula ${tex}$ uses \\{forbidden.group(1)}, which the site does not allow"
+        )
     try:
         mathml = _convert(tex, display)
     except Exception as error:  # latex2mathml raises a zoo of exception types on bad input
-        raise MathError(f"{where}: cannot render formula ${tex}$ ({type(error).__name__})") from None
+        raise MathError(
+            f"{where}: cannot render formula ${tex}$ ({type(error).__name__})"
+        ) from None
     leftover = _UNCONVERTED.search(mathml)
     if leftover:
-        raise MathError(f"{where}: formula ${tex}$ has a command the converter does not know: \\{leftover.group(1)}")
+        raise MathError(
+            f"{where}: formula ${tex}$ has a command the converter does not know: "
+            f"\\{leftover.group(1)}"
+        )
     return mathml
 
 
+@lru_cache(maxsize=4096)
 def highlight(code: str, language: str = "python") -> str:
     """Code highlighted to HTML spans (classes, no inline styles) at build time."""
     from pygments import highlight as pyg_highlight
@@ -122,7 +130,9 @@ class Markup:
     def inline(self, text: str, where: str) -> str:
         """Markdown to inline HTML (titles, option texts): no surrounding <p>."""
         self._where = where
-        return _INLINE_DISPLAY.sub(r'<span class="math display">\1</span>', self._md.renderInline(text))
+        return _INLINE_DISPLAY.sub(
+            r'<span class="math display">\1</span>', self._md.renderInline(text)
+        )
 
 
 def pygments_css() -> str:

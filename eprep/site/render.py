@@ -18,7 +18,7 @@ def environment():
     """The jinja2 environment: autoescaping on, undefined names are errors."""
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -26,6 +26,17 @@ def environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["ticks"] = ticks
+    return env
+
+
+def ticks(text: str):
+    """Escape an interface string and show its `backticked` parts as code."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 
 def other_language_path(path: str, lang: str) -> str:
@@ -41,7 +52,11 @@ def render_page(page: Page, langs: list[str]) -> str:
         return posixpath.relpath(target, here) if here else target
 
     switch = [
-        {"lang": lang, "name": LANGUAGE_NAMES[lang], "url": rel(other_language_path(page.path, lang))}
+        {
+            "lang": lang,
+            "name": LANGUAGE_NAMES[lang],
+            "url": rel(other_language_path(page.path, lang)),
+        }
         for lang in LANGUAGES
         if lang in langs
     ]

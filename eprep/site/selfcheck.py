@@ -82,7 +82,9 @@ def test_points(question: Any, variant: Any) -> dict[str, Any]:
         for values, mistake in zip(mistakes, question.mistakes, strict=True):
             values.append(_safe(lambda p=point, m=mistake: variant.evaluate(m.answer, p)))
     if len(points) < 3:
-        raise SelfCheckError(f"{question.location}: {question.id}: the key evaluates at too few test points")
+        raise SelfCheckError(
+            f"{question.location}: {question.id}: the key evaluates at too few test points"
+        )
     return {
         "variables": sorted(variables),
         "params": {name: variant.values[name] for name in sorted(variant.values)},
@@ -102,7 +104,9 @@ def check_data(question: Any, variant: Any, order: list[int]) -> dict[str, Any]:
     if kind == "numeric":
         key = _safe(variant.key_value)
         if key is None:
-            raise SelfCheckError(f"{question.location}: {question.id}: the key does not evaluate for variant 0")
+            raise SelfCheckError(
+                f"{question.location}: {question.id}: the key does not evaluate for variant 0"
+            )
         return {
             "kind": "numeric",
             "key": key,
@@ -118,5 +122,7 @@ def to_json(data: Mapping[str, Any]) -> str:
     """Deterministic JSON safe to put inside a <script> element."""
     import json
 
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    text = json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    )
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

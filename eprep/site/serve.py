@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import http.server
 from pathlib import Path
+from typing import ClassVar
 
 from eprep.errors import EprepError
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".wasm": "application/wasm",
         ".js": "text/javascript",
@@ -19,7 +20,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         ".json": "application/json",
     }
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass  # one line per request would drown the URL the learner needs
 
 

@@ -11,7 +11,10 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import pytest
 
 HERE = Path(__file__).parent
 BANKS = HERE / "verify_banks"
@@ -23,10 +26,21 @@ def verify(bank: str, *args: str) -> subprocess.CompletedProcess:
         **os.environ,
         "EPREP_BUNDLED": "0",
         "EPREP_BANK": "",
+        "EPREP_CACHE": "0",
         "EPREP_PROBE_FILES": str(PROBES),
     }
     return subprocess.run(
-        [sys.executable, "-m", "eprep", "verify", "--bank", str(BANKS / bank), "--timeout", "1", *args],
+        [
+            sys.executable,
+            "-m",
+            "eprep",
+            "verify",
+            "--bank",
+            str(BANKS / bank),
+            "--timeout",
+            "1",
+            *args,
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -34,12 +48,29 @@ def verify(bank: str, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+# Every verification run of this module, started together (each is a separate `eprep verify`).
+RUNS = {
+    "good": ("good", "--variants", "4", "--workers", "2"),
+    "wrong_key": ("wrong_key", "--variants", "3"),
+    "secret_distractor": ("secret_distractor",),
+    "mistake_is_key": ("mistake_is_key", "--variants", "2"),
+    "code_distractor_passes": ("code_distractor_passes", "--json"),
+}
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, subprocess.CompletedProcess]:
+    with ThreadPoolExecutor(max_workers=len(RUNS)) as pool:
+        futures = {name: pool.submit(verify, *args) for name, args in RUNS.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
 def failure_lines(output: str) -> list[str]:
     return [line.strip() for line in output.splitlines() if line.startswith("  day2.")]
 
 
-def test_sound_bank_verifies_with_two_workers() -> None:
-    result = verify("good", "--variants", "4", "--workers", "2")
+def test_sound_bank_verifies_with_two_workers(runs) -> None:
+    result = runs["good"]
     assert result.returncode == 0, result.stdout + result.stderr
     # conv-height and power have parameters (4 variants each); the choice, derivation and
     # code questions have none (1 each): 5 questions, 11 variants.
@@ -47,8 +78,8 @@ def test_sound_bank_verifies_with_two_workers() -> None:
     assert failure_lines(result.stdout) == []
 
 
-def test_wrong_key_fails_every_variant_in_the_engine_check() -> None:
-    result = verify("wrong_key", "--variants", "3")
+def test_wrong_key_fails_every_variant_in_the_engine_check(runs) -> None:
+    result = runs["wrong_key"]
     assert result.returncode == 1
     assert result.stdout.rstrip().splitlines()[-1] == "verified 1 questions, 3 variants, 3 failed"
     lines = failure_lines(result.stdout)
@@ -60,8 +91,8 @@ def test_wrong_key_fails_every_variant_in_the_engine_check() -> None:
     assert len(lines) == 6
 
 
-def test_secretly_correct_distractor_is_caught_twice() -> None:
-    result = verify("secret_distractor")
+def test_secretly_correct_distractor_is_caught_twice(runs) -> None:
+    result = runs["secret_distractor"]
     assert result.returncode == 1
     assert result.stdout.rstrip().splitlines()[-1] == "verified 1 questions, 1 variants, 1 failed"
     lines = failure_lines(result.stdout)
@@ -69,15 +100,17 @@ def test_secretly_correct_distractor_is_caught_twice() -> None:
     assert any("[engine]" in line and "distractor option 4 also matches" in line for line in lines)
 
 
-def test_mistake_equivalent_to_key_is_caught() -> None:
-    result = verify("mistake_is_key", "--variants", "2")
+def test_mistake_equivalent_to_key_is_caught(runs) -> None:
+    result = runs["mistake_is_key"]
     assert result.returncode == 1
     lines = failure_lines(result.stdout)
-    assert len(lines) == 2 and all("'a*x*x^(a - 2)' is equivalent to the key" in line for line in lines)
+    assert len(lines) == 2 and all(
+        "'a*x*x^(a - 2)' is equivalent to the key" in line for line in lines
+    )
 
 
-def test_code_distractor_that_passes_is_caught_and_runs_are_time_limited() -> None:
-    result = verify("code_distractor_passes", "--json")
+def test_code_distractor_that_passes_is_caught_and_runs_are_time_limited(runs) -> None:
+    result = runs["code_distractor_passes"]
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["summary"]["line"] == "verified 1 questions, 1 variants, 1 failed"
@@ -86,6 +119,19 @@ def test_code_distractor_that_passes_is_caught_and_runs_are_time_limited() -> No
     assert reasons == ["distractor option 2 (x * (x > 0)) passes the code probe"]
     # Option 4 loops forever: it must have been stopped by the 1 s limit, not hung the run.
     assert question["seconds"] < 30
+
+
+def test_missing_probe_file_is_a_clean_error() -> None:
+    env = {**os.environ, "EPREP_BUNDLED": "0", "EPREP_PROBE_FILES": str(HERE / "no_such_probes.py")}
+    result = subprocess.run(
+        [sys.executable, "-m", "eprep", "verify", "--bank", str(BANKS / "good")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("eprep: error: ") and "no_such_probes.py" in result.stderr
 
 
 def test_unknown_day_and_id_are_clean_errors() -> None:

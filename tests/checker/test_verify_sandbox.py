@@ -17,13 +17,17 @@ def _double(namespace, variant, rng) -> None:
 def test_passing_and_failing_templates() -> None:
     ok = run_completed_template("def double(x):\n    return 2 * x\n", "sandbox_test_double", {}, 1)
     assert ok.passed and ok.reason == ""
-    wrong = run_completed_template("def double(x):\n    return x + 2\n", "sandbox_test_double", {}, 1)
+    wrong = run_completed_template(
+        "def double(x):\n    return x + 2\n", "sandbox_test_double", {}, 1
+    )
     assert not wrong.passed and "double(21) is not 42" in wrong.reason
 
 
 def test_infinite_loop_is_killed_at_the_time_limit() -> None:
     started = time.perf_counter()
-    result = run_completed_template("while True:\n    pass\n", "sandbox_test_double", {}, 1, timeout=0.5)
+    result = run_completed_template(
+        "while True:\n    pass\n", "sandbox_test_double", {}, 1, timeout=0.5
+    )
     elapsed = time.perf_counter() - started
     assert not result.passed
     assert "timed out" in result.reason or "CPU time" in result.reason

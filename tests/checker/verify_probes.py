@@ -27,7 +27,9 @@ def _central_difference(f, xs: np.ndarray, h: float = 1e-5) -> np.ndarray:
 def sigmoid_grad(variant, rng) -> Samples:
     xs = rng.uniform(-4, 4, size=12)
     grads = _central_difference(lambda x: 1 / (1 + np.exp(-x)), xs)
-    return Samples([{"x": float(x)} for x in xs], [float(g) for g in grads], rel_tol=1e-6, abs_tol=1e-9)
+    return Samples(
+        [{"x": float(x)} for x in xs], [float(g) for g in grads], rel_tol=1e-6, abs_tol=1e-9
+    )
 
 
 @probe("test_power_grad")
@@ -35,7 +37,9 @@ def power_grad(variant, rng) -> Samples:
     a = int(variant["a"])
     xs = rng.uniform(0.5, 3, size=12)
     grads = _central_difference(lambda x: x**a, xs)
-    return Samples([{"x": float(x)} for x in xs], [float(g) for g in grads], rel_tol=1e-6, abs_tol=1e-9)
+    return Samples(
+        [{"x": float(x)} for x in xs], [float(g) for g in grads], rel_tol=1e-6, abs_tol=1e-9
+    )
 
 
 @code_probe("test_relu_forward")

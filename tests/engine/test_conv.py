@@ -71,7 +71,7 @@ def test_im2col_rows_are_the_windows(xs, ws, stride, pad):
     x = rng.standard_normal(xs)
     _, _, fh, fw = ws
     col = im2col(x, fh, fw, stride, pad)
-    n, c, h, w = xs
+    n, _, h, w = xs
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
     oh = (h + 2 * pad - fh) // stride + 1
     ow = (w + 2 * pad - fw) // stride + 1
@@ -213,3 +213,18 @@ def test_torch_parity_conv_and_pooling():
             tout.backward(torch.tensor(dout))
             assert np.max(np.abs(out - tout.detach().numpy())) < 1e-10
             assert np.max(np.abs(layer.backward(dout) - tx.grad.numpy())) < 1e-10
+
+
+def test_torch_parity_max_pooling_with_many_ties():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(9)
+    for xs, ph, pw, stride, pad in POOL_CASES:
+        x = rng.integers(-2, 2, xs).astype(float)  # small integers: most windows tie
+        layer = Pooling(ph, pw, stride, pad)
+        out = layer.forward(x)
+        dout = rng.standard_normal(out.shape)
+        tx = torch.tensor(x, requires_grad=True)
+        tout = torch.nn.functional.max_pool2d(tx, (ph, pw), stride=stride, padding=pad)
+        tout.backward(torch.tensor(dout))
+        np.testing.assert_array_equal(out, tout.detach().numpy())
+        assert np.max(np.abs(layer.backward(dout) - tx.grad.numpy())) < 1e-10

@@ -102,7 +102,7 @@ def test_numerical_gradient_of_a_quadratic_and_restores_x():
 
 
 def test_numerical_gradient_refuses_integers_and_non_arrays():
-    with pytest.raises(TypeError, match="int64.*float"):
+    with pytest.raises(TypeError, match=r"int64.*float"):
         numerical_gradient(lambda v: float(v.sum()), np.arange(3))
     with pytest.raises(TypeError, match="list"):
         numerical_gradient(lambda v: 0.0, [1.0, 2.0])

@@ -184,5 +184,42 @@ def test_torch_parity_batchnorm_training_mode():
         tx, tg, tb = (torch.tensor(a, requires_grad=True) for a in (x, gamma, beta))
         tout = F.batch_norm(tx, None, None, tg, tb, training=True, eps=1e-5)
         tout.backward(torch.tensor(dout))
-        for mine, theirs in ((out, tout), (dx, tx.grad), (layer.dgamma, tg.grad), (layer.dbeta, tb.grad)):
+        for mine, theirs in (
+            (out, tout),
+            (dx, tx.grad),
+            (layer.dgamma, tg.grad),
+            (layer.dbeta, tb.grad),
+        ):
             assert np.max(np.abs(mine - theirs.detach().numpy())) < 1e-10
+
+
+def test_float32_stays_float32_and_agrees_with_float64():
+    rng = np.random.default_rng(14)
+    x64, W64 = rng.standard_normal((6, 5)), rng.standard_normal((5, 4))
+    t = rng.integers(0, 4, 6)
+
+    def run(dtype):
+        layers = [
+            Affine(W64.astype(dtype), np.zeros(4, dtype)),
+            BatchNormalization(np.ones(4, dtype), np.zeros(4, dtype)),
+            Sigmoid(),
+            Dropout(0.5, rng=np.random.default_rng(15)),
+            Tanh(),
+            Relu(),
+        ]
+        h = x64.astype(dtype)
+        for layer in layers:
+            h = layer.forward(h, train_flg=True)
+        last = SoftmaxWithLoss()
+        loss = last.forward(h, t)
+        d = last.backward(1.0)
+        for layer in reversed(layers):
+            d = layer.backward(d)
+        return h, loss, d, layers[0].dW
+
+    h32, loss32, dx32, dW32 = run(np.float32)
+    h64, loss64, dx64, _ = run(np.float64)
+    assert h32.dtype == dx32.dtype == dW32.dtype == np.float32
+    np.testing.assert_allclose(h32, h64, rtol=1e-5, atol=1e-6)
+    assert loss32 == pytest.approx(loss64, rel=1e-5)
+    np.testing.assert_allclose(dx32, dx64, rtol=1e-3, atol=1e-6)

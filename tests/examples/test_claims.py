@@ -56,5 +56,5 @@ def test_claim_checks_reject_a_broken_result(quick_results: dict) -> None:
 def test_modules_match_the_registry() -> None:
     for name in names():
         module = load(name)
-        assert module.NAME == name
+        assert name == module.NAME
         assert module.CLAIM and "\n" not in module.CLAIM

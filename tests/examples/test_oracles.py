@@ -41,8 +41,11 @@ def _sigmoid_moments(scale: float) -> tuple[float, float]:
 def test_first_layer_activations_match_quadrature(quick_results: dict) -> None:
     """Layer 1 sees x ~ N(0, I_100), so z = x·w ~ N(0, 100 s²): the sigmoid's spread follows."""
     cases = {case["label"]: case for case in quick_results["initial-weights"]["cases"]}
-    for label, s in (("sigmoid, std 1", 1.0), ("sigmoid, std 0.01", 0.01),
-                     ("sigmoid, Xavier", 0.1)):
+    for label, s in (
+        ("sigmoid, std 1", 1.0),
+        ("sigmoid, std 0.01", 0.01),
+        ("sigmoid, Xavier", 0.1),
+    ):
         mean, std = _sigmoid_moments(math.sqrt(100) * s)
         layer = cases[label]["layers"][0]
         assert abs(layer["mean"] - mean) < 0.02
@@ -60,4 +63,3 @@ def test_single_unit_cannot_beat_ln2_on_xor(quick_results: dict) -> None:
     task = next(t for t in quick_results["perceptron"]["tasks"] if t["label"] == "single unit: XOR")
     assert task["loss"] >= math.log(2) - 1e-3
     assert all(abs(y - 0.5) < 0.05 for y in task["outputs"])
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def marked_line(bank: Path) -> tuple[Path, int]:
 
 
 def run_cli(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "EPREP_BUNDLED": "0", "EPREP_BANK": ""}
+    env = {**os.environ, "EPREP_BUNDLED": "0", "EPREP_BANK": "", "EPREP_CACHE": "0"}
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "eprep", *args],
@@ -67,15 +68,24 @@ def run_cli(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.C
     )
 
 
+@pytest.fixture(scope="module")
+def cli_results() -> dict[str, subprocess.CompletedProcess]:
+    """Every broken bank through `eprep verify --bank`, run a few at a time (they only load)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {
+            case: pool.submit(run_cli, "verify", "--bank", str(BROKEN / case)) for case in CASES
+        }
+        return {case: future.result() for case, future in futures.items()}
+
+
 def test_every_case_folder_is_listed() -> None:
     assert sorted(p.name for p in BROKEN.iterdir() if p.is_dir()) == sorted(CASES)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_broken_bank_is_rejected_with_file_and_line(case: str) -> None:
-    bank = BROKEN / case
-    path, line = marked_line(bank)
-    result = run_cli("verify", "--bank", str(bank))
+def test_broken_bank_is_rejected_with_file_and_line(case: str, cli_results) -> None:
+    path, line = marked_line(BROKEN / case)
+    result = cli_results[case]
     assert result.returncode == 2, result.stderr + result.stdout
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr  # one line, no traceback
@@ -90,7 +100,9 @@ def test_same_topic_in_two_banks_is_rejected(tmp_path: Path) -> None:
     for name in ("a", "b"):
         (tmp_path / name / "day2").mkdir(parents=True)
         text = source.split("[[question]]")[0] + "[[question]]" + first_question
-        (tmp_path / name / "day2" / "cnn.toml").write_text(text.replace("# ERROR", ""), encoding="utf-8")
+        (tmp_path / name / "day2" / "cnn.toml").write_text(
+            text.replace("# ERROR", ""), encoding="utf-8"
+        )
     result = run_cli("verify", "--bank", str(tmp_path / "a"), "--bank", str(tmp_path / "b"))
     assert result.returncode == 2
     assert result.stderr.startswith(f"eprep: error: {tmp_path / 'b' / 'day2' / 'cnn.toml'}:1: ")

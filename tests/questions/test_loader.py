@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,8 @@ from eprep.questions import Bank, BankSelectionError, Text, bundled_bank_dir, lo
 GOOD = Path(__file__).parents[1] / "checker" / "verify_banks" / "good"
 
 
-def test_loading_imports_neither_sympy_nor_numpy() -> None:
+@pytest.mark.parametrize("cache", ["0", "1"])
+def test_loading_imports_neither_sympy_nor_numpy(cache: str, tmp_path: Path) -> None:
     code = (
         "import sys, json\n"
         "from eprep.questions import load_bank\n"
@@ -24,7 +26,10 @@ def test_loading_imports_neither_sympy_nor_numpy() -> None:
         "    q.variant(0).prompt('ja')\n"
         "print(json.dumps([m for m in ('sympy', 'numpy') if m in sys.modules]))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = {**os.environ, "EPREP_CACHE": cache, "EPREP_CACHE_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     assert json.loads(result.stdout) == []
 
 
@@ -45,7 +50,12 @@ def test_bundled_bank_has_every_day_and_japanese_text() -> None:
         for o in q.options
         if (o.text and "ja" not in o.text.values) or (o.feedback and "ja" not in o.feedback.values)
     ]
-    missing += [(q.id, "mistake") for q in bank.questions for m in q.mistakes if "ja" not in m.feedback.values]
+    missing += [
+        (q.id, "mistake")
+        for q in bank.questions
+        for m in q.mistakes
+        if "ja" not in m.feedback.values
+    ]
     assert missing == []
 
 

@@ -28,7 +28,11 @@ def test_variant_k_is_the_same_in_another_process() -> None:
         f"q = load_bank([{str(GOOD)!r}], bundled=False).get('day2.t.conv-height')\n"
         "print(json.dumps([dict(q.variant(k).values) for k in range(8)]))\n"
     )
-    there = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    there = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    )
     assert here == there
     assert len({json.dumps(v, sort_keys=True) for v in here}) > 4  # variants differ
 
@@ -66,7 +70,9 @@ def test_numeric_key_and_bound_formula() -> None:
 def test_rendering_substitutes_only_double_braces() -> None:
     values = {"H": 28, "eta": 0.1, "eps": 1e-8, "g": 2.0}
     text = r"$\frac{H}{2}$ with H={{H}}, η={{ eta }}, ε={{eps}}, g={{g}}, {{unknown}}, {H}"
-    assert substitute(text, values) == r"$\frac{H}{2}$ with H=28, η=0.1, ε=1e-8, g=2, {{unknown}}, {H}"
+    assert (
+        substitute(text, values) == r"$\frac{H}{2}$ with H=28, η=0.1, ε=1e-8, g=2, {{unknown}}, {H}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -85,7 +91,15 @@ def test_param_specs() -> None:
     assert all(0.1 <= d <= 0.9 and round(d, 3) == d for d in draws)
     assert parse_spec(0.5).draw(rng) == 0.5
     assert {parse_spec("choice(1, 2.5, -3)").draw(rng) for _ in range(200)} == {1, 2.5, -3}
-    for bad in ("randint(3, 1)", "randint(1.5, 3)", "uniform(1)", "choice()", "normal(0, 1)", "randint(1, x)", True):
+    for bad in (
+        "randint(3, 1)",
+        "randint(1.5, 3)",
+        "uniform(1)",
+        "choice()",
+        "normal(0, 1)",
+        "randint(1, x)",
+        True,
+    ):
         with pytest.raises(ParamSpecError):
             parse_spec(bad)
 

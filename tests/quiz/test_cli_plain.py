@@ -123,3 +123,29 @@ def test_stats_and_list(home: Path, fixture_bank) -> None:
     assert listing.stdout.rstrip().endswith("5 questions")
     bad = run_eprep(["list", "nosuchday", *BANK], home)
     assert bad.returncode == 2 and "nosuchday" in bad.stderr
+
+
+def test_derivation_lines_until_empty_line(home: Path) -> None:
+    start = "1/(1 - r) * ((1 - r)*y + r*0)"
+    wrong = f"{start}\n= 1/(1 - r) * y\n= y\n\n"
+    result = run_eprep(["quiz", "qz.basics.dropout-derivation", *BANK], home, wrong)
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "✗ wrong" in out and "✗ line 2: 1/(1 - r)*y" in out
+    # the witness: at the printed point, line 2 and line 1 differ (checked here by hand)
+    match = re.search(r"line 2: not equivalent: with r=([\d.]+), y=([-\d.]+)", out)
+    assert match, out
+    r, y = float(match.group(1)), float(match.group(2))
+    assert abs(1 / (1 - r) * y - y) > 1e-6
+    right = f"{start}\n= 1/(1 - r) * (1 - r)*y\n= y\n"  # end of input also ends the derivation
+    result = run_eprep(
+        ["quiz", "qz.basics.dropout-derivation", *BANK, "--db", str(home / "b.db")], home, right
+    )
+    assert "✓ right" in result.stdout, result.stdout
+
+
+def test_japanese_text_with_english_fallback(home: Path) -> None:
+    result = run_eprep(["quiz", "qz.basics.relu-grad", *BANK, "--lang", "ja"], home, "")
+    assert "ReLU の勾配" in result.stdout
+    assert "x > 0 のとき d/dx max(0, x) は？" in result.stdout
+    assert re.search(r"^  [a-d]\) one half$", result.stdout, re.MULTILINE)  # no ja text: English

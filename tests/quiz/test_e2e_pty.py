@@ -20,7 +20,7 @@ from fsrs import Card, Rating, Scheduler
 
 from .conftest import FIXTURE_BANK, eprep_env
 
-TIMEOUT = 30  # seconds per expectation (the first expression check starts SymPy's worker)
+TIMEOUT = 60  # seconds per expectation (the first expression check starts SymPy in a worker)
 
 
 def _spawn(args: list[str], home: Path) -> pexpect.spawn:
@@ -135,7 +135,11 @@ def test_session_in_a_terminal(home: Path, fixture_bank) -> None:
 def test_known_expression_mistake_and_ctrl_c_at_rating(home: Path) -> None:
     child = _spawn(["quiz", "qz.basics.sigmoid-grad", "qz.basics.relu-grad"], home)
     child.expect(r"\[1/2\] Gradient of ReLU")
-    child.send(_option_letter(child, "zero") + "\r")
+    # arrow keys: the first ↓ highlights a), each further one the next option; then Enter
+    steps = "abcd".index(_option_letter(child, "zero")) + 1
+    child.send("\x1b[B" * (steps + 4) + "\x1b[A" * 4)  # wraps around past d) and back
+    child.expect(r"answer \(a–d\)> [a-d]\)")
+    child.send("\r")
     child.expect("Zero is the slope for negative inputs")
     _rating_prompt(child, "Again")
     child.send("\r")
@@ -153,3 +157,21 @@ def test_known_expression_mistake_and_ctrl_c_at_rating(home: Path) -> None:
     conn = sqlite3.connect(home / "progress.sqlite3")
     rows = conn.execute("SELECT question_id, correct, rating FROM reviews ORDER BY id").fetchall()
     assert rows == [("qz.basics.relu-grad", 0, 1), ("qz.basics.sigmoid-grad", 0, 1)]
+
+
+def test_code_is_highlighted_in_a_terminal(home: Path) -> None:
+    env = eprep_env(home)
+    del env["NO_COLOR"]
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "eprep", "quiz", "qz.basics.sgd-code", "--bank", str(FIXTURE_BANK)],
+        env={**env, "TERM": "xterm-256color"}, encoding="utf-8", timeout=TIMEOUT,
+    )  # fmt: skip
+    child.expect(r"answer \(a–d\)> ")
+    shown = child.before
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    template = shown[shown.index("class") - 20 : shown.index("(あ)") + 10]
+    assert "\x1b[" in template  # Pygments' escapes around keywords and names
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", template)
+    assert "def update(self, params, grads):" in plain

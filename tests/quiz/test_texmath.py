@@ -26,6 +26,7 @@ CASES = [
     (r"\frac{d}{dx}\max(0, x)", "d/dx max(0, x)"),
     (r"\operatorname{Var}[x]", "Var[x]"),
     (r"\mathbb{E}[x^2]", "𝔼[x²]"),
+    (r"1 + \beta_1 + \dots + \beta_1^{t-1}", "1 + β₁ + … + β₁ᵗ⁻¹"),
 ]
 
 
@@ -52,6 +53,13 @@ def test_markdown_code_block_plain_and_highlighted() -> None:
     import re
 
     assert "x = np.zeros(3)" in re.sub(r"\x1b\[[0-9;]*m", "", colored)
+
+
+def test_markdown_emphasis_outside_code_only() -> None:
+    text = "the *diversity* of units; `w**2 * v` stays, 2 * 3 * 4 too, **bold**"
+    assert render_markdown(text, color=False) == (
+        "the diversity of units; `w**2 * v` stays, 2 * 3 * 4 too, bold"
+    )
 
 
 def test_pretty_formula() -> None:

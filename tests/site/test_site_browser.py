@@ -1,10 +1,12 @@
-"""The site in real headless Chromium: self-check widgets, language switch, search, grammar corpus."""
+"""The site in headless Chromium: self-check widgets, language switch, search, grammar corpus."""
 
 from __future__ import annotations
 
 import json
 import math
-import threading
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,7 +72,9 @@ def test_expression_rewrite_known_mistake_and_garbage(built_site, page, screensh
 def test_numeric_question_uses_the_tolerance(built_site, bank, page):
     values = bank.get("fixture2.cnn.output-height").variant(0).values
     expected = (values["H"] + 2 * values["P"] - values["F"]) // values["S"] + 1
-    page.goto((built_site / "en" / "questions" / "fixture2.cnn.output-height.html").resolve().as_uri())
+    page.goto(
+        (built_site / "en" / "questions" / "fixture2.cnn.output-height.html").resolve().as_uri()
+    )
     box = page.locator("input.answer")
     result = page.locator(".result")
     box.fill(str(expected * (1 + 5e-4)))  # inside the bank's default rel 1e-3
@@ -101,28 +105,34 @@ def test_language_switch(built_site, page, screenshot):
 
 
 def test_search_over_site_serve_and_follow_a_result(built_site, page, screenshot):
-    from eprep.site.serve import make_server
-
-    server = make_server(built_site, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    # The real command, in its own process: `eprep site serve DIR --port 0` prints the URL it bound.
+    server = subprocess.Popen(
+        [sys.executable, "-m", "eprep", "site", "serve", str(built_site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
-        port = server.server_address[1]
-        page.goto(f"http://127.0.0.1:{port}/en/search.html")
+        line = server.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert match, line
+        base = match.group(0)
+        page.goto(f"{base}en/search.html")
         page.locator("#search input").fill("dropout")
         first = page.locator(".pagefind-ui__result-link").first
         first.wait_for(timeout=15000)
         screenshot(page, "search")
         first.click()
         page.wait_for_load_state()
-        assert "/en/" in page.url and page.url.endswith(".html")
+        assert page.url.startswith(f"{base}en/") and page.url.endswith(".html")
         assert "dropout" in page.locator("main").inner_text().lower()
-        page.goto(f"http://127.0.0.1:{port}/ja/search.html")
+        page.goto(f"{base}ja/search.html")
         page.locator("#search input").fill("活性化関数")
         page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
     finally:
-        server.shutdown()
-        server.server_close()
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
 
 
 def _python_outcome(case: dict) -> dict:
@@ -141,7 +151,10 @@ def _python_outcome(case: dict) -> dict:
 JS_OUTCOMES = """cases => cases.map(c => {
   let tree;
   try { tree = EprepGrammar.parse(c.text, {variables: c.variables}); }
-  catch (e) { if (e instanceof EprepGrammar.GrammarError) return {error: "parse", position: e.position}; throw e; }
+  catch (e) {
+    if (e instanceof EprepGrammar.GrammarError) return {error: "parse", position: e.position};
+    throw e;
+  }
   try { return {value: EprepGrammar.evaluate(tree, c.env)}; }
   catch (e) { if (e instanceof EprepGrammar.EvaluationError) return {error: "eval"}; throw e; }
 })"""
@@ -155,9 +168,13 @@ def test_shared_corpus_agrees_between_python_and_browser(built_site, page):
     for case, py, browser in zip(cases, (_python_outcome(c) for c in cases), js, strict=True):
         if "value" in py:
             assert "value" in browser, (case["text"], browser)
-            assert math.isclose(py["value"], browser["value"], rel_tol=1e-9, abs_tol=1e-12), case["text"]
+            assert math.isclose(py["value"], browser["value"], rel_tol=1e-9, abs_tol=1e-12), case[
+                "text"
+            ]
             # And both match the value derived by hand when the corpus was written.
-            assert math.isclose(py["value"], case["value"], rel_tol=1e-9, abs_tol=1e-12), case["text"]
+            assert math.isclose(py["value"], case["value"], rel_tol=1e-9, abs_tol=1e-12), case[
+                "text"
+            ]
         else:
             assert browser == py, (case["text"], py, browser)
             assert case.get("error") or case.get("eval_error"), case["text"]

@@ -60,10 +60,16 @@ def _pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
 
 
-def test_every_internal_link_resolves(built_site):
+@pytest.fixture(scope="module")
+def scans(built_site) -> dict[Path, _Scan]:
+    """Every page parsed once."""
+    return {path: _scan(path) for path in _pages(built_site)}
+
+
+def test_every_internal_link_resolves(built_site, scans):
     broken = []
-    for path in _pages(built_site):
-        for link in _scan(path).links:
+    for path, scan in scans.items():
+        for link in scan.links:
             parts = urlsplit(link)
             if parts.scheme or link.startswith("#"):
                 continue
@@ -74,19 +80,18 @@ def test_every_internal_link_resolves(built_site):
     assert len(_pages(built_site)) > 20
 
 
-def test_every_page_has_a_title_and_its_language(built_site):
-    for path in _pages(built_site):
-        scan = _scan(path)
+def test_every_page_has_a_title_and_its_language(built_site, scans):
+    for path, scan in scans.items():
         assert scan.title.strip(), path
         expected = path.relative_to(built_site).parts[0] if path.parent != built_site else "en"
         assert scan.lang == expected, path
 
 
-def test_no_raw_math_or_latex_left(built_site):
+def test_no_raw_math_or_latex_left(scans):
     dollar = re.compile(r"\$[^$\s][^$]*\$")
     command = re.compile(r"\\[A-Za-z]+")
-    for path in _pages(built_site):
-        text = " ".join(_scan(path).text)
+    for path, scan in scans.items():
+        text = " ".join(scan.text)
         assert not dollar.search(text), (path, dollar.search(text).group(0))
         assert not command.search(text), (path, command.search(text).group(0))
         html = path.read_text(encoding="utf-8")
@@ -106,7 +111,9 @@ def test_formula_sheet_and_pages_exist(built_site, bank):
     for question_id in trap_ids:
         assert f"questions/{question_id}.html" in traps
     assert "fixture1.activations.relu-gradient" not in traps
-    ja = (built_site / "ja" / "questions" / "fixture2.cnn.output-height.html").read_text(encoding="utf-8")
+    ja = (built_site / "ja" / "questions" / "fixture2.cnn.output-height.html").read_text(
+        encoding="utf-8"
+    )
     assert "出力の高さは" in ja
 
 
@@ -129,17 +136,23 @@ def test_two_builds_are_byte_identical(bank, built_site, tmp_path):
 def test_expression_test_points_match_an_independent_oracle(built_site):
     import math
 
-    html = (built_site / "en" / "questions" / "fixture1.activations.sigmoid-derivative.html").read_text("utf-8")
-    raw = re.search(r'<script type="application/json" class="check-data">(.*?)</script>', html).group(1)
+    html = (
+        built_site / "en" / "questions" / "fixture1.activations.sigmoid-derivative.html"
+    ).read_text("utf-8")
+    raw = re.search(
+        r'<script type="application/json" class="check-data">(.*?)</script>', html
+    ).group(1)
     data = json.loads(raw)
     assert data["variables"] == ["x"] and len(data["points"]) == 8
 
     def sigmoid(x: float) -> float:
         return 1 / (1 + math.exp(-x))
 
-    for point, key, sign_slip, missing in zip(data["points"], data["key"], *data["mistakes"], strict=True):
+    for point, key, sign_slip, missing in zip(
+        data["points"], data["key"], *data["mistakes"], strict=True
+    ):
         x = point["x"]
-        # d/dx 1/(1+e^-x) = e^-x/(1+e^-x)^2, derived by hand: an oracle independent of the key's form.
+        # d/dx 1/(1+e^-x) = e^-x/(1+e^-x)^2, derived by hand: independent of the key's form.
         assert math.isclose(key, math.exp(-x) / (1 + math.exp(-x)) ** 2, rel_tol=1e-12)
         assert math.isclose(sign_slip, sigmoid(x) * (1 + sigmoid(x)), rel_tol=1e-12)
         assert math.isclose(missing, 1 - sigmoid(x), rel_tol=1e-12)
@@ -150,7 +163,7 @@ def test_numeric_key_matches_the_variant(built_site, bank):
     values = question.variant(0).values
     html = (built_site / "en" / "questions" / f"{question.id}.html").read_text("utf-8")
     data = json.loads(re.search(r'class="check-data">(.*?)</script>', html).group(1))
-    # Output height counted by sliding the filter over the padded input (independent of the formula).
+    # Output height counted by sliding the filter over the padded input (not by the formula).
     padded, positions = values["H"] + 2 * values["P"], 0
     start = 0
     while start + values["F"] <= padded:
@@ -165,7 +178,9 @@ def _bank_with(tmp_path: Path, prompt: str) -> Path:
     root.mkdir(parents=True)
     text = (FIXTURE_BANK / "fixture1" / "activations.toml").read_text(encoding="utf-8")
     text = text.replace("fixture1.", "broken.")
-    text = text.replace('prompt.en = "What is the derivative', f'prompt.en = "{prompt} What is the derivative', 1)
+    text = text.replace(
+        'prompt.en = "What is the derivative', f'prompt.en = "{prompt} What is the derivative', 1
+    )
     (root / "activations.toml").write_text(text, encoding="utf-8")
     return tmp_path / "bank"
 
@@ -188,25 +203,37 @@ def test_text_inside_math_is_escaped(tmp_path):
 
     bank = load_bank([_bank_with(tmp_path, "$\\\\text{<script>alert(1)</script>}$")], bundled=False)
     build_site(bank, tmp_path / "out", examples_dir=None, search=False)
-    html = (tmp_path / "out" / "en" / "questions" / "broken.activations.relu-gradient.html").read_text("utf-8")
+    html = (
+        tmp_path / "out" / "en" / "questions" / "broken.activations.relu-gradient.html"
+    ).read_text("utf-8")
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)" in html
 
 
-def test_example_outputs_show_when_cached_and_not_otherwise(bank, tmp_path):
+def test_example_outputs_show_when_cached_and_not_otherwise(tmp_path):
+    from eprep.questions.loader import load_bank
     from eprep.site.build import build_site
+
+    bank = load_bank([FIXTURE_BANK], bundled=False)
 
     cache = tmp_path / "examples" / "dropout"
     cache.mkdir(parents=True)
     (cache / "result.json").write_text(json.dumps({"claim": "inverted dropout keeps the mean"}))
-    (cache / "curve.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    (cache / "curve.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
+    )
     build_site(bank, tmp_path / "with", examples_dir=tmp_path / "examples", search=False)
     topic = (tmp_path / "with" / "en" / "topics" / "fixture2.cnn.html").read_text("utf-8")
-    assert "inverted dropout keeps the mean" in topic and "static/examples/dropout/curve.svg" in topic
+    assert (
+        "inverted dropout keeps the mean" in topic and "static/examples/dropout/curve.svg" in topic
+    )
     assert (tmp_path / "with" / "static" / "examples" / "dropout" / "curve.svg").is_file()
     other = (tmp_path / "with" / "en" / "topics" / "fixture1.activations.html").read_text("utf-8")
     assert "inverted dropout" not in other
     build_site(bank, tmp_path / "without", examples_dir=tmp_path / "absent", search=False)
-    assert 'class="examples"' not in (tmp_path / "without" / "en" / "topics" / "fixture2.cnn.html").read_text()
+    assert (
+        'class="examples"'
+        not in (tmp_path / "without" / "en" / "topics" / "fixture2.cnn.html").read_text()
+    )
 
 
 def test_cli_refuses_a_foreign_folder_and_rebuilds_its_own(tmp_path, monkeypatch):

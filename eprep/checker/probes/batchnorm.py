@@ -120,7 +120,10 @@ def _check_forward(fn, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: 
     expected = BatchNormalization(gamma, beta, eps=eps).forward(x, train_flg=True)
     got = np.asarray(fn(x, gamma, beta, eps))
     np.testing.assert_allclose(
-        got, expected, rtol=1e-9, atol=1e-12,
+        got,
+        expected,
+        rtol=1e-9,
+        atol=1e-12,
         err_msg=f"differs from the engine's BatchNormalization for input shape {x.shape}",
     )
 
@@ -165,6 +168,9 @@ def bn_param_grads_code(namespace: dict, variant: Variant, rng: np.random.Genera
     dgamma, dbeta = namespace["bn_param_grads"](x, dout, 1e-5)
     np.testing.assert_allclose(np.asarray(dbeta), layer.dbeta, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(
-        np.asarray(dgamma), layer.dgamma, rtol=1e-9, atol=1e-12,
+        np.asarray(dgamma),
+        layer.dgamma,
+        rtol=1e-9,
+        atol=1e-12,
         err_msg="dgamma differs from the engine's BatchNormalization.dgamma",
     )

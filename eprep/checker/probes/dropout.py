@@ -41,13 +41,6 @@ def dropout_keep_fraction(variant: Variant, rng: np.random.Generator) -> Value:
     return _mc_mean((out != 0).astype(np.float64))
 
 
-@probe("dropout_drop_fraction")
-def dropout_drop_fraction(variant: Variant, rng: np.random.Generator) -> Value:
-    """Fraction of units the engine's Dropout zeroes in training (Monte Carlo)."""
-    out = _dropout(variant["p"], rng).forward(np.ones(_UNITS), train_flg=True)
-    return _mc_mean((out == 0).astype(np.float64))
-
-
 @probe("dropout_output_mean")
 def dropout_output_mean(variant: Variant, rng: np.random.Generator) -> Value:
     """Mean training output of the engine's Dropout for a constant input x (Monte Carlo)."""
@@ -86,7 +79,11 @@ def dropout_inference(variant: Variant, rng: np.random.Generator) -> OptionId:
     p = float(variant["p"])
     x = rng.standard_normal(50)
     out = _dropout(p, rng).forward(x, train_flg=False)
-    for option, expected in (("identity", x), ("scale-down", x * (1 - p)), ("scale-up", x / (1 - p))):
+    for option, expected in (
+        ("identity", x),
+        ("scale-down", x * (1 - p)),
+        ("scale-up", x / (1 - p)),
+    ):
         if np.array_equal(out, expected) or np.allclose(out, expected, rtol=1e-12, atol=0):
             return OptionId(option)
     return OptionId("random-mask")
@@ -159,6 +156,9 @@ def dropout_backward_code(namespace: dict, variant: Variant, rng: np.random.Gene
         ref = Dropout(ratio, rng=np.random.default_rng(seed))
         np.testing.assert_allclose(mine.forward(x, train_flg=True), ref.forward(x, train_flg=True))
         np.testing.assert_allclose(
-            mine.backward(dout), ref.backward(dout), rtol=1e-12, atol=0,
+            mine.backward(dout),
+            ref.backward(dout),
+            rtol=1e-12,
+            atol=0,
             err_msg=f"backward differs from the engine's Dropout (ratio {ratio})",
         )

@@ -1,4 +1,4 @@
-"""Probes for the optimizer questions: every number comes from `update()` of the engine's optimizers.
+"""Probes for the optimizer questions: every number comes from the engine optimizers' `update()`.
 
 Hyperparameters are read from the variant by fixed names: `lr`, `mu` (momentum), `rho` (RMSprop's
 decay rate), `b1`, `b2` (Adam), `ep` (epsilon, when the question varies it), `w` (the starting
@@ -106,7 +106,7 @@ def optimizer_steps(
     raise ValueError(f"unknown report {report!r}")
 
 
-def _converges(lr: float, a: float, steps: int = 100) -> bool:
+def _converges(lr: float, a: float, steps: int = 40) -> bool:
     """Whether engine SGD on L(w) = a/2 w^2 ends with |w| below its start."""
     opt = SGD(lr=lr)
     params = {"w": np.array([1.0])}
@@ -122,7 +122,7 @@ def sgd_lr_limit(variant: Variant, rng: np.random.Generator) -> Value:
     low, high = 0.0, 1.0
     while _converges(high, a):  # grow until a divergent rate brackets the threshold
         high *= 2.0
-    for _ in range(60):
+    for _ in range(34):  # brackets the threshold to about 1e-10 of `high`
         mid = 0.5 * (low + high)
         if _converges(mid, a):
             low = mid

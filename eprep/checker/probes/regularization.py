@@ -90,13 +90,21 @@ def decayed_parameters(variant: Variant, rng: np.random.Generator) -> OptionId:
     grads = []
     for wd in (float(variant["wd"]), 0.0):
         net = MultiLayerNetExtend(
-            4, [5, 5], 3, weight_decay_lambda=wd, use_batchnorm=True,
+            4,
+            [5, 5],
+            3,
+            weight_decay_lambda=wd,
+            use_batchnorm=True,
             rng=np.random.default_rng(seed),
         )
         for key in net.params:  # make every parameter non-zero, so decay would show on each
-            net.params[key][...] = np.random.default_rng(seed).uniform(0.5, 1.5, net.params[key].shape)
+            net.params[key][...] = np.random.default_rng(seed).uniform(
+                0.5, 1.5, net.params[key].shape
+            )
         grads.append(net.gradient(x, t))
-    changed = {key for key in grads[0] if not np.allclose(grads[0][key], grads[1][key], rtol=0, atol=0)}
+    changed = {
+        key for key in grads[0] if not np.allclose(grads[0][key], grads[1][key], rtol=0, atol=0)
+    }
     kinds = {key.rstrip("0123456789") for key in changed}
     options = {
         frozenset({"W"}): "weights",
@@ -107,11 +115,22 @@ def decayed_parameters(variant: Variant, rng: np.random.Generator) -> OptionId:
 
 
 def _nets_with_and_without(rng: np.random.Generator, wd: float):
+    """Two engine nets with equal parameters, with and without L2 weight decay.
+
+    The biases are set to non-zero values (engine nets start them at 0), so that code which
+    wrongly decays the biases too gives a different answer.
+    """
     seed = int(rng.integers(2**32))
-    return (
+    nets = (
         _net(rng, seed=seed, hidden_size_list=[6, 5], weight_decay_lambda=wd),
         _net(rng, seed=seed, hidden_size_list=[6, 5]),
     )
+    for key in nets[0].params:
+        if key.startswith("b"):
+            values = rng.uniform(0.5, 1.5, nets[0].params[key].shape)
+            for net in nets:
+                net.params[key][...] = values
+    return nets
 
 
 @code_probe("l2_penalty_code")
@@ -124,23 +143,31 @@ def l2_penalty_code(namespace: dict, variant: Variant, rng: np.random.Generator)
         expected = with_decay.loss(x, t) - without.loss(x, t)
         got = float(namespace["weight_decay_loss"](with_decay.params, wd))
         np.testing.assert_allclose(
-            got, expected, rtol=1e-9, atol=1e-12,
-            err_msg=f"penalty {got} differs from the engine's loss increase {expected} (lambda {wd})",
+            got,
+            expected,
+            rtol=1e-9,
+            atol=1e-12,
+            err_msg=f"penalty {got} is not the engine's loss increase {expected} (lambda {wd})",
         )
 
 
 @code_probe("l2_gradient_code")
 def l2_gradient_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
-    """`add_weight_decay(grads, params, lam)` turned plain gradients into the engine's decayed ones."""
+    """`add_weight_decay(grads, params, lam)` must give the engine's weight-decayed gradients."""
     for wd in (0.1, 0.05):
         with_decay, without = _nets_with_and_without(rng, wd)
         x = rng.standard_normal((5, 4))
         t = np.eye(3)[rng.integers(0, 3, size=5)]
         expected = with_decay.gradient(x, t)
         plain = without.gradient(x, t)
-        got = namespace["add_weight_decay"]({k: v.copy() for k, v in plain.items()}, with_decay.params, wd)
+        got = namespace["add_weight_decay"](
+            {k: v.copy() for k, v in plain.items()}, with_decay.params, wd
+        )
         for key, value in expected.items():
             np.testing.assert_allclose(
-                np.asarray(got[key]), value, rtol=1e-10, atol=1e-12,
+                np.asarray(got[key]),
+                value,
+                rtol=1e-10,
+                atol=1e-12,
                 err_msg=f"gradient of {key} differs from the engine's (lambda {wd})",
             )

@@ -274,33 +274,12 @@
     }
     return 0;
   }
-  /* The value of a subtree without free variables, or null. */
-  function constValue(node) {
-    if (node.type === "Num") return node.value;
-    if (node.type === "Sym") return node.constant;
-    if (node.type === "Call" && node.func === "diff") return null;
-    var free = false;
-    walk(node, function (n) { if (n.type === "Sym" && n.constant === null) free = true; });
-    if (free) return null;
-    try { return evaluate(node, {}); } catch (e) { return NaN; }
-  }
   function walk(node, fn) {
     fn(node);
     if (node.type === "Neg") walk(node.operand, fn);
     else if (node.type === "BinOp") { walk(node.left, fn); walk(node.right, fn); }
     else if (node.type === "Call") node.args.forEach(function (a) { walk(a, fn); });
-    else if (node.type === "Pick") node.args.concat(node.dargs).forEach(function (a) { walk(a, fn); });
   }
-  function checkPower(n) {
-    var ex = constValue(n.right);
-    if (ex === null) return;
-    if (!(Math.abs(ex) <= MAX_EXPONENT)) throw new GrammarError("exponent too large (limit " + MAX_EXPONENT + ")", n.pos);
-    var base = constValue(n.left);
-    if (base === null) return;
-    var v = Math.pow(base, ex);
-    if (Math.abs(v) > MAX_CONST_POWER) throw new GrammarError("power too large (limit 1e30)", n.pos);
-  }
-
   function parse(text, options) {
     options = options || {};
     if (typeof text !== "string") throw new GrammarError("input is not text", 1);
@@ -321,155 +300,237 @@
     return tree;
   }
 
-  /* ---- evaluation ---- */
-  function sigmoid(x) { return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)); }
-  function softplus(x) { return x > 30 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)); }
-  function finite(v, what) {
-    if (typeof v !== "number" || !isFinite(v)) throw new EvaluationError(what + " is not a finite real number");
+  /* ---- evaluation (mirrors eprep/grammar/evaluator.py: intermediate infinities are allowed,
+   * the math functions that raise in Python raise here, and the final value must be finite) ---- */
+  function fail(kind, message) { var e = new EvaluationError(message); e.kind = kind; throw e; }
+  function sigmoid(x) {
+    if (x >= 0) return 1 / (1 + Math.exp(-x));
+    var z = Math.exp(x);
+    return z / (1 + z);
+  }
+  function softplus(x) { return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))); }
+  function overflowIfInfinite(value, arg) {
+    if (!isFinite(value) && isFinite(arg)) fail("overflow", "overflow");
+    return value;
+  }
+  function pow(a, b) {
+    if (a === 0 && b < 0) fail("domain", "math domain error");
+    if (a < 0 && isFinite(b) && b !== Math.floor(b)) fail("domain", "math domain error");
+    var v = Math.pow(a, b);
+    if (!isFinite(v) && isFinite(a) && isFinite(b)) fail("overflow", "overflow");
     return v;
+  }
+  function logOf(x) {
+    if (!(x > 0) && !isNaN(x)) fail("domain", "math domain error");
+    return Math.log(x);
+  }
+  function trig(fn, x) {
+    if (x === Infinity || x === -Infinity) fail("domain", "math domain error");
+    return fn(x);
+  }
+  function rounding(fn, x) {
+    if (isNaN(x)) fail("domain", "math domain error");
+    if (!isFinite(x)) fail("overflow", "overflow");
+    return fn(x);
   }
   function evalCall(name, a) {
     switch (name) {
-      case "exp": return finite(Math.exp(a[0]), "exp(…)");
+      case "exp": return overflowIfInfinite(Math.exp(a[0]), a[0]);
       case "log": {
-        if (a[0] <= 0) throw new EvaluationError("log of a non-positive number");
-        if (a.length === 2) {
-          if (a[1] <= 0 || a[1] === 1) throw new EvaluationError("log base must be positive and not 1");
-          return Math.log(a[0]) / Math.log(a[1]);
-        }
-        return Math.log(a[0]);
+        if (a.length === 1) return logOf(a[0]);
+        var num = logOf(a[0]), den = logOf(a[1]);
+        if (den === 0) fail("zero", "division by zero");
+        return num / den;
       }
-      case "sqrt": if (a[0] < 0) throw new EvaluationError("sqrt of a negative number"); return Math.sqrt(a[0]);
+      case "sqrt": if (a[0] < 0) fail("domain", "math domain error"); return Math.sqrt(a[0]);
       case "abs": return Math.abs(a[0]);
-      case "sin": return Math.sin(a[0]);
-      case "cos": return Math.cos(a[0]);
-      case "tan": return finite(Math.tan(a[0]), "tan(…)");
+      case "sin": return trig(Math.sin, a[0]);
+      case "cos": return trig(Math.cos, a[0]);
+      case "tan": return trig(Math.tan, a[0]);
       case "tanh": return Math.tanh(a[0]);
-      case "sinh": return finite(Math.sinh(a[0]), "sinh(…)");
-      case "cosh": return finite(Math.cosh(a[0]), "cosh(…)");
+      case "sinh": return overflowIfInfinite(Math.sinh(a[0]), a[0]);
+      case "cosh": return overflowIfInfinite(Math.cosh(a[0]), a[0]);
       case "sigmoid": return sigmoid(a[0]);
       case "softplus": return softplus(a[0]);
-      case "max": return Math.max.apply(null, a);
-      case "min": return Math.min.apply(null, a);
-      case "floor": return Math.floor(a[0]);
-      case "ceil": return Math.ceil(a[0]);
+      case "max": return a.reduce(function (m, v) { return v > m ? v : m; });
+      case "min": return a.reduce(function (m, v) { return v < m ? v : m; });
+      case "floor": return rounding(Math.floor, a[0]);
+      case "ceil": return rounding(Math.ceil, a[0]);
     }
     throw new EvaluationError("unknown function " + name);
   }
-  function evaluate(node, env) {
-    env = env || {};
+  function ev(node, env) {
     switch (node.type) {
       case "Num": return node.value;
       case "Sym":
         if (Object.prototype.hasOwnProperty.call(env, node.name)) return Number(env[node.name]);
         if (node.constant !== null && node.constant !== undefined) return node.constant;
-        throw new EvaluationError("no value for '" + node.name + "'");
-      case "Neg": return -evaluate(node.operand, env);
+        throw new EvaluationError("no value for variable '" + node.name + "'");
+      case "Neg": return -ev(node.operand, env);
       case "BinOp": {
-        var l = evaluate(node.left, env), r = evaluate(node.right, env);
+        var l = ev(node.left, env), r = ev(node.right, env);
         switch (node.op) {
-          case "+": return finite(l + r, "a sum");
-          case "-": return finite(l - r, "a difference");
-          case "*": return finite(l * r, "a product");
-          case "/": if (r === 0) throw new EvaluationError("division by zero"); return finite(l / r, "a quotient");
-          case "^": return finite(Math.pow(l, r), "a power");
+          case "+": return l + r;
+          case "-": return l - r;
+          case "*": return l * r;
+          case "/": if (r === 0) fail("zero", "division by zero"); return l / r;
+          case "^": return pow(l, r);
         }
         break;
       }
       case "Call":
-        if (node.func === "diff") return evaluate(derivativeOf(node), env);
-        return evalCall(node.func, node.args.map(function (a) { return evaluate(a, env); }));
+        if (node.func === "_defined") { ev(node.args[0], env); return ev(node.args[1], env); }
+        if (node.func === "_pick_max" || node.func === "_pick_min") {
+          var half = node.args.length / 2, best = 0, values = [];
+          for (var i = 0; i < half; i++) values.push(ev(node.args[i], env));
+          for (var j = 1; j < half; j++)
+            if (node.func === "_pick_max" ? values[j] > values[best] : values[j] < values[best]) best = j;
+          return ev(node.args[half + best], env);
+        }
+        return evalCall(node.func, node.args.map(function (a) { return ev(a, env); }));
     }
     throw new EvaluationError("cannot evaluate node " + node.type);
   }
-
-  /* ---- symbolic differentiation, for diff(expr, var, n) ---- */
-  function num(v) { return { type: "Num", value: v, text: String(v) }; }
-  function bin(op, l, r) { return { type: "BinOp", op: op, left: l, right: r }; }
-  function call(f, args) { return { type: "Call", func: f, args: args }; }
-  function neg(x) { return { type: "Neg", operand: x }; }
-  function isZero(n) { return n.type === "Num" && n.value === 0; }
-  function isOne(n) { return n.type === "Num" && n.value === 1; }
-  function add(a, b) { return isZero(a) ? b : isZero(b) ? a : bin("+", a, b); }
-  function sub(a, b) { return isZero(b) ? a : isZero(a) ? neg(b) : bin("-", a, b); }
-  function mul(a, b) {
-    if (isZero(a) || isZero(b)) return num(0);
-    return isOne(a) ? b : isOne(b) ? a : bin("*", a, b);
-  }
-  function div(a, b) { return isZero(a) ? num(0) : bin("/", a, b); }
-  function dependsOn(node, v) {
+  function hasDiff(node) {
     var found = false;
-    walk(node, function (n) { if (n.type === "Sym" && n.name === v) found = true; });
+    walk(node, function (n) { if (n.type === "Call" && n.func === "diff") found = true; });
     return found;
   }
-  function derivativeOf(node) {
-    var order = node.args.length === 3 ? node.args[2].value : 1;
-    var target = node.args[1].name, out = node.args[0];
-    for (var k = 0; k < order; k++) out = d(out, target);
-    return out;
+  function showEnv(env, node) {
+    var used = names(node);
+    if (!used.length) return "a constant expression";
+    return used.map(function (n) { return n + "=" + env[n]; }).join(", ");
   }
-  function d(n, v) {
-    if (!dependsOn(n, v)) {
-      if (n.type === "Call" && n.func === "diff") return d(derivativeOf(n), v);
-      return num(0);
+  function evaluate(node, env) {
+    env = env || {};
+    if (hasDiff(node)) node = expandDiff(node);
+    var value;
+    try {
+      value = ev(node, env);
+    } catch (e) {
+      if (e instanceof EvaluationError && e.kind) throw new EvaluationError(e.message + " at " + showEnv(env, node));
+      throw e;
     }
-    switch (n.type) {
-      case "Sym": return num(1);
-      case "Neg": { var dn = d(n.operand, v); return isZero(dn) ? dn : neg(dn); }
-      case "BinOp": {
-        var f = n.left, g = n.right, df = d(f, v), dg = d(g, v);
-        switch (n.op) {
-          case "+": return add(df, dg);
-          case "-": return sub(df, dg);
-          case "*": return add(mul(df, g), mul(f, dg));
-          case "/": return div(sub(mul(df, g), mul(f, dg)), bin("^", g, num(2)));
-          case "^":
-            if (!dependsOn(g, v)) return mul(mul(g, bin("^", f, sub(g, num(1)))), df);
-            // d(f^g) = f^g * (g' log f + g f'/f)
-            return mul(n, add(mul(dg, call("log", [f])), div(mul(g, df), f)));
-        }
-        break;
-      }
-      case "Call": {
-        var u = n.args[0], du = d(u, v);
-        switch (n.func) {
-          case "exp": return mul(n, du);
-          case "log":
-            if (n.args.length === 2) return d(div(call("log", [u]), call("log", [n.args[1]])), v);
-            return div(du, u);
-          case "sqrt": return div(du, mul(num(2), n));
-          case "abs": return mul(div(u, n), du);
-          case "sin": return mul(call("cos", [u]), du);
-          case "cos": return mul(neg(call("sin", [u])), du);
-          case "tan": return mul(add(num(1), bin("^", n, num(2))), du);
-          case "tanh": return mul(sub(num(1), bin("^", n, num(2))), du);
-          case "sinh": return mul(call("cosh", [u]), du);
-          case "cosh": return mul(call("sinh", [u]), du);
-          case "sigmoid": return mul(mul(n, sub(num(1), n)), du);
-          case "softplus": return mul(call("sigmoid", [u]), du);
-          case "floor": case "ceil": return num(0);
-          case "max": case "min": return { type: "Pick", func: n.func, args: n.args, dargs: n.args.map(function (a) { return d(a, v); }) };
-          case "diff": return d(derivativeOf(n), v);
-        }
-        break;
-      }
-      case "Pick":
-        return { type: "Pick", func: n.func, args: n.args, dargs: n.dargs.map(function (a) { return d(a, v); }) };
-    }
-    throw new EvaluationError("cannot differentiate this expression");
+    if (!isFinite(value)) throw new EvaluationError("the value is not finite at " + showEnv(env, node));
+    return value;
   }
-  // max/min derivative: the derivative of the argument that attains the extreme value.
-  var baseEvaluate = evaluate;
-  evaluate = function (node, env) {
-    if (node.type === "Pick") {
-      var vals = node.args.map(function (a) { return baseEvaluate(a, env || {}); });
-      var best = 0;
-      for (var i = 1; i < vals.length; i++)
-        if (node.func === "max" ? vals[i] > vals[best] : vals[i] < vals[best]) best = i;
-      return evaluate(node.dargs[best], env);
+  /* The value of a constant subtree: null when it has variables or no real value; Infinity on overflow. */
+  function constValue(node) {
+    if (hasDiff(node)) {
+      try { node = stripGuards(expandDiff(node)); } catch (e) { if (e instanceof EvaluationError) return null; throw e; }
     }
-    return baseEvaluate(node, env);
-  };
+    if (names(node).length) return null;
+    var value;
+    try { value = ev(node, {}); } catch (e) {
+      if (e instanceof EvaluationError && e.kind === "overflow") return Infinity;
+      if (e instanceof EvaluationError) return null;
+      throw e;
+    }
+    return isNaN(value) ? null : value;
+  }
+  /* _defined(f, d) -> d: for the size limits only the derivative's value matters. */
+  function stripGuards(node) {
+    if (node.type === "Neg") return { type: "Neg", operand: stripGuards(node.operand) };
+    if (node.type === "BinOp") return { type: "BinOp", op: node.op, left: stripGuards(node.left), right: stripGuards(node.right) };
+    if (node.type === "Call") {
+      if (node.func === "_defined") return stripGuards(node.args[1]);
+      return call(node.func, node.args.map(stripGuards));
+    }
+    return node;
+  }
+  function checkPower(n) {
+    var ex = constValue(n.right);
+    if (ex === null) return;
+    if (Math.abs(ex) > MAX_EXPONENT) throw new GrammarError("exponent " + ex + " is too large (at most " + MAX_EXPONENT + " in magnitude)", n.pos);
+    var folded = constValue(n);
+    if (folded !== null && Math.abs(folded) > MAX_CONST_POWER) throw new GrammarError("constant power is too large (at most 1e30)", n.pos);
+  }
+
+  /* ---- symbolic differentiation (mirrors eprep/grammar/derivative.py) ---- */
+  var MAX_DERIVATIVE_NODES = 20000;
+  var ZERO = { type: "Num", value: 0, text: "0" }, ONE = { type: "Num", value: 1, text: "1" },
+    TWO = { type: "Num", value: 2, text: "2" };
+  function isNum(n, v) { return n.type === "Num" && n.value === v; }
+  function add(a, b) { return isNum(a, 0) ? b : isNum(b, 0) ? a : { type: "BinOp", op: "+", left: a, right: b }; }
+  function sub(a, b) { return isNum(b, 0) ? a : isNum(a, 0) ? neg(b) : { type: "BinOp", op: "-", left: a, right: b }; }
+  function mul(a, b) {
+    if (isNum(a, 0) || isNum(b, 0)) return ZERO;
+    return isNum(a, 1) ? b : isNum(b, 1) ? a : { type: "BinOp", op: "*", left: a, right: b };
+  }
+  function div(a, b) { return isNum(a, 0) ? ZERO : isNum(b, 1) ? a : { type: "BinOp", op: "/", left: a, right: b }; }
+  function neg(a) { return isNum(a, 0) ? ZERO : a.type === "Neg" ? a.operand : { type: "Neg", operand: a }; }
+  function power(a, b) { return isNum(b, 1) ? a : { type: "BinOp", op: "^", left: a, right: b }; }
+  function call(f, args) { return { type: "Call", func: f, args: args }; }
+  /* Variable names in a node (constants excluded, a diff variable included), sorted. */
+  function names(node) {
+    var found = {};
+    walk(node, function (n) { if (n.type === "Sym" && n.constant === null) found[n.name] = true; });
+    return Object.keys(found).sort();
+  }
+  function size(node) { var c = 0; walk(node, function () { c++; }); return c; }
+  function expandDiff(node) {
+    if (node.type === "Neg") return { type: "Neg", operand: expandDiff(node.operand) };
+    if (node.type === "BinOp") return { type: "BinOp", op: node.op, left: expandDiff(node.left), right: expandDiff(node.right) };
+    if (node.type === "Call") {
+      if (node.func === "diff") {
+        var base = expandDiff(node.args[0]), body = base, v = node.args[1].name;
+        var order = node.args.length === 3 ? node.args[2].value : 1;
+        for (var k = 0; k < order; k++) {
+          body = derivative(body, v);
+          if (size(body) > MAX_DERIVATIVE_NODES) throw new EvaluationError("the derivative is too large to evaluate");
+        }
+        // A derivative exists only where the function does: d/dx log(x) is not 1/x at x<0.
+        return call("_defined", [base, body]);
+      }
+      return call(node.func, node.args.map(expandDiff));
+    }
+    return node;
+  }
+  function derivative(node, v) {
+    if (node.type === "Num") return ZERO;
+    if (node.type === "Sym") return node.constant === null && node.name === v ? ONE : ZERO;
+    if (names(node).indexOf(v) < 0) return ZERO;
+    if (node.type === "Neg") return neg(derivative(node.operand, v));
+    if (node.type === "BinOp") {
+      var a = node.left, b = node.right, da = derivative(a, v), db = derivative(b, v);
+      switch (node.op) {
+        case "+": return add(da, db);
+        case "-": return sub(da, db);
+        case "*": return add(mul(da, b), mul(a, db));
+        case "/": return div(sub(mul(da, b), mul(a, db)), power(b, TWO));
+      }
+      if (names(b).indexOf(v) < 0) return mul(mul(b, power(a, sub(b, ONE))), da);
+      if (names(a).indexOf(v) < 0) return mul(mul(node, call("log", [a])), db);
+      return mul(node, add(mul(db, call("log", [a])), div(mul(b, da), a)));
+    }
+    var f = node.func, args = node.args;
+    if (f === "max" || f === "min")
+      return call("_pick_" + f, args.concat(args.map(function (x) { return derivative(x, v); })));
+    if (f === "floor" || f === "ceil") return ZERO;
+    if (f === "log" && args.length === 2) return derivative(div(call("log", [args[0]]), call("log", [args[1]])), v);
+    if (f === "_defined") return call(f, [args[0], derivative(args[1], v)]);
+    if (f === "_pick_max" || f === "_pick_min") {
+      var half = args.length / 2;
+      return call(f, args.slice(0, half).concat(args.slice(half).map(function (x) { return derivative(x, v); })));
+    }
+    var u = args[0], du = derivative(u, v), outer;
+    switch (f) {
+      case "exp": outer = node; break;
+      case "log": return div(du, u);
+      case "sqrt": return div(du, mul(TWO, node));
+      case "abs": outer = div(u, node); break;
+      case "sin": outer = call("cos", [u]); break;
+      case "cos": outer = neg(call("sin", [u])); break;
+      case "tan": outer = div(ONE, power(call("cos", [u]), TWO)); break;
+      case "tanh": outer = sub(ONE, power(node, TWO)); break;
+      case "sinh": outer = call("cosh", [u]); break;
+      case "cosh": outer = call("sinh", [u]); break;
+      case "sigmoid": outer = mul(node, sub(ONE, node)); break;
+      case "softplus": outer = call("sigmoid", [u]); break;
+      default: throw new EvaluationError("cannot differentiate " + f);
+    }
+    return mul(outer, du);
+  }
 
   /* ---- comparing numbers as the checker does ---- */
   function close(a, b, rel, abs) {

@@ -37,27 +37,44 @@ def site() -> None:
     "examples_dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="Cached example outputs to show (default: the examples cache, when present).",
+    help="Show the example outputs in this folder instead of the examples cache.",
+)
+@click.option(
+    "--run-examples",
+    type=click.Choice(["full", "quick", "none"]),
+    default="full",
+    show_default=True,
+    help="Which example results to show: each is taken from the cache or run once and cached.",
 )
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind search index.")
 def build(
-    output: str, banks: tuple[str, ...], lang: str, examples_dir: str | None, no_search: bool
+    output: str,
+    banks: tuple[str, ...],
+    lang: str,
+    examples_dir: str | None,
+    run_examples: str,
+    no_search: bool,
 ) -> None:
     """Generate the site into OUTPUT (default ./site)."""
     from rich.progress import Progress
 
     from eprep.commands.options import load_bank_from_options
     from eprep.site.build import build_site
-    from eprep.site.examples import default_dir
+    from eprep.site.examples import prepare_examples
 
     bank = load_bank_from_options(banks)
     langs = ["en", "ja"] if lang == "all" else [lang]
-    examples = Path(examples_dir) if examples_dir else default_dir()
     with Progress(transient=True) as bar:
         task = bar.add_task("building", total=None)
 
         def progress(step: str, done: int, total: int) -> None:
             bar.update(task, description=step, completed=done, total=total)
+
+        examples: Path | None = None
+        if examples_dir:
+            examples = Path(examples_dir)
+        elif run_examples != "none":
+            examples = prepare_examples(quick=run_examples == "quick", progress=progress)
 
         pages = build_site(
             bank,

@@ -3,7 +3,7 @@
 A result is cached under a key hashed from the example's source, the shared example helpers, the
 engine's source, the library versions that shape the numbers, and the arguments. Change any of
 them and the example runs again; otherwise the stored result is served. The cache lives in the
-platform's user cache directory, or under `$EPREP_CACHE` when that is set.
+platform's user cache directory, or under `$EPREP_CACHE_DIR` when that is set.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ CACHE_FORMAT = 1
 
 
 def cache_dir() -> Path:
-    """Where cached example results live: `$EPREP_CACHE/examples` or the user cache dir."""
-    root = os.environ.get("EPREP_CACHE")
+    """Where cached example results live: `$EPREP_CACHE_DIR/examples` or the user cache dir."""
+    root = os.environ.get("EPREP_CACHE_DIR")
     if not root:
         import platformdirs
 

@@ -1,9 +1,10 @@
 """Executed-example outputs for the site: read from a folder when present, else nothing.
 
 Layout read (what `eprep example run NAME` writes by default): `DIR/<name>/result.json` plus
-any `DIR/<name>/*.svg`; DIR defaults to `./eprep-examples`. An example is shown on a topic page
-when its name, a topic in `TOPICS`, or a name in the result's `"topics"` list equals the topic's
-name or one of its questions' tags. Nothing here runs an example.
+any `DIR/<name>/*.svg`. `prepare_examples` fills such a folder from the examples cache, running
+the examples whose results are missing. An example is shown on a topic page when its name, a
+topic in `TOPICS`, or a name in the result's `"topics"` list equals the topic's name or one of
+its questions' tags.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from collections.abc import Callable
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,25 @@ TOPICS: dict[str, tuple[str, ...]] = {
 }
 
 
-def default_dir() -> Path:
-    """Where `eprep example run` writes its outputs by default."""
-    return Path("eprep-examples")
+def prepare_examples(quick: bool, progress: Callable[[str, int, int], None] | None = None) -> Path:
+    """Every example's result and plots, from the cache or run now, in a folder the site reads.
+
+    The folder lives beside the examples cache and is rewritten on each build, so a result that
+    changed with the engine's code never leaves a stale plot behind.
+    """
+    import shutil
+
+    from eprep.examples import names
+    from eprep.examples.cache import cache_dir, cached_result, write_outputs
+
+    folder = cache_dir() / ("site-quick" if quick else "site-full")
+    shutil.rmtree(folder, ignore_errors=True)
+    all_names = names()
+    for done, name in enumerate(all_names):
+        if progress is not None:
+            progress(f"example {name}", done, len(all_names))
+        write_outputs(name, cached_result(name, quick=quick, seed=0), folder / name)
+    return folder
 
 
 def _metadata(name: str, result: dict[str, Any]) -> tuple[str, tuple[tuple[str, bool, str], ...]]:

@@ -9,10 +9,10 @@ from eprep.examples import names
 
 @pytest.fixture(scope="session")
 def cache_root(tmp_path_factory: pytest.TempPathFactory):
-    """A private EPREP_CACHE for the whole session, so no user cache is read or written."""
+    """A private EPREP_CACHE_DIR for the whole session, so no user cache is read or written."""
     root = tmp_path_factory.mktemp("eprep-cache")
     patch = pytest.MonkeyPatch()
-    patch.setenv("EPREP_CACHE", str(root))
+    patch.setenv("EPREP_CACHE_DIR", str(root))
     yield root
     patch.undo()
 

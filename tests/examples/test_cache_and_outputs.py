@@ -128,7 +128,7 @@ def test_an_unwritable_cache_still_gives_the_result(
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
-    monkeypatch.setenv("EPREP_CACHE", str(blocker))
+    monkeypatch.setenv("EPREP_CACHE_DIR", str(blocker))
     outcome = run_example("dropout", quick=True, seed=0)
     assert not outcome.from_cache
     assert outcome.result == quick_results["dropout"]

@@ -239,7 +239,7 @@ def test_example_outputs_show_when_cached_and_not_otherwise(tmp_path):
 def test_cli_refuses_a_foreign_folder_and_rebuilds_its_own(tmp_path, monkeypatch):
     from eprep.cli import main
 
-    monkeypatch.setenv("EPREP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("EPREP_CACHE_DIR", str(tmp_path / "cache"))
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("mine")

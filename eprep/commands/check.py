@@ -89,7 +89,9 @@ def derive(
             mark = "✓" if step.ok else "✗"
             prefix = "  " if step.verdict is None else "= "
             note = ""
-            if step.verdict is not None and step.verdict.certainty == "numeric":
+            # A wrong step is shown wrong by its witness; only an accepted step can rest on
+            # random points alone.
+            if step.ok and step.verdict is not None and step.verdict.certainty == "numeric":
                 note = "  (numeric evidence only)"
             click.echo(f"{mark} line {step.line}: {prefix}{step.read_as}{note}")
             if step is failure and step.verdict is not None:

@@ -119,11 +119,20 @@ def _numeric_diagnosis(value: float, key: float) -> str | None:
         return "the sign is wrong"
     if key != 0 and value != 0:
         ratio = value / key
-        if abs(ratio - round(ratio)) < 1e-9 and round(ratio) not in (0, 1):
-            return f"yours is {format_number(round(ratio))} times the key"
-        if abs(1 / ratio - round(1 / ratio)) < 1e-9 and round(1 / ratio) not in (0, 1):
-            return f"the key is {format_number(round(1 / ratio))} times yours"
+        if (factor := _telling_factor(ratio)) is not None:
+            return f"yours is {format_number(factor)} times the key"
+        if (factor := _telling_factor(1 / ratio)) is not None:
+            return f"the key is {format_number(factor)} times yours"
     return f"off by {format_number(value - key)}"
+
+
+def _telling_factor(ratio: float) -> int | None:
+    """`ratio` as a factor a learner plausibly slipped by (2, 1/2 the other way, 10, 100...)."""
+    factor = round(ratio)
+    if abs(ratio - factor) >= 1e-9:
+        return None
+    # Larger whole ratios are coincidences of the numbers, not a slip worth naming.
+    return factor if 2 <= abs(factor) <= 10 or abs(factor) in (100, 1000) else None
 
 
 # --- expressions and derivations (the checker) -------------------------------------------------

@@ -1,4 +1,4 @@
-"""The answer grammar: tokenizer, parser, AST, printer and float evaluator (no dependencies).
+"""The answer grammar: tokenizer, parser, AST, printers and float evaluator (no dependencies).
 
 The rules are in GRAMMAR.md; `eprep/site/static/grammar.js` implements the same rules.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from eprep.grammar.errors import EvaluationError, GrammarError
 from eprep.grammar.evaluator import evaluate, free_symbols
+from eprep.grammar.latex import to_latex
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
 from eprep.grammar.parser import FUNCTIONS, parse
 from eprep.grammar.printer import to_text
@@ -25,5 +26,6 @@ __all__ = [
     "evaluate",
     "free_symbols",
     "parse",
+    "to_latex",
     "to_text",
 ]

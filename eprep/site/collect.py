@@ -68,6 +68,10 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
         shown = variant.option_text(option, lang)
         if option.form == "text":
             html = markup.inline(shown, f"{where} option {index + 1}")
+        elif option.form == "formula":
+            html = formula_view(question, variant, option.formula, f"{where} option {index + 1}")[
+                "math"
+            ]
         else:
             html = code_block(shown, "python" if option.form == "code" else "text")
         feedback = variant.render(option.feedback, lang)
@@ -83,18 +87,17 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
         )
     mistakes = [
         {
-            "answer": variant.render(_plain(m.answer), lang),
+            **formula_view(question, variant, m.answer, f"{where} mistake {i + 1}"),
             "feedback": markup.inline(variant.render(m.feedback, lang), f"{where} mistake {i + 1}"),
         }
         for i, m in enumerate(question.mistakes)
     ]
     data = check_data(question, variant, order)
+    key_text, key = "", None
     if question.kind == "numeric":
         key_text = format_number(data["key"])
-    elif question.kind in ("choice", "code"):
-        key_text = ""
-    else:
-        key_text = question.answer or ""
+    if question.kind in ("numeric", "expression", "derivation") and question.answer:
+        key = formula_view(question, variant, question.answer, f"{where} answer")
     template = variant.code()
     return {
         "id": question.id,
@@ -110,8 +113,14 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
         "options": options,
         "mistakes": mistakes,
         "key_text": key_text,
-        "start": question.start or "",
-        "solution": list(question.solution),
+        "key": key,
+        "start": formula_view(question, variant, question.start, f"{where} start")
+        if question.start
+        else None,
+        "solution": [
+            formula_view(question, variant, step, f"{where} solution step {i + 1}")
+            for i, step in enumerate(question.solution)
+        ],
         "code": code_block(template.strip("\n")) if template else "",
         "variables": sorted(question.variables),
         "data_json": to_json(data),
@@ -126,11 +135,17 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
     }
 
 
-def _plain(text: str) -> Any:
-    # Mistake answers are formulas, not text tables; wrap so Variant.render substitutes params.
-    from eprep.questions.models import Text
+def formula_view(question: Any, variant: Any, formula: str, where: str) -> dict[str, str]:
+    """A bank formula typeset as MathML, with the grammar text a learner would type for it.
 
-    return Text({"en": text})
+    Numeric questions show their formulas in terms of the parameters (that is the lesson);
+    the other kinds show them with this variant's parameter values written in.
+    """
+    from eprep.grammar import parse, to_latex, to_text
+
+    bound = formula if question.kind == "numeric" else variant.bind(formula)
+    node = parse(bound)
+    return {"math": tex_to_mathml(to_latex(node), where=where), "text": to_text(node)}
 
 
 def _examples_view(examples: list[ExampleOutput], page_path: str) -> list[dict[str, Any]]:

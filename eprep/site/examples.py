@@ -10,10 +10,10 @@ its questions' tags.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
 
 
 @dataclass(frozen=True)

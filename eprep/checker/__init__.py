@@ -23,7 +23,6 @@ _EXPORTS = {
     "parse_domain": "eprep.checker.domains",
     "parse_assume": "eprep.checker.domains",
     "Domain": "eprep.checker.domains",
-    "CheckTimeout": "eprep.checker.worker",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -23,14 +23,6 @@ from eprep.errors import EprepError
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the worker
 
 
-class CheckTimeout(EprepError):
-    """A check that could not finish in time.
-
-    `equivalent` does not raise it (it falls back to the float evidence and says so); it is
-    kept for callers that ask the worker directly and for the quiz's error handling.
-    """
-
-
 # ---------------------------------------------------------------------------------- worker side
 def _handle(request: dict[str, Any]) -> dict[str, Any]:
     from eprep.checker.api import compare_request

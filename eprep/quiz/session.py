@@ -479,14 +479,10 @@ def _same_reading(typed: str, read_as: str) -> bool:
 
 
 def _learner_can_fix(error: EprepError) -> bool:
-    """A judging error the learner can fix by typing again (unreadable, or too slow to check)."""
+    """A judging error the learner can fix by typing again (an unreadable answer)."""
     from eprep.grammar import GrammarError
 
-    if isinstance(error, GrammarError):
-        return True
-    from eprep.checker import CheckTimeout
-
-    return isinstance(error, CheckTimeout)
+    return isinstance(error, GrammarError)
 
 
 def _local(moment: datetime) -> str:

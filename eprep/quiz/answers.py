@@ -7,7 +7,6 @@ imported only when such an answer arrives (or warmed in the background, see `ses
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -138,20 +137,6 @@ def _telling_factor(ratio: float) -> int | None:
 # --- expressions and derivations (the checker) -------------------------------------------------
 
 
-def substitute_params(formula: str, values: Mapping[str, float]) -> str:
-    """A bank formula with the variant's parameter values written in (for the checker)."""
-    from eprep.questions import format_number
-
-    if not values:
-        return formula
-
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(0)
-        return f"({format_number(values[name])})" if name in values else name
-
-    return re.sub(r"[A-Za-z_][A-Za-z0-9_]*", replace, formula)
-
-
 def read_expression(text: str, variables: Mapping[str, str]) -> str:
     """How an expression answer is read (`to_text` of its parse); Unreadable when it cannot be."""
     from eprep.grammar import free_symbols, parse, to_text
@@ -173,8 +158,8 @@ def judge_expression(variant: Variant, text: str, read_as: str, lang: str) -> Ou
 
     question = variant.question
     assert question.answer is not None
-    key = substitute_params(question.answer, variant.values)
-    mistakes = [substitute_params(m.answer, variant.values) for m in question.mistakes]
+    key = variant.bind(question.answer)
+    mistakes = [variant.bind(m.answer) for m in question.mistakes]
     variables = dict(question.variables)
     judgement = judge(text, key, variables, mistakes, e_is_variable="e" in variables)
     feedback = diagnosis = None
@@ -195,8 +180,8 @@ def judge_derivation(variant: Variant, text: str) -> Outcome:
 
     question = variant.question
     assert question.answer is not None
-    start = substitute_params(question.start, variant.values) if question.start else None
-    end = substitute_params(question.answer, variant.values)
+    start = variant.bind(question.start) if question.start else None
+    end = variant.bind(question.answer)
     report = check_derivation(text, assume=dict(question.variables), start=start, end=end)
     details = [
         f"{'✓' if step.ok else '✗'} line {step.line}: {step.read_as}" for step in report.steps
@@ -210,7 +195,7 @@ def judge_derivation(variant: Variant, text: str) -> Outcome:
             diagnosis = f"the first line is not the start: {_verdict_text(report.start_verdict)}"
         elif report.end_ok is False and report.end_verdict is not None:
             diagnosis = f"the last line is not the target: {_verdict_text(report.end_verdict)}"
-    solution = [start or ""] + [substitute_params(s, variant.values) for s in question.solution]
+    solution = [start or ""] + [variant.bind(s) for s in question.solution]
     key = "\n".join(
         ("  " if i == 0 else "= ") + pretty_formula(step) for i, step in enumerate(solution) if step
     )

@@ -290,9 +290,7 @@ class Session:
                 "dim",
             )
             if question.start:
-                from eprep.quiz.answers import substitute_params
-
-                start = substitute_params(question.start, variant.values)
+                start = variant.bind(question.start)
                 console.print(f"start from: {pretty_formula(start)}", "dim")
 
     def _option(self, variant: Variant, option: Any) -> str:

@@ -13,7 +13,6 @@ from eprep.quiz.answers import (
     read_letter,
     read_number,
     shown_options,
-    substitute_params,
 )
 
 
@@ -67,12 +66,6 @@ def test_numeric_key_mistake_and_diagnosis(fixture_bank) -> None:
     assert not mistake.correct and "The +1 is missing" in mistake.feedback
     assert judge_numeric(variant, -key, "x", "en").diagnosis == "the sign is wrong"
     assert judge_numeric(variant, 3 * key, "x", "en").diagnosis == "yours is 3 times the key"
-
-
-def test_substitute_params() -> None:
-    assert substitute_params("(H + 2*P)/S", {"H": 7, "P": 1.5, "S": 2}) == "((7) + 2*(1.5))/(2)"
-    assert substitute_params("exp(x)", {"x": 1}) == "exp((1))"
-    assert substitute_params("beta_1*m", {"beta": 3}) == "beta_1*m"
 
 
 def test_key_handling_for_option_menus() -> None:

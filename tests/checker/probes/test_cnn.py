@@ -9,23 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eprep.checker.probes import OptionId, Value, get_code_probe, get_probe
-from eprep.questions.loader import load_bank
+from eprep.checker.probes import OptionId, get_code_probe, get_probe
 
-BANK = load_bank()
+from .bank_probes import run
+from .bank_probes import variants as bank_variants
 
 
 def variants(question_id: str, count: int = 10) -> list[dict[str, float]]:
-    question = BANK.get(question_id)
-    assert question is not None, question_id
-    return [dict(question.variant(k).values) for k in range(question.variant_count(count))]
-
-
-def run(question_id: str, values: dict[str, float]) -> float:
-    question = BANK.get(question_id)
-    evidence = get_probe(question.probe)(values, np.random.default_rng(0), **question.probe_args)
-    assert isinstance(evidence, Value)
-    return evidence.value
+    return bank_variants(question_id, count)
 
 
 def positions(size: int, window: int, stride: int, pad: int) -> int:

@@ -16,7 +16,7 @@ from eprep.checker.domains import Domain, parse_domain
 from eprep.checker.verdict import Judgement, Verdict
 from eprep.errors import EprepError
 from eprep.grammar import parse, to_text
-from eprep.grammar.nodes import BinOp, Call, Neg, Node, Sym
+from eprep.grammar.nodes import Node, substitute
 
 DEFAULT_TIMEOUT = 2.0  # seconds for one learner check, worker start-up excluded
 TRUSTED_BUDGET = 0.5  # seconds of SymPy per bank comparison before settling for numeric evidence
@@ -67,22 +67,6 @@ def _with_prefix(error: EprepError, what: str) -> tuple:
     if isinstance(error, GrammarError):
         return (f"{what}: {error.message}", error.position)
     return (f"{what}: {error}",)
-
-
-def substitute(node: Node, lets: Mapping[str, Node]) -> Node:
-    """Replace variables by formulas (a derivation's `let NAME = EXPR`)."""
-    if isinstance(node, Sym):
-        return lets.get(node.name, node)
-    if isinstance(node, Neg):
-        return Neg(substitute(node.operand, lets))
-    if isinstance(node, BinOp):
-        return BinOp(node.op, substitute(node.left, lets), substitute(node.right, lets))
-    if isinstance(node, Call):
-        if node.func == "diff":  # the variable of differentiation stays a name
-            rest = tuple(substitute(arg, lets) for arg in node.args[2:])
-            return Call("diff", (substitute(node.args[0], lets), node.args[1], *rest))
-        return Call(node.func, tuple(substitute(arg, lets) for arg in node.args))
-    return node
 
 
 _PROVEN: dict[tuple, Verdict] = {}  # verdicts that do not depend on the time budget

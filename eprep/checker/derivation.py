@@ -69,7 +69,7 @@ def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
                 raise EprepError(f"{path}:{number}: cannot define {name!r} with let")
             column = indent + let.start(2) + 1
             node = _expression(let.group(2), number, column, path)
-            from eprep.checker.api import substitute
+            from eprep.grammar.nodes import substitute
 
             result.lets[name] = substitute(node, result.lets)
             continue

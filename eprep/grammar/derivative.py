@@ -8,7 +8,7 @@ The result may contain internal calls, never printed to a learner, only evaluate
 from __future__ import annotations
 
 from eprep.grammar.errors import EvaluationError
-from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
+from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym, map_children
 
 MAX_DERIVATIVE_NODES = 5_000
 
@@ -103,25 +103,19 @@ def size(node: Node) -> int:
 
 def expand_diff(node: Node) -> Node:
     """`node` with every `diff(...)` replaced by the derivative it denotes."""
-    if isinstance(node, Neg):
-        return Neg(expand_diff(node.operand))
-    if isinstance(node, BinOp):
-        return BinOp(node.op, expand_diff(node.left), expand_diff(node.right))
-    if isinstance(node, Call):
-        if node.func == "diff":
-            body = expand_diff(node.args[0])
-            var = node.args[1]
-            assert isinstance(var, Sym)
-            order = int(node.args[2].value) if len(node.args) == 3 else 1  # type: ignore[union-attr]
-            result = body
-            for _ in range(order):
-                result = derivative(result, var.name)
-                if size(result) > MAX_DERIVATIVE_NODES:
-                    raise EvaluationError("the derivative is too large to evaluate", reason="size")
-            # A derivative exists only where the function does: d/dx log(x) is not 1/x at x<0.
-            return Call("_defined", (body, result))
-        return Call(node.func, tuple(expand_diff(arg) for arg in node.args))
-    return node
+    if isinstance(node, Call) and node.func == "diff":
+        body = expand_diff(node.args[0])
+        var = node.args[1]
+        assert isinstance(var, Sym)
+        order = int(node.args[2].value) if len(node.args) == 3 else 1  # type: ignore[union-attr]
+        result = body
+        for _ in range(order):
+            result = derivative(result, var.name)
+            if size(result) > MAX_DERIVATIVE_NODES:
+                raise EvaluationError("the derivative is too large to evaluate", reason="size")
+        # A derivative exists only where the function does: d/dx log(x) is not 1/x at x<0.
+        return Call("_defined", (body, result))
+    return map_children(node, expand_diff)
 
 
 def derivative(node: Node, var: str) -> Node:

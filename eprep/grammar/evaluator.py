@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from eprep.grammar.derivative import expand_diff, names
 from eprep.grammar.errors import EvaluationError
-from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
+from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym, map_children
 
 _CONSTANTS = {"pi": math.pi, "e": math.e}
 
@@ -159,12 +159,6 @@ def constant_value(node: Node) -> float | None:
 
 def _strip_guards(node: Node) -> Node:
     """`_defined(f, d)` -> `d`: for size limits only the derivative's value matters."""
-    if isinstance(node, Neg):
-        return Neg(_strip_guards(node.operand))
-    if isinstance(node, BinOp):
-        return BinOp(node.op, _strip_guards(node.left), _strip_guards(node.right))
-    if isinstance(node, Call):
-        if node.func == "_defined":
-            return _strip_guards(node.args[1])
-        return Call(node.func, tuple(_strip_guards(arg) for arg in node.args))
-    return node
+    if isinstance(node, Call) and node.func == "_defined":
+        return _strip_guards(node.args[1])
+    return map_children(node, _strip_guards)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 
@@ -48,3 +49,24 @@ class Call:
 
 
 Node = Num | Sym | Const | Neg | BinOp | Call
+
+
+def map_children(node: Node, fn: Callable[[Node], Node]) -> Node:
+    """`node` rebuilt with `fn` applied to each direct child; a leaf comes back as it is."""
+    if isinstance(node, Neg):
+        return Neg(fn(node.operand))
+    if isinstance(node, BinOp):
+        return BinOp(node.op, fn(node.left), fn(node.right))
+    if isinstance(node, Call):
+        return Call(node.func, tuple(fn(arg) for arg in node.args))
+    return node
+
+
+def substitute(node: Node, replacements: Mapping[str, Node]) -> Node:
+    """`node` with variables replaced by formulas; the variable of a `diff` stays a name."""
+    if isinstance(node, Sym):
+        return replacements.get(node.name, node)
+    if isinstance(node, Call) and node.func == "diff":
+        body, var, *order = node.args
+        return Call("diff", (substitute(body, replacements), var, *order))
+    return map_children(node, lambda child: substitute(child, replacements))

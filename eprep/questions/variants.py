@@ -76,9 +76,7 @@ def evaluate_formula(
 def bind_formula(text: str, values: Mapping[str, Number], names: frozenset[str]) -> str:
     """The formula with every name in `values` replaced by its number (for the checker)."""
     from eprep.grammar import to_text
-    from eprep.grammar.nodes import BinOp, Call, Neg, Num, Sym
-
-    env = with_aliases(values)
+    from eprep.grammar.nodes import Neg, Num, substitute
 
     def number(value: Number):
         literal = Num(
@@ -86,20 +84,8 @@ def bind_formula(text: str, values: Mapping[str, Number], names: frozenset[str])
         )
         return Neg(literal) if value < 0 else literal
 
-    def walk(node):
-        if isinstance(node, Sym):
-            return number(env[node.name]) if node.name in env else node
-        if isinstance(node, Neg):
-            return Neg(walk(node.operand))
-        if isinstance(node, BinOp):
-            return BinOp(node.op, walk(node.left), walk(node.right))
-        if isinstance(node, Call):
-            if node.func == "diff":  # the differentiation variable stays a name
-                return Call(node.func, (walk(node.args[0]), *node.args[1:]))
-            return Call(node.func, tuple(walk(arg) for arg in node.args))
-        return node
-
-    return to_text(walk(parse_formula(text, names)))
+    numbers = {name: number(value) for name, value in with_aliases(values).items()}
+    return to_text(substitute(parse_formula(text, names), numbers))
 
 
 def format_number(value: Number) -> str:

@@ -8,7 +8,7 @@ The result may contain internal calls, never printed to a learner, only evaluate
 from __future__ import annotations
 
 from eprep.grammar.errors import EvaluationError
-from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym, map_children
+from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym, map_children, walk
 
 MAX_DERIVATIVE_NODES = 5_000
 
@@ -71,34 +71,11 @@ def power(a: Node, b: Node) -> Node:
 
 def names(node: Node) -> set[str]:
     """Every variable name in `node`, including the variable of a `diff`."""
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Sym):
-            found.add(item.name)
-        elif isinstance(item, Neg):
-            stack.append(item.operand)
-        elif isinstance(item, BinOp):
-            stack.extend((item.left, item.right))
-        elif isinstance(item, Call):
-            stack.extend(item.args)
-    return found
+    return {item.name for item in walk(node) if isinstance(item, Sym)}
 
 
 def size(node: Node) -> int:
-    count = 0
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        count += 1
-        if isinstance(item, Neg):
-            stack.append(item.operand)
-        elif isinstance(item, BinOp):
-            stack.extend((item.left, item.right))
-        elif isinstance(item, Call):
-            stack.extend(item.args)
-    return count
+    return sum(1 for _ in walk(node))
 
 
 def expand_diff(node: Node) -> Node:

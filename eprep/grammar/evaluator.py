@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from eprep.grammar.derivative import expand_diff, names
 from eprep.grammar.errors import EvaluationError
-from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym, map_children
+from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym, map_children, walk
 
 _CONSTANTS = {"pi": math.pi, "e": math.e}
 
@@ -48,7 +48,7 @@ def free_symbols(node: Node) -> set[str]:
 
 def evaluate(node: Node, env: Mapping[str, float]) -> float:
     """The value of `node` with variables from `env`; EvaluationError where it has no real value."""
-    if any(isinstance(n, Call) and n.func == "diff" for n in _walk(node)):
+    if any(isinstance(n, Call) and n.func == "diff" for n in walk(node)):
         node = expand_diff(node)
     try:
         value = _eval(node, env)
@@ -63,19 +63,6 @@ def evaluate(node: Node, env: Mapping[str, float]) -> float:
             f"the value is not finite at {_show_env(env, node)}", reason="overflow"
         )
     return value
-
-
-def _walk(node: Node):
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        yield item
-        if isinstance(item, Neg):
-            stack.append(item.operand)
-        elif isinstance(item, BinOp):
-            stack.extend((item.left, item.right))
-        elif isinstance(item, Call):
-            stack.extend(item.args)
 
 
 def _reason(error: Exception) -> str:
@@ -141,7 +128,7 @@ def constant_value(node: Node) -> float | None:
 
     Raises OverflowError when the value is too large for a float.
     """
-    if any(isinstance(n, Call) and n.func == "diff" for n in _walk(node)):
+    if any(isinstance(n, Call) and n.func == "diff" for n in walk(node)):
         try:
             node = _strip_guards(expand_diff(node))
         except EvaluationError:

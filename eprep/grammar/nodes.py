@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 
@@ -70,3 +70,17 @@ def substitute(node: Node, replacements: Mapping[str, Node]) -> Node:
         body, var, *order = node.args
         return Call("diff", (substitute(body, replacements), var, *order))
     return map_children(node, lambda child: substitute(child, replacements))
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of the tree, `node` first, without recursion."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, Neg):
+            stack.append(item.operand)
+        elif isinstance(item, BinOp):
+            stack.extend((item.left, item.right))
+        elif isinstance(item, Call):
+            stack.extend(item.args)

@@ -2,9 +2,12 @@
 
 Layers: forward(x, train_flg=...) and backward(dout) -> dx, parameter gradients in dW/db
 (dgamma/dbeta). Optimizers: update(params, grads) in place. Nets: params dict shared with
-the layers. float64 by default; float32 inputs stay float32. Imports nothing from eprep.
+the layers. Recurrent, attention and word2vec layers follow DLFS2 instead: `params` and
+`grads` lists, gradients overwritten in place. float64 by default; float32 inputs stay
+float32. Imports nothing from eprep.
 """
 
+from eprep.engine.attention import Attention, AttentionWeight, TimeAttention, WeightSum
 from eprep.engine.conv import AvgPooling, Convolution, Pooling, col2im, conv_output_size, im2col
 from eprep.engine.functions import (
     cross_entropy_error,
@@ -23,27 +26,71 @@ from eprep.engine.layers import Affine, Dropout, Relu, Sigmoid, SoftmaxWithLoss,
 from eprep.engine.nets import MultiLayerNet, MultiLayerNetExtend, SimpleConvNet
 from eprep.engine.normalization import BatchNormalization
 from eprep.engine.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
+from eprep.engine.time_layers import (
+    GRU,
+    LSTM,
+    RNN,
+    Embedding,
+    TimeAffine,
+    TimeBiLSTM,
+    TimeEmbedding,
+    TimeGRU,
+    TimeLSTM,
+    TimeRNN,
+    TimeSoftmaxWithLoss,
+    clip_grads,
+)
+from eprep.engine.word2vec import (
+    CBOW,
+    EmbeddingDot,
+    NegativeSamplingLoss,
+    SigmoidWithLoss,
+    SkipGram,
+    UnigramSampler,
+)
 
 __all__ = [
+    "CBOW",
+    "GRU",
+    "LSTM",
+    "RNN",
     "SGD",
     "AdaGrad",
     "Adam",
     "Affine",
+    "Attention",
+    "AttentionWeight",
     "AvgPooling",
     "BatchNormalization",
     "Convolution",
     "Dropout",
+    "Embedding",
+    "EmbeddingDot",
     "Momentum",
     "MultiLayerNet",
     "MultiLayerNetExtend",
+    "NegativeSamplingLoss",
     "Nesterov",
     "Pooling",
     "RMSprop",
     "Relu",
     "Sigmoid",
+    "SigmoidWithLoss",
     "SimpleConvNet",
+    "SkipGram",
     "SoftmaxWithLoss",
     "Tanh",
+    "TimeAffine",
+    "TimeAttention",
+    "TimeBiLSTM",
+    "TimeEmbedding",
+    "TimeGRU",
+    "TimeLSTM",
+    "TimeRNN",
+    "TimeSoftmaxWithLoss",
+    "UnigramSampler",
+    "WeightSum",
+    "clip_grads",
     "col2im",
     "conv_output_size",
     "cross_entropy_error",

@@ -12,6 +12,7 @@ from eprep.engine.gradcheck import numerical_gradient, relative_error
 from eprep.engine.layers import Affine, Dropout, Relu, Sigmoid, SoftmaxWithLoss, Tanh
 from eprep.engine.nets import MultiLayerNet, MultiLayerNetExtend, SimpleConvNet
 from eprep.engine.normalization import BatchNormalization
+from eprep.engine.selfcheck_time import time_layer_checks
 
 # Analytic and numerical gradients must agree to this relative error (float64).
 GRADCHECK_TOLERANCE = 1e-7
@@ -165,6 +166,8 @@ def _checks(seed: int) -> Iterator[Check]:
         rng=np.random.default_rng(seed + 4),
     )
     yield from check_net("SimpleConvNet", net, normal((3, 2, 8, 8)), rng.integers(0, 3, 3))
+    for name, shape, error in time_layer_checks(seed):
+        yield Check(name, shape, error)
 
 
 def run_checks(seed: int = 0, on_check: Callable[[Check], None] | None = None) -> list[Check]:

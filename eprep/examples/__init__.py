@@ -24,6 +24,9 @@ EXAMPLES: dict[str, str] = {
     "cnn": "eprep.examples.cnn",
     "perceptron": "eprep.examples.perceptron",
     "initial-weights": "eprep.examples.initial_weights",
+    "rnn-binary-addition": "eprep.examples.rnn_binary_addition",
+    "lstm-vs-rnn": "eprep.examples.lstm_vs_rnn",
+    "word2vec": "eprep.examples.word2vec",
 }
 
 # Modules every example uses; their source is part of each cache key.

@@ -33,6 +33,9 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "initial-weights": ("vanishing",),
     "regularization": ("regularization", "regularisation"),
     "perceptron": ("perceptron", "activations"),
+    "rnn-binary-addition": ("rnn", "bptt"),
+    "lstm-vs-rnn": ("rnn", "lstm", "bptt"),
+    "word2vec": ("word2vec", "embedding"),
 }
 
 

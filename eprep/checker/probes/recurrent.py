@@ -1,0 +1,274 @@
+"""Probes for day3: recurrent layers, clipping, word2vec, perplexity and attention.
+
+Every probe runs an engine layer and measures: parameter counts are the number of scalars whose
+perturbation moves the loss (read off the gradients a backward pass fills, then confirmed by a
+finite difference on each), gate values are planted through the biases with zero inputs (a gate
+fed its own inverse activation must return the wanted value), and gradients come from backward.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from eprep.checker.probes import OptionId, Value, Variant, probe
+
+_GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+
+
+def _int(variant: Variant, name: str) -> int:
+    return round(float(variant[name]))
+
+
+def _time_layer(cell: str, inputs: int, hidden: int, rng: np.random.Generator):
+    """An engine Time layer of `cell` with random weights of the shapes its interface needs.
+
+    The weights are scaled by 1/sqrt(fan-in) so no unit saturates: a saturated tanh or sigmoid
+    has a gradient that rounds to 0 and would hide its parameters from the count.
+    """
+    from eprep.engine import TimeGRU, TimeLSTM, TimeRNN
+
+    gates = _GATES[cell]
+    layer_type = {"rnn": TimeRNN, "lstm": TimeLSTM, "gru": TimeGRU}[cell]
+    return layer_type(
+        rng.standard_normal((inputs, gates * hidden)) / np.sqrt(inputs),
+        rng.standard_normal((hidden, gates * hidden)) / np.sqrt(hidden),
+        rng.standard_normal(gates * hidden) * 0.1,
+    )
+
+
+@probe("recurrent_parameter_count")
+def recurrent_parameter_count(variant: Variant, rng: np.random.Generator, *, cell: str) -> Value:
+    """Scalars of a Time{RNN,LSTM,GRU} layer that the loss depends on.
+
+    A backward pass on a random loss fills the gradients; each nonzero gradient entry is a
+    parameter that matters. A sample of them is confirmed by moving the parameter and watching
+    the loss move, so a layer that allocated unused weights would not count them.
+    """
+    d, h = _int(variant, "D"), _int(variant, "H")
+    layer = _time_layer(cell, d, h, rng)
+    xs = rng.standard_normal((3, 4, d))
+    weights = rng.standard_normal((3, 4, h))
+
+    def loss() -> float:
+        return float(np.sum(layer.forward(xs) * weights))
+
+    loss()
+    layer.backward(weights)
+    used = 0
+    for param, grad in zip(layer.params, layer.grads, strict=True):
+        mask = grad != 0
+        used += int(mask.sum())
+        flat = np.flatnonzero(mask)
+        for index in rng.choice(flat, size=min(3, flat.size), replace=False):
+            original = param.flat[index]
+            param.flat[index] = original + 1e-3
+            moved = loss()
+            param.flat[index] = original
+            assert moved != loss(), "a parameter with a nonzero gradient does not move the loss"
+    return Value(used)
+
+
+@probe("rnn_scalar_step")
+def rnn_scalar_step(variant: Variant, rng: np.random.Generator) -> Value:
+    """h_1 of an engine RNN with one input and one unit: weights wx, wh, bias b, x and h0."""
+    from eprep.engine import RNN
+
+    layer = RNN(np.array([[variant["wx"]]]), np.array([[variant["wh"]]]), np.array([variant["b"]]))
+    h1 = layer.forward(np.array([[variant["x"]]]), np.array([[variant["h0"]]]))
+    return Value(float(h1[0, 0]))
+
+
+@probe("rnn_gradient_to_initial_state")
+def rnn_gradient_to_initial_state(variant: Variant, rng: np.random.Generator) -> Value:
+    """d h_T / d h_0 of a one-unit engine TimeRNN with zero inputs, from its backward pass."""
+    from eprep.engine import TimeRNN
+
+    steps = _int(variant, "T")
+    layer = TimeRNN(np.zeros((1, 1)), np.array([[variant["w"]]]), np.zeros(1), stateful=True)
+    layer.set_state(np.array([[variant["h0"]]]))
+    layer.forward(np.zeros((1, steps, 1)))
+    dhs = np.zeros((1, steps, 1))
+    dhs[0, -1, 0] = 1.0
+    layer.backward(dhs)
+    return Value(float(layer.dh[0, 0]))
+
+
+@probe("rnn_gradient_growth")
+def rnn_gradient_growth(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """How the engine's BPTT gradient norm behaves when Wh has largest singular value `s`.
+
+    A linear-regime RNN (small inputs, weights scaled so tanh' is close to 1) is run for 30
+    steps; the gradient reaching step 1 is compared with the one at the last step.
+    """
+    from eprep.engine import TimeRNN
+
+    h, steps = 8, 30
+    q, _ = np.linalg.qr(rng.standard_normal((h, h)))
+    wh = float(variant["s"]) * q  # every singular value equals s
+    layer = TimeRNN(rng.standard_normal((2, h)) * 1e-4, wh, np.zeros(h))
+    layer.forward(rng.standard_normal((4, steps, 2)))
+    dhs = np.zeros((4, steps, h))
+    dhs[:, -1, :] = rng.standard_normal((4, h))
+    dxs = layer.backward(dhs)
+    ratio = np.linalg.norm(dxs[:, 0]) / np.linalg.norm(dxs[:, -1])
+    if ratio < 1e-2:
+        return OptionId("vanish")
+    if ratio > 1e2:
+        return OptionId("explode")
+    return OptionId("steady")
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
+
+
+def _lstm_with_gates(f: float, g: float, i: float, o: float):
+    """An engine LSTM with one unit whose gates take the given values when x = h = 0."""
+    from eprep.engine import LSTM
+
+    bias = np.array([_logit(f), math.atanh(g), _logit(i), _logit(o)])
+    return LSTM(np.zeros((1, 4)), np.zeros((1, 4)), bias)
+
+
+@probe("lstm_cell_state")
+def lstm_cell_state(variant: Variant, rng: np.random.Generator, *, report: str) -> Value:
+    """c_next or h_next of a one-unit engine LSTM with planted gates f, g, i, o and c_prev."""
+    layer = _lstm_with_gates(variant["f"], variant["g"], variant["i"], variant["o"])
+    h_next, c_next = layer.forward(np.zeros((1, 1)), np.zeros((1, 1)), np.array([[variant["c"]]]))
+    return Value(float({"c": c_next, "h": h_next}[report][0, 0]))
+
+
+@probe("lstm_cell_gradient")
+def lstm_cell_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+    """dc_prev of the engine LSTM's backward when only dc_next = dc arrives (dh_next = 0)."""
+    layer = _lstm_with_gates(variant["f"], variant["g"], variant["i"], variant["o"])
+    layer.forward(np.zeros((1, 1)), np.zeros((1, 1)), np.array([[variant["c"]]]))
+    _, _, dc_prev = layer.backward(np.zeros((1, 1)), np.array([[variant["dc"]]]))
+    return Value(float(dc_prev[0, 0]))
+
+
+@probe("lstm_gate_order")
+def lstm_gate_order(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """Find by experiment which H-wide block of the engine LSTM's columns is which gate.
+
+    With x = h = 0 each block's bias alone sets its gate. For every ordering of the four gates,
+    plant distinct gate values through the biases as that ordering would place them, run the
+    engine, and keep the ordering under which c_next = f c_prev + g i and h_next = o tanh(c_next)
+    come out (the LSTM's defining equations), for two different sets of values.
+    """
+    from itertools import permutations
+
+    from eprep.engine import LSTM
+
+    trials = ({"f": 0.3, "g": 0.2, "i": 0.6, "o": 0.9}, {"f": 0.8, "g": -0.5, "i": 0.1, "o": 0.4})
+    c_prev = 0.7
+    matches = []
+    for order in permutations("fgio"):
+        agrees = True
+        for gates in trials:
+            bias = np.array([math.atanh(gates[g]) if g == "g" else _logit(gates[g]) for g in order])
+            h_next, c_next = LSTM(np.zeros((1, 4)), np.zeros((1, 4)), bias).forward(
+                np.zeros((1, 1)), np.zeros((1, 1)), np.array([[c_prev]])
+            )
+            c = gates["f"] * c_prev + gates["g"] * gates["i"]
+            agrees &= math.isclose(float(c_next[0, 0]), c, rel_tol=1e-9)
+            agrees &= math.isclose(float(h_next[0, 0]), gates["o"] * math.tanh(c), rel_tol=1e-9)
+        if agrees:
+            matches.append("".join(order))
+    assert len(matches) == 1, f"gate orders consistent with the engine: {matches}"
+    return OptionId(matches[0])
+
+
+@probe("gru_step")
+def gru_step(variant: Variant, rng: np.random.Generator) -> Value:
+    """h_next of a one-unit engine GRU with planted update gate z and candidate h~ (x = 0).
+
+    With x = 0 and Whh = 0 the candidate is tanh(bh), and z = sigmoid(bz); Whz = Whr = 0.
+    """
+    from eprep.engine import GRU
+
+    bias = np.array([_logit(variant["z"]), 0.0, math.atanh(variant["cand"])])
+    layer = GRU(np.zeros((1, 3)), np.zeros((1, 3)), bias)
+    return Value(float(layer.forward(np.zeros((1, 1)), np.array([[variant["h"]]]))[0, 0]))
+
+
+@probe("clipped_gradient_entry")
+def clipped_gradient_entry(variant: Variant, rng: np.random.Generator) -> Value:
+    """The first entry of gradient a after the engine's clip_grads on [a, b] with max_norm c."""
+    from eprep.engine import clip_grads
+
+    a = np.array([float(variant["a1"]), float(variant["a2"])])
+    b = np.array([float(variant["b1"])])
+    clip_grads([a, b], float(variant["c"]))
+    return Value(float(a[0]), rel_tol=1e-9)
+
+
+@probe("negative_sampling_probability")
+def negative_sampling_probability(variant: Variant, rng: np.random.Generator) -> Value:
+    """Frequency with which the engine's UnigramSampler draws word A (Monte Carlo, 5 SE).
+
+    The corpus holds word A nA times, B nB times and C nC times; id 0 never occurs, so using it
+    as the target excludes nothing.
+    """
+    from eprep.engine import UnigramSampler
+
+    counts = [_int(variant, "nA"), _int(variant, "nB"), _int(variant, "nC")]
+    corpus = np.repeat(np.arange(1, 4), counts)
+    sampler = UnigramSampler(corpus, power=0.75, sample_size=1, rng=rng)
+    draws = 200_000
+    drawn = sampler.get_negative_sample(np.zeros(draws, dtype=int))[:, 0]
+    freq = float(np.mean(drawn == 1))
+    se = math.sqrt(max(freq * (1 - freq), 1e-12) / draws)
+    return Value(freq, rel_tol=0.0, abs_tol=5 * se)
+
+
+@probe("embedding_repeated_gradient")
+def embedding_repeated_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+    """dW[word] of the engine Embedding when `word` occurs m times, each time with dout g."""
+    from eprep.engine import Embedding
+
+    m, g = _int(variant, "m"), float(variant["g"])
+    layer = Embedding(rng.standard_normal((5, 1)))
+    idx = np.concatenate([np.full(m, 2), [0, 4]])
+    layer.forward(idx)
+    dout = np.concatenate([np.full(m, g), rng.standard_normal(2)])[:, None]
+    layer.backward(dout)
+    return Value(float(layer.grads[0][2, 0]))
+
+
+@probe("perplexity_of_two_words")
+def perplexity_of_two_words(variant: Variant, rng: np.random.Generator) -> Value:
+    """exp of the engine TimeSoftmaxWithLoss on two positions whose targets get p1 and p2.
+
+    Scores are log-probabilities of a 3-word distribution per position (softmax of log p is p).
+    """
+    from eprep.engine import TimeSoftmaxWithLoss
+
+    p1, p2 = float(variant["p1"]), float(variant["p2"])
+    scores = np.log(
+        np.array([[[p1, (1 - p1) / 2, (1 - p1) / 2], [p2, (1 - p2) / 2, (1 - p2) / 2]]])
+    )
+    loss = TimeSoftmaxWithLoss().forward(scores, np.array([[0, 0]]))
+    return Value(math.exp(loss))
+
+
+@probe("attention_weight_first")
+def attention_weight_first(variant: Variant, rng: np.random.Generator, *, scaled: bool) -> Value:
+    """a_1 of the engine AttentionWeight for two encoder states (2-D) and one decoder state."""
+    from eprep.engine import AttentionWeight
+
+    hs = np.array([[[variant["a1"], variant["a2"]], [variant["b1"], variant["b2"]]]], dtype=float)
+    h = np.array([[variant["q1"], variant["q2"]]], dtype=float)
+    return Value(float(AttentionWeight(scaled).forward(hs, h)[0, 0]))
+
+
+@probe("attention_context_first")
+def attention_context_first(variant: Variant, rng: np.random.Generator) -> Value:
+    """First component of the engine Attention's context vector for the same two states."""
+    from eprep.engine import Attention
+
+    hs = np.array([[[variant["a1"], variant["a2"]], [variant["b1"], variant["b2"]]]], dtype=float)
+    h = np.array([[variant["q1"], variant["q2"]]], dtype=float)
+    return Value(float(Attention().forward(hs, h)[0, 0]))

@@ -1,0 +1,152 @@
+"""The day3 probes against hand computations in this file (loops over steps, plain math).
+
+Each test also feeds the probe's measurement a deliberately wrong key and checks that the two
+disagree, so a probe that echoed any number could not pass.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from eprep.checker.probes import OptionId, get_probe
+
+from .bank_probes import run
+from .bank_probes import variants as bank_variants
+
+
+def variants(question_id: str, count: int = 6) -> list[dict[str, float]]:
+    return bank_variants(question_id, count)
+
+
+def _differs(measured: float, wrong: float) -> bool:
+    return not math.isclose(measured, wrong, rel_tol=1e-6, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("question_id", "blocks"),
+    [("day3.rnn.param-count", 1), ("day3.lstm.param-count", 4), ("day3.gru.param-count", 3)],
+)
+def test_parameter_counts_by_listing_the_shapes(question_id: str, blocks: int) -> None:
+    for values in variants(question_id, 4):
+        d, h = int(values["D"]), int(values["H"])
+        # Each block: an input weight matrix, a recurrent one and a bias vector, listed here.
+        shapes = [(d, h), (h, h), (h,)] * blocks
+        expected = sum(math.prod(s) for s in shapes)
+        measured = run(question_id, values)
+        assert measured == expected
+        assert _differs(measured, expected - blocks * h)  # the key without biases
+
+
+@pytest.mark.parametrize("values", variants("day3.rnn.scalar-step"))
+def test_rnn_scalar_step(values: dict[str, float]) -> None:
+    pre = values["h0"] * values["wh"] + values["x"] * values["wx"] + values["b"]
+    measured = run("day3.rnn.scalar-step", values)
+    assert measured == pytest.approx(math.tanh(pre), rel=1e-12)
+    assert _differs(measured, pre)
+
+
+@pytest.mark.parametrize("values", variants("day3.rnn.bptt-initial-gradient"))
+def test_rnn_gradient_to_the_initial_state_by_finite_differences(values: dict[str, float]) -> None:
+    w, h0, steps = values["w"], values["h0"], int(values["T"])
+
+    def last(h: float) -> float:
+        for _ in range(steps):
+            h = math.tanh(w * h)
+        return h
+
+    eps = 1e-6
+    expected = (last(h0 + eps) - last(h0 - eps)) / (2 * eps)
+    measured = run("day3.rnn.bptt-initial-gradient", values)
+    assert measured == pytest.approx(expected, rel=1e-6)
+    assert _differs(measured, w**steps)
+
+
+def test_rnn_gradient_growth_names_each_regime() -> None:
+    probe = get_probe("rnn_gradient_growth")
+    rng = np.random.default_rng(0)
+    assert probe({"s": 0.6}, rng) == OptionId("vanish")
+    assert probe({"s": 1.6}, rng) == OptionId("explode")
+    assert probe({"s": 1.0}, rng) == OptionId("steady")
+
+
+@pytest.mark.parametrize("values", variants("day3.rnn.clipped-entry"))
+def test_clipped_entry(values: dict[str, float]) -> None:
+    norm = math.sqrt(values["a1"] ** 2 + values["a2"] ** 2 + values["b1"] ** 2)
+    expected = values["a1"] * min(1.0, values["c"] / norm)
+    measured = run("day3.rnn.clipped-entry", values)
+    assert measured == pytest.approx(expected, rel=1e-5)
+    assert _differs(measured, values["a1"])
+
+
+@pytest.mark.parametrize("values", variants("day3.lstm.cell-update"))
+def test_lstm_cell_and_hidden_state(values: dict[str, float]) -> None:
+    c = values["f"] * values["c"] + values["g"] * values["i"]
+    assert run("day3.lstm.cell-update", values) == pytest.approx(c, rel=1e-9)
+    hidden = get_probe("lstm_cell_state")(values, np.random.default_rng(0), report="h").value
+    assert hidden == pytest.approx(values["o"] * math.tanh(c), rel=1e-9)
+    assert _differs(hidden, values["o"] * c)
+
+
+@pytest.mark.parametrize("values", variants("day3.lstm.cell-gradient"))
+def test_lstm_cell_gradient_by_finite_differences(values: dict[str, float]) -> None:
+    def cell(c_prev: float) -> float:
+        return values["f"] * c_prev + values["g"] * values["i"]
+
+    eps = 1e-6
+    expected = values["dc"] * (cell(values["c"] + eps) - cell(values["c"] - eps)) / (2 * eps)
+    measured = run("day3.lstm.cell-gradient", values)
+    assert measured == pytest.approx(expected, rel=1e-6)
+    assert _differs(measured, values["dc"])
+
+
+def test_lstm_gate_order_is_found_by_experiment() -> None:
+    assert get_probe("lstm_gate_order")({}, np.random.default_rng(0)) == OptionId("fgio")
+
+
+@pytest.mark.parametrize("values", variants("day3.gru.update"))
+def test_gru_update(values: dict[str, float]) -> None:
+    z, h, cand = values["z"], values["h"], values["cand"]
+    measured = run("day3.gru.update", values)
+    assert measured == pytest.approx((1 - z) * h + z * cand, rel=1e-9)
+    assert _differs(measured, z * h + (1 - z) * cand)  # PyTorch's roles
+
+
+@pytest.mark.parametrize("values", variants("day3.word2vec.negative-sampling-probability", 4))
+def test_negative_sampling_frequency(values: dict[str, float]) -> None:
+    counts = [values["nA"], values["nB"], values["nC"]]
+    expected = counts[0] ** 0.75 / sum(c**0.75 for c in counts)
+    measured = run("day3.word2vec.negative-sampling-probability", values)
+    assert abs(measured - expected) < 5 * math.sqrt(expected * (1 - expected) / 200_000)
+    assert abs(measured - counts[0] / sum(counts)) > 0.005  # the unpowered frequency is far
+
+
+@pytest.mark.parametrize("values", variants("day3.word2vec.embedding-gradient"))
+def test_embedding_gradient_sums_repeats(values: dict[str, float]) -> None:
+    measured = run("day3.word2vec.embedding-gradient", values)
+    assert measured == pytest.approx(values["m"] * values["g"], rel=1e-12)
+    assert _differs(measured, values["g"])
+
+
+@pytest.mark.parametrize("values", variants("day3.language-model.perplexity"))
+def test_perplexity(values: dict[str, float]) -> None:
+    expected = 1 / math.sqrt(values["p1"] * values["p2"])  # geometric mean, by hand
+    measured = run("day3.language-model.perplexity", values)
+    assert measured == pytest.approx(expected, rel=1e-9)
+    assert _differs(measured, 2 / (values["p1"] + values["p2"]))
+
+
+@pytest.mark.parametrize("values", variants("day3.attention.context"))
+def test_attention_weight_and_context(values: dict[str, float]) -> None:
+    s1 = values["a1"] * values["q1"] + values["a2"] * values["q2"]
+    s2 = values["b1"] * values["q1"] + values["b2"] * values["q2"]
+    a1 = 1 / (1 + math.exp(s2 - s1))
+    weight = get_probe("attention_weight_first")(values, np.random.default_rng(0), scaled=False)
+    assert weight.value == pytest.approx(a1, rel=1e-12)
+    scaled = get_probe("attention_weight_first")(values, np.random.default_rng(0), scaled=True)
+    assert scaled.value == pytest.approx(1 / (1 + math.exp((s2 - s1) / math.sqrt(2))), rel=1e-12)
+    context = run("day3.attention.context", values)
+    assert context == pytest.approx(a1 * values["a1"] + (1 - a1) * values["b1"], rel=1e-12)
+    assert _differs(context, (values["a1"] + values["b1"]) / 2)

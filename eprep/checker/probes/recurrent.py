@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Value, Variant, probe
+from eprep.checker.probes import OptionId, Samples, Value, Variant, probe
 
 _GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
@@ -272,3 +272,113 @@ def attention_context_first(variant: Variant, rng: np.random.Generator) -> Value
     hs = np.array([[[variant["a1"], variant["a2"]], [variant["b1"], variant["b2"]]]], dtype=float)
     h = np.array([[variant["q1"], variant["q2"]]], dtype=float)
     return Value(float(Attention().forward(hs, h)[0, 0]))
+
+
+@probe("tanh_derivative_by_output")
+def tanh_derivative_by_output(variant: Variant, rng: np.random.Generator) -> Samples:
+    """d tanh(a)/da measured by the engine Tanh layer's backward, at outputs h in (-0.95, 0.95)."""
+    from eprep.engine import Tanh
+
+    outputs = np.linspace(-0.95, 0.95, 9)
+    layer = Tanh()
+    layer.forward(np.arctanh(outputs))
+    slopes = layer.backward(np.ones_like(outputs))
+    return Samples([{"h": float(h)} for h in outputs], [float(s) for s in slopes])
+
+
+@probe("lstm_gate_ranges")
+def lstm_gate_ranges(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """Which blocks of the engine LSTM squash with a sigmoid (range 0..1) and which with tanh.
+
+    Each block's bias is driven to -30 in turn (x = h = 0, c_prev = 1, the other blocks at
+    +30): a sigmoid block then reads 0, a tanh block -1, and the cell and output show which.
+    """
+    from eprep.engine import LSTM
+
+    lows = []
+    for block in range(4):
+        bias = np.full(4, 30.0)
+        bias[block] = -30.0
+        h, c = LSTM(np.zeros((1, 4)), np.zeros((1, 4)), bias).forward(
+            np.zeros((1, 1)), np.zeros((1, 1)), np.ones((1, 1))
+        )
+        lows.append((round(float(c[0, 0]), 6), round(float(h[0, 0]), 6)))
+    # f low: c = 0 + 1*1 = 1; g low (tanh): c = 1 - 1 = 0; i low: c = 1; o low: h = 0.
+    g_blocks = [k for k, (c, _) in enumerate(lows) if math.isclose(c, 0.0, abs_tol=1e-6)]
+    return OptionId("g-tanh" if g_blocks == [1] else "other")
+
+
+@probe("bilstm_output_size")
+def bilstm_output_size(variant: Variant, rng: np.random.Generator) -> Value:
+    """Features per time step out of an engine TimeBiLSTM with hidden size H."""
+    from eprep.engine import TimeBiLSTM
+
+    d, h = 3, _int(variant, "H")
+    weights = [rng.standard_normal(s) * 0.1 for s in ((d, 4 * h), (h, 4 * h), (4 * h,))]
+    layer = TimeBiLSTM(*weights, *(w.copy() for w in weights))
+    return Value(layer.forward(rng.standard_normal((2, 3, d))).shape[2])
+
+
+@probe("cross_entropy_for_perplexity")
+def cross_entropy_for_perplexity(variant: Variant, rng: np.random.Generator) -> Value:
+    """The engine TimeSoftmaxWithLoss of a model that gives the right word probability 1/PP."""
+    from eprep.engine import TimeSoftmaxWithLoss
+
+    pp = float(variant["PP"])
+    vocabulary = math.ceil(pp) + 1
+    rest = (1 - 1 / pp) / (vocabulary - 1)
+    probs = np.full(vocabulary, rest)
+    probs[0] = 1 / pp
+    scores = np.log(np.tile(probs, (1, 4, 1)))
+    return Value(TimeSoftmaxWithLoss().forward(scores, np.zeros((1, 4), dtype=int)))
+
+
+@probe("truncated_bptt_behaviour")
+def truncated_bptt_behaviour(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """What a stateful engine TimeRNN carries between chunks, forwards and backwards."""
+    from eprep.engine import TimeRNN
+
+    weights = (rng.standard_normal((2, 3)), rng.standard_normal((3, 3)) * 0.5, np.zeros(3))
+    xs = rng.standard_normal((1, 8, 2))
+    whole = TimeRNN(*weights).forward(xs)
+    layer = TimeRNN(*weights, stateful=True)
+    layer.forward(xs[:, :4])
+    second = layer.forward(xs[:, 4:])
+    carries_state = np.allclose(second, whole[:, 4:])
+    grads_span = layer.backward(np.ones_like(second)).shape[1]  # inputs reached by backward
+    if carries_state and grads_span == 4:
+        return OptionId("state-forward-only")
+    if carries_state:
+        return OptionId("both")
+    return OptionId("neither")
+
+
+@probe("gru_reset_role")
+def gru_reset_role(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """Close the engine GRU's reset gate (bias -30) and see what the candidate still depends on."""
+    from eprep.engine import GRU
+
+    wx = rng.standard_normal((2, 3))
+    wh = rng.standard_normal((1, 3))
+    bias = np.array([30.0, -30.0, 0.0])  # z = 1: the output is the candidate itself; r = 0
+
+    def candidate(x: np.ndarray, h: np.ndarray) -> float:
+        return float(GRU(wx, wh, bias).forward(x, h)[0, 0])
+
+    x = rng.standard_normal((1, 2))
+    ignores_h = math.isclose(candidate(x, np.array([[0.9]])), candidate(x, np.array([[-0.9]])))
+    uses_x = not math.isclose(candidate(x, np.array([[0.5]])), candidate(-x, np.array([[0.5]])))
+    return OptionId("forget-past" if ignores_h and uses_x else "other")
+
+
+@probe("lstm_forget_decay")
+def lstm_forget_decay(variant: Variant, rng: np.random.Generator) -> Value:
+    """c_T of an engine TimeLSTM whose forget gate is held at f and input gate closed."""
+    from eprep.engine import TimeLSTM
+
+    steps = _int(variant, "T")
+    bias = np.array([_logit(float(variant["f"])), 0.0, -40.0, 0.0])
+    layer = TimeLSTM(np.zeros((1, 4)), np.zeros((1, 4)), bias, stateful=True)
+    layer.set_state(np.zeros((1, 1)), np.array([[float(variant["c0"])]]))
+    layer.forward(np.zeros((1, steps, 1)))
+    return Value(float(layer.c[0, 0]), rel_tol=1e-9, abs_tol=1e-12)

@@ -150,3 +150,41 @@ def test_attention_weight_and_context(values: dict[str, float]) -> None:
     context = run("day3.attention.context", values)
     assert context == pytest.approx(a1 * values["a1"] + (1 - a1) * values["b1"], rel=1e-12)
     assert _differs(context, (values["a1"] + values["b1"]) / 2)
+
+
+def test_tanh_derivative_samples_match_a_central_difference() -> None:
+    evidence = get_probe("tanh_derivative_by_output")({}, np.random.default_rng(0))
+    for point, slope in zip(evidence.points, evidence.values, strict=True):
+        a = math.atanh(point["h"])
+        numeric = (math.tanh(a + 1e-6) - math.tanh(a - 1e-6)) / 2e-6
+        assert slope == pytest.approx(numeric, rel=1e-6)
+        assert _differs(slope, point["h"] * (1 - point["h"]))  # the sigmoid's form
+
+
+def test_choice_probes_pick_the_behaviour_the_engine_shows() -> None:
+    rng = np.random.default_rng(0)
+    assert get_probe("lstm_gate_ranges")({}, rng) == OptionId("g-tanh")
+    assert get_probe("truncated_bptt_behaviour")({}, rng) == OptionId("state-forward-only")
+    assert get_probe("gru_reset_role")({}, rng) == OptionId("forget-past")
+
+
+@pytest.mark.parametrize("values", variants("day3.lstm.forget-decay"))
+def test_forget_decay_by_iterating_the_cell(values: dict[str, float]) -> None:
+    c = values["c0"]
+    for _ in range(int(values["T"])):
+        c = values["f"] * c  # i = 0: nothing is written
+    measured = run("day3.lstm.forget-decay", values)
+    assert measured == pytest.approx(c, rel=1e-9)
+    assert _differs(measured, values["f"] * values["c0"])
+
+
+@pytest.mark.parametrize("values", variants("day3.rnn.bidirectional-output"))
+def test_bidirectional_output(values: dict[str, float]) -> None:
+    assert run("day3.rnn.bidirectional-output", values) == 2 * values["H"]
+
+
+@pytest.mark.parametrize("values", variants("day3.language-model.cross-entropy-from-perplexity"))
+def test_cross_entropy_from_perplexity(values: dict[str, float]) -> None:
+    measured = run("day3.language-model.cross-entropy-from-perplexity", values)
+    assert math.exp(measured) == pytest.approx(values["PP"], rel=1e-9)
+    assert _differs(measured, math.log2(values["PP"]))

@@ -1,0 +1,226 @@
+"""Probes for day1: neurons, activations, losses, backpropagation, numerical gradients, training.
+
+Each probe runs engine layers or functions on the variant's numbers and reports what they
+produce; counts are read off the gradients a backward pass fills, and choice questions are
+decided by experiments (a fitted layer, a trained unit) whose outcome names the option.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from eprep.checker.probes import OptionId, Value, Variant, probe
+
+
+def _int(variant: Variant, name: str) -> int:
+    return round(float(variant[name]))
+
+
+@probe("affine_unit_output")
+def affine_unit_output(variant: Variant, rng: np.random.Generator, *, activation: str) -> Value:
+    """Output of one engine Affine unit on inputs (x1, x2), weights (w1, w2), bias b, activated."""
+    from eprep.engine import Affine, Relu, Sigmoid
+
+    x = np.array([[variant["x1"], variant["x2"]]], dtype=float)
+    layer = Affine(
+        np.array([[variant["w1"]], [variant["w2"]]], dtype=float), np.array([variant["b"]])
+    )
+    out = layer.forward(x)
+    if activation != "identity":
+        out = {"sigmoid": Sigmoid, "relu": Relu}[activation]().forward(out)
+    return Value(float(out[0, 0]))
+
+
+@probe("mlp_parameter_count")
+def mlp_parameter_count(variant: Variant, rng: np.random.Generator) -> Value:
+    """Scalars of an engine MultiLayerNet (IN - HID - OUT) whose gradient a backward pass fills."""
+    from eprep.engine import MultiLayerNet
+
+    sizes = [_int(variant, "IN"), _int(variant, "HID"), _int(variant, "OUT")]
+    net = MultiLayerNet(sizes[0], [sizes[1]], sizes[2], activation="sigmoid", rng=rng)
+    x = rng.standard_normal((4, sizes[0]))
+    t = rng.integers(0, sizes[2], 4)
+    grads = net.gradient(x, t)
+    return Value(sum(int(np.count_nonzero(g)) for g in grads.values()))
+
+
+@probe("softmax_entry")
+def softmax_entry(variant: Variant, rng: np.random.Generator) -> Value:
+    """The first output of the engine softmax on scores (z1, z2, z3)."""
+    from eprep.engine import softmax
+
+    return Value(float(softmax(np.array([variant["z1"], variant["z2"], variant["z3"]]))[0]))
+
+
+@probe("softmax_shift")
+def softmax_shift(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """Add the same constant to every score and compare the engine softmax's outputs."""
+    from eprep.engine import softmax
+
+    z = rng.standard_normal((3, 5))
+    shifted = softmax(z + 1000.0)
+    if np.allclose(shifted, softmax(z), rtol=1e-9):
+        return OptionId("unchanged")
+    return OptionId("changes")
+
+
+@probe("linear_layers_collapse")
+def linear_layers_collapse(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """Two engine Affine layers without an activation, against one Affine fitted by least squares.
+
+    If the fitted single layer reproduces the two-layer net exactly on random inputs, the
+    stack adds no expressive power; with a ReLU in between the fit must fail.
+    """
+    from eprep.engine import Affine, Relu
+
+    first = Affine(rng.standard_normal((3, 6)), rng.standard_normal(6))
+    second = Affine(rng.standard_normal((6, 2)), rng.standard_normal(2))
+    x = rng.standard_normal((50, 3))
+
+    def residual(activation: bool) -> float:
+        hidden = first.forward(x)
+        if activation:
+            hidden = Relu().forward(hidden)
+        y = second.forward(hidden)
+        design = np.hstack([x, np.ones((50, 1))])
+        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+        return float(np.max(np.abs(design @ coef - y)))
+
+    if residual(False) < 1e-9 and residual(True) > 1e-3:
+        return OptionId("collapses")
+    return OptionId("other")
+
+
+@probe("squared_error_value")
+def squared_error_value(variant: Variant, rng: np.random.Generator) -> Value:
+    """The engine's sum_squared_error for y = (y1, y2), t = (t1, t2)."""
+    from eprep.engine import sum_squared_error
+
+    y = np.array([variant["y1"], variant["y2"]], dtype=float)
+    t = np.array([variant["t1"], variant["t2"]], dtype=float)
+    return Value(sum_squared_error(y, t))
+
+
+@probe("cross_entropy_of_zero")
+def cross_entropy_of_zero(variant: Variant, rng: np.random.Generator) -> Value:
+    """The engine's cross_entropy_error when the right class gets probability exactly 0."""
+    from eprep.engine import cross_entropy_error
+
+    return Value(cross_entropy_error(np.array([[0.0, 1.0]]), np.array([0])))
+
+
+@probe("softmax_loss_gradient_entry")
+def softmax_loss_gradient_entry(variant: Variant, rng: np.random.Generator) -> Value:
+    """dx[0, 0] of the engine SoftmaxWithLoss for N identical rows of scores (z1, z2), label 0."""
+    from eprep.engine import SoftmaxWithLoss
+
+    n = _int(variant, "N")
+    x = np.tile([float(variant["z1"]), float(variant["z2"])], (n, 1))
+    layer = SoftmaxWithLoss()
+    layer.forward(x, np.zeros(n, dtype=int))
+    return Value(float(layer.backward(1.0)[0, 0]), rel_tol=1e-5)
+
+
+@probe("one_hot_cross_entropy")
+def one_hot_cross_entropy(variant: Variant, rng: np.random.Generator) -> Value:
+    """The engine SoftmaxWithLoss loss for scores (z1, z2, z3), correct class k (default 0)."""
+    from eprep.engine import SoftmaxWithLoss
+
+    x = np.array([[variant["z1"], variant["z2"], variant["z3"]]], dtype=float)
+    label = round(float(variant.get("k", 0)))
+    return Value(SoftmaxWithLoss().forward(x, np.array([label])), rel_tol=1e-5)
+
+
+@probe("sigmoid_backward_value")
+def sigmoid_backward_value(variant: Variant, rng: np.random.Generator) -> Value:
+    """dx of the engine Sigmoid layer at input x for upstream gradient dout."""
+    from eprep.engine import Sigmoid
+
+    layer = Sigmoid()
+    layer.forward(np.array([float(variant["x"])]))
+    return Value(float(layer.backward(np.array([float(variant["dout"])]))[0]))
+
+
+@probe("relu_backward_vector")
+def relu_backward_vector(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """dx of the engine Relu layer for x = (-1, 0, 2) and dout = (5, 6, 7), as "a-b-c"."""
+    from eprep.engine import Relu
+
+    layer = Relu()
+    layer.forward(np.array([-1.0, 0.0, 2.0]))
+    dx = layer.backward(np.array([5.0, 6.0, 7.0]))
+    return OptionId("-".join(str(round(float(v))) for v in dx))
+
+
+@probe("affine_backward_entry")
+def affine_backward_entry(variant: Variant, rng: np.random.Generator, *, report: str) -> Value:
+    """db or dW of a 1-in, 1-out engine Affine after a batch x = (x1, x2), dout = (d1, d2)."""
+    from eprep.engine import Affine
+
+    layer = Affine(rng.standard_normal((1, 1)), rng.standard_normal(1))
+    layer.forward(np.array([[variant["x1"]], [variant["x2"]]], dtype=float))
+    layer.backward(np.array([[variant["d1"]], [variant["d2"]]], dtype=float))
+    return Value(float({"db": layer.db, "dW": layer.dW}[report].ravel()[0]))
+
+
+@probe("central_difference_error")
+def central_difference_error(variant: Variant, rng: np.random.Generator) -> Value:
+    """Error of the engine's numerical_gradient of x^3 at x, against the exact slope 3x^2."""
+    from eprep.engine import numerical_gradient
+
+    x = float(variant["x"])
+    grad = numerical_gradient(lambda v: float(v[0] ** 3), np.array([x]))
+    return Value(float(grad[0]) - 3 * x * x, rel_tol=1e-3)
+
+
+@probe("sgd_step_on_square")
+def sgd_step_on_square(variant: Variant, rng: np.random.Generator) -> Value:
+    """x after one engine SGD step on L(x) = x^2, its gradient measured numerically."""
+    from eprep.engine import SGD, numerical_gradient
+
+    params = {"x": np.array([float(variant["x"])])}
+    grads = {"x": numerical_gradient(lambda v: float(v[0] ** 2), params["x"])}
+    SGD(lr=float(variant["eta"])).update(params, grads)
+    return Value(float(params["x"][0]), rel_tol=1e-6)
+
+
+@probe("iterations_in_epochs")
+def iterations_in_epochs(variant: Variant, rng: np.random.Generator) -> Value:
+    """Mini-batches drawn until every one of N examples was seen E times (no replacement)."""
+    from eprep.examples.training import batches
+
+    n, batch, epochs = _int(variant, "N"), _int(variant, "B"), _int(variant, "E")
+    seen = np.zeros(n, dtype=int)
+    drawn = 0
+    for indices in batches(n, batch, rng):
+        seen[indices] += 1
+        drawn += 1
+        if seen.min() >= epochs:
+            break
+    return Value(drawn)
+
+
+@probe("xor_single_unit")
+def xor_single_unit(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """Train one engine Affine + Sigmoid unit on AND and on XOR by gradient descent."""
+    from eprep.engine import Affine, Sigmoid
+
+    inputs = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+
+    def accuracy(targets: np.ndarray) -> float:
+        affine = Affine(rng.standard_normal((2, 1)), np.zeros(1))
+        unit = Sigmoid()
+        for _ in range(3000):
+            y = unit.forward(affine.forward(inputs))[:, 0]
+            # Cross-entropy through the sigmoid: its gradient at the unit's input is (y - t)/N.
+            affine.backward(((y - targets) / 4)[:, None])
+            affine.W -= 2.0 * affine.dW
+            affine.b -= 2.0 * affine.db
+        y = unit.forward(affine.forward(inputs))[:, 0]
+        return float(np.mean((y > 0.5) == (targets > 0.5)))
+
+    learns_and = accuracy(np.array([0.0, 0.0, 0.0, 1.0])) == 1.0
+    learns_xor = accuracy(np.array([0.0, 1.0, 1.0, 0.0])) == 1.0
+    if learns_and and not learns_xor:
+        return OptionId("not-separable")
+    return OptionId("other")

@@ -1,0 +1,134 @@
+"""The day1 probes against hand computations in this file, and against deliberately wrong keys."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from eprep.checker.probes import OptionId, get_probe
+
+from .bank_probes import run
+from .bank_probes import variants as bank_variants
+
+
+def variants(question_id: str, count: int = 6) -> list[dict[str, float]]:
+    return bank_variants(question_id, count)
+
+
+def _differs(measured: float, wrong: float) -> bool:
+    return not math.isclose(measured, wrong, rel_tol=1e-6, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize("values", variants("day1.neuron.unit-output"))
+def test_unit_output(values: dict[str, float]) -> None:
+    total = values["w1"] * values["x1"] + values["w2"] * values["x2"] + values["b"]
+    measured = run("day1.neuron.unit-output", values)
+    assert measured == pytest.approx(max(0.0, total), rel=1e-12)
+    assert _differs(measured, total - values["b"])
+
+
+@pytest.mark.parametrize("values", variants("day1.neuron.mlp-parameters", 4))
+def test_mlp_parameters_by_listing_the_shapes(values: dict[str, float]) -> None:
+    i, h, o = (int(values[k]) for k in ("IN", "HID", "OUT"))
+    shapes = [(i, h), (h,), (h, o), (o,)]
+    measured = run("day1.neuron.mlp-parameters", values)
+    assert measured == sum(math.prod(s) for s in shapes)
+    assert _differs(measured, i * h + h * o)
+
+
+@pytest.mark.parametrize("values", variants("day1.activations.softmax"))
+def test_softmax_entry(values: dict[str, float]) -> None:
+    e = [math.exp(values[k]) for k in ("z1", "z2", "z3")]
+    measured = run("day1.activations.softmax", values)
+    assert measured == pytest.approx(e[0] / sum(e), rel=1e-12)
+    assert _differs(measured, 1 / (1 + math.exp(-values["z1"])))
+
+
+def test_choice_probes() -> None:
+    rng = np.random.default_rng(0)
+    assert get_probe("softmax_shift")({}, rng) == OptionId("unchanged")
+    assert get_probe("linear_layers_collapse")({}, rng) == OptionId("collapses")
+    assert get_probe("xor_single_unit")({}, rng) == OptionId("not-separable")
+    assert get_probe("relu_backward_vector")({}, rng) == OptionId("0-0-7")
+
+
+@pytest.mark.parametrize("values", variants("day1.losses.squared-error"))
+def test_squared_error(values: dict[str, float]) -> None:
+    errors = [values["y1"] - values["t1"], values["y2"] - values["t2"]]
+    measured = run("day1.losses.squared-error", values)
+    assert measured == pytest.approx(0.5 * sum(e * e for e in errors), rel=1e-12)
+    assert _differs(measured, sum(e * e for e in errors))
+
+
+def test_cross_entropy_of_zero_is_seven_ln_ten() -> None:
+    measured = run("day1.losses.cross-entropy-of-zero", {"delta": 1e-7})
+    assert measured == pytest.approx(7 * math.log(10), rel=1e-6)
+    assert _differs(measured, 7.0)
+
+
+@pytest.mark.parametrize("values", variants("day1.losses.cross-entropy"))
+def test_cross_entropy(values: dict[str, float]) -> None:
+    z = [values[k] for k in ("z1", "z2", "z3")]
+    p = math.exp(z[0]) / sum(math.exp(v) for v in z)
+    measured = run("day1.losses.cross-entropy", values)
+    assert measured == pytest.approx(-math.log(p), rel=1e-6)  # with or without the 1e-7
+    assert _differs(measured, 1 - p)
+
+
+@pytest.mark.parametrize("values", variants("day1.backprop.sigmoid-backward"))
+def test_sigmoid_backward_by_finite_differences(values: dict[str, float]) -> None:
+    def sigmoid(v: float) -> float:
+        return 1 / (1 + math.exp(-v))
+
+    x, eps = values["x"], 1e-6
+    expected = values["dout"] * (sigmoid(x + eps) - sigmoid(x - eps)) / (2 * eps)
+    measured = run("day1.backprop.sigmoid-backward", values)
+    assert measured == pytest.approx(expected, rel=1e-6)
+    assert _differs(measured, values["dout"] * sigmoid(x))
+
+
+@pytest.mark.parametrize("values", variants("day1.backprop.affine-bias-gradient"))
+def test_affine_gradients_by_hand(values: dict[str, float]) -> None:
+    x1, x2, d1, d2 = (values[k] for k in ("x1", "x2", "d1", "d2"))
+    db = run("day1.backprop.affine-bias-gradient", values)
+    assert db == pytest.approx(d1 + d2, rel=1e-12)
+    assert _differs(db, (d1 + d2) / 2)
+    dw = get_probe("affine_backward_entry")(values, np.random.default_rng(0), report="dW").value
+    assert dw == pytest.approx(x1 * d1 + x2 * d2, rel=1e-12)
+
+
+@pytest.mark.parametrize("values", variants("day1.backprop.softmax-loss-gradient"))
+def test_softmax_loss_gradient_by_finite_differences(values: dict[str, float]) -> None:
+    n = int(values["N"])
+
+    def loss(z1: float) -> float:  # the batch mean of N identical samples is one sample's loss
+        return -math.log(math.exp(z1) / (math.exp(z1) + math.exp(values["z2"])))
+
+    eps = 1e-6
+    per_sample = (loss(values["z1"] + eps) - loss(values["z1"] - eps)) / (2 * eps) / n
+    measured = run("day1.backprop.softmax-loss-gradient", values)
+    assert measured == pytest.approx(per_sample, rel=1e-5)
+    assert _differs(measured, per_sample * n)
+
+
+@pytest.mark.parametrize("values", variants("day1.training.central-difference-error"))
+def test_central_difference_error_by_expansion(values: dict[str, float]) -> None:
+    measured = run("day1.training.central-difference-error", values)
+    assert measured == pytest.approx(1e-8, rel=1e-3)  # (x+h)^3 - (x-h)^3 = 6x^2 h + 2h^3
+    assert _differs(measured, 3 * values["x"] * 1e-4)
+
+
+@pytest.mark.parametrize("values", variants("day1.training.sgd-step"))
+def test_sgd_step(values: dict[str, float]) -> None:
+    measured = run("day1.training.sgd-step", values)
+    assert measured == pytest.approx(values["x"] * (1 - 2 * values["eta"]), rel=1e-6)
+    assert _differs(measured, values["x"] * (1 - values["eta"]))
+
+
+@pytest.mark.parametrize("values", variants("day1.training.iterations", 4))
+def test_iterations(values: dict[str, float]) -> None:
+    measured = run("day1.training.iterations", values)
+    assert measured == values["E"] * values["N"] // values["B"]
+    assert _differs(measured, values["N"] // values["B"])

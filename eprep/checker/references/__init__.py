@@ -180,7 +180,44 @@ def float_close(got: float, want: sympy.Expr, rel: float = 1e-9, abs_: float = 1
     return abs(got - value) <= max(rel * max(abs(got), abs(value)), abs_)
 
 
+def grid(rng: Any, shape: tuple[int, ...], bound: int = 12, denominator: int = 4) -> Any:
+    """Driver inputs that floats hold exactly: k / denominator with |k| <= bound, never 0."""
+    import numpy as np
+
+    values = rng.integers(1, bound + 1, size=shape) * rng.choice([-1, 1], size=shape)
+    return values.astype(float) / denominator
+
+
+def from_float(value: float) -> sympy.Expr:
+    """The exact rational a float holds (a driver's input or output)."""
+    frac = Fraction(float(value))
+    return sympy.Rational(frac.numerator, frac.denominator)
+
+
+class RecordingRng:
+    """A generator for templates that records every uniform draw (`random`) it hands out."""
+
+    def __init__(self, rng: Any) -> None:
+        self._rng = rng
+        self.uniform: list[float] = []
+        self.other = 0  # draws from any other distribution
+
+    def random(self, size: Any = None) -> Any:
+        import numpy as np
+
+        values = self._rng.random(size)
+        self.uniform.extend(np.ravel(values).tolist())
+        return values
+
+    def __getattr__(self, name: str) -> Any:
+        self.other += 1
+        return getattr(self._rng, name)
+
+
 __all__ = [
+    "RecordingRng",
+    "from_float",
+    "grid",
     "CodeDefinition",
     "NeedsValues",
     "Pick",

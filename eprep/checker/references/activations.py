@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import sympy
 
-from eprep.checker.references import Params, arg, integer, is_number, reference
+from eprep.checker.references import (
+    CodeDefinition,
+    Params,
+    arg,
+    code_reference,
+    float_close,
+    from_float,
+    grid,
+    integer,
+    is_number,
+    reference,
+)
 
 
 def _definition(name: str, x: sympy.Expr) -> sympy.Expr:
@@ -94,3 +105,37 @@ def softmax_batch_gradient(p: Params, *, prob: str = "y", batch: str = "N") -> s
     (r_of_y,) = sympy.solve(sympy.Eq(y_symbol, sympy.exp(a) / (sympy.exp(a) + rest)), rest)
     in_y = sympy.simplify(gradient.subs(rest, r_of_y))
     return in_y.subs(y_symbol, y) if not is_number(y) else in_y.subs(y_symbol, y)
+
+
+@code_reference("sigmoid_backward_code")
+def sigmoid_backward_code() -> CodeDefinition:
+    """SigmoidLayer.backward(dout) must be dout times d sigmoid/dx at the forward input."""
+
+    def drive(namespace, rng):
+        x, dout = grid(rng, (2, 5)), grid(rng, (2, 5))
+        layer = namespace["SigmoidLayer"]()
+        layer.forward(x)
+        dx = layer.backward(dout)
+        return {"x": x.ravel().tolist(), "dout": dout.ravel().tolist(), "dx": _flat(dx)}
+
+    def check(outputs):
+        t = sympy.Symbol("t", real=True)
+        slope = sympy.diff(_definition("sigmoid", t), t)
+        problems = []
+        if len(outputs["dx"]) != len(outputs["x"]):
+            return [f"dx has {len(outputs['dx'])} entries for {len(outputs['x'])} inputs"]
+        for x, dout, dx in zip(outputs["x"], outputs["dout"], outputs["dx"], strict=True):
+            want = from_float(dout) * slope.subs(t, from_float(x))
+            if not float_close(dx, want):
+                problems.append(
+                    f"at x = {x}, dout = {dout}: dx = {dx}, definition {float(want):.12g}"
+                )
+        return problems[:3]
+
+    return CodeDefinition(drive, check)
+
+
+def _flat(values) -> list[float]:
+    import numpy as np
+
+    return np.asarray(values, dtype=float).ravel().tolist()

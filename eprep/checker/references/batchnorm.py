@@ -12,7 +12,18 @@ from collections.abc import Sequence
 
 import sympy
 
-from eprep.checker.references import Params, Pick, arg, reference
+from eprep.checker.references import (
+    CodeDefinition,
+    Params,
+    Pick,
+    arg,
+    code_reference,
+    exact,
+    float_close,
+    from_float,
+    grid,
+    reference,
+)
 
 
 def _statistics(batch: Sequence[sympy.Expr]) -> tuple[sympy.Expr, sympy.Expr]:
@@ -134,3 +145,103 @@ def bn_output_variance(
     x = stats.Normal("x", mean, sympy.sqrt(p[var]))  # any law of variance s gives the same
     y = p[gamma] * (x - mean) / sympy.sqrt(p[var] + arg(p, eps)) + beta
     return sympy.simplify(stats.variance(y))
+
+
+def _column_outputs(column, gamma, beta, eps) -> list[sympy.Expr]:
+    return _train_outputs([from_float(v) for v in column], from_float(gamma), from_float(beta), eps)
+
+
+def _compare(label: str, got, want) -> list[str]:
+    if len(got) != len(want):
+        return [f"{label} has {len(got)} values, the definition {len(want)}"]
+    for index, (a, b) in enumerate(zip(got, want, strict=True)):
+        if not float_close(a, b):
+            return [f"{label}[{index}] = {a}, the definition gives {float(b):.12g}"]
+    return []
+
+
+@code_reference("bn_forward_code")
+def bn_forward_code(*, eps: str = "0.1") -> CodeDefinition:
+    """batchnorm_forward(x, gamma, beta, eps) against Algorithm 1 per feature (column)."""
+
+    def drive(namespace, rng):
+        x, gamma, beta = grid(rng, (4, 3)), grid(rng, (3,)), grid(rng, (3,))
+        y = namespace["batchnorm_forward"](x, gamma, beta, float(eps))
+        return {"x": x.tolist(), "gamma": gamma.tolist(), "beta": beta.tolist(), "y": _rows(y)}
+
+    def check(out):
+        columns = list(zip(*out["x"], strict=True))
+        want = [
+            _column_outputs(col, g, b, exact(eps))
+            for col, g, b in zip(columns, out["gamma"], out["beta"], strict=True)
+        ]
+        flat_want = [want[j][i] for i in range(len(out["x"])) for j in range(len(columns))]
+        return _compare("y", [v for row in out["y"] for v in row], flat_want)
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("bn_channel_code")
+def bn_channel_code(*, eps: str = "0.1") -> CodeDefinition:
+    """A conv batch norm normalises each channel over the batch and both spatial axes."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        x, gamma, beta = grid(rng, (2, 3, 2, 2)), grid(rng, (3,)), grid(rng, (3,))
+        y = namespace["batchnorm_conv_forward"](x, gamma, beta, float(eps))
+        return {
+            "x": x.tolist(),
+            "gamma": gamma.tolist(),
+            "beta": beta.tolist(),
+            "shape": list(np.shape(y)),
+            "y": np.ravel(y).tolist(),
+        }
+
+    def check(out):
+        import numpy as np
+
+        x = np.array(out["x"])
+        if out["shape"] != list(x.shape):
+            return [f"the output has shape {out['shape']}, not {list(x.shape)}"]
+        want = np.empty(x.shape, dtype=object)
+        for c in range(x.shape[1]):
+            values = x[:, c].ravel()
+            ys = _column_outputs(values, out["gamma"][c], out["beta"][c], exact(eps))
+            want[:, c] = np.array(ys, dtype=object).reshape(x[:, c].shape)
+        return _compare("y", out["y"], list(want.ravel()))
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("bn_param_grads_code")
+def bn_param_grads_code(*, eps: str = "0.1") -> CodeDefinition:
+    """dgamma, dbeta as sympy.diff of sum(dout * y) by gamma_j and beta_j."""
+
+    def drive(namespace, rng):
+        x, dout = grid(rng, (4, 3)), grid(rng, (4, 3))
+        dgamma, dbeta = namespace["bn_param_grads"](x, dout, float(eps))
+        return {
+            "x": x.tolist(),
+            "dout": dout.tolist(),
+            "dgamma": _rows(dgamma),
+            "dbeta": _rows(dbeta),
+        }
+
+    def check(out):
+        g, b = sympy.symbols("gamma beta", real=True)
+        want_g, want_b = [], []
+        for j, column in enumerate(zip(*out["x"], strict=True)):
+            ys = _train_outputs([from_float(v) for v in column], g, b, exact(eps))
+            loss = sum(from_float(row[j]) * y for row, y in zip(out["dout"], ys, strict=True))
+            want_g.append(sympy.diff(loss, g))
+            want_b.append(sympy.diff(loss, b))
+        return _compare("dgamma", out["dgamma"], want_g) + _compare("dbeta", out["dbeta"], want_b)
+
+    return CodeDefinition(drive, check)
+
+
+def _rows(values):
+    import numpy as np
+
+    return np.asarray(values, dtype=float).tolist()

@@ -13,7 +13,15 @@ from math import prod
 
 import sympy
 
-from eprep.checker.references import Params, Pick, arg, is_number, reference
+from eprep.checker.references import (
+    CodeDefinition,
+    Params,
+    Pick,
+    arg,
+    code_reference,
+    is_number,
+    reference,
+)
 
 
 def positions(size, window, pad=0, stride=1, *, divides: bool = False) -> sympy.Expr:
@@ -167,7 +175,7 @@ def _alexnet() -> dict[str, dict[str, sympy.Expr]]:
 
 @reference("alexnet")
 def alexnet(p: Params, *, report: str) -> sympy.Expr:
-    """"conv1-height", "flatten" (after pool5), "conv1-params" or "fc6-params"."""
+    """ "conv1-height", "flatten" (after pool5), "conv1-params" or "fc6-params"."""
     table = _alexnet()
     layer, _, what = report.partition("-")
     if report == "flatten":
@@ -182,4 +190,128 @@ def alexnet_largest_layer(p: Params) -> Pick:
     return Pick({name: sympy.sympify(largest == name) for name in ("fc6", "conv1", "conv4", "fc8")})
 
 
-__all__ = ["arg", "parameter_count", "positions"]
+# --- code: the layers written out as sums and maxima over windows --------------------------
+
+
+def _padded(x, pad: int):
+    import numpy as np
+
+    return np.pad(np.asarray(x, dtype=object), [(0, 0), (0, 0), (pad, pad), (pad, pad)])
+
+
+def _window(xp, n, c, i, j, fh, fw, stride):
+    return [xp[n, c, i * stride + a, j * stride + b] for a in range(fh) for b in range(fw)]
+
+
+def _ints(rng, shape, low=1, high=9):
+    return rng.integers(low, high + 1, size=shape).astype(float)
+
+
+def _shape_problem(got, want) -> list[str]:
+    return (
+        [] if list(got) == list(want) else [f"the output has shape {list(got)}, not {list(want)}"]
+    )
+
+
+@code_reference("convolution_code")
+def convolution_code(*, stride: int = 1, pad: int = 1) -> CodeDefinition:
+    """out[n, f, i, j] = b[f] + sum_{c,a,b} W[f, c, a, b] x_pad[n, c, iS + a, jS + b]."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        w, b = _ints(rng, (2, 3, 3, 2), -4, 4), _ints(rng, (2,), -3, 3)
+        x = _ints(rng, (2, 3, 5, 6), -5, 5)
+        out = namespace["Convolution"](w, b, stride=stride, pad=pad).forward(x)
+        return {"W": w.tolist(), "b": b.tolist(), "x": x.tolist(), "out": np.asarray(out).tolist()}
+
+    def check(out):
+        import numpy as np
+
+        w, b, x = (np.array(out[k], dtype=object) for k in ("W", "b", "x"))
+        fn, channels, fh, fw = w.shape
+        oh = int(positions(x.shape[2], fh, pad, stride))
+        ow = int(positions(x.shape[3], fw, pad, stride))
+        got = np.array(out["out"], dtype=float)
+        problems = _shape_problem(got.shape, (x.shape[0], fn, oh, ow))
+        if problems:
+            return problems
+        xp = _padded(x, pad)
+        for n, f, i, j in np.ndindex(got.shape):
+            want = b[f] + sum(
+                w[f, c, a, bb] * xp[n, c, i * stride + a, j * stride + bb]
+                for c in range(channels)
+                for a in range(fh)
+                for bb in range(fw)
+            )
+            if got[n, f, i, j] != want:
+                return [f"out[{n}, {f}, {i}, {j}] = {got[n, f, i, j]}, the definition gives {want}"]
+        return []
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("pooling_code")
+def pooling_code(*, size: int = 2, stride: int = 2, pad: int = 1) -> CodeDefinition:
+    """out[n, c, i, j] = the maximum of the (zero-padded, positive) input over window (i, j)."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        x = _ints(rng, (2, 3, 4, 6))  # (4 + 2 - 2) and (6 + 2 - 2): the stride divides both
+        out = namespace["Pooling"](size, size, stride=stride, pad=pad).forward(x)
+        return {"x": x.tolist(), "out": np.asarray(out).tolist()}
+
+    def check(out):
+        import numpy as np
+
+        x = np.array(out["x"], dtype=object)
+        oh = int(positions(x.shape[2], size, pad, stride))
+        ow = int(positions(x.shape[3], size, pad, stride))
+        got = np.array(out["out"], dtype=float)
+        problems = _shape_problem(got.shape, (x.shape[0], x.shape[1], oh, ow))
+        if problems:
+            return problems
+        xp = _padded(x, pad)
+        for n, c, i, j in np.ndindex(got.shape):
+            want = max(_window(xp, n, c, i, j, size, size, stride))
+            if got[n, c, i, j] != want:
+                return [
+                    f"out[{n}, {c}, {i}, {j}] = {got[n, c, i, j]}, the window's maximum is {want}"
+                ]
+        return []
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("im2col_code")
+def im2col_code(*, fh: int = 3, fw: int = 2, stride: int = 1, pad: int = 1) -> CodeDefinition:
+    """Row (n, i, j) of im2col is window (i, j) of sample n, flattened in (c, a, b) order."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        x = _ints(rng, (2, 2, 4, 5), -9, 9)
+        col = namespace["im2col"](x, fh, fw, stride, pad)
+        return {"x": x.tolist(), "col": np.asarray(col).tolist()}
+
+    def check(out):
+        import numpy as np
+
+        x = np.array(out["x"], dtype=object)
+        n_, channels = x.shape[:2]
+        oh = int(positions(x.shape[2], fh, pad, stride))
+        ow = int(positions(x.shape[3], fw, pad, stride))
+        got = np.array(out["col"], dtype=float)
+        problems = _shape_problem(got.shape, (n_ * oh * ow, channels * fh * fw))
+        if problems:
+            return problems
+        xp = _padded(x, pad)
+        for n, i, j in np.ndindex(n_, oh, ow):
+            want = [v for c in range(channels) for v in _window(xp, n, c, i, j, fh, fw, stride)]
+            row = (n * oh + i) * ow + j
+            if list(got[row]) != want:
+                return [f"row {row} (sample {n}, window {i}, {j}) is not that window's values"]
+        return []
+
+    return CodeDefinition(drive, check)

@@ -12,7 +12,20 @@ from __future__ import annotations
 import sympy
 from sympy import stats
 
-from eprep.checker.references import Params, Pick, Rounded, arg, reference
+from eprep.checker.references import (
+    CodeDefinition,
+    Params,
+    Pick,
+    RecordingRng,
+    Rounded,
+    arg,
+    code_reference,
+    exact,
+    float_close,
+    from_float,
+    grid,
+    reference,
+)
 
 
 def _keep(p: sympy.Expr):
@@ -95,3 +108,68 @@ def randn_drop_fraction(p: Params, *, threshold: str = "p", digits: int = 4) -> 
     """P(Z <= threshold) for Z ~ N(0, 1): the units `randn(...) > threshold` drops."""
     z = stats.Normal("Z", 0, 1)
     return Rounded(stats.P(z <= arg(p, threshold)), digits)
+
+
+def _run_layer(namespace, rng, ratio: float, backward: bool) -> dict:
+    import numpy as np
+
+    recorder = RecordingRng(rng)
+    layer = namespace["DropoutLayer"](ratio, recorder)
+    x = grid(rng, (4, 25))
+    out = layer.forward(x, True)
+    result = {"x": x.ravel().tolist(), "out": np.ravel(out).tolist()}
+    if backward:
+        dout = grid(rng, x.shape)
+        result.update(dout=dout.ravel().tolist(), dx=np.ravel(layer.backward(dout)).tolist())
+    return {**result, "u": recorder.uniform, "other": recorder.other, "ratio": ratio}
+
+
+def _mask_problem(out) -> str | None:
+    if out["other"] or len(out["u"]) != len(out["x"]):
+        return (
+            f"the mask is not one Uniform(0, 1) draw per unit ({len(out['u'])} uniform draws "
+            f"for {len(out['x'])} units, {out['other']} other draws)"
+        )
+    return None
+
+
+@code_reference("dropout_mask_code")
+def dropout_mask_code(*, ratio: float = 0.3) -> CodeDefinition:
+    """Each unit kept iff its U(0, 1) draw exceeds p, kept units scaled by the solved 1/(1-p)."""
+
+    def check(out):
+        problem = _mask_problem(out)
+        if problem:
+            return [problem]
+        p = exact(out["ratio"])
+        scale = _inverted_scale(p)
+        for x, u, got in zip(out["x"], out["u"], out["out"], strict=True):
+            want = from_float(x) * scale if from_float(u) > p else sympy.S.Zero
+            if not float_close(got, want):
+                return [f"x = {x} with draw {u:.4f} gives {got}, the definition {float(want):.12g}"]
+        return []
+
+    return CodeDefinition(lambda ns, rng: _run_layer(ns, rng, ratio, False), check)
+
+
+@code_reference("dropout_backward_code")
+def dropout_backward_code(*, ratio: float = 0.3) -> CodeDefinition:
+    """backward(dout) = dout * d(out)/dx, out = x [u > p] / (1 - p) differentiated by x."""
+
+    def check(out):
+        problem = _mask_problem(out)
+        if problem:
+            return [problem]
+        p = exact(out["ratio"])
+        t = sympy.Symbol("t", real=True)
+        scale = _inverted_scale(p)
+        for u, dout, got in zip(out["u"], out["dout"], out["dx"], strict=True):
+            kept = 1 if from_float(u) > p else 0
+            want = from_float(dout) * sympy.diff(t * kept * scale, t)
+            if not float_close(got, want):
+                return [
+                    f"dout = {dout} with draw {u:.4f}: dx = {got}, the definition {float(want):.12g}"
+                ]
+        return []
+
+    return CodeDefinition(lambda ns, rng: _run_layer(ns, rng, ratio, True), check)

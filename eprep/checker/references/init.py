@@ -12,7 +12,14 @@ from __future__ import annotations
 import sympy
 from sympy import stats
 
-from eprep.checker.references import Params, Pick, reference
+from eprep.checker.references import (
+    CodeDefinition,
+    Params,
+    Pick,
+    code_reference,
+    float_close,
+    reference,
+)
 
 
 def _second_moment_of_input(rule: str, s: sympy.Symbol) -> sympy.Expr:
@@ -76,3 +83,34 @@ def zero_init_symmetry(p: Params) -> Pick:
             "log-zero": sympy.Eq(softmax_of_equal, 0),
         }
     )
+
+
+class _Ones:
+    """A generator whose standard normal draws are all 1, so the template's scale shows."""
+
+    def standard_normal(self, shape):
+        import numpy as np
+
+        return np.ones(shape)
+
+
+@code_reference("he_init_code")
+def he_init_code(*, fan_in: int = 50, fan_out: int = 30) -> CodeDefinition:
+    """he_normal(n_in, n_out, rng) must scale unit draws by the He std for n_in inputs."""
+
+    def drive(namespace, rng):
+        weights = namespace["he_normal"](fan_in, fan_out, _Ones())
+        import numpy as np
+
+        return {"shape": list(np.shape(weights)), "w": np.ravel(weights).tolist()}
+
+    def check(outputs):
+        want = init_std({"n": sympy.Integer(fan_in)}, rule="he")
+        if outputs["shape"] != [fan_in, fan_out]:
+            return [f"the weights have shape {outputs['shape']}, not ({fan_in}, {fan_out})"]
+        wrong = [w for w in outputs["w"] if not float_close(w, want)]
+        return (
+            [f"the scale is {wrong[0]}, the definition gives {float(want):.12g}"] if wrong else []
+        )
+
+    return CodeDefinition(drive, check)

@@ -13,7 +13,19 @@ from collections.abc import Sequence
 
 import sympy
 
-from eprep.checker.references import Params, Pick, arg, integer, reference
+from eprep.checker.references import (
+    CodeDefinition,
+    Params,
+    Pick,
+    arg,
+    code_reference,
+    exact,
+    float_close,
+    from_float,
+    grid,
+    integer,
+    reference,
+)
 
 
 def _run(
@@ -155,3 +167,54 @@ def momentum_terminal_step(p: Params, *, grad: str = "g", lr: str = "eta", mu: s
     v = sympy.Symbol("v", real=True)
     (fixed,) = sympy.solve(sympy.Eq(v, p[mu] * v - p[lr] * p[grad]), v)
     return fixed
+
+
+_HYPER = {
+    "lr": "lr",
+    "momentum": "mu",
+    "decay_rate": "rho",
+    "beta1": "b1",
+    "beta2": "b2",
+    "eps": "eps",
+}
+
+
+@code_reference("optimizer_code")
+def optimizer_code(
+    *,
+    optimizer: str,
+    cls: str,
+    kwargs: dict,
+    form: str = "paper",
+    grad_scale: str = "1",
+    steps: int = 3,
+) -> CodeDefinition:
+    """The template's optimizer class, run for a few steps, against the unrolled recurrence."""
+
+    def drive(namespace, rng):
+        instance = namespace[cls](**{k: float(v) for k, v in kwargs.items()})
+        import numpy as np
+
+        params = {"W": grid(rng, (3,))}
+        start = params["W"].tolist()
+        grads, path = [], []
+        for _ in range(steps):
+            g = grid(rng, (3,)) * float(grad_scale)
+            grads.append(g.tolist())
+            instance.update(params, {"W": g.copy()})
+            path.append(np.asarray(params["W"], dtype=float).tolist())
+        return {"start": start, "grads": grads, "path": path}
+
+    def check(out):
+        hyper = {"lr": sympy.S.Zero, "eps": sympy.S.Zero}
+        hyper.update({_HYPER[k]: exact(v) for k, v in kwargs.items()})
+        for i, w0 in enumerate(out["start"]):
+            grads = [from_float(step[i]) for step in out["grads"]]
+            want = _run(optimizer, from_float(w0), grads, hyper, form)[1:]
+            for t, (got, expected) in enumerate(zip(out["path"], want, strict=True), start=1):
+                if len(got) != len(out["start"]) or not float_close(got[i], expected):
+                    return [f"W[{i}] after step {t} is {got[i] if len(got) > i else got}, "
+                            f"the recurrence gives {float(expected):.12g}"]  # fmt: skip
+        return []
+
+    return CodeDefinition(drive, check)

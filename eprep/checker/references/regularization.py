@@ -11,7 +11,17 @@ from collections.abc import Sequence
 
 import sympy
 
-from eprep.checker.references import Params, Pick, reference
+from eprep.checker.references import (
+    CodeDefinition,
+    Params,
+    Pick,
+    code_reference,
+    exact,
+    float_close,
+    from_float,
+    grid,
+    reference,
+)
 
 
 def _l2(w: sympy.Expr, lam: sympy.Expr) -> sympy.Expr:
@@ -93,3 +103,71 @@ def decayed_parameters(p: Params, *, decay: str = "wd") -> Pick:
             "output": sympy.sympify(reached == {"W2"}),
         }
     )
+
+
+def _weights(rng):
+    return {"W1": grid(rng, (2, 3)), "b1": grid(rng, (3,)), "W2": grid(rng, (3, 2))}
+
+
+def _penalty_of(params: dict, lam: sympy.Expr) -> tuple[sympy.Expr, dict]:
+    """The L2 penalty over the weight matrices, with one symbol per entry of every parameter."""
+    symbols, values = {}, {}
+    for key, array in params.items():
+        for index, value in enumerate(array):
+            s = sympy.Symbol(f"{key}_{index}", real=True)
+            symbols[(key, index)] = s
+            values[s] = from_float(value)
+    total = sum(_l2(s, lam) for (key, _), s in symbols.items() if key.startswith("W"))
+    return total, {"symbols": symbols, "values": values}
+
+
+def _flat_params(params) -> dict:
+    import numpy as np
+
+    return {k: np.ravel(v).tolist() for k, v in params.items()}
+
+
+@code_reference("l2_penalty_code")
+def l2_penalty_code(*, lam: str = "0.5") -> CodeDefinition:
+    """weight_decay_loss(params, lam) against (lambda/2) sum over W of sum W_ij^2."""
+
+    def drive(namespace, rng):
+        params = _weights(rng)
+        loss = namespace["weight_decay_loss"](params, float(lam))
+        return {"params": _flat_params(params), "loss": float(loss)}
+
+    def check(out):
+        total, info = _penalty_of(out["params"], exact(lam))
+        want = total.xreplace(info["values"])
+        return [] if float_close(out["loss"], want) else [
+            f"the penalty is {out['loss']}, the definition gives {float(want):.12g}"
+        ]  # fmt: skip
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("l2_gradient_code")
+def l2_gradient_code(*, lam: str = "0.5") -> CodeDefinition:
+    """add_weight_decay(grads, params, lam): each gradient plus d(penalty)/d(parameter)."""
+
+    def drive(namespace, rng):
+        params, grads = _weights(rng), _weights(rng)
+        before = _flat_params(grads)
+        after = namespace["add_weight_decay"](
+            {k: v.copy() for k, v in grads.items()}, params, float(lam)
+        )
+        return {"params": _flat_params(params), "grads": before, "after": _flat_params(after)}
+
+    def check(out):
+        total, info = _penalty_of(out["params"], exact(lam))
+        for (key, index), s in info["symbols"].items():
+            want = from_float(out["grads"][key][index]) + sympy.diff(total, s).xreplace(
+                info["values"]
+            )
+            got = out["after"].get(key, [])
+            if len(got) <= index or not float_close(got[index], want):
+                return [f"{key}[{index}] is {got[index] if len(got) > index else 'missing'}, "
+                        f"the definition gives {float(want):.12g}"]  # fmt: skip
+        return []
+
+    return CodeDefinition(drive, check)

@@ -61,7 +61,7 @@ class QuestionResult:
 
     @property
     def label(self) -> str:
-        """"sourced" for a concept question, else the witnesses that hold (or "FAILED")."""
+        """ "sourced" for a concept question, else the witnesses that hold (or "FAILED")."""
         if self.concept:
             return "sourced"
         return "+".join(self.witnesses) if self.witnesses else "none"

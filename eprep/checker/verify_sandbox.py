@@ -209,7 +209,10 @@ def _run(
     except MemoryError:
         return False, "ran out of memory under the definition's driver"
     except Exception as error:
-        return False, f"under the definition's driver it raised {type(error).__name__}: {_short(error)}"
+        return (
+            False,
+            f"under the definition's driver it raised {type(error).__name__}: {_short(error)}",
+        )
     return True, "", outputs
 
 

@@ -27,6 +27,7 @@ from eprep.questions import Question, Variant
 IDENTITY, EXACT, ENGINE = "identity", "exact", "engine"
 WITNESSES = (IDENTITY, EXACT, ENGINE)
 IDENTITY_BUDGET = 8.0  # seconds SymPy may spend proving one question's identity
+EXACT_BUDGET = 4.0  # seconds to decide that two exact numbers that agree to 40 digits are equal
 SAMPLE_POINTS = 6  # exact points per variant when an expression's identity is undecided
 _FORMAT = "eprep-witness-1"
 
@@ -180,11 +181,16 @@ def exactly_equal(a: Any, b: Any) -> bool | None:
         return None
     if approx.is_number and approx.is_real is not False and abs(approx) > scale * 1e-40:
         return False
-    simplified = sympy.simplify(difference)
-    if simplified == 0:
-        return True
-    verdict = simplified.equals(0)
-    return verdict if verdict is not None else None
+    from eprep.checker.budget import BudgetExceeded, time_budget
+
+    try:
+        with time_budget(EXACT_BUDGET):
+            simplified = sympy.simplify(difference)
+            if simplified == 0:
+                return True
+            return simplified.equals(0)
+    except BudgetExceeded:
+        return None
 
 
 # --- the reference ----------------------------------------------------------------------
@@ -282,7 +288,9 @@ def _exact_problems(question: Question, variant: Variant) -> list[str]:
         key = _at(question, formula_expr(question, text), variant)
         if isinstance(definition, Rounded):
             scaled = sympy.N(definition.value, 40) * 10**definition.digits
-            rounded = sympy.Rational(int(sympy.floor(scaled + sympy.Rational(1, 2))), 10**definition.digits)
+            rounded = sympy.Rational(
+                int(sympy.floor(scaled + sympy.Rational(1, 2))), 10**definition.digits
+            )
             verdict = exactly_equal(key, rounded)
             want = rounded
         elif question.variables:
@@ -293,9 +301,7 @@ def _exact_problems(question: Question, variant: Variant) -> list[str]:
         if verdict is None:
             problems.append(f"{label} {text!r}: cannot decide exactly whether it equals {want}")
         elif not verdict:
-            problems.append(
-                f"{label} {text!r} = {_show(key)}, the definition gives {_show(want)}"
-            )
+            problems.append(f"{label} {text!r} = {_show(key)}, the definition gives {_show(want)}")
     return problems
 
 
@@ -350,7 +356,9 @@ def _code_problems(question: Question, variant: Variant, timeout: float) -> list
     correct = question.correct_option
     if correct is None:
         return ["a code question needs a correct option"]
-    source = (variant.code() or "").replace(BLANK, substitute(correct.code or "", variant.values), 1)
+    source = (variant.code() or "").replace(
+        BLANK, substitute(correct.code or "", variant.values), 1
+    )
     result = run_completed_template(
         source,
         None,
@@ -361,9 +369,14 @@ def _code_problems(question: Question, variant: Variant, timeout: float) -> list
         drive=(question.reference, dict(question.reference_args)),
     )
     if not result.passed:
-        return [f"the key's completed template fails under the definition's driver: {result.reason}"]
+        return [
+            f"the key's completed template fails under the definition's driver: {result.reason}"
+        ]
     definition = references.get_code_reference(question.reference)(**dict(question.reference_args))
-    return [f"the key's outputs disagree with the definition: {r}" for r in definition.check(result.outputs or {})]
+    return [
+        f"the key's outputs disagree with the definition: {r}"
+        for r in definition.check(result.outputs or {})
+    ]
 
 
 # --- the cache --------------------------------------------------------------------------

@@ -224,7 +224,9 @@ class FileValidator:
         if not isinstance(probe_args, dict):
             raise self.fail(at("probe_args"), "probe_args must be a table")
         reference = q.get("reference")
-        if reference is not None and not (isinstance(reference, str) and PROBE_NAME.match(reference)):
+        if reference is not None and not (
+            isinstance(reference, str) and PROBE_NAME.match(reference)
+        ):
             raise self.fail(at("reference"), "reference must be a name like 'conv_output'")
         reference_args = q.get("reference_args", {})
         if not isinstance(reference_args, dict):

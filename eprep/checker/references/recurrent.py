@@ -1,0 +1,257 @@
+"""Recurrent networks, word2vec, language models and attention, from their defining equations.
+
+Each cell is written once as SymPy equations — the RNN step h' = tanh(h Wh + x Wx + b), the LSTM
+c' = f c + g i and h' = o tanh(c') with sigmoid gates and a tanh candidate, the GRU
+h' = (1 - z) h + z tanh(x Wx + (r h) Wh + b) — and every quantity a question asks about (a state,
+a gradient by `sympy.diff`, a state after T steps by iterating the step) is derived from those.
+Parameter counts add up the parameter shapes a cell's blocks define. The sigmoid is written
+through exp; tanh is SymPy's own (its exp form makes exact comparisons of nested steps
+undecidable), so nothing here borrows the grammar's or the engine's functions.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from eprep.checker.references import Params, Pick, arg, integer, reference
+
+# Blocks of each cell: each block is an affine map of (x, h) with its own bias, as the cells'
+# equations above define them (the RNN's one tanh; the LSTM's f, g, i, o; the GRU's z, r, h~).
+CELL_BLOCKS = {"rnn": ("h",), "lstm": ("f", "g", "i", "o"), "gru": ("z", "r", "candidate")}
+# The activation of each LSTM block (Hochreiter & Schmidhuber 1997; DLFS2 §6.2).
+LSTM_ACTIVATIONS = {"f": "sigmoid", "g": "tanh", "i": "sigmoid", "o": "sigmoid"}
+# Order of the fused blocks in each library's weights (DLFS2 time_layers.py LSTM.forward slices
+# f, g, i, o; torch.nn.LSTM documents weight_ih as W_ii|W_if|W_ig|W_io; Keras i, f, c, o).
+LSTM_LAYOUTS = {"dlfs2": "fgio", "pytorch": "ifgo", "keras": "ifco"}
+
+
+def sigmoid(x: sympy.Expr) -> sympy.Expr:
+    return 1 / (1 + sympy.exp(-x))
+
+
+def tanh(x: sympy.Expr) -> sympy.Expr:
+    return sympy.tanh(x)
+
+
+def rnn_step(h: sympy.Expr, x: sympy.Expr, wh: sympy.Expr, wx: sympy.Expr, b: sympy.Expr):
+    return tanh(h * wh + x * wx + b)
+
+
+def lstm_step(f, g, i, o, c_prev):
+    """(h_next, c_next) of one LSTM unit from its gate values."""
+    c_next = f * c_prev + g * i
+    return o * tanh(c_next), c_next
+
+
+def gru_step(z, candidate, h_prev):
+    return (1 - z) * h_prev + z * candidate
+
+
+@reference("recurrent_parameter_count")
+def recurrent_parameter_count(p: Params, *, cell: str) -> sympy.Expr:
+    """Per block: an input matrix (D, H), a recurrent matrix (H, H) and a bias (H,)."""
+    d, h = p["D"], p["H"]
+    per_block = d * h + h * h + h
+    return sum((per_block for _ in CELL_BLOCKS[cell]), sympy.S.Zero)
+
+
+@reference("rnn_scalar_step")
+def rnn_scalar_step(p: Params) -> sympy.Expr:
+    return rnn_step(p["h0"], p["x"], p["wh"], p["wx"], p["b"])
+
+
+@reference("rnn_gradient_to_initial_state")
+def rnn_gradient_to_initial_state(p: Params) -> sympy.Expr:
+    """d h_T / d h_0 with zero inputs and no bias, by differentiating T composed steps."""
+    h0 = sympy.Dummy("h0", real=True)
+    h = h0
+    for _ in range(integer(p["T"])):
+        h = rnn_step(h, 0, p["w"], 0, 0)
+    return sympy.diff(h, h0).subs(h0, p["h0"])
+
+
+@reference("rnn_gradient_growth")
+def rnn_gradient_growth(p: Params, *, steps: int = 30) -> Pick:
+    """In tanh's linear regime each BPTT step multiplies the gradient's norm by s."""
+    factor = p["s"] ** (steps - 1)
+    return Pick(
+        {
+            "vanish": sympy.Lt(factor, sympy.Rational(1, 100)),
+            "explode": sympy.Gt(factor, 100),
+            "steady": sympy.And(factor >= sympy.Rational(1, 100), factor <= 100),
+            "sign": sympy.false,
+        }
+    )
+
+
+@reference("clipped_gradient")
+def clipped_gradient(p: Params, *, entry: str = "a1", others: tuple = ("a2", "b1")) -> sympy.Expr:
+    """Every gradient scaled by min(1, c / (||g|| + 1e-6)), ||g|| the L2 norm of all of them."""
+    norm = sympy.sqrt(sum((p[name] ** 2 for name in (entry, *others)), sympy.S.Zero))
+    rate = p["c"] / (norm + sympy.Rational(1, 10**6))
+    return p[entry] * sympy.Min(1, rate)
+
+
+@reference("tanh_derivative_by_output")
+def tanh_derivative_by_output(p: Params) -> sympy.Expr:
+    """d tanh(a) / da written in terms of h = tanh(a)."""
+    a = sympy.Symbol("a", real=True)
+    slope = sympy.diff(tanh(a), a)
+    return sympy.simplify(slope.subs(a, sympy.atanh(p["h"])))
+
+
+@reference("truncated_bptt")
+def truncated_bptt(p: Params) -> Pick:
+    """Two chunks of a scalar RNN; truncation treats the boundary state as a constant.
+
+    The full graph's last output depends on the first chunk's input (the state is carried);
+    the truncated backward pass differentiates with the boundary state frozen.
+    """
+    x1, x2, w = sympy.symbols("x1 x2 w", real=True)
+    boundary = sympy.Symbol("h_boundary", real=True)
+    full = rnn_step(rnn_step(0, x1, w, 1, 0), x2, w, 1, 0)
+    truncated = rnn_step(boundary, x2, w, 1, 0)  # what the second chunk's backward sees
+    carries = sympy.simplify(sympy.diff(full, x1)) != 0
+    crosses = sympy.diff(truncated, x1) != 0
+    return Pick(
+        {
+            "state-forward-only": sympy.sympify(carries and not crosses),
+            "both": sympy.sympify(carries and crosses),
+            "neither": sympy.sympify(not carries and not crosses),
+            "gradient-only": sympy.sympify(not carries and crosses),
+        }
+    )
+
+
+@reference("bidirectional_output")
+def bidirectional_output(p: Params) -> sympy.Expr:
+    """Two directions' hidden states (H each) concatenated."""
+    forward, backward = p["H"], p["H"]
+    return forward + backward
+
+
+@reference("lstm_cell")
+def lstm_cell(p: Params, *, report: str) -> sympy.Expr:
+    """The LSTM unit's new cell ("c") or output ("h"), or "dc_prev" = dL/dc_prev given dc."""
+    c_prev = sympy.Dummy("c_prev", real=True)
+    h_next, c_next = lstm_step(p["f"], p["g"], p["i"], p["o"], c_prev)
+    if report == "c":
+        return c_next.subs(c_prev, p["c"])
+    if report == "h":
+        return h_next.subs(c_prev, p["c"])
+    if report == "dc_prev":  # only dL/dc_next arrives; chain rule through c_next
+        return p["dc"] * sympy.diff(c_next, c_prev).subs(c_prev, p["c"])
+    raise ValueError(f"unknown report {report!r}")
+
+
+@reference("lstm_forget_decay")
+def lstm_forget_decay(p: Params) -> sympy.Expr:
+    """The cell after T steps with the forget gate held at f and the input gate closed."""
+    c = p["c0"]
+    for _ in range(integer(p["T"])):
+        _, c = lstm_step(p["f"], 0, 0, 1, c)
+    return c
+
+
+@reference("lstm_gate_order")
+def lstm_gate_order(p: Params, *, library: str = "dlfs2") -> Pick:
+    return Pick({order: sympy.sympify(order == LSTM_LAYOUTS[library]) for order in _ORDERS})
+
+
+_ORDERS = ("fgio", "ifgo", "fiog", "giof")
+
+
+@reference("lstm_gate_activations")
+def lstm_gate_activations(p: Params) -> Pick:
+    """Which blocks are sigmoids and which tanh, read off the LSTM's definition."""
+    sigmoids = {k for k, v in LSTM_ACTIVATIONS.items() if v == "sigmoid"}
+    return Pick(
+        {
+            "g-tanh": sympy.sympify(sigmoids == {"f", "i", "o"}),
+            "all-sigmoid": sympy.sympify(len(sigmoids) == 4),
+            "all-tanh": sympy.sympify(not sigmoids),
+            "swapped": sympy.sympify(sigmoids == {"g"}),
+        }
+    )
+
+
+@reference("gru_update")
+def gru_update(p: Params) -> sympy.Expr:
+    return gru_step(p["z"], p["cand"], p["h"])
+
+
+@reference("gru_reset_role")
+def gru_reset_role(p: Params) -> Pick:
+    """With r = 0 the candidate tanh(x wx + (r h) wh + b) loses h and keeps x."""
+    x, h, wx, wh, b, r = sympy.symbols("x h w_x w_h b r", real=True)
+    candidate = tanh(x * wx + (r * h) * wh + b).subs(r, 0)
+    ignores_h = sympy.simplify(sympy.diff(candidate, h)) == 0
+    uses_x = sympy.simplify(sympy.diff(candidate, x)) != 0
+    closed_state = gru_step(1, candidate, h)  # z = 1: the state is the candidate itself
+    zeroes_state = sympy.simplify(closed_state) == 0
+    return Pick(
+        {
+            "forget-past": sympy.sympify(ignores_h and uses_x),
+            "copy": sympy.false,  # copying h_{t-1} is z = 0, a different gate
+            "zero-state": sympy.sympify(zeroes_state),
+            "ignore-input": sympy.sympify(not uses_x),
+        }
+    )
+
+
+@reference("unigram_power")
+def unigram_power(p: Params, *, word: str = "nA", words: tuple = ("nA", "nB", "nC")) -> sympy.Expr:
+    """P(w) proportional to count(w) ** (3/4), normalised over the vocabulary."""
+    power = sympy.Rational(3, 4)
+    return p[word] ** power / sum((p[w] ** power for w in words), sympy.S.Zero)
+
+
+@reference("embedding_repeated_gradient")
+def embedding_repeated_gradient(p: Params) -> sympy.Expr:
+    """L = sum over the batch rows of dout_n * W[idx_n]; the word appears m times."""
+    row = sympy.Symbol("W_word", real=True)
+    loss = p["m"] * p["g"] * row  # m rows read the same W[word], each with upstream g
+    return sympy.diff(loss, row)
+
+
+def _perplexity(probabilities) -> sympy.Expr:
+    """exp of the mean negative log-likelihood."""
+    mean = sum((-sympy.log(q) for q in probabilities), sympy.S.Zero) / len(probabilities)
+    return sympy.exp(mean)
+
+
+@reference("perplexity")
+def perplexity(p: Params) -> sympy.Expr:
+    return _perplexity([p["p1"], p["p2"]])
+
+
+@reference("cross_entropy_from_perplexity")
+def cross_entropy_from_perplexity(p: Params) -> sympy.Expr:
+    """The mean cross-entropy L with perplexity exp(L) = PP."""
+    loss = sympy.Symbol("L", real=True)
+    (solution,) = sympy.solve(sympy.Eq(sympy.exp(loss), p["PP"]), loss)
+    return solution
+
+
+def _scores(p: Params, scale: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    query = sympy.Matrix([p["q1"], p["q2"]])
+    first = sympy.Matrix([p["a1"], p["a2"]])
+    second = sympy.Matrix([p["b1"], p["b2"]])
+    return first.dot(query) / scale, second.dot(query) / scale
+
+
+@reference("attention_weight")
+def attention_weight(p: Params, *, scaled: bool = False) -> sympy.Expr:
+    """The softmax over the encoder states of their dot products with the query."""
+    s1, s2 = _scores(p, sympy.sqrt(2) if scaled else sympy.S.One)
+    return sympy.exp(s1) / (sympy.exp(s1) + sympy.exp(s2))
+
+
+@reference("attention_context")
+def attention_context(p: Params, *, component: str = "1") -> sympy.Expr:
+    """The weighted sum of the encoder states, one component."""
+    s1, s2 = _scores(p, sympy.S.One)
+    total = sympy.exp(s1) + sympy.exp(s2)
+    first = arg(p, "a1" if component == "1" else "a2")
+    second = arg(p, "b1" if component == "1" else "b2")
+    return sympy.exp(s1) / total * first + sympy.exp(s2) / total * second

@@ -382,3 +382,24 @@ def lstm_forget_decay(variant: Variant, rng: np.random.Generator) -> Value:
     layer.set_state(np.zeros((1, 1)), np.array([[float(variant["c0"])]]))
     layer.forward(np.zeros((1, steps, 1)))
     return Value(float(layer.c[0, 0]), rel_tol=1e-9, abs_tol=1e-12)
+
+
+@probe("skipgram_binary_losses")
+def skipgram_binary_losses(variant: Variant, rng: np.random.Generator) -> Value:
+    """Binary scores the engine SkipGram computes for one centre word (window w, k negatives)."""
+    from eprep.engine import SkipGram
+
+    window, negatives = _int(variant, "w"), _int(variant, "k")
+    vocabulary = 2 * window + negatives + 5
+    corpus = np.arange(vocabulary)
+    model = SkipGram(
+        rng.standard_normal((vocabulary, 3)),
+        rng.standard_normal((vocabulary, 3)),
+        corpus,
+        sample_size=negatives,
+        rng=rng,
+    )
+    contexts = np.arange(2 * window)[None, :]
+    model.forward(contexts, np.array([vocabulary - 1]))
+    _, labels = model.loss_layer.loss_layer.cache
+    return Value(labels.size)

@@ -255,3 +255,10 @@ def attention_context(p: Params, *, component: str = "1") -> sympy.Expr:
     first = arg(p, "a1" if component == "1" else "a2")
     second = arg(p, "b1" if component == "1" else "b2")
     return sympy.exp(s1) / total * first + sympy.exp(s2) / total * second
+
+
+@reference("skipgram_binary_losses")
+def skipgram_binary_losses(p: Params) -> sympy.Expr:
+    """Each of the 2w context words is one positive pair plus k sampled negatives."""
+    context_words = 2 * p["w"]
+    return context_words * (1 + p["k"])

@@ -188,3 +188,11 @@ def test_cross_entropy_from_perplexity(values: dict[str, float]) -> None:
     measured = run("day3.language-model.cross-entropy-from-perplexity", values)
     assert math.exp(measured) == pytest.approx(values["PP"], rel=1e-9)
     assert _differs(measured, math.log2(values["PP"]))
+
+
+@pytest.mark.parametrize("values", variants("day3.word2vec.skipgram-losses"))
+def test_skipgram_binary_losses(values: dict[str, float]) -> None:
+    pairs = [(c, s) for c in range(2 * int(values["w"])) for s in range(1 + int(values["k"]))]
+    measured = run("day3.word2vec.skipgram-losses", values)
+    assert measured == len(pairs)  # every (context word, positive-or-negative) pair, listed
+    assert _differs(measured, 2 * values["w"] * values["k"])

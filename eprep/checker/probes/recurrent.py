@@ -9,10 +9,12 @@ fed its own inverse activation must return the wanted value), and gradients come
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Samples, Value, Variant, probe
+from eprep.checker.probes import OptionId, Samples, Value, Variant, code_probe, probe
 
 _GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
@@ -403,3 +405,121 @@ def skipgram_binary_losses(variant: Variant, rng: np.random.Generator) -> Value:
     model.forward(contexts, np.array([vocabulary - 1]))
     _, labels = model.loss_layer.loss_layer.cache
     return Value(labels.size)
+
+
+# --- code probes: a template's layer must behave as the engine's ----------------------------
+
+_CELL_CALLS = {
+    # cell: (engine class name, states in forward, gradients into backward)
+    "RNN": ("RNN", 1, 1),
+    "LSTM": ("LSTM", 2, 2),
+    "GRU": ("GRU", 1, 1),
+}
+
+
+def _same(name: str, got: object, want: np.ndarray) -> None:
+    got = np.asarray(got, dtype=float)
+    if got.shape != want.shape or not np.allclose(got, want, rtol=1e-9, atol=1e-12):
+        detail = (
+            f"shape {got.shape} instead of {want.shape}"
+            if got.shape != want.shape
+            else f"max abs difference {np.max(np.abs(got - want)):.3g}"
+        )
+        raise AssertionError(f"{name} differs from the engine's ({detail})")
+
+
+@code_probe("recurrent_cell_matches_engine")
+def recurrent_cell_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator, *, cls: str
+) -> None:
+    """The template's cell class must compute the engine cell's forward, backward and grads."""
+    from eprep import engine
+
+    if cls not in namespace:
+        raise AssertionError(f"the completed code defines no class {cls}")
+    engine_name, states, incoming = _CELL_CALLS[cls]
+    d, h, n = 3, 2, 4
+    gates = {"RNN": 1, "LSTM": 4, "GRU": 3}[cls]
+    weights = [
+        rng.standard_normal((d, gates * h)),
+        rng.standard_normal((h, gates * h)),
+        rng.standard_normal(gates * h),
+    ]
+    mine = namespace[cls](*(w.copy() for w in weights))
+    theirs = getattr(engine, engine_name)(*(w.copy() for w in weights))
+    inputs = [rng.standard_normal((n, d))] + [rng.standard_normal((n, h)) for _ in range(states)]
+    with np.errstate(all="ignore"):
+        out_mine = mine.forward(*(a.copy() for a in inputs))
+    out_theirs = theirs.forward(*inputs)
+    for k, (a, b) in enumerate(zip(_as_tuple(out_mine), _as_tuple(out_theirs), strict=True)):
+        _same(f"forward output {k}", a, b)
+    upstream = [rng.standard_normal((n, h)) for _ in range(incoming)]
+    with np.errstate(all="ignore"):
+        back_mine = mine.backward(*(u.copy() for u in upstream))
+    back_theirs = theirs.backward(*upstream)
+    for k, (a, b) in enumerate(zip(_as_tuple(back_mine), _as_tuple(back_theirs), strict=True)):
+        _same(f"backward output {k}", a, b)
+    for k, (a, b) in enumerate(zip(mine.grads, theirs.grads, strict=True)):
+        _same(f"grads[{k}]", a, b)
+
+
+def _as_tuple(value: Any) -> tuple:
+    return value if isinstance(value, tuple) else (value,)
+
+
+@code_probe("embedding_matches_engine")
+def embedding_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's Embedding must sum the gradients of repeated word ids, as the engine's."""
+    from eprep.engine import Embedding
+
+    if "Embedding" not in namespace:
+        raise AssertionError("the completed code defines no class Embedding")
+    W = rng.standard_normal((6, 3))
+    idx = np.array([1, 4, 1, 1, 0])
+    dout = rng.standard_normal((5, 3))
+    mine, theirs = namespace["Embedding"](W.copy()), Embedding(W.copy())
+    _same("forward", mine.forward(idx), theirs.forward(idx))
+    mine.backward(dout.copy())
+    theirs.backward(dout)
+    _same("dW", mine.grads[0], theirs.grads[0])
+
+
+@code_probe("clip_grads_matches_engine")
+def clip_grads_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's clip_grads must scale in place exactly when the engine's does."""
+    from eprep.engine import clip_grads
+
+    if "clip_grads" not in namespace:
+        raise AssertionError("the completed code defines no function clip_grads")
+    for max_norm in (0.5, 50.0):  # one call that must clip, one that must not
+        grads = [rng.standard_normal((3, 2)), rng.standard_normal(4)]
+        mine = [g.copy() for g in grads]
+        namespace["clip_grads"](mine, max_norm)
+        clip_grads(grads, max_norm)
+        for k, (a, b) in enumerate(zip(mine, grads, strict=True)):
+            _same(f"grads[{k}] with max_norm {max_norm}", a, b)
+
+
+@code_probe("attention_weight_matches_engine")
+def attention_weight_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's AttentionWeight must give the engine's weights and gradients."""
+    from eprep.engine import AttentionWeight
+
+    if "AttentionWeight" not in namespace:
+        raise AssertionError("the completed code defines no class AttentionWeight")
+    hs, h = rng.standard_normal((2, 5, 3)), rng.standard_normal((2, 3))
+    mine, theirs = namespace["AttentionWeight"](), AttentionWeight()
+    with np.errstate(all="ignore"):
+        a = mine.forward(hs.copy(), h.copy())
+    _same("the weights", a, theirs.forward(hs, h))
+    da = rng.standard_normal((2, 5))
+    for k, (x, y) in enumerate(
+        zip(_as_tuple(mine.backward(da.copy())), theirs.backward(da), strict=True)
+    ):
+        _same(f"backward output {k}", x, y)

@@ -11,9 +11,22 @@ undecidable), so nothing here borrows the grammar's or the engine's functions.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sympy
 
-from eprep.checker.references import Params, Pick, arg, integer, reference
+from eprep.checker.references import (
+    CodeDefinition,
+    Params,
+    Pick,
+    arg,
+    code_reference,
+    float_close,
+    from_float,
+    grid,
+    integer,
+    reference,
+)
 
 # Blocks of each cell: each block is an affine map of (x, h) with its own bias, as the cells'
 # equations above define them (the RNN's one tanh; the LSTM's f, g, i, o; the GRU's z, r, h~).
@@ -262,3 +275,192 @@ def skipgram_binary_losses(p: Params) -> sympy.Expr:
     """Each of the 2w context words is one positive pair plus k sampled negatives."""
     context_words = 2 * p["w"]
     return context_words * (1 + p["k"])
+
+
+# --- code references: each driver runs the completed template on inputs floats hold exactly ---
+
+
+def _flat(values: Any) -> list[float]:
+    import numpy as np
+
+    return np.asarray(values, dtype=float).ravel().tolist()
+
+
+def _weights(rng: Any, gates: int) -> dict[str, list[float]]:
+    """Weights of a one-input, one-unit cell: Wx (1, gates), Wh (1, gates), b (gates,)."""
+    return {
+        name: grid(rng, shape).tolist()
+        for name, shape in (("Wx", (1, gates)), ("Wh", (1, gates)), ("b", (gates,)))
+    }
+
+
+def _cell(namespace: dict, cls: str, w: dict) -> Any:
+    import numpy as np
+
+    return namespace[cls](np.array(w["Wx"]), np.array(w["Wh"]), np.array(w["b"]))
+
+
+def _exact_rows(w: dict, key: str) -> list[sympy.Expr]:
+    rows = w[key][0] if key != "b" else w[key]
+    return [from_float(v) for v in rows]
+
+
+def _mismatches(label: str, got: list[float], want: list[sympy.Expr]) -> list[str]:
+    if len(got) != len(want):
+        return [f"{label} has {len(got)} entries, the definition {len(want)}"]
+    return [
+        f"{label}[{k}] = {g}, the definition {float(sympy.N(v, 20)):.12g}"
+        for k, (g, v) in enumerate(zip(got, want, strict=True))
+        if not float_close(g, v)
+    ][:3]
+
+
+@code_reference("rnn_forward_code")
+def rnn_forward_code() -> CodeDefinition:
+    """RNN.forward(x, h_prev) must be tanh(h_prev Wh + x Wx + b) at every sample."""
+
+    def drive(namespace, rng):
+        w = _weights(rng, 1)
+        x, h = grid(rng, (3, 1)), grid(rng, (3, 1))
+        out = _cell(namespace, "RNN", w).forward(x, h)
+        return {**w, "x": _flat(x), "h": _flat(h), "out": _flat(out)}
+
+    def check(outputs):
+        (wx,), (wh,), (b,) = (_exact_rows(outputs, k) for k in ("Wx", "Wh", "b"))
+        want = [
+            rnn_step(from_float(h), from_float(x), wh, wx, b)
+            for x, h in zip(outputs["x"], outputs["h"], strict=True)
+        ]
+        return _mismatches("h_next", outputs["out"], want)
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("lstm_backward_code")
+def lstm_backward_code() -> CodeDefinition:
+    """LSTM.backward's dc_prev must be dL/dc_prev of L = dh h_next + dc c_next."""
+
+    def drive(namespace, rng):
+        w = _weights(rng, 4)
+        x, h, c = grid(rng, (3, 1)), grid(rng, (3, 1)), grid(rng, (3, 1))
+        dh, dc = grid(rng, (3, 1)), grid(rng, (3, 1))
+        layer = _cell(namespace, "LSTM", w)
+        layer.forward(x, h, c)
+        _, _, dc_prev = layer.backward(dh, dc)
+        values = {"x": x, "h": h, "c": c, "dh": dh, "dc": dc}
+        return {**w, **{k: _flat(v) for k, v in values.items()}, "dc_prev": _flat(dc_prev)}
+
+    def check(outputs):
+        wx, wh, b = (_exact_rows(outputs, k) for k in ("Wx", "Wh", "b"))
+        c_prev = sympy.Dummy("c_prev", real=True)
+        want = []
+        for x, h, c, dh, dc in zip(*(outputs[k] for k in ("x", "h", "c", "dh", "dc")), strict=True):
+            pre = [from_float(x) * wx[k] + from_float(h) * wh[k] + b[k] for k in range(4)]
+            f, g, i, o = sigmoid(pre[0]), tanh(pre[1]), sigmoid(pre[2]), sigmoid(pre[3])
+            h_next, c_next = lstm_step(f, g, i, o, c_prev)
+            loss = from_float(dh) * h_next + from_float(dc) * c_next
+            want.append(sympy.diff(loss, c_prev).subs(c_prev, from_float(c)))
+        return _mismatches("dc_prev", outputs["dc_prev"], want)
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("gru_forward_code")
+def gru_forward_code() -> CodeDefinition:
+    """GRU.forward must be (1 - z) h + z tanh(x Wxh + (r h) Whh + bh), z and r sigmoids."""
+
+    def drive(namespace, rng):
+        w = _weights(rng, 3)
+        x, h = grid(rng, (3, 1)), grid(rng, (3, 1))
+        out = _cell(namespace, "GRU", w).forward(x, h)
+        return {**w, "x": _flat(x), "h": _flat(h), "out": _flat(out)}
+
+    def check(outputs):
+        wx, wh, b = (_exact_rows(outputs, k) for k in ("Wx", "Wh", "b"))
+        want = []
+        for x, h in zip(outputs["x"], outputs["h"], strict=True):
+            x, h = from_float(x), from_float(h)
+            z = sigmoid(x * wx[0] + h * wh[0] + b[0])
+            r = sigmoid(x * wx[1] + h * wh[1] + b[1])
+            candidate = tanh(x * wx[2] + (r * h) * wh[2] + b[2])
+            want.append(gru_step(z, candidate, h))
+        return _mismatches("h_next", outputs["out"], want)
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("embedding_backward_code")
+def embedding_backward_code() -> CodeDefinition:
+    """dW must be the gradient of L = sum_n dout_n . W[idx_n]: repeated ids add up."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        W = grid(rng, (4, 2))
+        idx = np.array([2, 0, 2, 2, 3])
+        dout = grid(rng, (5, 2))
+        layer = namespace["Embedding"](W.copy())
+        layer.forward(idx)
+        layer.backward(dout)
+        return {"idx": idx.tolist(), "dout": dout.tolist(), "dW": _flat(layer.grads[0])}
+
+    def check(outputs):
+        W = sympy.Matrix(4, 2, lambda i, j: sympy.Symbol(f"W_{i}{j}", real=True))
+        loss = sum(
+            (
+                from_float(outputs["dout"][n][j]) * W[word, j]
+                for n, word in enumerate(outputs["idx"])
+                for j in range(2)
+            ),
+            sympy.S.Zero,
+        )
+        want = [sympy.diff(loss, W[i, j]) for i in range(4) for j in range(2)]
+        return _mismatches("dW", outputs["dW"], want)
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("clip_grads_code")
+def clip_grads_code() -> CodeDefinition:
+    """Every gradient times min(1, c / (||g|| + 1e-6)), ||g|| the global L2 norm."""
+
+    def drive(namespace, rng):
+        runs = []
+        for max_norm in (0.5, 100.0):
+            grads = [grid(rng, (2, 2)), grid(rng, (3,))]
+            before = [_flat(g) for g in grads]
+            namespace["clip_grads"](grads, max_norm)
+            runs.append(
+                {"max_norm": max_norm, "before": before, "after": [_flat(g) for g in grads]}
+            )
+        return {"runs": runs}
+
+    def check(outputs):
+        problems = []
+        for run in outputs["runs"]:
+            values = [from_float(v) for g in run["before"] for v in g]
+            norm = sympy.sqrt(sum((v**2 for v in values), sympy.S.Zero))
+            rate = sympy.Min(1, from_float(run["max_norm"]) / (norm + sympy.Rational(1, 10**6)))
+            got = [v for g in run["after"] for v in g]
+            problems += _mismatches(f"max_norm {run['max_norm']}", got, [v * rate for v in values])
+        return problems[:3]
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("attention_weight_code")
+def attention_weight_code() -> CodeDefinition:
+    """a must be the softmax over t of the dot products h . hs_t."""
+
+    def drive(namespace, rng):
+        hs, h = grid(rng, (1, 3, 2)), grid(rng, (1, 2))
+        a = namespace["AttentionWeight"]().forward(hs, h)
+        return {"hs": hs[0].tolist(), "h": h[0].tolist(), "a": _flat(a)}
+
+    def check(outputs):
+        query = sympy.Matrix([from_float(v) for v in outputs["h"]])
+        scores = [sympy.Matrix([from_float(v) for v in row]).dot(query) for row in outputs["hs"]]
+        total = sum((sympy.exp(s) for s in scores), sympy.S.Zero)
+        return _mismatches("a", outputs["a"], [sympy.exp(s) / total for s in scores])
+
+    return CodeDefinition(drive, check)

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from eprep.checker.probes import OptionId, get_probe
+from eprep.checker.probes import OptionId, get_code_probe, get_probe
 
 from .bank_probes import run
 from .bank_probes import variants as bank_variants
@@ -196,3 +196,83 @@ def test_skipgram_binary_losses(values: dict[str, float]) -> None:
     measured = run("day3.word2vec.skipgram-losses", values)
     assert measured == len(pairs)  # every (context word, positive-or-negative) pair, listed
     assert _differs(measured, 2 * values["w"] * values["k"])
+
+
+# --- code probes: a layer written here passes, a broken one fails ---------------------------
+
+
+class LoopRNN:
+    """An RNN step written with Python loops over units, independent of the engine."""
+
+    def __init__(self, Wx, Wh, b, broken=False):
+        self.params = [Wx, Wh, b]
+        self.grads = [np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
+        self.broken = broken
+
+    def forward(self, x, h_prev):
+        Wx, Wh, b = self.params
+        out = np.zeros((x.shape[0], Wh.shape[1]))
+        for n in range(x.shape[0]):
+            for j in range(Wh.shape[1]):
+                total = sum(x[n, i] * Wx[i, j] for i in range(Wx.shape[0])) + b[j]
+                if not self.broken:
+                    total += sum(h_prev[n, i] * Wh[i, j] for i in range(Wh.shape[0]))
+                out[n, j] = math.tanh(total)
+        self.cache = (x, h_prev, out)
+        return out
+
+    def backward(self, dh):
+        Wx, Wh, _ = self.params
+        x, h_prev, out = self.cache
+        dt = dh * (1 - out**2)
+        self.grads[0][...] = x.T @ dt
+        self.grads[1][...] = h_prev.T @ dt
+        self.grads[2][...] = dt.sum(axis=0)
+        return dt @ Wx.T, dt @ Wh.T
+
+
+def test_recurrent_cell_probe_accepts_a_loop_rnn_and_rejects_a_broken_one() -> None:
+    probe = get_code_probe("recurrent_cell_matches_engine")
+    probe({"RNN": LoopRNN}, {}, np.random.default_rng(0), cls="RNN")
+    with pytest.raises(AssertionError, match="forward output"):
+        probe({"RNN": lambda *w: LoopRNN(*w, broken=True)}, {}, np.random.default_rng(0), cls="RNN")
+
+
+def test_embedding_and_clip_probes_tell_right_from_wrong() -> None:
+    class Summing:
+        def __init__(self, W):
+            self.params, self.grads = [W], [np.zeros_like(W)]
+
+        def forward(self, idx):
+            self.idx = idx
+            return self.params[0][idx]
+
+        def backward(self, dout):
+            self.grads[0][...] = 0
+            for n, word in enumerate(self.idx):  # one row at a time: repeats add up
+                self.grads[0][word] += dout[n]
+
+    class Assigning(Summing):
+        def backward(self, dout):
+            self.grads[0][...] = 0
+            self.grads[0][self.idx] = dout
+
+    rng = np.random.default_rng(1)
+    get_code_probe("embedding_matches_engine")({"Embedding": Summing}, {}, rng)
+    with pytest.raises(AssertionError, match="dW"):
+        get_code_probe("embedding_matches_engine")({"Embedding": Assigning}, {}, rng)
+
+    def clip(grads, max_norm):
+        norm = math.sqrt(sum(float((g * g).sum()) for g in grads))
+        if norm > max_norm:
+            for g in grads:
+                g *= max_norm / (norm + 1e-6)
+
+    def always(grads, max_norm):
+        norm = math.sqrt(sum(float((g * g).sum()) for g in grads))
+        for g in grads:
+            g *= max_norm / (norm + 1e-6)
+
+    get_code_probe("clip_grads_matches_engine")({"clip_grads": clip}, {}, rng)
+    with pytest.raises(AssertionError, match="max_norm 50"):
+        get_code_probe("clip_grads_matches_engine")({"clip_grads": always}, {}, rng)

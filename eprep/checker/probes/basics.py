@@ -7,9 +7,12 @@ decided by experiments (a fitted layer, a trained unit) whose outcome names the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
-from eprep.checker.probes import OptionId, Value, Variant, probe
+from eprep.checker.probes import OptionId, Value, Variant, code_probe, probe
 
 
 def _int(variant: Variant, name: str) -> int:
@@ -224,3 +227,91 @@ def xor_single_unit(variant: Variant, rng: np.random.Generator) -> OptionId:
     if learns_and and not learns_xor:
         return OptionId("not-separable")
     return OptionId("other")
+
+
+# --- code probes: a template's layer or function must behave as the engine's -----------------
+
+
+def _same(name: str, got: object, want: np.ndarray, rtol: float = 1e-9) -> None:
+    got = np.asarray(got, dtype=float)
+    want = np.asarray(want, dtype=float)
+    if got.shape != want.shape or not np.allclose(got, want, rtol=rtol, atol=1e-12):
+        detail = (
+            f"shape {got.shape} instead of {want.shape}"
+            if got.shape != want.shape
+            else f"max abs difference {np.max(np.abs(got - want)):.3g}"
+        )
+        raise AssertionError(f"{name} differs from the engine's ({detail})")
+
+
+@code_probe("basic_layer_matches_engine")
+def basic_layer_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator, *, cls: str
+) -> None:
+    """The template's Affine / Relu / SoftmaxWithLoss must match the engine's, both passes."""
+    from eprep import engine
+
+    if cls not in namespace:
+        raise AssertionError(f"the completed code defines no class {cls}")
+    x = rng.standard_normal((4, 3))
+    x[0, 0] = 0.0  # the Relu trap: exactly zero
+    if cls == "Affine":
+        W, b = rng.standard_normal((3, 2)), rng.standard_normal(2)
+        mine, theirs = namespace[cls](W.copy(), b.copy()), engine.Affine(W, b)
+        _same("forward", mine.forward(x.copy()), theirs.forward(x))
+        dout = rng.standard_normal((4, 2))
+        _same("dx", mine.backward(dout.copy()), theirs.backward(dout))
+        _same("dW", mine.dW, theirs.dW)
+        _same("db", mine.db, theirs.db)
+        return
+    if cls == "Relu":
+        mine, theirs = namespace[cls](), engine.Relu()
+        _same("forward", mine.forward(x.copy()), theirs.forward(x))
+        dout = rng.standard_normal((4, 3))
+        _same("dx", mine.backward(dout.copy()), theirs.backward(dout))
+        return
+    if cls == "SoftmaxWithLoss":
+        t = rng.integers(0, 3, 4)
+        one_hot = np.eye(3)[t]
+        mine, theirs = namespace[cls](), engine.SoftmaxWithLoss()
+        # DLFS's loss keeps a 1e-7 inside the log: compare to 1e-6, not to rounding.
+        _same("loss", mine.forward(x.copy(), one_hot), theirs.forward(x, t), rtol=1e-6)
+        _same("dx", mine.backward(1.0), theirs.backward(1.0), rtol=1e-6)
+        return
+    raise ValueError(f"unknown class {cls!r}")
+
+
+@code_probe("numerical_gradient_matches_engine")
+def numerical_gradient_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's numerical_gradient must return the engine's central differences."""
+    from eprep.engine import numerical_gradient
+
+    if "numerical_gradient" not in namespace:
+        raise AssertionError("the completed code defines no function numerical_gradient")
+    x = rng.standard_normal((2, 3))
+
+    def f(v: np.ndarray) -> float:
+        return float(np.sum(v**3) + np.sum(np.sin(v)))
+
+    with np.errstate(all="ignore"):
+        mine = namespace["numerical_gradient"](f, x.copy())
+    _same("the gradient", mine, numerical_gradient(f, x.copy()), rtol=1e-7)
+
+
+@code_probe("cross_entropy_matches_engine")
+def cross_entropy_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's cross_entropy_error must equal the engine's (DLFS's) on a batch."""
+    from eprep.engine import cross_entropy_error, softmax
+
+    if "cross_entropy_error" not in namespace:
+        raise AssertionError("the completed code defines no function cross_entropy_error")
+    y = softmax(rng.standard_normal((5, 4)))
+    y[0] = [0.0, 1.0, 0.0, 0.0]  # a zero probability for the right class
+    t = np.eye(4)[[0, 2, 3, 1, 0]]
+    with np.errstate(all="ignore"):
+        mine = namespace["cross_entropy_error"](y.copy(), t.copy())
+    _same("the loss", mine, cross_entropy_error(y, t))

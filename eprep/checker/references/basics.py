@@ -10,9 +10,20 @@ separability is decided by a linear programme over the separating line's coeffic
 
 from __future__ import annotations
 
+from typing import Any
+
 import sympy
 
-from eprep.checker.references import Params, Pick, reference
+from eprep.checker.references import (
+    CodeDefinition,
+    Params,
+    Pick,
+    code_reference,
+    float_close,
+    from_float,
+    grid,
+    reference,
+)
 
 
 def sigmoid(u: sympy.Expr) -> sympy.Expr:
@@ -184,3 +195,164 @@ def single_unit_separability(p: Params) -> Pick:
             "xor-only": sympy.sympify(xor_ok and not and_ok),
         }
     )
+
+
+# --- code references: drivers run the completed template on inputs floats hold exactly -------
+
+
+def _flat(values: Any) -> list[float]:
+    import numpy as np
+
+    return np.asarray(values, dtype=float).ravel().tolist()
+
+
+def _matrix(rows: list[list[float]]) -> sympy.Matrix:
+    return sympy.Matrix([[from_float(v) for v in row] for row in rows])
+
+
+def _mismatches(
+    label: str, got: list[float], want: list[sympy.Expr], rel: float = 1e-9
+) -> list[str]:
+    if len(got) != len(want):
+        return [f"{label} has {len(got)} entries, the definition {len(want)}"]
+    return [
+        f"{label}[{k}] = {g}, the definition {float(sympy.N(v, 20)):.12g}"
+        for k, (g, v) in enumerate(zip(got, want, strict=True))
+        if not float_close(g, v, rel=rel)
+    ][:3]
+
+
+@code_reference("affine_backward_code")
+def affine_backward_code() -> CodeDefinition:
+    """dW, db and dx of Y = X W + b, from L = sum(dout * Y) differentiated by SymPy."""
+
+    def drive(namespace, rng):
+        x, W, b, dout = grid(rng, (3, 2)), grid(rng, (2, 2)), grid(rng, (2,)), grid(rng, (3, 2))
+        layer = namespace["Affine"](W, b)
+        layer.forward(x)
+        dx = layer.backward(dout)
+        return {
+            "x": x.tolist(),
+            "W": W.tolist(),
+            "dout": dout.tolist(),
+            "dx": _flat(dx),
+            "dW": _flat(layer.dW),
+            "db": _flat(layer.db),
+        }
+
+    def check(outputs):
+        x, dout = _matrix(outputs["x"]), _matrix(outputs["dout"])
+        W = sympy.Matrix(2, 2, lambda i, j: sympy.Symbol(f"W{i}{j}", real=True))
+        b = sympy.Matrix(1, 2, lambda _, j: sympy.Symbol(f"b{j}", real=True))
+        X = sympy.Matrix(3, 2, lambda i, j: sympy.Symbol(f"X{i}{j}", real=True))
+        values = {W[i, j]: from_float(outputs["W"][i][j]) for i in range(2) for j in range(2)}
+        values.update({X[i, j]: x[i, j] for i in range(3) for j in range(2)})
+        Y = X * W + sympy.ones(3, 1) * b
+        loss = sum((dout[i, j] * Y[i, j] for i in range(3) for j in range(2)), sympy.S.Zero)
+
+        def grad(symbols):
+            return [sympy.diff(loss, s).subs(values) for s in symbols]
+
+        return (
+            _mismatches("dW", outputs["dW"], grad(list(W)))
+            + _mismatches("db", outputs["db"], grad(list(b)))
+            + _mismatches("dx", outputs["dx"], grad(list(X)))
+        )
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("relu_backward_code")
+def relu_backward_code() -> CodeDefinition:
+    """dx = dout where x > 0, else 0 — the Relu layer's mask x <= 0 takes 0 at x = 0."""
+
+    def drive(namespace, rng):
+        x, dout = grid(rng, (3, 3)), grid(rng, (3, 3))
+        x[0, 0] = 0.0
+        layer = namespace["Relu"]()
+        layer.forward(x.copy())
+        return {"x": _flat(x), "dout": _flat(dout), "dx": _flat(layer.backward(dout.copy()))}
+
+    def check(outputs):
+        want = [
+            from_float(d) * sympy.Heaviside(from_float(v), 0)
+            for v, d in zip(outputs["x"], outputs["dout"], strict=True)
+        ]
+        return _mismatches("dx", outputs["dx"], want)
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("softmax_with_loss_code")
+def softmax_with_loss_code() -> CodeDefinition:
+    """dx of the batch-mean softmax cross-entropy, by SymPy's derivative (1e-7 ignored: 1e-6)."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        x = grid(rng, (3, 3))
+        t = np.eye(3)[[0, 2, 1]]
+        layer = namespace["SoftmaxWithLoss"]()
+        layer.forward(x, t)
+        return {"x": x.tolist(), "t": t.tolist(), "dx": _flat(layer.backward(1.0))}
+
+    def check(outputs):
+        X = sympy.Matrix(3, 3, lambda i, j: sympy.Symbol(f"a{i}{j}", real=True))
+        t = _matrix(outputs["t"])
+        loss = sympy.S.Zero
+        for i in range(3):
+            probs = softmax([X[i, j] for j in range(3)])
+            loss -= sum((t[i, j] * sympy.log(probs[j]) for j in range(3)), sympy.S.Zero) / 3
+        values = {X[i, j]: from_float(outputs["x"][i][j]) for i in range(3) for j in range(3)}
+        want = [sympy.diff(loss, s).subs(values) for s in X]
+        return _mismatches("dx", outputs["dx"], want, rel=1e-6)
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("numerical_gradient_code")
+def numerical_gradient_code() -> CodeDefinition:
+    """The central difference (f(x+h) - f(x-h)) / 2h with h = 1e-4, for f = sum(x^3)."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        x = grid(rng, (2, 2))
+        grad = namespace["numerical_gradient"](lambda v: float(np.sum(v**3)), x.copy())
+        return {"x": _flat(x), "grad": _flat(grad)}
+
+    def check(outputs):
+        h = sympy.Rational(1, 10**4)
+        want = [
+            ((from_float(v) + h) ** 3 - (from_float(v) - h) ** 3) / (2 * h) for v in outputs["x"]
+        ]
+        return _mismatches("the gradient", outputs["grad"], want, rel=1e-7)
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("cross_entropy_code")
+def cross_entropy_code() -> CodeDefinition:
+    """-sum(t log(y + 1e-7)) / N for one-hot targets, including a zero probability."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        y = np.array([[0.0, 1.0, 0.0], [0.25, 0.5, 0.25], [0.125, 0.125, 0.75]])
+        t = np.eye(3)[[0, 1, 2]]
+        return {
+            "y": y.tolist(),
+            "t": t.tolist(),
+            "loss": float(namespace["cross_entropy_error"](y, t)),
+        }
+
+    def check(outputs):
+        delta = sympy.Rational(1, 10**7)
+        y, t = _matrix(outputs["y"]), _matrix(outputs["t"])
+        total = sum(
+            (t[i, j] * sympy.log(y[i, j] + delta) for i in range(3) for j in range(3)),
+            sympy.S.Zero,
+        )
+        return _mismatches("the loss", [outputs["loss"]], [-total / 3])
+
+    return CodeDefinition(drive, check)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from eprep.checker.probes import OptionId, get_probe
+from eprep.checker.probes import OptionId, get_code_probe, get_probe
 
 from .bank_probes import run
 from .bank_probes import variants as bank_variants
@@ -132,3 +132,78 @@ def test_iterations(values: dict[str, float]) -> None:
     measured = run("day1.training.iterations", values)
     assert measured == values["E"] * values["N"] // values["B"]
     assert _differs(measured, values["N"] // values["B"])
+
+
+# --- code probes: layers and functions written here pass, broken ones fail -------------------
+
+
+def test_basic_layer_probe_tells_a_right_affine_from_a_wrong_one() -> None:
+    class LoopAffine:
+        def __init__(self, W, b, transposed=False):
+            self.W, self.b, self.transposed = W, b, transposed
+
+        def forward(self, x):
+            self.x = x
+            return x @ self.W + self.b
+
+        def backward(self, dout):
+            rows, cols = self.W.shape
+            self.dW = np.array(
+                [
+                    [sum(self.x[n, i] * dout[n, j] for n in range(len(dout))) for j in range(cols)]
+                    for i in range(rows)
+                ]
+            )
+            if self.transposed:
+                self.dW = self.dW.T.copy().reshape(rows, cols)
+            self.db = dout.sum(axis=0)
+            return dout @ self.W.T
+
+    probe = get_code_probe("basic_layer_matches_engine")
+    probe({"Affine": LoopAffine}, {}, np.random.default_rng(0), cls="Affine")
+    with pytest.raises(AssertionError, match="dW"):
+        probe(
+            {"Affine": lambda W, b: LoopAffine(W, b, transposed=True)},
+            {},
+            np.random.default_rng(0),
+            cls="Affine",
+        )
+
+
+def test_relu_probe_catches_the_gradient_at_zero() -> None:
+    class StrictRelu:
+        def forward(self, x):
+            self.mask = x < 0  # lets the gradient through at exactly 0
+            return np.where(self.mask, 0.0, x)
+
+        def backward(self, dout):
+            return np.where(self.mask, 0.0, dout)
+
+    with pytest.raises(AssertionError, match="dx"):
+        get_code_probe("basic_layer_matches_engine")(
+            {"Relu": StrictRelu}, {}, np.random.default_rng(0), cls="Relu"
+        )
+
+
+def test_numerical_gradient_and_cross_entropy_probes() -> None:
+    def forward_difference(f, x):
+        grad = np.zeros_like(x)
+        for idx in np.ndindex(x.shape):
+            base = f(x)
+            x[idx] += 1e-4
+            grad[idx] = (f(x) - base) / 1e-4
+            x[idx] -= 1e-4
+        return grad
+
+    with pytest.raises(AssertionError, match="gradient"):
+        get_code_probe("numerical_gradient_matches_engine")(
+            {"numerical_gradient": forward_difference}, {}, np.random.default_rng(0)
+        )
+
+    def by_hand(y, t):  # -sum t log(y + 1e-7) / N, written without the engine
+        n = y.shape[0]
+        return -sum(math.log(y[i, j] + 1e-7) * t[i, j] for i in range(n) for j in range(4)) / n
+
+    get_code_probe("cross_entropy_matches_engine")(
+        {"cross_entropy_error": by_hand}, {}, np.random.default_rng(0)
+    )

@@ -523,3 +523,64 @@ def attention_weight_matches_engine(
         zip(_as_tuple(mine.backward(da.copy())), theirs.backward(da), strict=True)
     ):
         _same(f"backward output {k}", x, y)
+
+
+@probe("rnn_gradient_ratio")
+def rnn_gradient_ratio(variant: Variant, rng: np.random.Generator) -> Value:
+    """|dL/dh_0| / |dL/dh_T| of an engine TimeRNN whose Wh has every singular value s.
+
+    Inputs and biases are zero and the start state tiny, so every tanh' is 1 to ~1e-12; the
+    ratio is then the gradient's growth through the T recurrent steps, read off the backward pass
+    (`dh` is the gradient at the initial state).
+    """
+    from eprep.engine import TimeRNN
+
+    h, steps, s = 6, _int(variant, "T"), float(variant["s"])
+    q, _ = np.linalg.qr(rng.standard_normal((h, h)))
+    layer = TimeRNN(np.zeros((1, h)), s * q, np.zeros(h), stateful=True)
+    layer.set_state(np.full((1, h), 1e-9))
+    layer.forward(np.zeros((1, steps, 1)))
+    dhs = np.zeros((1, steps, h))
+    dhs[0, -1] = rng.standard_normal(h)
+    layer.backward(dhs)
+    return Value(float(np.linalg.norm(layer.dh) / np.linalg.norm(dhs[0, -1])), rel_tol=1e-6)
+
+
+@probe("masked_sequence_loss")
+def masked_sequence_loss(variant: Variant, rng: np.random.Generator) -> Value:
+    """Engine TimeSoftmaxWithLoss over 3 positions, the middle one labelled -1 (ignored)."""
+    from eprep.engine import TimeSoftmaxWithLoss
+
+    probs = [float(variant[k]) for k in ("p1", "p2", "p3")]
+    rows = [[p, (1 - p) / 2, (1 - p) / 2] for p in probs]
+    scores = np.log(np.array([rows]))
+    return Value(TimeSoftmaxWithLoss().forward(scores, np.array([[0, -1, 0]])))
+
+
+@probe("bilstm_parameter_count")
+def bilstm_parameter_count(variant: Variant, rng: np.random.Generator) -> Value:
+    """Scalars of an engine TimeBiLSTM that receive a nonzero gradient from a backward pass."""
+    from eprep.engine import TimeBiLSTM
+
+    d, h = _int(variant, "D"), _int(variant, "H")
+
+    def weights() -> list[np.ndarray]:
+        return [
+            rng.standard_normal((d, 4 * h)) / np.sqrt(d),
+            rng.standard_normal((h, 4 * h)) / np.sqrt(h),
+            rng.standard_normal(4 * h) * 0.1,
+        ]
+
+    layer = TimeBiLSTM(*weights(), *weights())
+    out = layer.forward(rng.standard_normal((2, 3, d)))
+    layer.backward(rng.standard_normal(out.shape))
+    return Value(sum(int(np.count_nonzero(g)) for g in layer.grads))
+
+
+@probe("lstm_forget_preactivation_gradient")
+def lstm_forget_preactivation_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+    """The forget block of db from the engine LSTM's backward (one sample, one unit, dh = 0)."""
+    layer = _lstm_with_gates(variant["f"], variant["g"], variant["i"], variant["o"])
+    layer.forward(np.zeros((1, 1)), np.zeros((1, 1)), np.array([[variant["c"]]]))
+    layer.backward(np.zeros((1, 1)), np.array([[variant["dc"]]]))
+    return Value(float(layer.grads[2][0]))

@@ -464,3 +464,37 @@ def attention_weight_code() -> CodeDefinition:
         return _mismatches("a", outputs["a"], [sympy.exp(s) / total for s in scores])
 
     return CodeDefinition(drive, check)
+
+
+@reference("rnn_gradient_ratio")
+def rnn_gradient_ratio(p: Params) -> sympy.Expr:
+    """In tanh's linear regime a step multiplies the gradient by Wh^T; with every singular value s
+    each step scales its norm by exactly s (Wh = s Q, Q orthogonal), so T steps by s^T."""
+    steps = integer(p["T"])
+    q = sympy.Matrix([[0, -1], [1, 0]])  # an orthogonal matrix: rotations keep norms
+    jacobian = (p["s"] * q.T) ** steps
+    g = sympy.Matrix([1, 0])
+    return sympy.sqrt((jacobian * g).dot(jacobian * g))
+
+
+@reference("masked_sequence_loss")
+def masked_sequence_loss(p: Params) -> sympy.Expr:
+    """The mean of -log p over the positions whose label is not -1 (the middle one is)."""
+    counted = [p["p1"], p["p3"]]
+    return sum((-sympy.log(q) for q in counted), sympy.S.Zero) / len(counted)
+
+
+@reference("bilstm_parameter_count")
+def bilstm_parameter_count(p: Params) -> sympy.Expr:
+    """Two LSTMs, one per direction, each with its own weights."""
+    return 2 * recurrent_parameter_count(p, cell="lstm")
+
+
+@reference("lstm_forget_preactivation_gradient")
+def lstm_forget_preactivation_gradient(p: Params) -> sympy.Expr:
+    """dL/da_f for L = dc * c_next, with f = sigmoid(a_f), from the LSTM's equations."""
+    a_f = sympy.Symbol("a_f", real=True)
+    f_value = p["f"]
+    a_value = sympy.log(f_value / (1 - f_value))  # the pre-activation that gives this f
+    _, c_next = lstm_step(sigmoid(a_f), p["g"], p["i"], p["o"], p["c"])
+    return sympy.simplify(p["dc"] * sympy.diff(c_next, a_f)).subs(a_f, a_value)

@@ -276,3 +276,42 @@ def test_embedding_and_clip_probes_tell_right_from_wrong() -> None:
     get_code_probe("clip_grads_matches_engine")({"clip_grads": clip}, {}, rng)
     with pytest.raises(AssertionError, match="max_norm 50"):
         get_code_probe("clip_grads_matches_engine")({"clip_grads": always}, {}, rng)
+
+
+@pytest.mark.parametrize("values", variants("day3.rnn.gradient-growth"))
+def test_gradient_growth_is_s_to_the_t(values: dict[str, float]) -> None:
+    measured = run("day3.rnn.gradient-growth", values)
+    assert measured == pytest.approx(values["s"] ** values["T"], rel=1e-6)
+    assert _differs(measured, values["s"] ** (values["T"] - 1))
+
+
+@pytest.mark.parametrize("values", variants("day3.rnn.bilstm-parameters", 4))
+def test_bilstm_parameters_by_listing_the_shapes(values: dict[str, float]) -> None:
+    d, h = int(values["D"]), int(values["H"])
+    shapes = [(d, 4 * h), (h, 4 * h), (4 * h,)] * 2  # two directions
+    measured = run("day3.rnn.bilstm-parameters", values)
+    assert measured == sum(math.prod(s) for s in shapes)
+    assert _differs(measured, sum(math.prod(s) for s in shapes[:3]))
+
+
+@pytest.mark.parametrize("values", variants("day3.language-model.ignored-positions"))
+def test_ignored_positions(values: dict[str, float]) -> None:
+    expected = -(math.log(values["p1"]) + math.log(values["p3"])) / 2
+    measured = run("day3.language-model.ignored-positions", values)
+    assert measured == pytest.approx(expected, rel=1e-9)
+    assert _differs(measured, expected * 2 / 3)
+
+
+@pytest.mark.parametrize("values", variants("day3.lstm.forget-gradient"))
+def test_forget_gradient_by_finite_differences(values: dict[str, float]) -> None:
+    a_f = math.log(values["f"] / (1 - values["f"]))
+
+    def loss(a: float) -> float:
+        f = 1 / (1 + math.exp(-a))
+        return values["dc"] * (f * values["c"] + values["g"] * values["i"])
+
+    eps = 1e-6
+    expected = (loss(a_f + eps) - loss(a_f - eps)) / (2 * eps)
+    measured = run("day3.lstm.forget-gradient", values)
+    assert measured == pytest.approx(expected, rel=1e-6)
+    assert _differs(measured, values["dc"] * values["c"])

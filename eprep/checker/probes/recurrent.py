@@ -417,8 +417,9 @@ _CELL_CALLS = {
 }
 
 
-def _same(name: str, got: object, want: np.ndarray) -> None:
+def _same(name: str, got: object, want: object) -> None:
     got = np.asarray(got, dtype=float)
+    want = np.asarray(want, dtype=float)
     if got.shape != want.shape or not np.allclose(got, want, rtol=1e-9, atol=1e-12):
         detail = (
             f"shape {got.shape} instead of {want.shape}"
@@ -584,3 +585,41 @@ def lstm_forget_preactivation_gradient(variant: Variant, rng: np.random.Generato
     layer.forward(np.zeros((1, 1)), np.zeros((1, 1)), np.array([[variant["c"]]]))
     layer.backward(np.zeros((1, 1)), np.array([[variant["dc"]]]))
     return Value(float(layer.grads[2][0]))
+
+
+@code_probe("time_rnn_matches_engine")
+def time_rnn_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's TimeRNN must give the engine TimeRNN's outputs, dxs, grads and dh."""
+    from eprep.engine import TimeRNN
+
+    if "TimeRNN" not in namespace:
+        raise AssertionError("the completed code defines no class TimeRNN")
+    weights = [rng.standard_normal((3, 2)), rng.standard_normal((2, 2)), rng.standard_normal(2)]
+    mine = namespace["TimeRNN"](*(w.copy() for w in weights))
+    theirs = TimeRNN(*weights)
+    xs, dhs = rng.standard_normal((2, 5, 3)), rng.standard_normal((2, 5, 2))
+    with np.errstate(all="ignore"):
+        _same("hs", mine.forward(xs.copy()), theirs.forward(xs))
+        _same("dxs", mine.backward(dhs.copy()), theirs.backward(dhs))
+    for k, (a, b) in enumerate(zip(mine.grads, theirs.grads, strict=True)):
+        _same(f"grads[{k}]", a, b)
+
+
+@code_probe("time_softmax_loss_matches_engine")
+def time_softmax_loss_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's TimeSoftmaxWithLoss must match the engine's, ignored labels included."""
+    from eprep.engine import TimeSoftmaxWithLoss
+
+    if "TimeSoftmaxWithLoss" not in namespace:
+        raise AssertionError("the completed code defines no class TimeSoftmaxWithLoss")
+    xs = rng.standard_normal((2, 4, 5))
+    ts = rng.integers(0, 5, (2, 4))
+    ts[0, 1] = ts[1, 3] = -1
+    mine, theirs = namespace["TimeSoftmaxWithLoss"](), TimeSoftmaxWithLoss()
+    with np.errstate(all="ignore"):
+        _same("the loss", mine.forward(xs.copy(), ts.copy()), theirs.forward(xs, ts))
+        _same("dxs", mine.backward(1.0), theirs.backward(1.0))

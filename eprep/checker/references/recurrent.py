@@ -498,3 +498,120 @@ def lstm_forget_preactivation_gradient(p: Params) -> sympy.Expr:
     a_value = sympy.log(f_value / (1 - f_value))  # the pre-activation that gives this f
     _, c_next = lstm_step(sigmoid(a_f), p["g"], p["i"], p["o"], p["c"])
     return sympy.simplify(p["dc"] * sympy.diff(c_next, a_f)).subs(a_f, a_value)
+
+
+@code_reference("time_rnn_backward_code")
+def time_rnn_backward_code() -> CodeDefinition:
+    """dxs and grads of TimeRNN: SymPy differentiates L = sum_t dh_t h_t of the unrolled steps."""
+
+    def drive(namespace, rng):
+        w = _weights(rng, 1)
+        xs, dhs = grid(rng, (1, 3, 1)), grid(rng, (1, 3, 1))
+        layer = namespace["TimeRNN"](*(np_array(w[k]) for k in ("Wx", "Wh", "b")))
+        layer.forward(xs)
+        dxs = layer.backward(dhs)
+        grads = [_flat(g) for g in layer.grads]
+        return {**w, "xs": _flat(xs), "dhs": _flat(dhs), "dxs": _flat(dxs), "grads": grads}
+
+    def check(outputs):
+        wx, wh, b = (sympy.Symbol(n, real=True) for n in ("w_x", "w_h", "b"))
+        xs = [sympy.Symbol(f"x{t}", real=True) for t in range(3)]
+        h, loss = sympy.S.Zero, sympy.S.Zero
+        for t, x in enumerate(xs):
+            h = rnn_step(h, x, wh, wx, b)
+            loss += from_float(outputs["dhs"][t]) * h
+        (wx0,), (wh0,), (b0,) = (_exact_rows(outputs, k) for k in ("Wx", "Wh", "b"))
+        values = {
+            wx: wx0,
+            wh: wh0,
+            b: b0,
+            **{x: from_float(v) for x, v in zip(xs, outputs["xs"], strict=True)},
+        }
+
+        def grad(symbol):
+            return sympy.diff(loss, symbol).subs(values)
+
+        problems = _mismatches("dxs", outputs["dxs"], [grad(x) for x in xs])
+        for label, symbol, got in zip(
+            ("dWx", "dWh", "db"), (wx, wh, b), outputs["grads"], strict=True
+        ):
+            problems += _mismatches(label, got, [grad(symbol)])
+        return problems[:3]
+
+    return CodeDefinition(drive, check)
+
+
+def np_array(values: Any) -> Any:
+    import numpy as np
+
+    return np.array(values, dtype=float)
+
+
+@code_reference("time_softmax_loss_code")
+def time_softmax_loss_code() -> CodeDefinition:
+    """Loss and dxs of TimeSoftmaxWithLoss: the mean of -log softmax over unignored positions."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        xs = grid(rng, (1, 3, 3))
+        ts = np.array([[2, -1, 0]])
+        layer = namespace["TimeSoftmaxWithLoss"]()
+        loss = float(layer.forward(xs, ts))
+        return {
+            "xs": xs[0].tolist(),
+            "ts": ts[0].tolist(),
+            "loss": loss,
+            "dxs": _flat(layer.backward(1.0)),
+        }
+
+    def check(outputs):
+        a = sympy.Matrix(3, 3, lambda i, j: sympy.Symbol(f"a{i}{j}", real=True))
+        counted = [(t, label) for t, label in enumerate(outputs["ts"]) if label != -1]
+        loss = sum(
+            (
+                -sympy.log(sympy.exp(a[t, k]) / sum(sympy.exp(a[t, j]) for j in range(3)))
+                for t, k in counted
+            ),
+            sympy.S.Zero,
+        ) / len(counted)
+        values = {a[i, j]: from_float(outputs["xs"][i][j]) for i in range(3) for j in range(3)}
+        problems = _mismatches("the loss", [outputs["loss"]], [loss.subs(values)])
+        return problems + _mismatches(
+            "dxs", outputs["dxs"], [sympy.diff(loss, s).subs(values) for s in a]
+        )
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("lstm_forward_code")
+def lstm_forward_code() -> CodeDefinition:
+    """h_next and c_next of LSTM.forward from the gate equations (blocks f, g, i, o)."""
+
+    def drive(namespace, rng):
+        w = _weights(rng, 4)
+        x, h, c = grid(rng, (3, 1)), grid(rng, (3, 1)), grid(rng, (3, 1))
+        h_next, c_next = _cell(namespace, "LSTM", w).forward(x, h, c)
+        return {
+            **w,
+            "x": _flat(x),
+            "h": _flat(h),
+            "c": _flat(c),
+            "h_next": _flat(h_next),
+            "c_next": _flat(c_next),
+        }
+
+    def check(outputs):
+        wx, wh, b = (_exact_rows(outputs, k) for k in ("Wx", "Wh", "b"))
+        want_h, want_c = [], []
+        for x, h, c in zip(outputs["x"], outputs["h"], outputs["c"], strict=True):
+            pre = [from_float(x) * wx[k] + from_float(h) * wh[k] + b[k] for k in range(4)]
+            gates = sigmoid(pre[0]), tanh(pre[1]), sigmoid(pre[2]), sigmoid(pre[3])
+            h_next, c_next = lstm_step(*gates, from_float(c))
+            want_h.append(h_next)
+            want_c.append(c_next)
+        return _mismatches("c_next", outputs["c_next"], want_c) + _mismatches(
+            "h_next", outputs["h_next"], want_h
+        )
+
+    return CodeDefinition(drive, check)

@@ -315,3 +315,58 @@ def test_forget_gradient_by_finite_differences(values: dict[str, float]) -> None
     measured = run("day3.lstm.forget-gradient", values)
     assert measured == pytest.approx(expected, rel=1e-6)
     assert _differs(measured, values["dc"] * values["c"])
+
+
+def test_time_layer_code_probes_tell_right_from_wrong() -> None:
+    from eprep.engine import RNN
+
+    class LoopTimeRNN:
+        """Backpropagation through time written out step by step, optionally without carry."""
+
+        def __init__(self, Wx, Wh, b, carry=True):
+            self.params = [Wx, Wh, b]
+            self.grads = [np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
+            self.carry = carry
+
+        def forward(self, xs):
+            n, steps, _ = xs.shape
+            h = np.zeros((n, self.params[1].shape[0]))
+            self.cells, outputs = [], []
+            for t in range(steps):
+                cell = RNN(*self.params)
+                h = cell.forward(xs[:, t], h)
+                self.cells.append(cell)
+                outputs.append(h)
+            return np.stack(outputs, axis=1)
+
+        def backward(self, dhs):
+            dh, totals, dxs = 0, [0, 0, 0], []
+            for t in reversed(range(dhs.shape[1])):
+                dx, dh = self.cells[t].backward(dhs[:, t] + (dh if self.carry else 0))
+                dxs.insert(0, dx)
+                totals = [a + g for a, g in zip(totals, self.cells[t].grads, strict=True)]
+            for grad, total in zip(self.grads, totals, strict=True):
+                grad[...] = total
+            return np.stack(dxs, axis=1)
+
+    probe = get_code_probe("time_rnn_matches_engine")
+    probe({"TimeRNN": LoopTimeRNN}, {}, np.random.default_rng(2))
+    with pytest.raises(AssertionError, match="dxs"):
+        probe({"TimeRNN": lambda *w: LoopTimeRNN(*w, carry=False)}, {}, np.random.default_rng(2))
+
+    class CountsPadding:
+        def forward(self, xs, ts):
+            n, steps, v = xs.shape
+            flat, labels = xs.reshape(-1, v), ts.reshape(-1)
+            shifted = flat - flat.max(axis=1, keepdims=True)
+            log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            picked = log_probs[np.arange(labels.size), np.where(labels < 0, 0, labels)]
+            return float(-(picked * (labels >= 0)).sum() / labels.size)  # wrong denominator
+
+        def backward(self, dout=1.0):
+            return np.zeros(1)
+
+    with pytest.raises(AssertionError, match="loss"):
+        get_code_probe("time_softmax_loss_matches_engine")(
+            {"TimeSoftmaxWithLoss": CountsPadding}, {}, np.random.default_rng(3)
+        )

@@ -356,7 +356,7 @@ def test_time_layer_code_probes_tell_right_from_wrong() -> None:
 
     class CountsPadding:
         def forward(self, xs, ts):
-            n, steps, v = xs.shape
+            v = xs.shape[2]
             flat, labels = xs.reshape(-1, v), ts.reshape(-1)
             shifted = flat - flat.max(axis=1, keepdims=True)
             log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))

@@ -315,3 +315,100 @@ def cross_entropy_matches_engine(
     with np.errstate(all="ignore"):
         mine = namespace["cross_entropy_error"](y.copy(), t.copy())
     _same("the loss", mine, cross_entropy_error(y, t))
+
+
+@probe("binary_cross_entropy")
+def binary_cross_entropy(variant: Variant, rng: np.random.Generator) -> Value:
+    """The engine SigmoidWithLoss on outputs y1 (label 1) and y2 (label 0); inputs logit(y)."""
+    from eprep.engine import SigmoidWithLoss
+
+    y = np.array([float(variant["y1"]), float(variant["y2"])])
+    return Value(SigmoidWithLoss().forward(np.log(y / (1 - y)), np.array([1.0, 0.0])))
+
+
+@probe("chain_rule_weight_gradient")
+def chain_rule_weight_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+    """dL/dw by the engine's numerical_gradient of L = sum_squared_error(sigmoid(x w + b), t)."""
+    from eprep.engine import Affine, Sigmoid, numerical_gradient, sum_squared_error
+
+    w = np.array([[float(variant["w"])]])
+    layer = Affine(w, np.array([float(variant["b"])]))
+    x, t = np.array([[float(variant["x"])]]), np.array([[float(variant["t"])]])
+
+    def loss(_: np.ndarray) -> float:
+        return sum_squared_error(Sigmoid().forward(layer.forward(x)), t)
+
+    return Value(float(numerical_gradient(loss, w)[0, 0]), rel_tol=1e-6)
+
+
+@probe("sgd_steps_on_square")
+def sgd_steps_on_square(variant: Variant, rng: np.random.Generator) -> Value:
+    """w after k engine SGD steps on L(w) = w^2, each gradient measured numerically."""
+    from eprep.engine import SGD, numerical_gradient
+
+    params = {"w": np.array([float(variant["w0"])])}
+    optimizer = SGD(lr=float(variant["eta"]))
+    for _ in range(_int(variant, "k")):
+        grads = {"w": numerical_gradient(lambda v: float(v[0] ** 2), params["w"])}
+        optimizer.update(params, grads)
+    return Value(float(params["w"][0]), rel_tol=1e-6, abs_tol=1e-9)
+
+
+@probe("affine_input_gradient")
+def affine_input_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+    """dx[0] of an engine Affine (2 inputs, 2 outputs) for upstream gradient (d1, d2)."""
+    from eprep.engine import Affine
+
+    W = np.array([[variant["w11"], variant["w12"]], [variant["w21"], variant["w22"]]], dtype=float)
+    layer = Affine(W, np.zeros(2))
+    layer.forward(rng.standard_normal((1, 2)))
+    return Value(
+        float(layer.backward(np.array([[variant["d1"], variant["d2"]]], dtype=float))[0, 0])
+    )
+
+
+_GATE_OPTIONS = {
+    "and": (0.5, 0.5, -0.7),
+    "or": (0.5, 0.5, -0.2),
+    "nand": (-0.5, -0.5, 0.7),
+    "none": (0.5, -0.5, 0.3),
+}
+
+
+@probe("perceptron_gate")
+def perceptron_gate(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """Run each option's weights through an engine Affine with a step at 0; which one is AND."""
+    from eprep.engine import Affine
+
+    inputs = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    for option, (w1, w2, b) in _GATE_OPTIONS.items():
+        out = Affine(np.array([[w1], [w2]]), np.array([b])).forward(inputs)[:, 0] > 0
+        if list(out) == [False, False, False, True]:
+            return OptionId(option)
+    return OptionId("missing")
+
+
+@probe("zero_centred_activation")
+def zero_centred_activation(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """Mean output of the engine's activations on inputs symmetric about 0."""
+    from eprep.engine import relu, sigmoid, tanh
+
+    x = np.linspace(-3, 3, 601)
+    means = {"tanh": tanh(x).mean(), "sigmoid": sigmoid(x).mean(), "relu": relu(x).mean()}
+    centred = [name for name, m in means.items() if abs(m) < 1e-9]
+    return OptionId(centred[0] if len(centred) == 1 else "none")
+
+
+@code_probe("softmax_matches_engine")
+def softmax_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's softmax must equal the engine's row by row on a batch of large scores."""
+    from eprep.engine import softmax
+
+    if "softmax" not in namespace:
+        raise AssertionError("the completed code defines no function softmax")
+    x = rng.standard_normal((4, 5)) * 3 + 500.0  # large: a softmax without the shift overflows
+    with np.errstate(all="ignore"):
+        mine = namespace["softmax"](x.copy())
+    _same("the softmax", mine, softmax(x))

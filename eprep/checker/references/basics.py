@@ -22,6 +22,7 @@ from eprep.checker.references import (
     float_close,
     from_float,
     grid,
+    integer,
     reference,
 )
 
@@ -354,5 +355,100 @@ def cross_entropy_code() -> CodeDefinition:
             sympy.S.Zero,
         )
         return _mismatches("the loss", [outputs["loss"]], [-total / 3])
+
+    return CodeDefinition(drive, check)
+
+
+@reference("binary_cross_entropy")
+def binary_cross_entropy(p: Params) -> sympy.Expr:
+    """The batch mean of -(t log y + (1 - t) log(1 - y)) for (y1, t = 1) and (y2, t = 0)."""
+    pairs = [(p["y1"], 1), (p["y2"], 0)]
+    losses = [-(t * sympy.log(y) + (1 - t) * sympy.log(1 - y)) for y, t in pairs]
+    return sum(losses, sympy.S.Zero) / len(losses)
+
+
+@reference("chain_rule_weight_gradient")
+def chain_rule_weight_gradient(p: Params) -> sympy.Expr:
+    """dL/dw of L = (1/2)(sigmoid(x w + b) - t)^2."""
+    w = sympy.Symbol("w", real=True)
+    loss = sympy.Rational(1, 2) * (sigmoid(p["x"] * w + p["b"]) - p["t"]) ** 2
+    return sympy.diff(loss, w).subs(w, p["w"])
+
+
+@reference("sgd_steps_on_square")
+def sgd_steps_on_square(p: Params) -> sympy.Expr:
+    """k steps of w <- w - eta dL/dw with L = w^2."""
+    w = sympy.Symbol("w", real=True)
+    gradient = sympy.diff(w**2, w)
+    value = p["w0"]
+    for _ in range(integer(p["k"])):
+        value = value - p["eta"] * gradient.subs(w, value)
+    return value
+
+
+@reference("affine_input_gradient")
+def affine_input_gradient(p: Params) -> sympy.Expr:
+    """dL/dx_1 of L = dout . (x W), W = [[w11, w12], [w21, w22]]."""
+    x1, x2 = sympy.symbols("x1 x2", real=True)
+    W = sympy.Matrix([[p["w11"], p["w12"]], [p["w21"], p["w22"]]])
+    out = sympy.Matrix([[x1, x2]]) * W
+    loss = p["d1"] * out[0, 0] + p["d2"] * out[0, 1]
+    return sympy.diff(loss, x1)
+
+
+_GATE_WEIGHTS = {
+    "and": (sympy.Rational(1, 2), sympy.Rational(1, 2), sympy.Rational(-7, 10)),
+    "or": (sympy.Rational(1, 2), sympy.Rational(1, 2), sympy.Rational(-1, 5)),
+    "nand": (sympy.Rational(-1, 2), sympy.Rational(-1, 2), sympy.Rational(7, 10)),
+    "none": (sympy.Rational(1, 2), sympy.Rational(-1, 2), sympy.Rational(3, 10)),
+}
+
+
+@reference("perceptron_gate")
+def perceptron_gate(p: Params) -> Pick:
+    """Which option's step(w1 x1 + w2 x2 + b) has AND's truth table (0, 0, 0, 1)."""
+    table = ((0, 0), (0, 1), (1, 0), (1, 1))
+
+    def outputs(w1, w2, b):
+        return tuple(int(sympy.Heaviside(w1 * x1 + w2 * x2 + b, 0)) for x1, x2 in table)
+
+    return Pick(
+        {name: sympy.sympify(outputs(*w) == (0, 0, 0, 1)) for name, w in _GATE_WEIGHTS.items()}
+    )
+
+
+@reference("zero_centred_activation")
+def zero_centred_activation(p: Params) -> Pick:
+    """An activation is centred on 0 when it is odd: f(-x) = -f(x)."""
+    x = sympy.Symbol("x", real=True)
+    definitions = {
+        "tanh": sympy.tanh(x),
+        "sigmoid": sigmoid(x),
+        "relu": sympy.Max(0, x),
+    }
+    odd = {name: sympy.simplify(f.subs(x, -x) + f) == 0 for name, f in definitions.items()}
+    return Pick(
+        {
+            "tanh": sympy.sympify(odd["tanh"] and not odd["sigmoid"] and not odd["relu"]),
+            "sigmoid": sympy.sympify(odd["sigmoid"]),
+            "relu": sympy.sympify(odd["relu"]),
+            "none": sympy.sympify(not any(odd.values())),
+        }
+    )
+
+
+@code_reference("softmax_code")
+def softmax_code() -> CodeDefinition:
+    """Each row exp(x_k) / sum_j exp(x_j), exactly, on a batch."""
+
+    def drive(namespace, rng):
+        x = grid(rng, (2, 3))
+        return {"x": x.tolist(), "y": _flat(namespace["softmax"](x.copy()))}
+
+    def check(outputs):
+        want = []
+        for row in outputs["x"]:
+            want += softmax([from_float(v) for v in row])
+        return _mismatches("softmax", outputs["y"], want)
 
     return CodeDefinition(drive, check)

@@ -207,3 +207,59 @@ def test_numerical_gradient_and_cross_entropy_probes() -> None:
     get_code_probe("cross_entropy_matches_engine")(
         {"cross_entropy_error": by_hand}, {}, np.random.default_rng(0)
     )
+
+
+@pytest.mark.parametrize("values", variants("day1.losses.binary-cross-entropy"))
+def test_binary_cross_entropy(values: dict[str, float]) -> None:
+    expected = -(math.log(values["y1"]) + math.log(1 - values["y2"])) / 2
+    measured = run("day1.losses.binary-cross-entropy", values)
+    assert measured == pytest.approx(expected, rel=1e-9)
+    assert _differs(measured, -(math.log(values["y1"]) + math.log(values["y2"])) / 2)
+
+
+@pytest.mark.parametrize("values", variants("day1.backprop.chain-rule"))
+def test_chain_rule(values: dict[str, float]) -> None:
+    z = 1 / (1 + math.exp(-(values["w"] * values["x"] + values["b"])))
+    expected = (z - values["t"]) * z * (1 - z) * values["x"]  # by hand, along the chain
+    measured = run("day1.backprop.chain-rule", values)
+    assert measured == pytest.approx(expected, rel=1e-6)
+    assert _differs(measured, (z - values["t"]) * values["x"])
+
+
+@pytest.mark.parametrize("values", variants("day1.training.learning-rate"))
+def test_learning_rate_steps(values: dict[str, float]) -> None:
+    w = values["w0"]
+    for _ in range(int(values["k"])):
+        w -= values["eta"] * 2 * w
+    measured = run("day1.training.learning-rate", values)
+    assert measured == pytest.approx(w, rel=1e-6, abs=1e-9)
+    assert _differs(measured, values["w0"] * (1 - values["eta"]) ** values["k"])
+
+
+@pytest.mark.parametrize("values", variants("day1.backprop.affine-input-gradient"))
+def test_affine_input_gradient(values: dict[str, float]) -> None:
+    measured = run("day1.backprop.affine-input-gradient", values)
+    expected = values["d1"] * values["w11"] + values["d2"] * values["w12"]
+    assert measured == pytest.approx(expected, rel=1e-12)
+    assert _differs(measured, values["d1"] * values["w11"] + values["d2"] * values["w21"])
+
+
+def test_gate_and_activation_probes() -> None:
+    rng = np.random.default_rng(0)
+    assert get_probe("perceptron_gate")({}, rng) == OptionId("and")
+    assert get_probe("zero_centred_activation")({}, rng) == OptionId("tanh")
+
+
+def test_softmax_code_probe_catches_the_whole_batch_sum() -> None:
+    def per_row(x):
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def whole_batch(x):
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        return e / e.sum()
+
+    rng = np.random.default_rng(0)
+    get_code_probe("softmax_matches_engine")({"softmax": per_row}, {}, rng)
+    with pytest.raises(AssertionError, match="softmax"):
+        get_code_probe("softmax_matches_engine")({"softmax": whole_batch}, {}, rng)

@@ -623,3 +623,70 @@ def time_softmax_loss_matches_engine(
     with np.errstate(all="ignore"):
         _same("the loss", mine.forward(xs.copy(), ts.copy()), theirs.forward(xs, ts))
         _same("dxs", mine.backward(1.0), theirs.backward(1.0))
+
+
+@code_probe("unigram_sampler_matches_engine")
+def unigram_sampler_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's UnigramSampler.word_p must match the frequencies the engine's draws show.
+
+    The engine's sampler draws 100,000 negatives for a target outside the corpus; the template's
+    probabilities must lie within 5 standard errors of the drawn frequencies.
+    """
+    from eprep.engine import UnigramSampler
+
+    if "UnigramSampler" not in namespace:
+        raise AssertionError("the completed code defines no class UnigramSampler")
+    corpus = np.repeat(np.arange(1, 5), [1, 16, 81, 256])  # id 0 never occurs
+    mine = np.asarray(namespace["UnigramSampler"](corpus, 0.75, 1).word_p, dtype=float)
+    draws = 100_000
+    drawn = UnigramSampler(corpus, 0.75, 1, rng).get_negative_sample(np.zeros(draws, dtype=int))
+    freq = np.bincount(drawn[:, 0], minlength=5) / draws
+    if mine.shape != freq.shape:
+        raise AssertionError(f"word_p has shape {mine.shape}, expected {freq.shape}")
+    se = np.sqrt(np.maximum(freq * (1 - freq), 1e-12) / draws)
+    worst = int(np.argmax(np.abs(mine - freq) / se))
+    if abs(mine[worst] - freq[worst]) > 5 * se[worst]:
+        raise AssertionError(
+            f"word {worst}: word_p = {mine[worst]:.4f} but the sampler draws it "
+            f"{freq[worst]:.4f} of the time"
+        )
+
+
+@code_probe("embedding_dot_matches_engine")
+def embedding_dot_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's EmbeddingDot must give the engine's scores, dh and dW."""
+    from eprep.engine import EmbeddingDot
+
+    if "EmbeddingDot" not in namespace:
+        raise AssertionError("the completed code defines no class EmbeddingDot")
+    W, h = rng.standard_normal((6, 3)), rng.standard_normal((4, 3))
+    idx = np.array([1, 5, 1, 0])
+    mine, theirs = namespace["EmbeddingDot"](W.copy()), EmbeddingDot(W.copy())
+    with np.errstate(all="ignore"):
+        _same("the scores", mine.forward(h.copy(), idx), theirs.forward(h, idx))
+        dout = rng.standard_normal(4)
+        _same("dh", mine.backward(dout.copy()), theirs.backward(dout))
+    _same("dW", mine.grads[0], theirs.grads[0])
+
+
+@code_probe("weight_sum_matches_engine")
+def weight_sum_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's WeightSum must give the engine's context vector and gradients."""
+    from eprep.engine import WeightSum
+
+    if "WeightSum" not in namespace:
+        raise AssertionError("the completed code defines no class WeightSum")
+    hs, a = rng.standard_normal((2, 5, 3)), rng.random((2, 5))
+    mine, theirs = namespace["WeightSum"](), WeightSum()
+    with np.errstate(all="ignore"):
+        _same("the context", mine.forward(hs.copy(), a.copy()), theirs.forward(hs, a))
+        dc = rng.standard_normal((2, 3))
+        pairs = zip(_as_tuple(mine.backward(dc.copy())), theirs.backward(dc), strict=True)
+        for k, (x, y) in enumerate(pairs):
+            _same(f"backward output {k}", x, y)

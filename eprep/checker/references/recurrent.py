@@ -615,3 +615,66 @@ def lstm_forward_code() -> CodeDefinition:
         )
 
     return CodeDefinition(drive, check)
+
+
+@code_reference("unigram_sampler_code")
+def unigram_sampler_code() -> CodeDefinition:
+    """word_p must be count ** (3/4) normalised, word by word."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        counts = [0, 1, 16, 81, 625]
+        corpus = np.repeat(np.arange(5), counts)
+        sampler = namespace["UnigramSampler"](corpus, 0.75, 1)
+        return {"counts": counts, "word_p": _flat(sampler.word_p)}
+
+    def check(outputs):
+        powered = [sympy.Integer(c) ** sympy.Rational(3, 4) for c in outputs["counts"]]
+        total = sum(powered, sympy.S.Zero)
+        return _mismatches("word_p", outputs["word_p"], [w / total for w in powered])
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("embedding_dot_code")
+def embedding_dot_code() -> CodeDefinition:
+    """Each score is the dot product of h_n with row idx_n of W."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        W, h = grid(rng, (4, 2)), grid(rng, (3, 2))
+        idx = np.array([0, 2, 2])
+        out = namespace["EmbeddingDot"](W).forward(h, idx)
+        return {"W": W.tolist(), "h": h.tolist(), "idx": idx.tolist(), "out": _flat(out)}
+
+    def check(outputs):
+        W, h = outputs["W"], outputs["h"]
+        want = [
+            sum((from_float(W[word][j]) * from_float(h[n][j]) for j in range(2)), sympy.S.Zero)
+            for n, word in enumerate(outputs["idx"])
+        ]
+        return _mismatches("the scores", outputs["out"], want)
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("weight_sum_code")
+def weight_sum_code() -> CodeDefinition:
+    """The context vector c = sum_t a_t hs_t, component by component."""
+
+    def drive(namespace, rng):
+        hs, a = grid(rng, (1, 3, 2)), grid(rng, (1, 3))
+        c = namespace["WeightSum"]().forward(hs, a)
+        return {"hs": hs[0].tolist(), "a": a[0].tolist(), "c": _flat(c)}
+
+    def check(outputs):
+        hs, a = outputs["hs"], outputs["a"]
+        want = [
+            sum((from_float(a[t]) * from_float(hs[t][j]) for t in range(3)), sympy.S.Zero)
+            for j in range(2)
+        ]
+        return _mismatches("c", outputs["c"], want)
+
+    return CodeDefinition(drive, check)

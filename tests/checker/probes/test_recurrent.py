@@ -370,3 +370,39 @@ def test_time_layer_code_probes_tell_right_from_wrong() -> None:
         get_code_probe("time_softmax_loss_matches_engine")(
             {"TimeSoftmaxWithLoss": CountsPadding}, {}, np.random.default_rng(3)
         )
+
+
+def test_sampler_dot_and_weight_sum_code_probes() -> None:
+    class Flat:
+        def __init__(self, corpus, power, sample_size):
+            counts = np.bincount(corpus).astype(float)
+            self.word_p = counts / counts.sum()  # no power: too peaked
+
+    class Powered:
+        def __init__(self, corpus, power, sample_size):
+            counts = np.bincount(corpus).astype(float)
+            weights = np.array([c**power for c in counts])
+            self.word_p = weights / weights.sum()
+
+    rng = np.random.default_rng(4)
+    get_code_probe("unigram_sampler_matches_engine")({"UnigramSampler": Powered}, {}, rng)
+    with pytest.raises(AssertionError, match="draws it"):
+        get_code_probe("unigram_sampler_matches_engine")({"UnigramSampler": Flat}, {}, rng)
+
+    class SumOverTime:
+        def forward(self, hs, a):
+            self.cache = (hs, a)
+            return np.einsum("nth,nt->nh", hs, a)
+
+        def backward(self, dc):
+            hs, a = self.cache
+            return a[:, :, None] * dc[:, None, :], np.einsum("nth,nh->nt", hs, dc)
+
+    class SumOverFeatures(SumOverTime):
+        def forward(self, hs, a):
+            self.cache = (hs, a)
+            return (hs * a[:, :, None]).sum(axis=2)
+
+    get_code_probe("weight_sum_matches_engine")({"WeightSum": SumOverTime}, {}, rng)
+    with pytest.raises(AssertionError, match="context"):
+        get_code_probe("weight_sum_matches_engine")({"WeightSum": SumOverFeatures}, {}, rng)

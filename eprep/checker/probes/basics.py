@@ -36,13 +36,14 @@ def affine_unit_output(variant: Variant, rng: np.random.Generator, *, activation
 
 @probe("mlp_parameter_count")
 def mlp_parameter_count(variant: Variant, rng: np.random.Generator) -> Value:
-    """Scalars of an engine MultiLayerNet (IN - HID - OUT) whose gradient a backward pass fills."""
+    """Scalars of an engine MultiLayerNet (IN - HID [- H2] - OUT) that a backward pass reaches."""
     from eprep.engine import MultiLayerNet
 
-    sizes = [_int(variant, "IN"), _int(variant, "HID"), _int(variant, "OUT")]
-    net = MultiLayerNet(sizes[0], [sizes[1]], sizes[2], activation="sigmoid", rng=rng)
+    hidden = [_int(variant, "HID")] + ([_int(variant, "H2")] if "H2" in variant else [])
+    sizes = [_int(variant, "IN"), *hidden, _int(variant, "OUT")]
+    net = MultiLayerNet(sizes[0], hidden, sizes[-1], activation="sigmoid", rng=rng)
     x = rng.standard_normal((4, sizes[0]))
-    t = rng.integers(0, sizes[2], 4)
+    t = rng.integers(0, sizes[-1], 4)
     grads = net.gradient(x, t)
     return Value(sum(int(np.count_nonzero(g)) for g in grads.values()))
 
@@ -412,3 +413,127 @@ def softmax_matches_engine(
     with np.errstate(all="ignore"):
         mine = namespace["softmax"](x.copy())
     _same("the softmax", mine, softmax(x))
+
+
+@probe("sigmoid_value")
+def sigmoid_value(variant: Variant, rng: np.random.Generator, *, report: str = "value") -> Value:
+    """The engine's sigmoid (or sigmoid_grad) at x."""
+    from eprep.engine import sigmoid, sigmoid_grad
+
+    x = np.array([float(variant["x"])])
+    return Value(float({"value": sigmoid, "slope": sigmoid_grad}[report](x)[0]))
+
+
+@probe("squared_error_gradient")
+def squared_error_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+    """d E / d y_1 of the engine's sum_squared_error, by its numerical_gradient."""
+    from eprep.engine import numerical_gradient, sum_squared_error
+
+    y = np.array([float(variant["y1"]), float(variant["y2"])])
+    t = np.array([float(variant["t1"]), float(variant["t2"])])
+    return Value(float(numerical_gradient(lambda v: sum_squared_error(v, t), y)[0]), rel_tol=1e-6)
+
+
+@probe("numerical_gradient_evaluations")
+def numerical_gradient_evaluations(variant: Variant, rng: np.random.Generator) -> Value:
+    """How many times the engine's numerical_gradient calls f for P parameters."""
+    from eprep.engine import numerical_gradient
+
+    calls = 0
+
+    def f(v: np.ndarray) -> float:
+        nonlocal calls
+        calls += 1
+        return float(np.sum(v**2))
+
+    numerical_gradient(f, rng.standard_normal(_int(variant, "P")))
+    return Value(calls)
+
+
+@probe("affine_output_entry")
+def affine_output_entry(variant: Variant, rng: np.random.Generator) -> Value:
+    """y[0, 1] of an engine Affine with a 2x2 W, bias (b1, b2) and input (x1, x2)."""
+    from eprep.engine import Affine
+
+    W = np.array([[variant["w11"], variant["w12"]], [variant["w21"], variant["w22"]]], dtype=float)
+    layer = Affine(W, np.array([variant["b1"], variant["b2"]], dtype=float))
+    return Value(
+        float(layer.forward(np.array([[variant["x1"], variant["x2"]]], dtype=float))[0, 1])
+    )
+
+
+@code_probe("function_matches_engine")
+def function_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator, *, name: str
+) -> None:
+    """The template's sigmoid / sum_squared_error must equal the engine's on random inputs."""
+    from eprep import engine
+
+    if name not in namespace:
+        raise AssertionError(f"the completed code defines no function {name}")
+    x = rng.standard_normal((3, 4)) * 3
+    with np.errstate(all="ignore"):
+        if name == "sigmoid":
+            _same("sigmoid", namespace[name](x.copy()), engine.sigmoid(x))
+        elif name == "sum_squared_error":
+            t = rng.standard_normal((3, 4))
+            _same("the error", namespace[name](x.copy(), t.copy()), engine.sum_squared_error(x, t))
+        else:
+            raise ValueError(f"unknown function {name!r}")
+
+
+@code_probe("accuracy_matches_engine")
+def accuracy_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's accuracy(y, t) must equal an engine net's accuracy on the same batch."""
+    from eprep.engine import MultiLayerNet
+
+    if "accuracy" not in namespace:
+        raise AssertionError("the completed code defines no function accuracy")
+    net = MultiLayerNet(4, [5], 3, rng=rng)
+    x = rng.standard_normal((7, 4))
+    labels = rng.integers(0, 3, 7)
+    y = net.predict(x)
+    for t in (labels, np.eye(3)[labels]):  # labels and one-hot targets
+        with np.errstate(all="ignore"):
+            mine = namespace["accuracy"](y.copy(), t.copy())
+        _same("the accuracy", mine, net.accuracy(x, t))
+
+
+@code_probe("one_hot_matches_engine")
+def one_hot_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The engine's SoftmaxWithLoss gives one loss for labels and for the template's one-hot."""
+    from eprep.engine import SoftmaxWithLoss
+
+    if "to_one_hot" not in namespace:
+        raise AssertionError("the completed code defines no function to_one_hot")
+    labels = rng.integers(0, 10, 6)
+    one_hot = np.asarray(namespace["to_one_hot"](labels.copy(), 10), dtype=float)
+    if one_hot.shape != (6, 10) or not np.all(one_hot.sum(axis=1) == 1):
+        raise AssertionError(
+            f"to_one_hot gives shape {one_hot.shape} with rows that do not sum to 1"
+        )
+    x = rng.standard_normal((6, 10))
+    _same("the loss with one-hot targets", SoftmaxWithLoss().forward(x, one_hot),
+          SoftmaxWithLoss().forward(x, labels))  # fmt: skip
+
+
+@code_probe("affine_flatten_matches_engine")
+def affine_flatten_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's Affine must accept a 4-D batch as the engine's does, forward and backward."""
+    from eprep.engine import Affine
+
+    if "Affine" not in namespace:
+        raise AssertionError("the completed code defines no class Affine")
+    x = rng.standard_normal((3, 2, 2, 2))
+    W, b = rng.standard_normal((8, 4)), rng.standard_normal(4)
+    mine, theirs = namespace["Affine"](W.copy(), b.copy()), Affine(W, b)
+    _same("forward", mine.forward(x.copy()), theirs.forward(x))
+    dout = rng.standard_normal((3, 4))
+    _same("dx", mine.backward(dout.copy()), theirs.backward(dout))
+    _same("dW", mine.dW, theirs.dW)

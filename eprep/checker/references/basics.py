@@ -10,6 +10,7 @@ separability is decided by a linear programme over the separating line's coeffic
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import sympy
@@ -44,8 +45,9 @@ def unit_output(p: Params, *, activation: str = "relu") -> sympy.Expr:
 
 @reference("mlp_parameter_count")
 def mlp_parameter_count(p: Params) -> sympy.Expr:
-    """Weight matrices (in, hidden), (hidden, out) and bias vectors (hidden,), (out,)."""
-    shapes = [(p["IN"], p["HID"]), (p["HID"],), (p["HID"], p["OUT"]), (p["OUT"],)]
+    """Per layer a weight matrix (fan-in, fan-out) and a bias vector (fan-out,)."""
+    widths = [p["IN"], p["HID"], *([p["H2"]] if "H2" in p else []), p["OUT"]]
+    shapes = [s for a, b in pairwise(widths) for s in ((a, b), (b,))]
     return sum((sympy.Mul(*shape) for shape in shapes), sympy.S.Zero)
 
 
@@ -450,5 +452,123 @@ def softmax_code() -> CodeDefinition:
         for row in outputs["x"]:
             want += softmax([from_float(v) for v in row])
         return _mismatches("softmax", outputs["y"], want)
+
+    return CodeDefinition(drive, check)
+
+
+@reference("sigmoid_value")
+def sigmoid_value(p: Params, *, report: str = "value") -> sympy.Expr:
+    """The sigmoid at x, or its derivative there (by `sympy.diff`)."""
+    x = sympy.Symbol("x", real=True)
+    f = sigmoid(x) if report == "value" else sympy.diff(sigmoid(x), x)
+    return f.subs(x, p["x"])
+
+
+@reference("squared_error_gradient")
+def squared_error_gradient(p: Params) -> sympy.Expr:
+    """d/dy_1 of (1/2) sum_k (y_k - t_k)^2."""
+    y1 = sympy.Symbol("y1", real=True)
+    error = sympy.Rational(1, 2) * ((y1 - p["t1"]) ** 2 + (p["y2"] - p["t2"]) ** 2)
+    return sympy.diff(error, y1).subs(y1, p["y1"])
+
+
+@reference("numerical_gradient_evaluations")
+def numerical_gradient_evaluations(p: Params) -> sympy.Expr:
+    """Each parameter is moved to x + h and to x - h, and f is evaluated at both."""
+    evaluations_per_parameter = len(("x + h", "x - h"))
+    return evaluations_per_parameter * p["P"]
+
+
+@reference("affine_output_entry")
+def affine_output_entry(p: Params) -> sympy.Expr:
+    """The second output of x W + b."""
+    x = sympy.Matrix([[p["x1"], p["x2"]]])
+    W = sympy.Matrix([[p["w11"], p["w12"]], [p["w21"], p["w22"]]])
+    b = sympy.Matrix([[p["b1"], p["b2"]]])
+    return (x * W + b)[0, 1]
+
+
+@code_reference("function_code")
+def function_code(*, name: str) -> CodeDefinition:
+    """sigmoid(x) = 1/(1 + e^-x) elementwise, or (1/2) sum (y - t)^2, evaluated exactly."""
+
+    def drive(namespace, rng):
+        x, t = grid(rng, (2, 3)), grid(rng, (2, 3))
+        if name == "sigmoid":
+            return {"x": _flat(x), "out": _flat(namespace["sigmoid"](x.copy()))}
+        return {"x": _flat(x), "t": _flat(t), "out": [float(namespace[name](x.copy(), t.copy()))]}
+
+    def check(outputs):
+        xs = [from_float(v) for v in outputs["x"]]
+        if name == "sigmoid":
+            return _mismatches("sigmoid", outputs["out"], [sigmoid(v) for v in xs])
+        ts = [from_float(v) for v in outputs["t"]]
+        want = sympy.Rational(1, 2) * sum(((a - b) ** 2 for a, b in zip(xs, ts, strict=True)), 0)
+        return _mismatches("the error", outputs["out"], [want])
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("accuracy_code")
+def accuracy_code() -> CodeDefinition:
+    """The fraction of rows whose largest score is at the target's class."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        y = np.array([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.2, 0.2, 0.6], [0.3, 0.4, 0.3]])
+        labels = np.array([1, 2, 2, 0])
+        got = [float(namespace["accuracy"](y, t)) for t in (labels, np.eye(3)[labels])]
+        return {"y": y.tolist(), "labels": labels.tolist(), "got": got}
+
+    def check(outputs):
+        rows = outputs["y"]
+        right = sum(
+            1 for row, k in zip(rows, outputs["labels"], strict=True) if row.index(max(row)) == k
+        )
+        want = sympy.Rational(right, len(rows))
+        return _mismatches("the accuracy", outputs["got"], [want, want])
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("one_hot_code")
+def one_hot_code() -> CodeDefinition:
+    """Row n has a single 1, in column labels[n]."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        labels = np.array([3, 0, 3, 9, 5])
+        return {
+            "labels": labels.tolist(),
+            "out": np.asarray(namespace["to_one_hot"](labels, 10)).tolist(),
+        }
+
+    def check(outputs):
+        want = [[1 if j == k else 0 for j in range(10)] for k in outputs["labels"]]
+        flat_got = [float(v) for row in outputs["out"] for v in row]
+        return _mismatches(
+            "the one-hot matrix", flat_got, [sympy.Integer(v) for row in want for v in row]
+        )
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("affine_flatten_code")
+def affine_flatten_code() -> CodeDefinition:
+    """y_n = vec(x_n) W + b: each sample flattened in C order, then the affine map."""
+
+    def drive(namespace, rng):
+        x = grid(rng, (2, 2, 1, 2))
+        W, b = grid(rng, (4, 2)), grid(rng, (2,))
+        out = namespace["Affine"](W, b).forward(x)
+        return {"x": x.reshape(2, -1).tolist(), "W": W.tolist(), "b": b.tolist(), "out": _flat(out)}
+
+    def check(outputs):
+        y = _matrix(outputs["x"]) * _matrix(outputs["W"]) + sympy.ones(2, 1) * _matrix(
+            [outputs["b"]]
+        )
+        return _mismatches("the output", outputs["out"], list(y))
 
     return CodeDefinition(drive, check)

@@ -263,3 +263,65 @@ def test_softmax_code_probe_catches_the_whole_batch_sum() -> None:
     get_code_probe("softmax_matches_engine")({"softmax": per_row}, {}, rng)
     with pytest.raises(AssertionError, match="softmax"):
         get_code_probe("softmax_matches_engine")({"softmax": whole_batch}, {}, rng)
+
+
+@pytest.mark.parametrize("values", variants("day1.activations.sigmoid-slope"))
+def test_sigmoid_value_and_slope(values: dict[str, float]) -> None:
+    s = 1 / (1 + math.exp(-values["x"]))
+    assert run("day1.activations.sigmoid-value", values) == pytest.approx(s, rel=1e-12)
+    slope = run("day1.activations.sigmoid-slope", values)
+    eps = 1e-6
+    numeric = 1 / (1 + math.exp(-values["x"] - eps)) - 1 / (1 + math.exp(-values["x"] + eps))
+    assert slope == pytest.approx(numeric / (2 * eps), rel=1e-6)
+    assert _differs(slope, s)
+
+
+@pytest.mark.parametrize("values", variants("day1.losses.squared-error-gradient"))
+def test_squared_error_gradient(values: dict[str, float]) -> None:
+    measured = run("day1.losses.squared-error-gradient", values)
+    assert measured == pytest.approx(values["y1"] - values["t1"], rel=1e-6, abs=1e-9)
+    assert _differs(measured, 2 * (values["y1"] - values["t1"]))
+
+
+@pytest.mark.parametrize("values", variants("day1.training.numerical-gradient-cost", 3))
+def test_numerical_gradient_cost(values: dict[str, float]) -> None:
+    assert run("day1.training.numerical-gradient-cost", values) == 2 * values["P"]
+
+
+@pytest.mark.parametrize("values", variants("day1.neuron.affine-output"))
+def test_affine_output(values: dict[str, float]) -> None:
+    expected = values["x1"] * values["w12"] + values["x2"] * values["w22"] + values["b2"]
+    measured = run("day1.neuron.affine-output", values)
+    assert measured == pytest.approx(expected, rel=1e-12)
+    assert _differs(
+        measured, values["x1"] * values["w21"] + values["x2"] * values["w22"] + values["b2"]
+    )
+
+
+@pytest.mark.parametrize("values", variants("day1.neuron.deep-mlp-parameters", 3))
+def test_deep_mlp_parameters(values: dict[str, float]) -> None:
+    widths = [int(values[k]) for k in ("IN", "HID", "H2", "OUT")]
+    expected = sum(a * b + b for a, b in zip(widths, widths[1:], strict=False))
+    assert run("day1.neuron.deep-mlp-parameters", values) == expected
+
+
+def test_day1_code_probes_tell_right_from_wrong() -> None:
+    rng = np.random.default_rng(5)
+    probe = get_code_probe("function_matches_engine")
+    probe({"sigmoid": lambda x: 1 / (1 + np.exp(-x))}, {}, rng, name="sigmoid")
+    with pytest.raises(AssertionError, match="sigmoid"):
+        probe({"sigmoid": lambda x: 1 / (1 + np.exp(x))}, {}, rng, name="sigmoid")
+
+    def row_accuracy(y, t):
+        t = t if t.ndim == 1 else t.argmax(axis=1)
+        return sum(int(np.argmax(row) == k) for row, k in zip(y, t, strict=True)) / len(t)
+
+    get_code_probe("accuracy_matches_engine")({"accuracy": row_accuracy}, {}, rng)
+
+    def columns(t, k):
+        out = np.zeros((t.size, k))
+        out[:, t] = 1
+        return out
+
+    with pytest.raises(AssertionError):
+        get_code_probe("one_hot_matches_engine")({"to_one_hot": columns}, {}, rng)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -301,7 +302,7 @@ def test_affine_output(values: dict[str, float]) -> None:
 @pytest.mark.parametrize("values", variants("day1.neuron.deep-mlp-parameters", 3))
 def test_deep_mlp_parameters(values: dict[str, float]) -> None:
     widths = [int(values[k]) for k in ("IN", "HID", "H2", "OUT")]
-    expected = sum(a * b + b for a, b in zip(widths, widths[1:], strict=False))
+    expected = sum(a * b + b for a, b in pairwise(widths))
     assert run("day1.neuron.deep-mlp-parameters", values) == expected
 
 

@@ -49,6 +49,22 @@ def gradient_through_time(model: Any, xs: np.ndarray, ts: np.ndarray) -> list[fl
     return np.linalg.norm(dxs, axis=2).mean(axis=0).tolist()
 
 
+# What `run` returns (checked before a cached result is used).
+RESULT_SCHEMA = {
+    "quick": "bool",
+    "iterations": "int",
+    "every": "int",
+    "cells": {
+        "*": {
+            "accuracy": "float",
+            "loss_curve": ["float"],
+            "gradient_norms": ["float"],
+            "first_to_last": "float",
+        }
+    },
+}
+
+
 def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
     """Train both cells with Adam on fresh sequences; measure gradient flow before training."""
     from eprep.examples.sequence import SequenceClassifier

@@ -36,6 +36,18 @@ def additions(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]
     return np.stack([bits(a), bits(b)], axis=2).astype(np.float64), bits(a + b)
 
 
+# What `run` returns (checked before a cached result is used).
+RESULT_SCHEMA = {
+    "quick": "bool",
+    "iterations": "int",
+    "every": "int",
+    "loss_curve": ["float"],
+    "accuracy_curve": ["float"],
+    "bit_accuracy": "float",
+    "sum_accuracy": "float",
+}
+
+
 def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
     """Train on fresh random pairs every step; test on 2000 pairs from another stream."""
     from eprep.examples.sequence import SequenceClassifier

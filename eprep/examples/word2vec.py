@@ -69,6 +69,18 @@ def nearest(vectors: np.ndarray, vocab: list[str], word: str, k: int = 3) -> lis
     return [vocab[i] for i in order[:k]]
 
 
+# What `run` returns (checked before a cached result is used).
+RESULT_SCHEMA = {
+    "quick": "bool",
+    "epochs": "int",
+    "words": "int",
+    "vocabulary": "int",
+    "loss_curve": ["float"],
+    "neighbours": {"*": ["str"]},
+    "projection": {"*": ["float"]},
+}
+
+
 def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
     """Train CBOW with Adam over mini-batches of (contexts, target) pairs."""
     from eprep.engine import CBOW, Adam

@@ -537,3 +537,43 @@ def affine_flatten_matches_engine(
     dout = rng.standard_normal((3, 4))
     _same("dx", mine.backward(dout.copy()), theirs.backward(dout))
     _same("dW", mine.dW, theirs.dW)
+
+
+@code_probe("two_layer_predict_matches_engine")
+def two_layer_predict_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's predict must be softmax of an engine sigmoid MultiLayerNet's scores."""
+    from eprep.engine import MultiLayerNet, softmax
+
+    if "predict" not in namespace:
+        raise AssertionError("the completed code defines no function predict")
+    net = MultiLayerNet(4, [5], 3, activation="sigmoid", rng=rng)
+    x = rng.standard_normal((6, 4))
+    params = {key: value.copy() for key, value in net.params.items()}
+    with np.errstate(all="ignore"):
+        mine = namespace["predict"](params, x.copy())
+    _same("the prediction", mine, softmax(net.predict(x)))
+
+
+@code_probe("gradient_descent_matches_engine")
+def gradient_descent_matches_engine(
+    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+) -> None:
+    """The template's gradient_descent must end where the engine's SGD does, step for step."""
+    from eprep.engine import SGD, numerical_gradient
+
+    if "gradient_descent" not in namespace:
+        raise AssertionError("the completed code defines no function gradient_descent")
+
+    def f(x: np.ndarray) -> float:
+        return float(x[0] ** 2 + 3 * x[1] ** 2)
+
+    start = rng.standard_normal(2)
+    with np.errstate(all="ignore"):
+        mine = namespace["gradient_descent"](f, start.copy(), lr=0.1, step_num=20)
+    params = {"x": start.copy()}
+    optimizer = SGD(lr=0.1)
+    for _ in range(20):
+        optimizer.update(params, {"x": numerical_gradient(f, params["x"])})
+    _same("the end point", mine, params["x"], rtol=1e-7)

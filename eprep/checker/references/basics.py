@@ -572,3 +572,52 @@ def affine_flatten_code() -> CodeDefinition:
         return _mismatches("the output", outputs["out"], list(y))
 
     return CodeDefinition(drive, check)
+
+
+@code_reference("two_layer_predict_code")
+def two_layer_predict_code() -> CodeDefinition:
+    """y = softmax(sigmoid(x W1 + b1) W2 + b2), row by row, exactly."""
+
+    def drive(namespace, rng):
+        params = {"W1": grid(rng, (2, 2)), "b1": grid(rng, (2,)), "W2": grid(rng, (2, 2))}
+        params["b2"] = grid(rng, (2,))
+        x = grid(rng, (2, 2))
+        y = namespace["predict"]({k: v.copy() for k, v in params.items()}, x)
+        return {**{k: v.tolist() for k, v in params.items()}, "x": x.tolist(), "y": _flat(y)}
+
+    def check(outputs):
+        x, W1, W2 = (_matrix(outputs[k]) for k in ("x", "W1", "W2"))
+        b1, b2 = _matrix([outputs["b1"]]), _matrix([outputs["b2"]])
+        hidden = (x * W1 + sympy.ones(2, 1) * b1).applyfunc(sigmoid)
+        scores = hidden * W2 + sympy.ones(2, 1) * b2
+        want = [v for i in range(2) for v in softmax([scores[i, 0], scores[i, 1]])]
+        return _mismatches("y", outputs["y"], want)
+
+    return CodeDefinition(drive, check)
+
+
+@code_reference("gradient_descent_code")
+def gradient_descent_code() -> CodeDefinition:
+    """Steps x <- x - lr f'(x) on f = sum x^2 (whose central difference is exactly 2x)."""
+
+    def drive(namespace, rng):
+        import numpy as np
+
+        start = grid(rng, (2,))
+        end = namespace["gradient_descent"](
+            lambda v: float(np.sum(v**2)), start.copy(), lr=0.25, step_num=3
+        )
+        return {"start": _flat(start), "end": _flat(end)}
+
+    def check(outputs):
+        x = sympy.Symbol("x", real=True)
+        slope = sympy.diff(x**2, x)
+        want = []
+        for value in outputs["start"]:
+            v = from_float(value)
+            for _ in range(3):
+                v = v - sympy.Rational(1, 4) * slope.subs(x, v)
+            want.append(v)
+        return _mismatches("the end point", outputs["end"], want, rel=1e-7)
+
+    return CodeDefinition(drive, check)

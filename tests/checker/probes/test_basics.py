@@ -326,3 +326,33 @@ def test_day1_code_probes_tell_right_from_wrong() -> None:
 
     with pytest.raises(AssertionError):
         get_code_probe("one_hot_matches_engine")({"to_one_hot": columns}, {}, rng)
+
+
+def test_predict_and_gradient_descent_code_probes() -> None:
+    rng = np.random.default_rng(6)
+
+    def predict(params, x, hidden=lambda a: 1 / (1 + np.exp(-a))):
+        z = hidden(x @ params["W1"] + params["b1"])
+        a = z @ params["W2"] + params["b2"]
+        e = np.exp(a - a.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    get_code_probe("two_layer_predict_matches_engine")({"predict": predict}, {}, rng)
+    with pytest.raises(AssertionError, match="prediction"):
+        get_code_probe("two_layer_predict_matches_engine")(
+            {"predict": lambda p, x: predict(p, x, hidden=lambda a: a)}, {}, rng
+        )
+
+    def descend(f, x, lr=0.01, step_num=100, sign=-1.0):
+        for _ in range(step_num):
+            grad = np.array([(f(x + e) - f(x - e)) / 2e-4 for e in np.eye(len(x)) * 1e-4])
+            x = x + sign * lr * grad
+        return x
+
+    get_code_probe("gradient_descent_matches_engine")({"gradient_descent": descend}, {}, rng)
+    with pytest.raises(AssertionError, match="end point"):
+        get_code_probe("gradient_descent_matches_engine")(
+            {"gradient_descent": lambda f, x, lr, step_num: descend(f, x, lr, step_num, 1.0)},
+            {},
+            rng,
+        )

@@ -5,7 +5,8 @@ happens in a child forked from the (already warm) verification worker, so NumPy 
 are not re-imported per run: the child lowers its CPU-time and address-space limits, silences
 stdin/stdout, executes the code in a fresh namespace, calls the code probe and reports
 `[passed, reason]` through a pipe (plus, when a reference driver is given, `outputs`: the
-numbers the driver read off the template, which the verifier checks against the definition). The parent kills it when the wall-clock limit passes.
+numbers the driver read off the template, which the verifier checks against the definition).
+The parent kills it when the wall-clock limit passes.
 Bank code is never executed in the verifying process itself.
 """
 

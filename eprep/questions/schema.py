@@ -48,8 +48,8 @@ _RESERVED = {"pi", "e", "exp", "log", "ln", "sqrt", "abs", "sin", "cos", "tan", 
 
 QUESTION_KEYS = {
     "id", "kind", "title", "prompt", "explanation", "difficulty", "tags", "source", "probe",
-    "probe_args", "reference", "reference_args", "concept", "trap", "params", "derived", "where", "answer", "tolerance",
-    "variables", "start", "solution", "code", "options", "mistakes",
+    "probe_args", "reference", "reference_args", "concept", "trap", "params", "derived", "where",
+    "answer", "tolerance", "variables", "start", "solution", "code", "options", "mistakes",
 }  # fmt: skip
 OPTION_KEYS = {"text", "formula", "value", "code", "id", "correct", "feedback"}
 OPTION_FORMS = ("text", "formula", "value", "code")

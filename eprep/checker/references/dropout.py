@@ -168,7 +168,8 @@ def dropout_backward_code(*, ratio: float = 0.3) -> CodeDefinition:
             want = from_float(dout) * sympy.diff(t * kept * scale, t)
             if not float_close(got, want):
                 return [
-                    f"dout = {dout} with draw {u:.4f}: dx = {got}, the definition {float(want):.12g}"
+                    f"dout = {dout} with draw {u:.4f}: dx = {got}, "
+                    f"the definition {float(want):.12g}"
                 ]
         return []
 

@@ -229,7 +229,8 @@ def test_mutation_test_catches_every_mutant(bank) -> None:
     counted = [r for r in report.results if r.outcome != "equivalent"]
     assert counted and all(r.outcome == CAUGHT for r in counted), report.lines()
     assert report.escaped == 0
-    assert re.fullmatch(r"mutants: \d+ caught of \d+ \(0 non-concept escaped, .*\)", report.summary())
+    pattern = r"mutants: \d+ caught of \d+ \(0 non-concept escaped, .*\)"
+    assert re.fullmatch(pattern, report.summary())
 
 
 def test_concept_mutants_are_reported_not_required(bank) -> None:

@@ -234,13 +234,41 @@ def _prove_identity(question: Question) -> bool:
                 return _picked(question, decided) is None
             domains = _key(domains_of(question))
             for _, text in _targets(question):
-                if not prove_zero(sympy.expand(formula_expr(question, text) - definition), domains):
+                difference = formula_expr(question, text) - definition
+                if _falsified(question, difference):
+                    return False  # a point of the domain where they differ: no identity
+                if not prove_zero(sympy.expand(difference), domains):
                     return False
             return bool(_targets(question))
     except (NeedsValues, BudgetExceeded):
         return False
     except Exception:  # undecided: the exact check at the variants reports any real problem
         return False
+
+
+def _falsified(question: Question, difference: Any) -> bool:
+    """True when `difference` is clearly non-zero at variant 0 (a cheap disproof, 30 digits)."""
+    import random
+
+    from eprep.checker.references import exact
+
+    by_name = symbols_by_name(difference)
+    variant = question.variant(0)
+    point = {
+        by_name[_canonical(n)]: exact(variant.values[n])
+        for n in question.params
+        if _canonical(n) in by_name
+    }
+    rng = random.Random(f"{question.id}:disprove")
+    domains = domains_of(question)
+    for name in question.variables:
+        if _canonical(name) in by_name:
+            point[by_name[_canonical(name)]] = exact(domains[_canonical(name)].nice(rng))
+    try:
+        value = complex(difference.xreplace(point).evalf(30))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return False
+    return value == value and abs(value) > 1e-12  # a true identity is 0 to ~30 digits here
 
 
 def _truth(condition: Any) -> bool | None:

@@ -40,7 +40,7 @@ def question_path(lang: str, question_id: str) -> str:
 
 def _proof(question: Any) -> dict[str, Any]:
     """Which witnesses hold for this question, as the checker reports them (never re-derived)."""
-    from eprep.checker.witnesses import proof_of
+    from eprep.checker import proof_of
 
     proof = proof_of(question)
     return {

@@ -19,7 +19,15 @@ from eprep.engine.functions import (
 )
 from eprep.engine.gradcheck import numerical_gradient, relative_error
 from eprep.engine.init import weight_init_std
-from eprep.engine.layers import Affine, Dropout, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from eprep.engine.layers import (
+    Affine,
+    ClassicDropout,
+    Dropout,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+)
 from eprep.engine.nets import MultiLayerNet, MultiLayerNetExtend, SimpleConvNet
 from eprep.engine.normalization import BatchNormalization
 from eprep.engine.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
@@ -31,6 +39,7 @@ __all__ = [
     "Affine",
     "AvgPooling",
     "BatchNormalization",
+    "ClassicDropout",
     "Convolution",
     "Dropout",
     "Momentum",

@@ -160,9 +160,7 @@ def _root_in_log(f, low: float, high: float, iterations: int = 200) -> float:
     return float(np.exp(c))
 
 
-def variance_keeping_std(
-    width: int, relu: bool, rng: np.random.Generator
-) -> tuple[float, float]:
+def variance_keeping_std(width: int, relu: bool, rng: np.random.Generator) -> tuple[float, float]:
     """The weight std that keeps the activation variance through a deep stack, and its rel. SE.
 
     The condition is that a layer keeps the variance on average: the mean over the stack's

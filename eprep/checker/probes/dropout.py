@@ -182,7 +182,9 @@ def dropout_backward_code(namespace: dict, variant: Variant, rng: np.random.Gene
         x = rng.standard_normal((6, 5))
         dout = rng.standard_normal((6, 5))
 
-        def loss(a: np.ndarray, ratio: float = ratio, seed: int = seed) -> float:
+        def loss(
+            a: np.ndarray, ratio: float = ratio, seed: int = seed, dout: np.ndarray = dout
+        ) -> float:
             layer = namespace["DropoutLayer"](ratio, np.random.default_rng(seed))
             return float(np.sum(layer.forward(a, train_flg=True) * dout))
 

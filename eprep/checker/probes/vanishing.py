@@ -9,6 +9,7 @@ sqrt(1/n) or reads the engine's initialiser).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -240,7 +241,8 @@ def sigmoid_backward_code(namespace: dict, variant: Variant, rng: np.random.Gene
         layer = namespace["SigmoidLayer"]()
         np.testing.assert_allclose(layer.forward(x), sigmoid(x), rtol=1e-12, atol=1e-15)
         numeric = numerical_gradient(
-            lambda a: float(np.sum(namespace["SigmoidLayer"]().forward(a) * dout)), x.copy()
+            lambda a, dout=dout: float(np.sum(namespace["SigmoidLayer"]().forward(a) * dout)),
+            x.copy(),
         )
         layer.forward(x)
         np.testing.assert_allclose(
@@ -263,7 +265,7 @@ _HE_LOG_GAIN_TOL = 0.2
 
 @code_probe("he_init_code")
 def he_init_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
-    """Weights from the template's `he_normal(n_in, n_out, rng)` must keep the variance in ReLU nets.
+    """Weights from the template's `he_normal(n_in, n_out, rng)` must keep ReLU nets' variance.
 
     A stack of engine Affine layers with ReLU between them is built from the template's weights;
     the second moment of the pre-activations must stay the same through every layer.
@@ -271,7 +273,7 @@ def he_init_code(namespace: dict, variant: Variant, rng: np.random.Generator) ->
     from eprep.engine import Affine, Relu
 
     u = rng.standard_normal((_HE_BATCH, _HE_WIDTHS[0]))
-    for n_in, n_out in zip(_HE_WIDTHS, _HE_WIDTHS[1:], strict=False):
+    for n_in, n_out in itertools.pairwise(_HE_WIDTHS):
         weights = np.asarray(namespace["he_normal"](n_in, n_out, rng), dtype=np.float64)
         assert weights.shape == (n_in, n_out), f"shape {weights.shape}, expected {(n_in, n_out)}"
         before = float(np.mean(u * u))

@@ -3,6 +3,10 @@
 Layers: forward(x, train_flg=...) and backward(dout) -> dx, parameter gradients in dW/db
 (dgamma/dbeta). Optimizers: update(params, grads) in place. Nets: params dict shared with
 the layers. float64 by default; float32 inputs stay float32. Imports nothing from eprep.
+
+Where it departs from DLFS (each layer's docstring says why): strides that do not divide take
+the floor; SoftmaxWithLoss uses an exact log-softmax and backward (y - t) / N; Dropout is
+inverted and ClassicDropout is DLFS's original; max pooling pads with -inf.
 """
 
 from eprep.engine.conv import AvgPooling, Convolution, Pooling, col2im, conv_output_size, im2col

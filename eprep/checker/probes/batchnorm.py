@@ -177,13 +177,30 @@ def bn_inference_statistics(variant: Variant, rng: np.random.Generator) -> Optio
 
 @probe("bn_dx_sum")
 def bn_dx_sum(variant: Variant, rng: np.random.Generator) -> Value:
-    """Sum over the batch of dL/dx from the engine's backward pass, for a random upstream dout."""
+    """Sum over the batch of dL/dx for L = sum(y * dout), measured without the backward pass.
+
+    The sum of a gradient's entries is the derivative along the all-ones direction: a central
+    difference of L at x + h and x - h (every sample shifted by h, h = 1e-3). The engine's
+    backward pass must agree with it.
+    """
     n = int(variant["N"])
-    layer = _bn(rng.uniform(0.5, 2.0), rng.uniform(-1.0, 1.0))
+    gamma, beta = rng.uniform(0.5, 2.0), rng.uniform(-1.0, 1.0)
     x = rng.normal(rng.uniform(-3, 3), rng.uniform(0.5, 3), size=(n, 1))
+    dout = rng.standard_normal((n, 1))
+
+    def loss(a: np.ndarray) -> float:
+        return float(np.sum(_bn(gamma, beta).forward(a, train_flg=True) * dout))
+
+    h = 1e-3
+    along_ones = (loss(x + h) - loss(x - h)) / (2 * h)
+    layer = _bn(gamma, beta)
     layer.forward(x, train_flg=True)
-    dx = layer.backward(rng.standard_normal((n, 1)))
-    return Value(float(np.sum(dx[:, 0])), abs_tol=1e-9)
+    backward = float(np.sum(layer.backward(dout)))
+    if abs(backward - along_ones) > 1e-6:
+        raise AssertionError(
+            f"backward sums to {backward:.3g}, the loss's slope along ones is {along_ones:.3g}"
+        )
+    return Value(along_ones, abs_tol=1e-9)
 
 
 def _check_forward(fn, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> None:

@@ -105,7 +105,8 @@ def test_inference_statistics_are_the_running_ones() -> None:
 @pytest.mark.parametrize("n", [4, 17])
 def test_input_gradient_sums_to_zero(n: int) -> None:
     got = get_probe("bn_dx_sum")({"N": n}, np.random.default_rng(6))
-    assert _close(got, 0.0)
+    # Shifting every sample by h shifts the mean by h and leaves the output alone: slope 0.
+    separates(got, 0.0, [1.0, float(n), 1e-6])
 
 
 def _forward(x, gamma, beta, eps, denominator):

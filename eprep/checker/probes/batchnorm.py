@@ -204,27 +204,31 @@ def bn_dx_sum(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 def _check_forward(fn, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> None:
-    """The template's training forward must equal the engine's 2-D layer, feature by feature.
+    """The template's training forward must equal batch norm with per-sample-loop statistics.
 
-    4-D input (N, C, H, W) is given to the engine as the 2-D batch of its channels' values,
-    np.transpose'd to (N*H*W, C): a route that does not use the layer's own 4-D handling.
+    Each feature's (or, for 4-D input (N, C, H, W), each channel's) values are gathered by
+    np.transpose into columns; their mean and population variance come from loop_statistics,
+    and the engine's layer normalises with them as its running statistics (train_flg=False), so
+    neither the layer's own statistics nor its 4-D handling are used.
     """
     from eprep.engine import BatchNormalization
 
+    c = x.shape[1]
+    flat = x.transpose(0, 2, 3, 1).reshape(-1, c) if x.ndim == 4 else x
+    stats = [loop_statistics([float(v) for v in flat[:, k]]) for k in range(c)]
+    mean, var = (np.array(column) for column in zip(*stats, strict=True))
+    layer = BatchNormalization(gamma, beta, running_mean=mean, running_var=var, eps=eps)
+    expected = layer.forward(flat, train_flg=False)
     if x.ndim == 4:
-        n, c, h, w = x.shape
-        flat = x.transpose(0, 2, 3, 1).reshape(-1, c)
-        expected = BatchNormalization(gamma, beta, eps=eps).forward(flat, train_flg=True)
+        n, _, h, w = x.shape
         expected = expected.reshape(n, h, w, c).transpose(0, 3, 1, 2)
-    else:
-        expected = BatchNormalization(gamma, beta, eps=eps).forward(x, train_flg=True)
     got = np.asarray(fn(x, gamma, beta, eps))
     np.testing.assert_allclose(
         got,
         expected,
         rtol=1e-9,
         atol=1e-12,
-        err_msg=f"differs from the engine's BatchNormalization for input shape {x.shape}",
+        err_msg=f"differs from batch norm by the batch's statistics for input shape {x.shape}",
     )
 
 

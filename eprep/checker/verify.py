@@ -192,6 +192,9 @@ def warm_up() -> None:
     from eprep.checker import equivalent
 
     load_probes()
+    from eprep.checker.confine import unavailable_reason
+
+    unavailable_reason()  # loads libseccomp's bindings once, before the workers fork
     # Warming is best-effort; a real failure shows in the results.
     with contextlib.suppress(Exception):
         equivalent("x + 1", "1 + x", {"x": "real"}, trusted=True)

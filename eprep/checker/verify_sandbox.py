@@ -65,11 +65,11 @@ def run_completed_template(
     With `confine` the child is sandboxed (confine.py); the caller decides when it may run
     unconfined (see `code_policy`).
     """
-    started = time.perf_counter()
     if confine:
         from eprep.checker.confine import load_tools
 
-        load_tools()  # once, here, so that every child has it already
+        load_tools()  # once per process (verify's warm-up does it), so that every child has it
+    started = time.perf_counter()
     workdir = tempfile.mkdtemp(prefix="eprep-option-")
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -142,12 +142,16 @@ def code_policy(trusted: bool) -> tuple[bool, str | None]:
 
 
 def read_roots() -> list[str]:
-    """What confined code may read: the Python installation, its packages and the project."""
+    """What confined code may read: the Python installation, its packages and the project.
+
+    Not `sys.path` as such: with `python -m` it holds the working folder, which may be the
+    user's home.
+    """
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages()}
-    roots.update(p for p in sys.path if p)
+    roots.add(site.getusersitepackages())
     roots.add(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the eprep package
     roots.update(("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/etc/ld.so.cache"))  # the loader
-    return sorted(os.path.abspath(root) for root in roots)
+    return sorted(os.path.abspath(root) for root in roots if root)
 
 
 def _kill_group(pid: int) -> None:

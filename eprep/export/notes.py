@@ -105,9 +105,9 @@ def build_note(
     choices = tuple(
         Choice(
             c.label,
-            _merge([card.choices[i].html for card in cards], inline=True),
+            _merge_inline([card.choices[i].html for card in cards]),
             c.correct,
-            _merge([card.choices[i].feedback for card in cards], inline=True),
+            _merge_inline([card.choices[i].feedback for card in cards]),
         )
         for i, c in enumerate(first.choices)
     )
@@ -138,17 +138,40 @@ def _shown_options(question: Question, variant: Variant, fmt: str) -> tuple[Opti
     return None
 
 
-def _merge(parts: list[str], inline: bool = False) -> str:
-    """One language's HTML, or the first language's followed by the second's (when they differ)."""
-    parts = [p for p in parts if p]
-    if len(parts) < 2 or parts[0] == parts[1]:
+@dataclass(frozen=True)
+class _Section:
+    """A field's content in one language: a heading (a card label) and its HTML body."""
+
+    heading: str
+    body: str
+
+
+def _section(heading: str, body: str) -> _Section:
+    return _Section(heading, body)
+
+
+def _merge(parts: list[_Section | str]) -> str:
+    """A field's HTML from its languages: one heading line, and each distinct body once.
+
+    With `--lang both` a body that reads the same in both languages (a number, a formula, code,
+    the plots) appears once; otherwise the English body follows the Japanese one, set apart.
+    """
+    sections = [p if isinstance(p, _Section) else _Section("", p) for p in parts]
+    sections = [s for s in sections if s.body]
+    if not sections:
+        return ""
+    headings = " / ".join(dict.fromkeys(s.heading for s in sections if s.heading))
+    head = f"<h3>{headings}</h3>" if headings else ""
+    first, *others = dict.fromkeys(s.body for s in sections)
+    rest = "".join(f'<div class="eprep-second" lang="en">{body}</div>' for body in others)
+    return head + first + rest
+
+
+def _merge_inline(parts: list[str]) -> str:
+    parts = list(dict.fromkeys(p for p in parts if p))
+    if len(parts) < 2:
         return parts[0] if parts else ""
-    tag = "span" if inline else "div"
-    return f'{parts[0]}<{tag} class="eprep-second" lang="en">{parts[1]}</{tag}>'
-
-
-def _section(heading: str, body: str) -> str:
-    return f"<h3>{heading}</h3>{body}" if body else ""
+    return f'{parts[0]}<span class="eprep-second" lang="en">{parts[1]}</span>'
 
 
 class _Card:
@@ -169,7 +192,7 @@ class _Card:
         self.asked_as = (
             "choice" if shown else "derivation" if question.kind == "derivation" else "typed"
         )
-        fields = dict.fromkeys(FIELDS, "")
+        fields: dict[str, _Section | str] = dict.fromkeys(FIELDS, "")
         fields["Title"] = markup.inline(variant.title(lang))
         fields["Id"] = f"{question.id}#{variant.k}"
         code = variant.code()
@@ -198,7 +221,7 @@ class _Card:
 
     # --- the front and back of the two forms a card can take
 
-    def _choice_fields(self, shown: tuple[Option, ...], fields: dict[str, str]) -> str:
+    def _choice_fields(self, shown: tuple[Option, ...], fields: dict[str, _Section | str]) -> str:
         items, why_not = [], []
         for letter, option in zip(LETTERS, shown, strict=False):
             option_html = self._option_html(option)
@@ -229,7 +252,7 @@ class _Card:
             return f"<p>{label(self.lang, 'choose_formula')}</p>"
         return ""
 
-    def _typed_fields(self, fields: dict[str, str]) -> str:
+    def _typed_fields(self, fields: dict[str, _Section | str]) -> str:
         q, v, lang = self.q, self.v, self.lang
         fields["Mistakes"] = self._mistakes(list(q.mistakes))
         if q.kind == "numeric" and q.answer:
@@ -276,7 +299,7 @@ class _Card:
             return f" = {math_inline(self._tex(option.value))}"
         return ""
 
-    def _mistakes(self, mistakes: list[Any]) -> str:
+    def _mistakes(self, mistakes: list[Any]) -> _Section | str:
         if not mistakes:
             return ""
         rows = []

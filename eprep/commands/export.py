@@ -24,7 +24,7 @@ def _shared(suffix: str) -> Callable[[Callable[..., Any]], click.Command]:
                 click.option(
                     "-o",
                     "--output",
-                    type=click.Path(dir_okay=False, path_type=Path),
+                    type=click.Path(path_type=Path),  # checked by the export: one-line errors
                     default=None,
                     help=f"File to write [default: eprep-SELECTORS{suffix}].",
                 ),

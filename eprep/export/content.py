@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -121,7 +122,8 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     try:
         write(tmp)
         os.replace(tmp, path)
-    except OSError as error:
-        raise EprepError(f"cannot write {path}: {error.strerror}") from None
+    except (OSError, sqlite3.Error) as error:  # genanki builds the package in SQLite first
+        reason = getattr(error, "strerror", None) or str(error)
+        raise EprepError(f"cannot write {path}: {reason}") from None
     finally:
         tmp.unlink(missing_ok=True)

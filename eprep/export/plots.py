@@ -55,21 +55,22 @@ class PlotSet:
         return [plot for e in self.examples if keys & e.topics for plot in e.plots]
 
     def report(self) -> str:
-        """One line saying where the plots came from (and what to do when none were cached)."""
+        """One line saying where the plots came from (and what to do when some were not cached)."""
         if self.mode == "none":
             return "plots: none (--run-examples none)"
         quick = sum(1 for e in self.examples if e.quick)
-        parts = [f"plots from {len(self.examples)} examples"]
-        if self.examples:
-            parts.append(f"({len(self.examples) - quick} full, {quick} quick runs)")
+        line = (
+            f"plots from {len(self.examples)} examples in the examples cache "
+            f"({len(self.examples) - quick} full, {quick} quick results)"
+        )
         if self.ran:
-            parts.append(f"; ran quick: {', '.join(self.ran)}")
+            line += f"; run now in quick mode: {', '.join(self.ran)}"
         if self.missing:
-            parts.append(
-                f"; not cached, left out: {', '.join(self.missing)} "
-                "(run `eprep example run NAME`, or export with --run-examples quick)"
+            line += (
+                f"; not cached, left out: {', '.join(self.missing)} (run `eprep example run "
+                "NAME`, or export with --run-examples quick)"
             )
-        return "".join(p if p.startswith(";") else f" {p}" for p in parts).strip()
+        return line
 
 
 def gather_plots(mode: str = "cached") -> PlotSet:

@@ -111,8 +111,9 @@ _BASE_CSS = """\
 .eprep-options li { margin: 0.35em 0; }
 .eprep-label { font-weight: bold; margin-right: 0.4em; }
 .eprep-key { font-weight: bold; }
-.eprep dl dt { margin-top: 0.5em; }
-.eprep dl dd { margin-left: 1.2em; }
+.eprep .eprep-dt { margin: 0.6em 0 0.1em; }
+.eprep .eprep-dd { margin: 0 0 0.3em 1.2em; }
+.eprep .eprep-second .eprep-dd, .eprep .eprep-dd + .eprep-second { margin-left: 1.2em; }
 .eprep pre.highlight { padding: 0.6em 0.8em; border-radius: 4px; overflow-x: auto;
   font-size: 0.85em; background: #f6f8fa; }
 .nightMode .eprep pre.highlight { background: #272822; }

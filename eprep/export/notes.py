@@ -140,31 +140,36 @@ def _shown_options(question: Question, variant: Variant, fmt: str) -> tuple[Opti
 
 @dataclass(frozen=True)
 class _Section:
-    """A field's content in one language: a heading (a card label) and its HTML body."""
+    """A field's content in one language: a heading (a card label) and its HTML parts."""
 
     heading: str
-    body: str
+    parts: tuple[str, ...]
 
 
-def _section(heading: str, body: str) -> _Section:
-    return _Section(heading, body)
+def _section(heading: str, *parts: str) -> _Section:
+    return _Section(heading, tuple(part for part in parts if part))
 
 
-def _merge(parts: list[_Section | str]) -> str:
-    """A field's HTML from its languages: one heading line, and each distinct body once.
+def _merge(contents: list[_Section | str]) -> str:
+    """A field's HTML from its languages: one heading line, and each distinct part once.
 
-    With `--lang both` a body that reads the same in both languages (a number, a formula, code,
-    the plots) appears once; otherwise the English body follows the Japanese one, set apart.
+    With `--lang both` a part that reads the same in both languages (a number, a formula, code,
+    an option, the plots) appears once; otherwise the English part follows the Japanese one,
+    set apart, so an option is followed by its feedback in each language.
     """
-    sections = [p if isinstance(p, _Section) else _Section("", p) for p in parts]
-    sections = [s for s in sections if s.body]
+    sections = [c if isinstance(c, _Section) else _Section("", (c,) if c else ()) for c in contents]
+    sections = [s for s in sections if s.parts]
     if not sections:
         return ""
     headings = " / ".join(dict.fromkeys(s.heading for s in sections if s.heading))
-    head = f"<h3>{headings}</h3>" if headings else ""
-    first, *others = dict.fromkeys(s.body for s in sections)
-    rest = "".join(f'<div class="eprep-second" lang="en">{body}</div>' for body in others)
-    return head + first + rest
+    out = [f"<h3>{headings}</h3>"] if headings else []
+    if len({len(s.parts) for s in sections}) > 1:  # differently shaped: each language whole
+        sections = [_Section(s.heading, ("".join(s.parts),)) for s in sections]
+    for position in range(len(sections[0].parts)):
+        first, *others = dict.fromkeys(s.parts[position] for s in sections)
+        out.append(first)
+        out += [f'<div class="eprep-second" lang="en">{other}</div>' for other in others]
+    return "".join(out)
 
 
 def _merge_inline(parts: list[str]) -> str:
@@ -235,14 +240,15 @@ class _Card:
                 self.answer = letter
                 body = f'<p><span class="eprep-key">({letter})</span> {option_html}{detail}</p>'
                 fields["Answer"] = _section(
-                    label(self.lang, "answer"), body + (f"<p>{feedback}</p>" if feedback else "")
+                    label(self.lang, "answer"), body, f"<p>{feedback}</p>" if feedback else ""
                 )
             else:
-                why_not.append(f"<dt>({letter}) {option_html}{detail}</dt><dd>{feedback}</dd>")
+                why_not += [
+                    f'<p class="eprep-dt">({letter}) {option_html}{detail}</p>',
+                    f'<p class="eprep-dd">{feedback}</p>' if feedback else "",
+                ]
         fields["Choices"] = f'<ul class="eprep-options">{"".join(items)}</ul>'
-        fields["WhyNot"] = (
-            _section(label(self.lang, "why_not"), f"<dl>{''.join(why_not)}</dl>") if why_not else ""
-        )
+        fields["WhyNot"] = _section(label(self.lang, "why_not"), *why_not) if why_not else ""
         used = {option.value or option.formula for option in shown}
         rest = [m for m in self.q.mistakes if m.answer not in used]
         fields["Mistakes"] = self._mistakes(rest)
@@ -308,8 +314,8 @@ class _Card:
             if self.q.kind == "numeric":
                 shown += f" = {format_number(self.v.evaluate(mistake.answer))}"
             feedback = self.md.inline(self.v.render(mistake.feedback, self.lang))
-            rows.append(f"<dt>{shown}</dt><dd>{feedback}</dd>")
-        return _section(label(self.lang, "mistakes"), f"<dl>{''.join(rows)}</dl>")
+            rows += [f'<p class="eprep-dt">{shown}</p>', f'<p class="eprep-dd">{feedback}</p>']
+        return _section(label(self.lang, "mistakes"), *rows)
 
     def _tex(self, formula: str) -> str:
         """A bank formula as LaTeX: in the parameters for numeric questions (that is the lesson),

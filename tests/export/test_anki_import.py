@@ -202,6 +202,9 @@ def test_ids_are_fixed_across_exports(tmp_path):
     a = read(export(bank, tmp_path / "a.apkg", run_examples="none"))
     b = read(export(bank, tmp_path / "b.apkg", run_examples="none", timestamp=T0 + 5))
     assert a == b
+    # Another language and format: the same notes (GUIDs), so re-importing switches them in place.
+    c = read(export(bank, tmp_path / "c.apkg", run_examples="none", lang="en", fmt="typed"))
+    assert c == a
 
 
 @pytest.mark.slow

@@ -76,3 +76,16 @@ def test_a_failing_write_is_one_error_and_leaves_nothing(tmp_path, monkeypatch):
         run_export("anki", load_fixture_bank(), [], tmp_path / "x.apkg", run_examples="none")
     assert "\n" not in str(raised.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_card_label_is_in_both_languages_and_used():
+    from pathlib import Path
+
+    from eprep.export.labels import LABELS
+
+    assert set(LABELS["en"]) == set(LABELS["ja"])
+    source = (Path(__file__).resolve().parents[2] / "eprep" / "export" / "notes.py").read_text()
+    for key in LABELS["en"]:
+        assert f'"{key}"' in source or f"'{key}'" in source, f"unused label {key}"
+    for text in LABELS["ja"].values():  # the exam's register, not a polite request
+        assert "ください" not in text

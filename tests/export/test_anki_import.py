@@ -112,8 +112,10 @@ def test_notes_cards_decks_and_fields(tmp_path, dropout_cached, collection):
     assert "<img" not in code["Plots"]
 
 
-def test_reimport_updates_in_place_and_keeps_reviews(tmp_path, bank_copy, collection):
+def test_reimport_updates_in_place_and_keeps_reviews(tmp_path, bank_copy, collection, monkeypatch):
     from anki.scheduler.v3 import CardAnswer
+
+    import eprep.export.anki
 
     first = export(load_fixture_bank(bank_copy), tmp_path / "v1.apkg", run_examples="none")
     import_apkg(collection, first)
@@ -137,8 +139,14 @@ def test_reimport_updates_in_place_and_keeps_reviews(tmp_path, bank_copy, collec
     text = text.replace("$\\eta g$ を引く", "必ず $\\eta g$ を引く")
     topic.write_text(text, encoding="utf-8")
     bank = load_fixture_bank(bank_copy)
+    # ... and so does the card's style: the note type (same id) is updated too.
+    css = eprep.export.anki.note_css()
+    monkeypatch.setattr(eprep.export.anki, "note_css", lambda: css + "\n.eprep-fixed {}")
     second = export(bank, tmp_path / "v2.apkg", run_examples="none", timestamp=T0 + 3600)
     import_apkg(collection, second)
+    note_types = [m.name for m in collection.models.all_names_and_ids()]
+    assert note_types.count("eprep question v1") == 1
+    assert ".eprep-fixed" in collection.models.by_name("eprep question v1")["css"]
 
     assert collection.note_count() == count  # updated, not duplicated
     note = note_by_id(collection, "exportday.optim.sgd-step")

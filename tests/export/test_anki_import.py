@@ -144,6 +144,8 @@ def test_reimport_updates_in_place_and_keeps_reviews(tmp_path, bank_copy, collec
     monkeypatch.setattr(eprep.export.anki, "note_css", lambda: css + "\n.eprep-fixed {}")
     second = export(bank, tmp_path / "v2.apkg", run_examples="none", timestamp=T0 + 3600)
     import_apkg(collection, second)
+    # pylib caches note types in Python; the (Rust) importer changed this one underneath it.
+    collection.models._clear_cache()
     note_types = [m.name for m in collection.models.all_names_and_ids()]
     assert note_types.count("eprep question v1") == 1
     assert ".eprep-fixed" in collection.models.by_name("eprep question v1")["css"]

@@ -48,6 +48,7 @@ class PlotSet:
     examples: tuple[ExamplePlots, ...] = ()
     ran: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    unusable: tuple[str, ...] = ()
 
     def for_question(self, topic: str, tags: Iterable[str]) -> list[Plot]:
         """The plots of the examples that illustrate a question of `topic` with `tags`."""
@@ -70,6 +71,8 @@ class PlotSet:
                 f"; not cached, left out: {', '.join(self.missing)} (run `eprep example run "
                 "NAME`, or export with --run-examples quick)"
             )
+        if self.unusable:
+            line += f"; cached result unusable, left out: {', '.join(self.unusable)}"
         return line
 
 
@@ -82,7 +85,7 @@ def gather_plots(mode: str = "cached") -> PlotSet:
     from eprep.examples import TOPICS, names
     from eprep.examples.cache import load_cached, run_example
 
-    found, ran, missing = [], [], []
+    found, ran, missing, unusable = [], [], [], []
     for name in names():
         quick, result = False, load_cached(name, quick=False)
         if result is None:
@@ -93,9 +96,16 @@ def gather_plots(mode: str = "cached") -> PlotSet:
         if result is None:
             missing.append(name)
             continue
-        topics = frozenset({name, *TOPICS.get(name, ()), *map(str, result.get("topics") or [])})
-        found.append(ExamplePlots(name, topics, _draw(name, result, quick), quick))
-    return PlotSet(mode, tuple(found), tuple(ran), tuple(missing))
+        try:
+            extra = result.get("topics") or []
+            topics = frozenset({name, *TOPICS.get(name, ()), *map(str, extra)})
+            plots = _draw(name, result, quick)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            # A cached result of another shape (older code, damaged file): no plots, not a crash.
+            unusable.append(name)
+            continue
+        found.append(ExamplePlots(name, topics, plots, quick))
+    return PlotSet(mode, tuple(found), tuple(ran), tuple(missing), tuple(unusable))
 
 
 def _draw(name: str, result: dict[str, Any], quick: bool) -> tuple[Plot, ...]:
@@ -131,8 +141,12 @@ def _draw_into(name: str, result: dict[str, Any], folder: Path, write_outputs) -
         scratch = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=folder.parent))
     except OSError:
         scratch = Path(tempfile.mkdtemp(prefix=f"eprep-{name}-"))
-    write_outputs(name, result, scratch)
-    (scratch / "done").write_text("", encoding="utf-8")
+    try:
+        write_outputs(name, result, scratch)
+        (scratch / "done").write_text("", encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)  # no half-drawn folder left in the cache
+        raise
     try:
         os.replace(scratch, folder)
         return None

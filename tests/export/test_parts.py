@@ -89,3 +89,19 @@ def test_every_card_label_is_in_both_languages_and_used():
         assert f'"{key}"' in source or f"'{key}'" in source, f"unused label {key}"
     for text in LABELS["ja"].values():  # the exam's register, not a polite request
         assert "ください" not in text
+
+
+def test_an_unusable_cached_result_is_left_out_not_a_crash(tmp_path, monkeypatch):
+    import eprep.examples
+    from eprep.examples.cache import _store, cache_key
+    from eprep.export.plots import gather_plots
+
+    monkeypatch.setenv("EPREP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(eprep.examples, "names", lambda: ["dropout"])
+    # A result under the right key but of another shape (an older example's, say).
+    _store("dropout", True, 0, cache_key("dropout", True, 0), {"unexpected": [1, 2]})
+    plots = gather_plots("cached")
+    assert plots.examples == () and plots.unusable == ("dropout",)
+    assert "cached result unusable, left out: dropout" in plots.report()
+    drawn = tmp_path / "cache" / "examples" / "export-plots"
+    assert not drawn.exists() or not list(drawn.iterdir())  # no half-drawn folder left behind

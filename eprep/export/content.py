@@ -58,7 +58,7 @@ def build_export(
     langs = languages(lang)
     markup = Markup()
     notes = [
-        build_note(question, k, langs, fmt, plots, markup)
+        _note(question, k, langs, fmt, plots, markup)
         for question in questions
         for k in range(question.variant_count(variants))
     ]
@@ -69,6 +69,17 @@ def build_export(
         if any(plot.name in note.media for note in notes)
     }
     return Export(tuple(notes), _decks(bank, questions, langs), media, lang, fmt, variants, plots)
+
+
+def _note(
+    question: Question, k: int, langs: tuple[str, ...], fmt: str, plots: PlotSet, markup: Markup
+) -> ExportNote:
+    """`build_note`, with a failure (an unverified user bank's key that does not evaluate, say)
+    reported as one line naming the question and variant."""
+    try:
+        return build_note(question, k, langs, fmt, plots, markup)
+    except (EprepError, ArithmeticError, ValueError) as error:
+        raise EprepError(f"{question.location}: {question.id} variant {k}: {error}") from None
 
 
 def _decks(

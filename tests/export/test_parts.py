@@ -105,3 +105,39 @@ def test_an_unusable_cached_result_is_left_out_not_a_crash(tmp_path, monkeypatch
     assert "cached result unusable, left out: dropout" in plots.report()
     drawn = tmp_path / "cache" / "examples" / "export-plots"
     assert not drawn.exists() or not list(drawn.iterdir())  # no half-drawn folder left behind
+
+
+def test_a_key_that_does_not_evaluate_names_the_question(tmp_path):
+    from eprep.errors import EprepError
+    from eprep.export import run_export
+
+    topic = tmp_path / "bank" / "bad" / "t.toml"
+    topic.parent.mkdir(parents=True)
+    topic.write_text(
+        """[topic]
+title.en = "Bad"
+order = 1
+
+[[question]]
+id = "bad.t.div"
+kind = "numeric"
+title.en = "Divide"
+difficulty = 1
+tags = []
+source = "an unverified user bank"
+params = { a = "randint(0, 0)" }
+prompt.en = "a = {{a}}"
+answer = "a + 1"
+probe = "nothing"
+explanation.en = "x"
+
+[[question.mistakes]]
+answer = "1/a"
+feedback.en = "no"
+""",
+        encoding="utf-8",
+    )
+    bank = load_fixture_bank(tmp_path / "bank")
+    with pytest.raises(EprepError, match=r"t\.toml:5: bad\.t\.div variant 0: division by zero"):
+        run_export("anki", bank, [], tmp_path / "x.apkg", run_examples="none")
+    assert not (tmp_path / "x.apkg").exists()

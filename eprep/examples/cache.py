@@ -74,24 +74,37 @@ def _cache_file(name: str, key: str) -> Path:
     return cache_dir() / f"{name}-{key[:24]}.json"
 
 
+def entry_state(name: str, quick: bool = False, seed: int = 0) -> str:
+    """ "usable", "unusable" (there, but damaged or of the wrong shape) or "missing"."""
+    return _read_entry(name, quick, seed)[0]
+
+
 def load_cached(name: str, quick: bool = False, seed: int = 0) -> dict[str, Any] | None:
     """The cached result of this run, or None when it was never run or the entry is unusable."""
+    return _read_entry(name, quick, seed)[1]
+
+
+def _read_entry(name: str, quick: bool, seed: int) -> tuple[str, dict[str, Any] | None]:
     from eprep.examples.schema import shape_error
 
     key = cache_key(name, quick, seed)
     try:
-        stored = json.loads(_cache_file(name, key).read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        # A missing or damaged cache entry is not the user's problem: run the example again.
-        return None
+        text = _cache_file(name, key).read_text(encoding="utf-8")
+    except OSError:
+        return "missing", None
+    try:
+        stored = json.loads(text)
+    except (ValueError, RecursionError):
+        # A damaged cache entry is not the user's problem: run the example again.
+        return "unusable", None
     if shape_error(stored, _ENTRY_SCHEMA, "entry") is not None:
-        return None
+        return "unusable", None
     if (stored["name"], stored["quick"], stored["seed"], stored["key"]) != (name, quick, seed, key):
-        return None
+        return "unusable", None
     # The right key but the wrong shape: recompute (and overwrite) rather than crash later.
     if shape_error(stored["result"], load(name).RESULT_SCHEMA) is not None:
-        return None
-    return stored["result"]
+        return "unusable", None
+    return "usable", stored["result"]
 
 
 def _store(name: str, quick: bool, seed: int, key: str, result: dict[str, Any]) -> None:

@@ -167,18 +167,21 @@ def test_a_cache_entry_of_the_wrong_shape_is_recomputed_and_overwritten(
     from click.testing import CliRunner
 
     from eprep.cli import main
+    from eprep.examples import cache
 
     entry = _entry("dropout")
     original = json.loads(entry.read_text(encoding="utf-8"))
     try:
         for bad in _wrong_shapes(original["result"]):
             entry.write_text(json.dumps({**original, "result": bad}), encoding="utf-8")
+            assert cache.entry_state("dropout", quick=True) == "unusable"
             result = CliRunner().invoke(
                 main, ["example", "run", "dropout", "--quick", "--out", str(tmp_path)]
             )
             assert result.exit_code == 0, result.output
             assert "served from the cache" not in result.output
             assert json.loads(entry.read_text(encoding="utf-8")) == original  # overwritten
+            assert cache.entry_state("dropout", quick=True) == "usable"
         # --no-cache replaces an entry too, even one that looks usable
         entry.write_text(json.dumps({**original, "result": {**original["result"], "units": 1}}))
         outcome = run_example("dropout", quick=True, seed=0, use_cache=False)

@@ -67,6 +67,13 @@ _LAYER = re.compile(r"レイヤ")
 _AFTER_CODE = re.compile(r"`[^`\n]+`\s?$")
 
 
+# The two languages describe an erratum alike: "the erratum" is not 「よくある誤記」 in ja.
+_ERRATUM_EN = re.compile(r"\berrat(?:um|a)\b", re.I)
+_ERRATUM_JA = re.compile(r"誤記|誤り|誤植|バグ")
+_COMMON_JA = re.compile(r"よくある")
+_COMMON_EN = re.compile(r"\bcommon\b", re.I)
+
+
 @dataclass(frozen=True)
 class StyleIssue:
     """One broken rule: where (question id or day/topic and field), which rule, and why."""
@@ -98,6 +105,20 @@ def check_text(text: str, lang: str) -> list[tuple[str, str]]:
             if not _AFTER_CODE.search(without_fences[: match.start()]):
                 found.append(("layer-word", "「レイヤ」 outside a code name: write 層"))
                 break
+    return found
+
+
+def check_pair(en: str, ja: str) -> list[tuple[str, str]]:
+    """(rule, message) for a text whose two languages describe an erratum differently."""
+    found = []
+    if _ERRATUM_EN.search(prose(en)) and not _ERRATUM_JA.search(prose(ja)):
+        found.append(
+            ("erratum-pair", "the en text names an erratum, the ja text does not (誤記/誤り)")
+        )
+    if _COMMON_JA.search(prose(ja)) and not _COMMON_EN.search(prose(en)):
+        found.append(
+            ("erratum-pair", "the ja text says 「よくある」, the en text does not say common")
+        )
     return found
 
 
@@ -159,6 +180,9 @@ def check_bank(bank: Bank) -> list[StyleIssue]:
                 continue
             for rule, message in check_text(value, lang):
                 issues.append(StyleIssue(f"{where} {field} [{lang}]", rule, message))
+            if lang == "ja" and text.values.get("en"):
+                for rule, message in check_pair(text.values["en"], value):
+                    issues.append(StyleIssue(f"{where} {field}", rule, message))
             if field == "prompt" and lang == "ja":
                 for rule, pattern, message in _JA_PROMPT_BANNED:
                     if pattern.search(prose(value)):

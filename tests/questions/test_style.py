@@ -107,6 +107,18 @@ BAD = {
         "machinery",
     ),
     "missing-ja": ("numeric", None, {}, "languages"),
+    "erratum-common": (
+        "numeric",
+        "高さを求めよ。",
+        {"explanation_en": "The erratum: a minus sign.", "explanation_ja": "よくある誤記です。"},
+        "erratum-pair",
+    ),
+    "erratum-unnamed": (
+        "numeric",
+        "高さを求めよ。",
+        {"explanation_en": "That is the erratum.", "explanation_ja": "それは別の式です。"},
+        "erratum-pair",
+    ),
 }
 
 GOOD = _question(

@@ -34,6 +34,7 @@ _BANNED: dict[str, tuple[tuple[str, re.Pattern[str], str], ...]] = {
             re.compile(r"\b(probes?|verif(?:y|ies|ied|ication)|engines?)\b", re.I),
             _MACHINERY,
         ),
+        ("book-title", re.compile(r"\bDLFS"), "write Deep Learning from Scratch (2 for DLFS2)"),
     ),
     "ja": (
         ("machinery", re.compile(r"プローブ|エンジン|probe|verify|engine", re.I), _MACHINERY),

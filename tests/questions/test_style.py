@@ -80,6 +80,7 @@ BAD = {
     "wrong-ending-choice": ("choice", "出力の高さを求めよ。", {}, "prompt-ending"),
     "ending-not-last": ("numeric", "高さを求めよ。（式でも答えられる。）", {}, "prompt-ending"),
     "dlfs-ja": ("numeric", "DLFS の式で高さを求めよ。", {}, "book-title"),
+    "dlfs-en": ("numeric", "高さを求めよ。", {"explanation_en": "As in DLFS2."}, "book-title"),
     "book-spaced": (
         "numeric",
         "高さを求めよ。",

@@ -375,12 +375,18 @@ def _show(value: Any) -> str:
 # --- code -------------------------------------------------------------------------------
 
 
-def _code_problems(question: Question, variant: Variant, timeout: float) -> list[str]:
+def _code_problems(
+    question: Question, variant: Variant, timeout: float, trust_bank: bool
+) -> list[str]:
     """Run the template completed with the key under the definition's driver; check outputs."""
     from eprep.checker import references
-    from eprep.checker.verify_sandbox import run_completed_template
-    from eprep.questions import BLANK, substitute
+    from eprep.checker.verify_sandbox import code_policy, run_completed_template
+    from eprep.questions import BLANK, bundled_bank_dir, substitute
 
+    bundled = Path(question.path).resolve().is_relative_to(bundled_bank_dir())
+    confine, refusal = code_policy(trusted=bundled or trust_bank)
+    if refusal is not None:
+        return [refusal]
     correct = question.correct_option
     if correct is None:
         return ["a code question needs a correct option"]
@@ -394,6 +400,7 @@ def _code_problems(question: Question, variant: Variant, timeout: float) -> list
         variant.seed,
         {},
         timeout=timeout,
+        confine=confine,
         drive=(question.reference, dict(question.reference_args)),
     )
     if not result.passed:
@@ -475,7 +482,11 @@ def _write(path: Path, data: dict) -> None:
 
 
 def reference_witness(
-    question: Question, variants: Sequence[Variant], *, code_timeout: float = 5.0
+    question: Question,
+    variants: Sequence[Variant],
+    *,
+    code_timeout: float = 5.0,
+    trust_bank: bool = False,
 ) -> ReferenceOutcome:
     """Prove the key against its reference: `identity`, else `exact` at every variant."""
     from eprep.checker import references
@@ -498,7 +509,7 @@ def reference_witness(
     for variant in variants:
         try:
             found = (
-                _code_problems(question, variant, code_timeout)
+                _code_problems(question, variant, code_timeout, trust_bank)
                 if code
                 else _exact_problems(question, variant)
             )

@@ -35,6 +35,11 @@ from eprep.commands.options import bank_option, load_bank_from_options
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(
+    "--trust-bank",
+    is_flag=True,
+    help="Where no sandbox is available, run the code options of --bank folders unconfined.",
+)
+@click.option(
     "--no-references",
     is_flag=True,
     help="Skip the SymPy reference definitions and the two-witness rule (the old checks).",
@@ -46,7 +51,7 @@ from eprep.commands.options import bank_option, load_bank_from_options
 )
 @bank_option
 def verify(
-    days, ids, variants, workers, code_timeout, as_json, no_references, mutate, banks
+    days, ids, variants, workers, code_timeout, as_json, trust_bank, no_references, mutate, banks
 ) -> None:
     """Prove every answer key in the bank: SymPy reference definitions and the engine.
 
@@ -72,6 +77,7 @@ def verify(
         variants,
         workers=workers,
         code_timeout=code_timeout,
+        trust_bank=trust_bank,
         references=not no_references,
     )
     # The concept limit is per day; a selection of single questions says nothing about a day.

@@ -386,7 +386,7 @@ def _code_problems(
     bundled = Path(question.path).resolve().is_relative_to(bundled_bank_dir())
     confine, refusal = code_policy(trusted=bundled or trust_bank)
     if refusal is not None:
-        return [refusal]
+        raise _Refused(refusal)
     correct = question.correct_option
     if correct is None:
         return ["a code question needs a correct option"]
@@ -412,6 +412,10 @@ def _code_problems(
         f"the key's outputs disagree with the definition: {r}"
         for r in definition.check(result.outputs or {})
     ]
+
+
+class _Refused(Exception):
+    """Bank code that may not run here (the engine check reports why, once)."""
 
 
 # --- the cache --------------------------------------------------------------------------
@@ -513,6 +517,8 @@ def reference_witness(
                 if code
                 else _exact_problems(question, variant)
             )
+        except _Refused:
+            return ReferenceOutcome(None)  # not run at all: no witness, and no second report
         except EprepError as error:
             found = [str(error)]
         except Exception as error:  # a broken definition must name the question, not kill the run

@@ -10,23 +10,13 @@ from fractions import Fraction
 import sympy
 
 from eprep.checker.domains import Domain
+from eprep.grammar.functions import FUNCTIONS_TABLE
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
 
 DomainKey = tuple[tuple[str, Domain], ...]
 
-_UNARY = {
-    "exp": sympy.exp,
-    "sqrt": sympy.sqrt,
-    "abs": sympy.Abs,
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-    "tan": sympy.tan,
-    "tanh": sympy.tanh,
-    "sinh": sympy.sinh,
-    "cosh": sympy.cosh,
-    "floor": sympy.floor,
-    "ceil": sympy.ceiling,
-}
+# SymPy's function for each function of the grammar's table that has one.
+_SYMPY = {name: getattr(sympy, info.sympy) for name, info in FUNCTIONS_TABLE.items() if info.sympy}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -96,11 +86,10 @@ class _Builder:
             return 1 / (1 + sympy.exp(-args[0]))
         if func == "softplus":
             return sympy.log(1 + sympy.exp(args[0]))
-        if func == "max":
-            return sympy.Max(*args)
-        if func == "min":
-            return sympy.Min(*args)
-        return _UNARY[func](args[0])
+        if func in _SYMPY:
+            return _SYMPY[func](*args)
+        # A function the question declares: an undefined SymPy function of its arguments.
+        return sympy.Function(func, real=True)(*args)
 
 
 def interval_substitution(domains: DomainKey) -> dict[sympy.Symbol, sympy.Expr]:

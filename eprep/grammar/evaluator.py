@@ -11,6 +11,7 @@ from eprep.grammar.functions import FUNCTIONS_TABLE
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym, map_children, walk
 
 _CONSTANTS = {"pi": math.pi, "e": math.e}
+MAX_FLOAT_EXPONENT = 100  # a constant exponent larger than this is not evaluated (GRAMMAR.md)
 
 
 # The float function of every one-argument function of the table (functions.py).
@@ -78,6 +79,11 @@ def _eval(node: Node, env: Mapping[str, float]) -> float:
             return a * b
         if node.op == "/":
             return a / b
+        if abs(b) > MAX_FLOAT_EXPONENT and not names(node.right):
+            # x^6000 parses (the checker can compare it symbolically) but floats are no use.
+            raise EvaluationError(
+                f"exponent {b:.6g} is too large to evaluate in floats", reason="size"
+            )
         return math.pow(a, b)
     assert isinstance(node, Call)
     func = node.func
@@ -121,6 +127,10 @@ def constant_value(node: Node) -> float | None:
         value = _eval(node, {})
     except (ValueError, ZeroDivisionError):
         return None
+    except EvaluationError as error:
+        if error.reason == "size":  # 2^6000: far beyond any float
+            raise OverflowError from None
+        raise
     if math.isinf(value):
         raise OverflowError
     return None if math.isnan(value) else value

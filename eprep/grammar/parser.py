@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import keyword
+import math
 import re
 from collections.abc import Iterable, Mapping
 
 from eprep.grammar.errors import GrammarError
-from eprep.grammar.evaluator import constant_value
+from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, constant_value
 from eprep.grammar.functions import FUNCTION_ALIASES, FUNCTIONS_TABLE, SUGGESTIONS
 from eprep.grammar.lexer import _REPLACE, Token, tokenize
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
@@ -17,7 +18,8 @@ MAX_NODES = 300
 MAX_DIGITS = 20
 MAX_LITERAL = 1e15
 MAX_CONSTANT_POWER = 1e30
-MAX_EXPONENT = 100
+MAX_EXPONENT = MAX_FLOAT_EXPONENT
+MAX_INTEGER_EXPONENT = 10_000  # compared symbolically; floats stop at MAX_EXPONENT
 MAX_DIFF_ORDER = 4
 MAX_NAME = 24
 
@@ -189,9 +191,13 @@ class _Parser:
             value = constant_value(exponent)
         except OverflowError:
             value = float("inf")
-        if value is not None and abs(value) > MAX_EXPONENT:
+        whole = value is not None and math.isfinite(value) and value == int(value)
+        cap = MAX_INTEGER_EXPONENT if whole else MAX_EXPONENT
+        if value is not None and abs(value) > cap:
             raise GrammarError(
-                f"exponent {value:.6g} is too large (at most {MAX_EXPONENT} in magnitude)", pos
+                f"exponent {value:.6g} is too large (at most {MAX_EXPONENT} in magnitude, "
+                f"or a whole number up to {MAX_INTEGER_EXPONENT})",
+                pos,
             )
         if value is None:
             return
@@ -200,8 +206,9 @@ class _Parser:
         except OverflowError:
             folded = float("inf")
         if folded is not None and abs(folded) > MAX_CONSTANT_POWER:
+            shown = "" if math.isinf(folded) else f" {folded:.6g}"
             raise GrammarError(
-                f"constant power {folded:.6g} is too large (at most {MAX_CONSTANT_POWER:g})", pos
+                f"constant power{shown} is too large (at most {MAX_CONSTANT_POWER:g})", pos
             )
 
     def atom(self) -> Node:
@@ -344,4 +351,6 @@ def _suggest(name: str) -> str:
     """What to write instead of an unknown function."""
     if name in SUGGESTIONS:
         return f"write {SUGGESTIONS[name]}"
-    return f"write {name}*(...) for a product; the functions are {', '.join(sorted(FUNCTIONS_TABLE))}"
+    return (
+        f"write {name}*(...) for a product; the functions are {', '.join(sorted(FUNCTIONS_TABLE))}"
+    )

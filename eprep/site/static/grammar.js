@@ -5,7 +5,7 @@
   "use strict";
 
   var MAX_LENGTH = 500, MAX_DEPTH = 40, MAX_NODES = 300, MAX_DIGITS = 20, MAX_LITERAL = 1e15;
-  var MAX_CONST_POWER = 1e30, MAX_EXPONENT = 100, MAX_NAME = 24, MAX_DIFF_ORDER = 4;
+  var MAX_CONST_POWER = 1e30, MAX_EXPONENT = 100, MAX_INTEGER_EXPONENT = 10000, MAX_NAME = 24, MAX_DIFF_ORDER = 4;
 
   var GREEK = { "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon",
     "η": "eta", "θ": "theta", "λ": "lambda", "μ": "mu", "ρ": "rho", "σ": "sigma",
@@ -432,7 +432,11 @@
           case "-": return l - r;
           case "*": return l * r;
           case "/": if (r === 0) fail("zero", "division by zero"); return l / r;
-          case "^": return pow(l, r);
+          case "^":
+            // x^6000 parses (the checker compares it symbolically); floats stop at MAX_EXPONENT.
+            if (Math.abs(r) > MAX_EXPONENT && names(node.right).length === 0)
+              fail("size", "exponent " + r + " is too large to evaluate in floats");
+            return pow(l, r);
         }
         break;
       }
@@ -484,7 +488,7 @@
     if (names(node).length) return null;
     var value;
     try { value = ev(node, {}); } catch (e) {
-      if (e instanceof EvaluationError && e.kind === "overflow") return Infinity;
+      if (e instanceof EvaluationError && (e.kind === "overflow" || e.kind === "size")) return Infinity;
       if (e instanceof EvaluationError) return null;
       throw e;
     }
@@ -503,7 +507,8 @@
   function checkPower(n) {
     var ex = constValue(n.right);
     if (ex === null) return;
-    if (Math.abs(ex) > MAX_EXPONENT) throw new GrammarError("exponent " + ex + " is too large (at most " + MAX_EXPONENT + " in magnitude)", n.pos);
+    var cap = isFinite(ex) && ex === Math.floor(ex) ? MAX_INTEGER_EXPONENT : MAX_EXPONENT;
+    if (Math.abs(ex) > cap) throw new GrammarError("exponent " + ex + " is too large (at most " + MAX_EXPONENT + " in magnitude, or a whole number up to " + MAX_INTEGER_EXPONENT + ")", n.pos);
     var folded = constValue(n);
     if (folded !== null && Math.abs(folded) > MAX_CONST_POWER) throw new GrammarError("constant power is too large (at most 1e30)", n.pos);
   }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import keyword
 import math
 import re
@@ -95,7 +96,7 @@ class _Parser:
         # Names used somewhere without a parenthesis after them: variables, so `s(1-s)` is s*(1-s).
         self.plain = {
             tok.text
-            for tok, after in zip(tokens, tokens[1:], strict=False)
+            for tok, after in itertools.pairwise(tokens)
             if tok.kind == "name" and not (after.kind == "op" and after.text == "(")
         }
 

@@ -19,7 +19,9 @@ from eprep.errors import EprepError
 from eprep.grammar import EvaluationError, evaluate, free_symbols, to_text
 from eprep.grammar.derivative import expand_diff
 from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT
-from eprep.grammar.nodes import Node
+from eprep.grammar.functions import FUNCTIONS_TABLE
+from eprep.grammar.nodes import Call, Node, Num, map_children, substitute, walk
+from eprep.grammar.parser import parse
 
 REAL = Domain("real", text="real")
 TARGET_POINTS = 16  # points where both sides are defined
@@ -33,6 +35,7 @@ MAX_CONFIRM = 5  # disagreements re-checked in 40-digit arithmetic before trusti
 # confirm it in exact arithmetic (so a wrong answer is judged without SymPy).
 CLEAR_GAP = 1e-6
 CLEAR_FLOOR = 1e-9
+MAX_DECLARED_ARGS = 4  # arguments a declared function's random stand-in depends on
 REGION_TRIES = 6  # candidate points tried per sign region before calling it uncovered
 
 
@@ -97,6 +100,13 @@ class Comparison:
         self.read_as = to_text(answer)
         self.expected_read_as = to_text(expected)
         self._sympy: tuple | None = None
+        self._sympy_concrete: tuple | None = None
+        # Floats (and exact values at points) need a concrete function for each declared one.
+        bodies = random_functions(
+            declared_calls(answer) | declared_calls(expected),
+            random.Random(_seed(self.read_as, self.expected_read_as, "functions")),
+        )
+        self.concrete = (with_functions(answer, bodies), with_functions(expected, bodies))
 
     # -- SymPy (imported only when needed) -----------------------------------------------
     def sympy_pair(self):
@@ -109,6 +119,16 @@ class Comparison:
             )
         return self._sympy
 
+    def concrete_pair(self):
+        """The SymPy pair with declared functions made concrete, for values at points."""
+        if self.concrete == (self.answer, self.expected):
+            return self.sympy_pair()
+        if self._sympy_concrete is None:
+            from eprep.checker.symbolic import to_sympy
+
+            self._sympy_concrete = tuple(to_sympy(n, self.domain_key) for n in self.concrete)
+        return self._sympy_concrete
+
     def exact(self, point: Mapping[str, float]):
         """Both sides in 40-digit arithmetic (None = undefined); _Unknown when out of time."""
         from eprep.checker.symbolic import exact_value
@@ -119,7 +139,7 @@ class Comparison:
         try:
             # exp(exp(exp(100))) and the like can take forever in exact arithmetic.
             with time_budget(remaining):
-                a, b = self.sympy_pair()
+                a, b = self.concrete_pair()
                 return exact_value(a, point, self.domain_key), exact_value(
                     b, point, self.domain_key
                 )
@@ -145,8 +165,8 @@ class Comparison:
     def sample(self) -> None:
         """Evaluate both sides (floats, no SymPy) at points drawn from the domains."""
         try:
-            answer = expand_diff(self.answer)
-            expected = expand_diff(self.expected)
+            answer = expand_diff(self.concrete[0])
+            expected = expand_diff(self.concrete[1])
         except RecursionError:
             raise EprepError("the formula is too deeply nested to check") from None
         self.regions = ""  # the sign regions the points cover (regions.py), for the message
@@ -444,6 +464,9 @@ class Comparison:
         message = f"not equivalent: {where}yours {yours}, expected {theirs}"
         if diagnosis:
             message += f" ({diagnosis})"
+        stand_ins = sorted(declared_calls(self.answer) | declared_calls(self.expected))
+        if stand_ins:
+            message += f" (taking {', '.join(stand_ins)} as a random smooth function)"
         return self.verdict(
             False,
             certainty,
@@ -454,6 +477,43 @@ class Comparison:
             diagnosis=diagnosis,
             points=len(self.both),
         )
+
+
+def declared_calls(node: Node) -> set[str]:
+    """Names of the functions a question declared (`f`) that `node` calls."""
+    return {
+        item.func
+        for item in walk(node)
+        if isinstance(item, Call) and item.func not in FUNCTIONS_TABLE and item.func[0] != "_"
+    }
+
+
+def random_functions(names: set[str], rng: random.Random) -> dict[str, Node]:
+    """A smooth function defined everywhere for each name, of arguments u1, u2, ...
+
+    f(u1, ..., uk) = sum of c*sin(a*ui + b) + d*ui, plus a constant: two draws that agree at
+    many points are the same function, so sampling with it can tell formulas apart.
+    """
+    bodies: dict[str, Node] = {}
+    for name in sorted(names):
+        terms = []
+        for index in range(1, MAX_DECLARED_ARGS + 1):
+            a, b, c, d = (round(rng.uniform(0.3, 1.7), 3) for _ in range(4))
+            terms.append(f"{c}*sin({a}*u{index} + {b}) + {d}*u{index}")
+        bodies[name] = parse(" + ".join(terms) + f" + {round(rng.uniform(-1, 1), 3)}")
+    return bodies
+
+
+def with_functions(node: Node, bodies: Mapping[str, Node]) -> Node:
+    """`node` with each call of a declared function replaced by its concrete body."""
+    if not bodies:
+        return node
+    if isinstance(node, Call) and node.func in bodies:
+        args = [with_functions(arg, bodies) for arg in node.args]
+        zero = Num(0.0, "0")
+        values = {f"u{i}": args[i - 1] if i <= len(args) else zero for i in range(1, 5)}
+        return substitute(bodies[node.func], values)
+    return map_children(node, lambda child: with_functions(child, bodies))
 
 
 def _big(value) -> str:

@@ -28,6 +28,7 @@ class Verdict:
     points: int = 0
     regions: str | None = None  # sign regions the points covered, when numbers alone decide
     undefined: str | None = None  # "answer", "expected" or "both": a constant without a value
+    compared: str | None = None  # for equations: which sides were compared (equations.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -48,19 +48,23 @@ def parse(
     variables: Iterable[str] | None = None,
     e_is_variable: bool = False,
     functions: Mapping[str, int | None] | Iterable[str] | None = None,
+    known: Iterable[str] = (),
 ) -> Node:
     """Parse `text` into an AST.
 
     `variables`, when given, lists the only variable names allowed (aliases such as `eps` are
     accepted); a declared `e` is a variable rather than Euler's number, and a declared `sigma`
     makes `sigma(...)` a product. `functions` declares names of unknown functions (`f`, with
-    its number of arguments, None for any) that may be called: `f(x)` is then a Call. Raises
-    GrammarError with a 1-based position.
+    its number of arguments, None for any) that may be called: `f(x)` is then a Call. `known`
+    names variables without restricting the others (domains given with --assume): `f(x)` is
+    then `f*x`. Raises GrammarError with a 1-based position.
     """
     declared = None if variables is None else {_canonical(v) for v in variables}
     if declared is not None and "e" in declared:
         e_is_variable = True
-    return _Parser(tokenize(text), declared, e_is_variable, declared_functions(functions)).parse()
+    parser = _Parser(tokenize(text), declared, e_is_variable, declared_functions(functions))
+    parser.plain |= set(known)
+    return parser.parse()
 
 
 def declared_functions(

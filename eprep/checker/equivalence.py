@@ -18,7 +18,7 @@ from eprep.checker.verdict import Verdict
 from eprep.errors import EprepError
 from eprep.grammar import EvaluationError, evaluate, free_symbols, to_text
 from eprep.grammar.derivative import expand_diff
-from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT
+from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, value_at
 from eprep.grammar.functions import FUNCTIONS_TABLE
 from eprep.grammar.nodes import Call, Node, Num, map_children, substitute, walk
 from eprep.grammar.parser import parse
@@ -59,12 +59,9 @@ def _pair(va: float | None, vb: float | None) -> tuple[str, str]:
 
 
 def _safe(node: Node, point: Mapping[str, float]) -> tuple[float | None, str]:
-    """(value, why): value None where the formula has no float value at the point, and why
-    ("domain", "overflow", "size" for a constant exponent above the float evaluator's cap)."""
-    try:
-        return evaluate(node, point), ""
-    except EvaluationError as error:
-        return None, error.reason
+    """(value, why): value None where the formula (diffs expanded) has no float value at the
+    point, and why ("domain", "overflow", "size": a constant exponent above the float cap)."""
+    return value_at(node, point)
 
 
 def _close(a: float, b: float, rel: float = REL_TOL, floor: float = ABS_TOL) -> bool:
@@ -243,8 +240,14 @@ class Comparison:
         if not points:
             return
         seen = {regions.signature(found, p) for p, _a, _b in self.both}
+        # A critical expression already seen on both sides needs no scan for its roots.
+        scan = [
+            critical
+            for index, critical in enumerate(found)
+            if not {"+", "-"} <= {sig[index] for sig in seen}
+        ]
         tried: dict[tuple[str, ...], int] = {}
-        for point in regions.candidates(found, self.domains, dict(points[0])):
+        for point in regions.candidates(scan, self.domains, dict(points[0])):
             if time.monotonic() > self.deadline:
                 break
             sig = regions.signature(found, point)

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from eprep.checker.domains import Domain
-from eprep.grammar import EvaluationError, evaluate, free_symbols, to_text
-from eprep.grammar.evaluator import constant_value
+from eprep.grammar import free_symbols, to_text
+from eprep.grammar.evaluator import constant_value, value_at
 from eprep.grammar.functions import FUNCTIONS_TABLE
-from eprep.grammar.nodes import BinOp, Call, Num, walk
+from eprep.grammar.nodes import BinOp, Call, Num, Sym, walk
 
 MAX_CRITICALS = 8  # more distinct critical expressions than this: the first ones only
 BISECTIONS = 48
@@ -79,9 +79,8 @@ def constant_value_or_none(node) -> float | None:
 
 def sign_of(critical: Critical, point: Mapping[str, float]) -> str:
     """'-', '0', '+' or '?' (no value) of the critical expression at `point`."""
-    try:
-        value = evaluate(critical.node, point)
-    except (EvaluationError, RecursionError):
+    value = _value(critical, point)
+    if value is None:
         return "?"
     return "+" if value > 0 else "-" if value < 0 else "0"
 
@@ -108,10 +107,11 @@ def _grid(domain: Domain) -> list[float]:
     return sorted({v for v in values if domain.contains(v)})
 
 
-def _value(critical: Critical, point: dict[str, float]) -> float | None:
+def _value(critical: Critical, point: Mapping[str, float]) -> float | None:
+    # Criticals come from formulas whose diffs are expanded: no scan needed.
     try:
-        return evaluate(critical.node, point)
-    except (EvaluationError, RecursionError):
+        return value_at(critical.node, point)[0]
+    except RecursionError:
         return None
 
 
@@ -153,6 +153,13 @@ def _bisect(critical, name, base, lo: float, hi: float, lo_negative: bool) -> fl
     return (lo + hi) / 2
 
 
+def _one_signed(domain: Domain) -> bool:
+    """A variable of this domain never changes sign (its own sign needs no scan)."""
+    if domain.kind in ("positive", "positive integer", "nonnegative"):
+        return True
+    return domain.kind == "interval" and (domain.lo >= 0 or domain.hi <= 0)
+
+
 def _tidy(value: float) -> float:
     """A candidate rounded to 6 significant digits, so that a witness prints exactly."""
     return float(f"{value:.6g}")
@@ -167,7 +174,7 @@ def candidates(
     for critical in found:
         for name in sorted(free_symbols(critical.node)):
             domain = domains.get(name)
-            if domain is None:
+            if domain is None or (critical.node == Sym(name) and _one_signed(domain)):
                 continue
             grid = _grid(domain)
             integer = domain.is_integer

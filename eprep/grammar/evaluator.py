@@ -42,6 +42,22 @@ def evaluate(node: Node, env: Mapping[str, float]) -> float:
     return value
 
 
+def value_at(node: Node, env: Mapping[str, float]) -> tuple[float | None, str]:
+    """(value, "") or (None, reason) for a node without `diff` (see `expand_diff`).
+
+    The checker's sampling loop: no tree scan and no message per point, so it stays cheap.
+    """
+    try:
+        value = _eval(node, env)
+    except (ValueError, ZeroDivisionError):
+        return None, "domain"
+    except OverflowError:
+        return None, "overflow"
+    except EvaluationError as error:
+        return None, error.reason
+    return (value, "") if math.isfinite(value) else (None, "overflow")
+
+
 def _reason(error: Exception) -> str:
     if isinstance(error, ZeroDivisionError):
         return "division by zero"

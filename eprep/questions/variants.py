@@ -56,11 +56,16 @@ def alias_names(names: frozenset[str]) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def parse_formula(text: str, names: frozenset[str] = frozenset()):
-    """Parse a bank formula with the answer grammar (cached: variants re-use the same few)."""
+def parse_formula(
+    text: str, names: frozenset[str] = frozenset(), functions: frozenset[str] = frozenset()
+):
+    """Parse a bank formula with the answer grammar (cached: variants re-use the same few).
+
+    `functions`: the question's declared functions (`functions = ["f"]`), callable as `f(x)`.
+    """
     from eprep.grammar import parse
 
-    return parse(text, variables=sorted(names))
+    return parse(text, variables=sorted(names), functions=sorted(functions))
 
 
 def evaluate_formula(
@@ -73,7 +78,12 @@ def evaluate_formula(
     return evaluate(node, with_aliases(values))
 
 
-def bind_formula(text: str, values: Mapping[str, Number], names: frozenset[str]) -> str:
+def bind_formula(
+    text: str,
+    values: Mapping[str, Number],
+    names: frozenset[str],
+    functions: frozenset[str] = frozenset(),
+) -> str:
     """The formula with every name in `values` replaced by its number (for the checker)."""
     from eprep.grammar import to_text
     from eprep.grammar.nodes import Neg, Num, substitute
@@ -85,7 +95,7 @@ def bind_formula(text: str, values: Mapping[str, Number], names: frozenset[str])
         return Neg(literal) if value < 0 else literal
 
     numbers = {name: number(value) for name, value in with_aliases(values).items()}
-    return to_text(substitute(parse_formula(text, names), numbers))
+    return to_text(substitute(parse_formula(text, names, functions), numbers))
 
 
 def format_number(value: Number) -> str:
@@ -164,7 +174,7 @@ class Variant:
 
     def bind(self, formula: str) -> str:
         """`formula` with this variant's params and derived values substituted (variables stay)."""
-        return bind_formula(formula, self.values, self.names)
+        return bind_formula(formula, self.values, self.names, self.question.functions)
 
     def key_value(self) -> float:
         """The numeric key of a numeric question for this variant."""

@@ -175,6 +175,7 @@ class Comparison:
         # points where exactly one side has a value: (point, va, vb, that failure was overflow)
         self.one_sided: list[tuple[dict[str, float], float | None, float | None, bool]] = []
         self.region_one_sided: list[tuple[dict[str, float], float | None, float | None, bool]] = []
+        self.clean_one_sided: list[tuple[dict[str, float], float | None, float | None, bool]] = []
         self.draws = 0
         self.limit = MAX_DRAWS if self.names else 1
         numeric_deadline = time.monotonic() + 0.5 * max(0.0, self.deadline - time.monotonic())
@@ -254,8 +255,13 @@ class Comparison:
             if sig in seen or tried.get(sig, 0) >= REGION_TRIES:
                 continue
             tried[sig] = tried.get(sig, 0) + 1
-            if self._add(answer, expected, point, region=True) == (True, True):
+            defined = self._add(answer, expected, point, region=True)
+            if defined == (True, True):
                 seen.add(sig)
+            elif any(defined) and regions.clear_of_edges(found, point):
+                # Well inside a region (every critical far from 0): floats are right that one
+                # side has no value here, and SymPy may not be (it reads sqrt(u)^2 as u).
+                self.clean_one_sided.append(self.region_one_sided.pop())
         self.regions = regions.describe(found, seen)
 
     def decide_numeric(self) -> Verdict | None:
@@ -272,6 +278,9 @@ class Comparison:
             for point, va, vb, overflow in self.one_sided:
                 if not overflow:
                     return self.wrong(point, va, vb, "numeric")
+        for point, va, vb, overflow in self.clean_one_sided:
+            if not overflow:
+                return self.wrong(point, va, vb, "numeric")
         return None
 
     def _one_sided_share(self) -> bool:

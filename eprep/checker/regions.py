@@ -37,16 +37,28 @@ class Critical:
 
 
 def criticals(nodes: Iterable) -> list[Critical]:
-    """The critical expressions of the formulas, without duplicates, constants excluded."""
+    """The critical expressions of the formulas, without duplicates, constants excluded.
+
+    The parts themselves come first, then the sums, differences and variables inside them:
+    `sqrt(u^2)` never changes sign, but it differs from `u` exactly where `u` does.
+    """
+    primary = [expr for root in nodes for item in walk(root) for expr in _critical_parts(item)]
+    inner = [
+        item
+        for expr in primary
+        for item in walk(expr)
+        if item is not expr
+        and (isinstance(item, Sym) or (isinstance(item, BinOp) and item.op in "+-"))
+    ]
     found: dict[str, Critical] = {}
-    for root in nodes:
-        for item in walk(root):
-            for expr in _critical_parts(item):
-                if not free_symbols(expr):
-                    continue
-                text = to_text(expr)
-                if text not in found and len(found) < MAX_CRITICALS:
-                    found[text] = Critical(expr, text)
+    for expr in primary + inner:
+        if len(found) >= MAX_CRITICALS:
+            break
+        if not free_symbols(expr):
+            continue
+        text = to_text(expr)
+        if text not in found:
+            found[text] = Critical(expr, text)
     return list(found.values())
 
 
@@ -194,6 +206,18 @@ def candidates(
                     seen.add(key)
                     points.append(point)
     return points
+
+
+EDGE = 1e-8  # a critical value smaller than this may be rounding: the point is at an edge
+
+
+def clear_of_edges(found: list[Critical], point: Mapping[str, float]) -> bool:
+    """Is every critical expression defined and clearly non-zero at `point`?"""
+    for critical in found:
+        value = _value(critical, point)
+        if value is None or abs(value) < EDGE:
+            return False
+    return True
 
 
 def describe(found: list[Critical], signatures: Iterable[tuple[str, ...]]) -> str:

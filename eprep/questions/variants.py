@@ -69,12 +69,16 @@ def parse_formula(
 
 
 def evaluate_formula(
-    text: str, values: Mapping[str, Number], names: frozenset[str] | None = None
+    text: str,
+    values: Mapping[str, Number],
+    names: frozenset[str] | None = None,
+    functions: frozenset[str] = frozenset(),
 ) -> float:
-    """The float value of a bank formula with `values` substituted."""
+    """The float value of a bank formula with `values` substituted (a declared function has
+    none: EvaluationError)."""
     from eprep.grammar import evaluate
 
-    node = parse_formula(text, frozenset(values) if names is None else names)
+    node = parse_formula(text, frozenset(values) if names is None else names, functions)
     return evaluate(node, with_aliases(values))
 
 
@@ -170,7 +174,7 @@ class Variant:
         env = dict(self.values)
         if extra:
             env.update(extra)
-        return evaluate_formula(formula, env, self.names)
+        return evaluate_formula(formula, env, self.names, self.question.functions)
 
     def bind(self, formula: str) -> str:
         """`formula` with this variant's params and derived values substituted (variables stay)."""

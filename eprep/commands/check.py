@@ -27,8 +27,17 @@ def _fail_json(error: EprepError) -> None:
 @click.argument("answer")
 @click.option("--expected", required=True, help="The formula the answer should equal.")
 @click.option("--assume", multiple=True, metavar="'NAME: DOMAIN'", help=_ASSUME_HELP)
+@click.option(
+    "--function",
+    "functions",
+    multiple=True,
+    metavar="NAME",
+    help="Declare a function the formulas may call, e.g. --function f for f(x). Repeatable.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable result.")
-def check(answer: str, expected: str, assume: tuple[str, ...], as_json: bool) -> None:
+def check(
+    answer: str, expected: str, assume: tuple[str, ...], functions: tuple[str, ...], as_json: bool
+) -> None:
     """Is ANSWER equivalent to the expected formula? Exit 0 yes, 1 no, 2 unreadable input,
     3 undefined (a formula without variables that has no value, such as 1/0 or log(-1)).
 
@@ -40,10 +49,10 @@ def check(answer: str, expected: str, assume: tuple[str, ...], as_json: bool) ->
 
     try:
         domains = dict(parse_assume(item) for item in assume)
-        parsed = parse_answer(answer)
+        parsed = parse_answer(answer, functions=functions)
         if not as_json:
             click.echo(f"read as:  {parsed.read_as}")
-        verdict = equivalent(parsed.node, expected, domains)
+        verdict = equivalent(parsed.node, expected, domains, functions=functions)
     except EprepError as error:
         if as_json:
             _fail_json(error)

@@ -356,6 +356,7 @@ def _suggest(name: str) -> str:
     """What to write instead of an unknown function."""
     if name in SUGGESTIONS:
         return f"write {SUGGESTIONS[name]}"
-    return (
-        f"write {name}*(...) for a product; the functions are {', '.join(sorted(FUNCTIONS_TABLE))}"
-    )
+    if len(name) == 1:
+        return f"declare it (--function {name}; functions = [{name!r}] in a question)"
+    known = ", ".join(sorted(FUNCTIONS_TABLE))
+    return f"write {name}*(...) for a product; the functions are {known}"

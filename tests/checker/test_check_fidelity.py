@@ -163,7 +163,7 @@ def test_constant_formulas_never_suggest_assume() -> None:
         ("sec(x)", "write 1/cos(x)"),
         ("2*cot(x)", "write 1/tan(x)"),
         ("relu(x)", "write max(0, x)"),
-        ("f(x)", "for a product"),
+        ("f(x)", "declare it (--function f"),
         ("foo(x) + x", "for a product"),
     ],
 )

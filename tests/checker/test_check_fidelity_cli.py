@@ -84,6 +84,16 @@ def test_unknown_function_is_refused_with_a_suggestion() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_function_declared_on_the_command_line() -> None:
+    args = ["check", "diff(f(x)^2, x)", "--expected", "2 f(x) diff(f(x), x)"]
+    refused = _eprep(*args)
+    assert refused.returncode == 2 and "unknown function 'f' — declare it" in refused.stderr
+    declared = _eprep(*args, "--function", "f")
+    assert declared.returncode == 0, declared.stdout + declared.stderr
+    wrong = _eprep("check", "f(x)^2", "--function", "f", "--expected", "f(x^2)")
+    assert wrong.returncode == 1 and "random smooth function" in wrong.stdout
+
+
 def test_equation_and_large_exponents_through_the_cli() -> None:
     result = _eprep("check", "2y = 4x + 2", "--expected", "y = 2x + 1")
     assert result.returncode == 0 and "up to the factor 2" in result.stdout

@@ -262,6 +262,7 @@
 
   function suggest(name) {
     if (Object.prototype.hasOwnProperty.call(SUGGESTIONS, name)) return "write " + SUGGESTIONS[name];
+    if (name.length === 1) return "declare it (--function " + name + "; functions = ['" + name + "'] in a question)";
     return "write " + name + "*(...) for a product; the functions are " + Object.keys(FUNCTIONS).sort().join(", ");
   }
   function arityText(ar) {

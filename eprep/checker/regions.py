@@ -11,7 +11,6 @@ No SymPy: floats only, bounded work.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from eprep.checker.domains import Domain
 from eprep.grammar import free_symbols, to_text
 from eprep.grammar.evaluator import constant_value, value_at
 from eprep.grammar.functions import FUNCTIONS_TABLE
-from eprep.grammar.nodes import BinOp, Call, Num, Sym, walk
+from eprep.grammar.nodes import BinOp, Call, Node, Num, Sym, walk
 
 MAX_CRITICALS = 8  # more distinct critical expressions than this: the first ones only
 BISECTIONS = 48
@@ -32,7 +31,7 @@ OFFSETS = (0.5, 0.25, 1.0, 0.125, 2.0, 1.5, 0.75, 3.0, 1e-3)
 class Critical:
     """An expression whose sign matters, e.g. the base `n + 1` of `(n + 1)^(1/(n + 1))`."""
 
-    node: object
+    node: Node
     text: str
 
 
@@ -62,9 +61,9 @@ def criticals(nodes: Iterable) -> list[Critical]:
     return list(found.values())
 
 
-def _critical_parts(item) -> list:
+def _critical_parts(item: Node) -> list[Node]:
     if isinstance(item, BinOp) and item.op == "^":
-        exponent = constant_value_or_none(item.right)
+        exponent = _constant_or_none(item.right)
         if exponent is None or exponent != int(exponent):
             return [item.left]
         return []
@@ -82,7 +81,7 @@ def _critical_parts(item) -> list:
     ]
 
 
-def constant_value_or_none(node) -> float | None:
+def _constant_or_none(node: Node) -> float | None:
     try:
         return constant_value(node)
     except OverflowError:
@@ -150,7 +149,10 @@ def _roots_along(
     return roots
 
 
-def _bisect(critical, name, base, lo: float, hi: float, lo_negative: bool) -> float:
+def _bisect(
+    critical: Critical, name: str, base: dict[str, float], lo: float, hi: float, neg: bool
+) -> float:
+    """A root between lo and hi (the critical is negative at lo when `neg`)."""
     for _ in range(BISECTIONS):
         mid = (lo + hi) / 2
         value = _value(critical, {**base, name: mid})
@@ -158,7 +160,7 @@ def _bisect(critical, name, base, lo: float, hi: float, lo_negative: bool) -> fl
             return mid
         if value == 0:
             return mid
-        if (value < 0) == lo_negative:
+        if (value < 0) == neg:
             lo = mid
         else:
             hi = mid
@@ -231,7 +233,3 @@ def describe(found: list[Critical], signatures: Iterable[tuple[str, ...]]) -> st
                 relation = {"-": "<", "0": "=", "+": ">"}[sign]
                 parts.append(f"{critical.text} {relation} 0")
     return ", ".join(parts)
-
-
-def is_finite_point(point: Mapping[str, float]) -> bool:
-    return all(math.isfinite(v) for v in point.values())

@@ -13,15 +13,14 @@ import zlib
 from collections.abc import Mapping
 
 from eprep.checker.budget import BudgetExceeded, time_budget
+from eprep.checker.declared import declared_calls, random_functions, with_functions
 from eprep.checker.domains import Domain
 from eprep.checker.verdict import Verdict
 from eprep.errors import EprepError
 from eprep.grammar import EvaluationError, evaluate, free_symbols, to_text
 from eprep.grammar.derivative import expand_diff
 from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, value_at
-from eprep.grammar.functions import FUNCTIONS_TABLE
-from eprep.grammar.nodes import Call, Node, Num, map_children, substitute, walk
-from eprep.grammar.parser import parse
+from eprep.grammar.nodes import Node
 
 REAL = Domain("real", text="real")
 TARGET_POINTS = 16  # points where both sides are defined
@@ -35,7 +34,6 @@ MAX_CONFIRM = 5  # disagreements re-checked in 40-digit arithmetic before trusti
 # confirm it in exact arithmetic (so a wrong answer is judged without SymPy).
 CLEAR_GAP = 1e-6
 CLEAR_FLOOR = 1e-9
-MAX_DECLARED_ARGS = 4  # arguments a declared function's random stand-in depends on
 REGION_TRIES = 6  # candidate points tried per sign region before calling it uncovered
 
 
@@ -99,10 +97,11 @@ class Comparison:
         self._sympy: tuple | None = None
         self._sympy_concrete: tuple | None = None
         # Floats (and exact values at points) need a concrete function for each declared one.
-        bodies = random_functions(
-            declared_calls(answer) | declared_calls(expected),
-            random.Random(_seed(self.read_as, self.expected_read_as, "functions")),
-        )
+        calls = declared_calls(answer)
+        for name, count in declared_calls(expected).items():
+            calls[name] = max(count, calls.get(name, 0))
+        rng = random.Random(_seed(self.read_as, self.expected_read_as, "functions"))
+        bodies = random_functions(calls, rng)
         self.concrete = (with_functions(answer, bodies), with_functions(expected, bodies))
 
     # -- SymPy (imported only when needed) -----------------------------------------------
@@ -476,7 +475,7 @@ class Comparison:
         message = f"not equivalent: {where}yours {yours}, expected {theirs}"
         if diagnosis:
             message += f" ({diagnosis})"
-        stand_ins = sorted(declared_calls(self.answer) | declared_calls(self.expected))
+        stand_ins = sorted({*declared_calls(self.answer), *declared_calls(self.expected)})
         if stand_ins:
             message += f" (taking {', '.join(stand_ins)} as a random smooth function)"
         return self.verdict(
@@ -489,43 +488,6 @@ class Comparison:
             diagnosis=diagnosis,
             points=len(self.both),
         )
-
-
-def declared_calls(node: Node) -> set[str]:
-    """Names of the functions a question declared (`f`) that `node` calls."""
-    return {
-        item.func
-        for item in walk(node)
-        if isinstance(item, Call) and item.func not in FUNCTIONS_TABLE and item.func[0] != "_"
-    }
-
-
-def random_functions(names: set[str], rng: random.Random) -> dict[str, Node]:
-    """A smooth function defined everywhere for each name, of arguments u1, u2, ...
-
-    f(u1, ..., uk) = sum of c*sin(a*ui + b) + d*ui, plus a constant: two draws that agree at
-    many points are the same function, so sampling with it can tell formulas apart.
-    """
-    bodies: dict[str, Node] = {}
-    for name in sorted(names):
-        terms = []
-        for index in range(1, MAX_DECLARED_ARGS + 1):
-            a, b, c, d = (round(rng.uniform(0.3, 1.7), 3) for _ in range(4))
-            terms.append(f"{c}*sin({a}*u{index} + {b}) + {d}*u{index}")
-        bodies[name] = parse(" + ".join(terms) + f" + {round(rng.uniform(-1, 1), 3)}")
-    return bodies
-
-
-def with_functions(node: Node, bodies: Mapping[str, Node]) -> Node:
-    """`node` with each call of a declared function replaced by its concrete body."""
-    if not bodies:
-        return node
-    if isinstance(node, Call) and node.func in bodies:
-        args = [with_functions(arg, bodies) for arg in node.args]
-        zero = Num(0.0, "0")
-        values = {f"u{i}": args[i - 1] if i <= len(args) else zero for i in range(1, 5)}
-        return substitute(bodies[node.func], values)
-    return map_children(node, lambda child: with_functions(child, bodies))
 
 
 def _big(value) -> str:

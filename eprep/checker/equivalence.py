@@ -190,8 +190,14 @@ class Comparison:
             self._add(answer, expected, point)
         if not self.names:
             self._constant(answer, expected)
-        elif not self.refused:
+        elif not self.refused and not self._settled():
             self._cover_regions(answer, expected)
+
+    def _settled(self) -> bool:
+        """Do the random points already show the formulas differ? (then regions add nothing)"""
+        if any(not _close(va, vb, CLEAR_GAP, CLEAR_FLOOR) for _p, va, vb in self.both):
+            return True
+        return self._one_sided_share() and any(not item[3] for item in self.one_sided)
 
     def _add(
         self, answer: Node, expected: Node, point: dict[str, float], region: bool = False

@@ -129,23 +129,29 @@ def _value(critical: Critical, point: Mapping[str, float]) -> float | None:
 def _roots_along(
     critical: Critical, name: str, base: dict[str, float], grid: list[float], integer: bool
 ) -> list[float]:
-    """Where the critical expression changes sign as `name` runs over `grid` (others fixed)."""
+    """Where the critical expression changes sign as `name` runs over `grid` (others fixed).
+
+    A zero counts only where its neighbours are not zero: `1 - sigmoid(z)` is 0 in floats for
+    every z above 37, a plateau of rounding, not a root.
+    """
+    values = [(x, _value(critical, {**base, name: x})) for x in grid]
     roots: list[float] = []
-    previous: tuple[float, float] | None = None
-    for x in grid:
-        value = _value(critical, {**base, name: x})
-        if value is None:
-            previous = None
-            continue
+    for index, (x, value) in enumerate(values):
         if value == 0:
-            roots.append(x)
-        elif previous is not None and (previous[1] < 0) != (value < 0) and previous[1] != 0:
-            lo, hi = previous[0], x
-            if integer:
-                roots.append((lo + hi) / 2)
-            else:
-                roots.append(_bisect(critical, name, base, lo, hi, previous[1] < 0))
-        previous = (x, value)
+            before = values[index - 1][1] if index > 0 else None
+            after = values[index + 1][1] if index + 1 < len(values) else None
+            if before != 0 and after != 0:
+                roots.append(x)
+            continue
+        if index == 0 or value is None:
+            continue
+        lo, previous = values[index - 1]
+        if previous is None or previous == 0 or (previous < 0) == (value < 0):
+            continue
+        if integer:
+            roots.append((lo + x) / 2)
+        else:
+            roots.append(_bisect(critical, name, base, lo, x, previous < 0))
     return roots
 
 

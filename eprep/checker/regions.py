@@ -21,7 +21,7 @@ from eprep.grammar.functions import FUNCTIONS_TABLE
 from eprep.grammar.nodes import BinOp, Call, Node, Num, Sym, walk
 
 MAX_CRITICALS = 8  # more distinct critical expressions than this: the first ones only
-BISECTIONS = 48
+BISECTIONS = 36  # the interval shrinks below 1e-9 of its width
 # Offsets from a root at which candidates are tried: simple fractions first, so that a power of
 # a negative base meets an integer exponent (n = -1.5, -1.25 in issue 22) and witnesses read well.
 OFFSETS = (0.5, 0.25, 1.0, 0.125, 2.0, 1.5, 0.75, 3.0, 1e-3)
@@ -110,7 +110,8 @@ def _grid(domain: Domain) -> list[float]:
     elif kind in ("positive", "nonnegative"):
         values = [10 ** (k / 4) for k in range(-12, 9)] + [0.5, 1.5, 2.5, 3.0, 4.0, 5.0, 0.0]
     elif kind == "real":
-        steps = [k / 4 for k in range(17)] + [5.0, 6.0, 8.0, 10.0, 15.0, 20.0, 30.0, 50.0, 100.0]
+        steps = [k / 4 for k in range(5)] + [1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        steps += [15.0, 20.0, 30.0, 50.0, 100.0]
         values = steps + [-v for v in steps]
     else:
         lo, hi = domain._finite_bounds()

@@ -15,7 +15,7 @@ from typing import Any
 from eprep.checker.domains import Domain, parse_domain
 from eprep.checker.verdict import Judgement, Verdict
 from eprep.errors import EprepError
-from eprep.grammar import parse, to_text
+from eprep.grammar import to_text
 from eprep.grammar.equation import Equation, parse_formula
 from eprep.grammar.nodes import Node, substitute
 from eprep.grammar.parser import declared_functions
@@ -97,11 +97,11 @@ def _compare(answer: Node, expected: Node, domains: dict[str, Domain], budget: f
 
 def compare_request(request: dict[str, Any]) -> dict[str, Any]:
     """Run one worker request (see `equivalent`) and return the verdict as a dict."""
-    e_var = bool(request.get("e_is_variable", False))
-    reading = {"e_is_variable": e_var, "functions": request.get("functions")}
-    lets = {name: parse(text, **reading) for name, text in request.get("lets", [])}
-    answer = substitute(parse(request["answer"], **reading), lets)
-    expected = substitute(parse(request["expected"], **reading), lets)
+    from eprep.checker.wire import from_wire
+
+    # Trees with every `let` already substituted: nothing is re-parsed here.
+    answer = from_wire(request["answer"])
+    expected = from_wire(request["expected"])
     domains = normalise_domains(request.get("domains", {}))
     return _compare(answer, expected, domains, float(request["budget"])).to_dict()
 
@@ -132,10 +132,9 @@ def equivalent(
     a = _node(answer, reading, "answer")
     b = _node(expected, reading, "expected")
     let_nodes = {name: _node(f, reading, f"let {name}") for name, f in (lets or {}).items()}
-    options = {"timeout": timeout, "trusted": trusted, "e_is_variable": e_is_variable}
 
     def expressions(x: Node, y: Node) -> Verdict:
-        return _expressions(x, y, doms, let_nodes, declared, **options)
+        return _expressions(x, y, doms, let_nodes, timeout=timeout, trusted=trusted)
 
     if isinstance(a, Equation) or isinstance(b, Equation):
         from eprep.checker.equations import compare_equations
@@ -148,18 +147,17 @@ def _expressions(
     a: Node,
     b: Node,
     doms: dict[str, Domain],
-    let_nodes: Mapping[str, Node],
-    declared: Mapping[str, int | None],
+    let_nodes: dict[str, Node],
     *,
     timeout: float | None,
     trusted: bool,
-    e_is_variable: bool,
 ) -> Verdict:
+    """Two formulas (not equations): in-process when trusted, else with the worker."""
     if trusted:
         budget = TRUSTED_BUDGET if timeout is None else timeout
         verdict = _compare(substitute(a, let_nodes), substitute(b, let_nodes), doms, budget)
     else:
-        verdict = _untrusted(a, b, doms, dict(let_nodes), e_is_variable, timeout, declared)
+        verdict = _untrusted(a, b, doms, let_nodes, timeout)
     # Show the learner's own text, not the let-substituted one.
     verdict.read_as, verdict.expected_read_as = to_text(a), to_text(b)
     return verdict
@@ -170,29 +168,26 @@ def _untrusted(
     b: Node,
     doms: dict[str, Domain],
     let_nodes: dict[str, Node],
-    e_is_variable: bool,
     timeout: float | None,
-    declared: Mapping[str, int | None] | None = None,
 ) -> Verdict:
     """Float sampling here (bounded, no SymPy); SymPy work in the worker, killed on overrun."""
     from eprep.checker.equivalence import Comparison
+    from eprep.checker.wire import to_wire
     from eprep.checker.worker import client
 
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     started = time.monotonic()
-    comparison = Comparison(substitute(a, let_nodes), substitute(b, let_nodes), doms, limit)
+    a, b = substitute(a, let_nodes), substitute(b, let_nodes)
+    comparison = Comparison(a, b, doms, limit)
     comparison.sample()
     verdict = comparison.decide_numeric()
     if verdict is not None:
         return verdict
     remaining = limit - (time.monotonic() - started)
     request = {
-        "answer": to_text(a),
-        "expected": to_text(b),
+        "answer": to_wire(a),
+        "expected": to_wire(b),
         "domains": {name: str(dom) for name, dom in doms.items()},
-        "e_is_variable": e_is_variable,
-        "lets": [[name, to_text(node)] for name, node in let_nodes.items()],
-        "functions": dict(declared or {}),
         "budget": max(0.05, remaining - _IPC_MARGIN),
     }
     reply = client().request(request, max(0.05, remaining)) if remaining > 0.05 else None

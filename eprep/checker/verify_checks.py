@@ -32,7 +32,7 @@ class Failure:
     reason: str
 
 
-Equivalence = Callable[[str, str, Mapping[str, str]], bool]
+Equivalence = Callable[..., bool]  # (answer, expected, domains[, functions=...]) -> equal?
 
 
 def close(a: float, b: float, rel: float, abs_: float) -> bool:
@@ -51,8 +51,14 @@ def checker_equivalence() -> Equivalence:
     parameters = inspect.signature(equivalent).parameters
     extra = {"trusted": True} if "trusted" in parameters else {}
 
-    def judge(answer: str, expected: str, domains: Mapping[str, str]) -> bool:
-        return bool(equivalent(answer, expected, dict(domains), **extra).equivalent)
+    def judge(
+        answer: str,
+        expected: str,
+        domains: Mapping[str, str],
+        functions: frozenset[str] = frozenset(),
+    ) -> bool:
+        verdict = equivalent(answer, expected, dict(domains), functions=functions, **extra)
+        return bool(verdict.equivalent)
 
     return judge
 
@@ -92,8 +98,9 @@ def _expression(question: Question, variant: Variant, equivalent: Equivalence) -
     key = variant.bind(question.answer)
     domains = question.variables
     problems = []
+    declared = {"functions": question.functions} if question.functions else {}
     for mistake in question.mistakes:
-        if equivalent(variant.bind(mistake.answer), key, domains):
+        if equivalent(variant.bind(mistake.answer), key, domains, **declared):
             problems.append(
                 f"mistake {mistake.answer!r} is equivalent to the key {question.answer!r}"
             )

@@ -106,6 +106,7 @@ class Question:
     answer: str | None = None
     tolerance: Tolerance = field(default_factory=Tolerance)
     variables: Mapping[str, str] = field(default_factory=dict)
+    functions: frozenset[str] = frozenset()  # declared unknown functions (`f(x)`), SCHEMA.md
     start: str | None = None
     solution: tuple[str, ...] = ()
     code: str | None = None

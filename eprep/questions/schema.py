@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from eprep.errors import EprepError
+from eprep.grammar import FUNCTIONS
 from eprep.questions.condition import ConditionError, parse_condition
 from eprep.questions.errors import BankError
 from eprep.questions.locate import LineIndex, Path
@@ -42,14 +43,12 @@ _DOMAIN = re.compile(
     r"|[\[(]\s*[-+]?[\d.eE+-]+\s*,\s*[-+]?[\d.eE+-]+\s*[\])])\s*$"
 )
 # Names the grammar reads as constants or functions; a parameter must not shadow them.
-_RESERVED = {"pi", "e", "exp", "log", "ln", "sqrt", "abs", "sin", "cos", "tan", "tanh", "sinh",
-             "cosh", "sigmoid", "softplus", "max", "min", "floor", "ceil", "diff", "and", "or",
-             "not", "true", "false"}  # fmt: skip
+_RESERVED = {"pi", "e", *FUNCTIONS, "and", "or", "not", "true", "false"}
 
 QUESTION_KEYS = {
     "id", "kind", "title", "prompt", "explanation", "difficulty", "tags", "source", "probe",
     "probe_args", "concept", "trap", "params", "derived", "where", "answer", "tolerance",
-    "variables", "start", "solution", "code", "options", "mistakes",
+    "variables", "functions", "start", "solution", "code", "options", "mistakes",
 }  # fmt: skip
 OPTION_KEYS = {"text", "formula", "value", "code", "id", "correct", "feedback"}
 OPTION_FORMS = ("text", "formula", "value", "code")
@@ -64,6 +63,7 @@ class FileValidator:
         self._index: LineIndex | None = None
         self.placeholder_names: frozenset[str] | None = None
         self.placeholder_owner = ""
+        self.declared: frozenset[str] = frozenset()  # the current question's `functions`
         # Question header lines are needed for every question; the full index only on errors.
         self._headers = [
             text.count("\n", 0, m.start()) + 1
@@ -146,7 +146,7 @@ class FileValidator:
     def formula(self, value: Any, path: Path, allowed: frozenset[str]) -> str:
         text = self.string(value, path)
         try:
-            node = parse_formula(text, allowed)
+            node = parse_formula(text, allowed, self.declared)
         except EprepError as error:
             raise self.fail(path, f"{_dotted(path)}: cannot parse {text!r}: {error}") from None
         from eprep.grammar import free_symbols
@@ -230,6 +230,8 @@ class FileValidator:
         self.placeholder_owner = qid
         variables = self.variables(q.get("variables", {}), at("variables"), names)
         all_names = names | frozenset(variables)
+        functions = self.functions(q.get("functions", []), at("functions"), all_names)
+        self.declared = functions
 
         fields: dict[str, Any] = {
             "id": qid,
@@ -252,9 +254,11 @@ class FileValidator:
             "derived": derived,
             "where": where,
             "variables": variables,
+            "functions": functions,
         }
         self.kind_rules(q, path, kind, fields, names, all_names)
         self.placeholder_names = None
+        self.declared = frozenset()
         question = Question(**fields)
         if where is not None or derived:
             try:
@@ -329,6 +333,16 @@ class FileValidator:
                 )
         return dict(raw)
 
+    def functions(self, raw: Any, path: Path, names: frozenset[str]) -> frozenset[str]:
+        """`functions = ["f", "g"]`: names a formula of the question may call, `f(x)`."""
+        if not isinstance(raw, list) or not all(isinstance(name, str) for name in raw):
+            raise self.fail(path, 'functions must be a list of names, e.g. functions = ["f"]')
+        for name in raw:
+            self.name(name, path)
+            if name in names:
+                raise self.fail(path, f"function {name!r} repeats a parameter or variable name")
+        return frozenset(raw)
+
     def kind_rules(
         self,
         q: dict,
@@ -341,7 +355,7 @@ class FileValidator:
         at = lambda key: (*path, key)  # noqa: E731
         allowed_by_kind = {
             "numeric": {"answer", "tolerance", "mistakes"},
-            "expression": {"answer", "variables", "mistakes"},
+            "expression": {"answer", "variables", "functions", "mistakes"},
             "derivation": {"answer", "variables", "start", "solution", "mistakes"},
             "choice": {"answer", "variables", "options"},
             "code": {"code", "options"},
@@ -350,6 +364,7 @@ class FileValidator:
             "answer",
             "tolerance",
             "variables",
+            "functions",
             "start",
             "solution",
             "code",

@@ -62,24 +62,38 @@ def alias_names(names: frozenset[str]) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def parse_formula(text: str, names: frozenset[str] = frozenset()):
-    """Parse a bank formula with the answer grammar (cached: variants re-use the same few)."""
+def parse_formula(
+    text: str, names: frozenset[str] = frozenset(), functions: frozenset[str] = frozenset()
+):
+    """Parse a bank formula with the answer grammar (cached: variants re-use the same few).
+
+    `functions`: the question's declared functions (`functions = ["f"]`), callable as `f(x)`.
+    """
     from eprep.grammar import parse
 
-    return parse(text, variables=sorted(names))
+    return parse(text, variables=sorted(names), functions=sorted(functions))
 
 
 def evaluate_formula(
-    text: str, values: Mapping[str, Number], names: frozenset[str] | None = None
+    text: str,
+    values: Mapping[str, Number],
+    names: frozenset[str] | None = None,
+    functions: frozenset[str] = frozenset(),
 ) -> float:
-    """The float value of a bank formula with `values` substituted."""
+    """The float value of a bank formula with `values` substituted (a declared function has
+    none: EvaluationError)."""
     from eprep.grammar import evaluate
 
-    node = parse_formula(text, frozenset(values) if names is None else names)
+    node = parse_formula(text, frozenset(values) if names is None else names, functions)
     return evaluate(node, with_aliases(values))
 
 
-def bind_formula(text: str, values: Mapping[str, Number], names: frozenset[str]) -> str:
+def bind_formula(
+    text: str,
+    values: Mapping[str, Number],
+    names: frozenset[str],
+    functions: frozenset[str] = frozenset(),
+) -> str:
     """The formula with every name in `values` replaced by its number (for the checker)."""
     from eprep.grammar import to_text
     from eprep.grammar.nodes import Neg, Num, substitute
@@ -91,7 +105,7 @@ def bind_formula(text: str, values: Mapping[str, Number], names: frozenset[str])
         return Neg(literal) if value < 0 else literal
 
     numbers = {name: number(value) for name, value in with_aliases(values).items()}
-    return to_text(substitute(parse_formula(text, names), numbers))
+    return to_text(substitute(parse_formula(text, names, functions), numbers))
 
 
 def format_number(value: Number) -> str:
@@ -166,11 +180,11 @@ class Variant:
         env = dict(self.values)
         if extra:
             env.update(extra)
-        return evaluate_formula(formula, env, self.names)
+        return evaluate_formula(formula, env, self.names, self.question.functions)
 
     def bind(self, formula: str) -> str:
         """`formula` with this variant's params and derived values substituted (variables stay)."""
-        return bind_formula(formula, self.values, self.names)
+        return bind_formula(formula, self.values, self.names, self.question.functions)
 
     def key_value(self) -> float:
         """The numeric key of a numeric question for this variant."""

@@ -137,13 +137,17 @@ def _telling_factor(ratio: float) -> int | None:
 # --- expressions and derivations (the checker) -------------------------------------------------
 
 
-def read_expression(text: str, variables: Mapping[str, str]) -> str:
+def read_expression(
+    text: str, variables: Mapping[str, str], functions: frozenset[str] = frozenset()
+) -> str:
     """How an expression answer is read (`to_text` of its parse); Unreadable when it cannot be."""
     from eprep.grammar import free_symbols, parse, to_text
 
     if not text.strip():
         raise Unreadable("empty answer: type an expression")
-    node = parse(text, variables=sorted(variables), e_is_variable="e" in variables)
+    node = parse(
+        text, variables=sorted(variables), e_is_variable="e" in variables, functions=functions
+    )
     unknown = free_symbols(node) - set(variables)
     if unknown:
         known = ", ".join(sorted(variables)) or "none"
@@ -161,7 +165,10 @@ def judge_expression(variant: Variant, text: str, read_as: str, lang: str) -> Ou
     key = variant.bind(question.answer)
     mistakes = [variant.bind(m.answer) for m in question.mistakes]
     variables = dict(question.variables)
-    judgement = judge(text, key, variables, mistakes, e_is_variable="e" in variables)
+    judgement = judge(
+        text, key, variables, mistakes, e_is_variable="e" in variables,
+        functions=question.functions,
+    )  # fmt: skip
     feedback = diagnosis = None
     if not judgement.correct:
         index = judgement.mistake_index

@@ -362,7 +362,7 @@ class Session:
         variables = variant.question.variables
         text = self._line("answer> ")
         while True:
-            read_as = read_expression(text, variables)
+            read_as = read_expression(text, variables, variant.question.functions)
             self.console.print(f"read as: {read_as}", "dim")
             if not self.console.interactive or _same_reading(text, read_as):
                 return text.strip(), read_as

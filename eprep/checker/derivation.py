@@ -16,6 +16,7 @@ from eprep.checker.verdict import DerivationReport, StepResult, Verdict
 from eprep.errors import EprepError
 from eprep.grammar import FUNCTIONS, GrammarError, parse, to_text
 from eprep.grammar.nodes import Node
+from eprep.grammar.vocabulary import canonical
 
 MAX_LINES = 200
 
@@ -64,7 +65,7 @@ def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
         if let:
             if result.chain:
                 raise EprepError(f"{path}:{number}: 'let' must come before the first expression")
-            name = {"eps": "epsilon", "lam": "lambda"}.get(let.group(1), let.group(1))
+            name = canonical(let.group(1))
             if name in FUNCTIONS or name in ("pi", "e", "sigma", "ln"):
                 raise EprepError(f"{path}:{number}: cannot define {name!r} with let")
             column = indent + let.start(2) + 1

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eprep.checker import kinds
 from eprep.checker.verify_checks import Failure, checker_equivalence, engine_checks, symbolic_checks
 from eprep.errors import EprepError
 from eprep.questions import Question
@@ -213,7 +214,9 @@ def verify_questions(
     _POOL_QUESTIONS.update({q.id: q for q in questions})
     _POOL_OPTIONS.update(variants=variants, timeout=code_timeout)
     # Slowest-looking questions first (code questions run many processes) keeps both cores busy.
-    ordered = sorted(questions, key=lambda q: (q.kind != "code", q.has_params is False))
+    ordered = sorted(
+        questions, key=lambda q: (not kinds.get(q.kind).runs_code, q.has_params is False)
+    )
     by_id: dict[str, QuestionResult] = {}
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:

@@ -9,6 +9,7 @@ from eprep.grammar.errors import GrammarError
 from eprep.grammar.evaluator import constant_value
 from eprep.grammar.lexer import Token, tokenize
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
+from eprep.grammar.vocabulary import ALIASES
 
 MAX_DEPTH = 40
 MAX_NODES = 300
@@ -19,7 +20,6 @@ MAX_EXPONENT = 100
 MAX_DIFF_ORDER = 4
 MAX_NAME = 24
 
-ALIASES = {"eps": "epsilon", "lam": "lambda"}
 # name -> (fewest, most) arguments; None = no upper bound
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "exp": (1, 1),

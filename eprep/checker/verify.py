@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eprep.checker import kinds
-from eprep.checker.verify_checks import Failure, checker_equivalence, engine_checks, symbolic_checks
+from eprep.checker.verify_checks import (
+    Failure,
+    checker_equivalence,
+    engine_checks,
+    exam_checks,
+    kind_self_tests,
+    symbolic_checks,
+)
 from eprep.errors import EprepError
 from eprep.questions import Question
 
@@ -57,6 +64,12 @@ class Report:
     results: list[QuestionResult]
     seconds: float
     workers: int
+    # every kind's own self-test (kind -> reasons it fails), run once per verification
+    kind_tests: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def kind_failures(self) -> list[str]:
+        return [f"{kind}: {why}" for kind, reasons in self.kind_tests.items() for why in reasons]
 
     @property
     def questions(self) -> int:
@@ -99,16 +112,21 @@ def verify_question(
     except ImportError as error:
         result.failures.append(Failure(None, "load", f"the checker cannot be imported: {error}"))
         return result
-    for k in range(count):
+    # The drill family always; the exam's hand-computable family too when the question has one.
+    families = (False, True) if question.exam_params else (False,)
+    for exam, k in ((exam, k) for exam in families for k in range(count)):
         try:
-            variant = question.variant(k)
+            variant = question.variant(k, exam=exam)
         except EprepError as error:
             result.failures.append(Failure(k, "load", str(error)))
             continue
-        for check, run in (
+        checks = [
             ("symbolic", lambda v=variant: symbolic_checks(question, v, equivalent)),
             ("engine", lambda v=variant: engine_checks(question, v, code_timeout=code_timeout)),
-        ):
+        ]
+        if exam or not question.exam_params:  # the exam asks the exam family only
+            checks.append(("exam", lambda v=variant: exam_checks(question, v, equivalent)))
+        for check, run in checks:
             if check == "engine" and question.probe is None:
                 continue  # a concept question: nothing the engine can prove
             try:
@@ -117,7 +135,8 @@ def verify_question(
                 reasons = [f"{type(error).__name__}: {error}"]
             except Exception as error:  # a bug in a check must name the question, not kill the run
                 reasons = [f"internal error {type(error).__name__}: {error}"]
-            result.failures.extend(Failure(k, check, reason) for reason in reasons)
+            family = "exam family: " if exam else ""
+            result.failures.extend(Failure(k, check, family + reason) for reason in reasons)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -200,6 +219,7 @@ def verify_questions(
     """Verify `questions` with `workers` processes (1: in this process); results in input order."""
     started = time.perf_counter()
     load_probes()
+    kind_tests = run_kind_self_tests()
     workers = default_workers() if workers is None else max(1, workers)
     workers = min(workers, max(1, len(questions)))
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -208,7 +228,7 @@ def verify_questions(
             results.append(verify_question(question, variants, code_timeout=code_timeout))
             if progress:
                 progress(results[-1])
-        return Report(results, time.perf_counter() - started, 1)
+        return Report(results, time.perf_counter() - started, 1, kind_tests)
     warm_up()
     _POOL_QUESTIONS.clear()
     _POOL_QUESTIONS.update({q.id: q for q in questions})
@@ -224,4 +244,14 @@ def verify_questions(
             by_id[result.id] = result
             if progress:
                 progress(result)
-    return Report([by_id[q.id] for q in questions], time.perf_counter() - started, workers)
+    return Report(
+        [by_id[q.id] for q in questions], time.perf_counter() - started, workers, kind_tests
+    )
+
+
+def run_kind_self_tests() -> dict[str, list[str]]:
+    """Every question kind's own `test` (the bank's self-test of its kinds)."""
+    try:
+        return kind_self_tests(checker_equivalence())
+    except ImportError as error:
+        return {"all": [f"the checker cannot be imported: {error}"]}

@@ -16,12 +16,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from eprep.checker import kinds as check_kinds
+from eprep.checker.exam import exam_item
 from eprep.checker.kinds.base import LETTERS, Outcome
 from eprep.checker.kinds.choice import read_letter
 from eprep.checker.kinds.expression import read_expression as read_expression_text
 from eprep.errors import EprepError
 from eprep.quiz import kinds as quiz_kinds
 from eprep.quiz import scheduling
+from eprep.quiz.exam import read_item, show_item
 from eprep.quiz.render import highlight_code, indent, pretty_formula, render_markdown
 from eprep.quiz.terminal import Console
 
@@ -171,10 +173,12 @@ class Session:
         *,
         lang: str = "en",
         clock: Callable[[], datetime] = scheduling.utcnow,
+        format: str = "typed",
     ) -> None:
         self.store = store
         self.console = console
         self.lang = lang
+        self.exam = format == "exam"  # ask as the exam does: 4-choice items and blanks
         self.clock = clock
         self._warmer: threading.Thread | None = None
         self._planned: list[Planned] = []
@@ -205,9 +209,13 @@ class Session:
         self, item: Planned, number: int, total: int, summary: Summary, session_id: int
     ) -> None:
         console = self.console
-        variant = item.question.variant(item.k)
+        variant = item.question.variant(item.k, exam=self.exam)
         self._show(variant, item, number, total)
-        if number == 1 and any(check_kinds.get(p.question.kind).uses_sympy for p in self._planned):
+        if (
+            number == 1
+            and not self.exam
+            and any(check_kinds.get(p.question.kind).uses_sympy for p in self._planned)
+        ):
             self._warm_checker()
         shown_at = time.monotonic()
         try:
@@ -264,7 +272,11 @@ class Session:
         if code:
             console.print()
             console.print(indent(highlight_code(code, color=console.color), "    "))
-        quiz_kinds.get(question.kind).show(self, variant)
+        if self.exam:
+            self._exam_item = exam_item(variant, self.lang)
+            show_item(self, self._exam_item)
+        else:
+            quiz_kinds.get(question.kind).show(self, variant)
 
     # --- helpers the kinds' presentations use ---
 
@@ -324,6 +336,8 @@ class Session:
 
     def _read(self, variant: Variant) -> Callable[[], Outcome]:
         """Read one answer of the question's kind; return how to judge it."""
+        if self.exam:
+            return read_item(self, self._exam_item)
         kind = check_kinds.get(variant.question.kind)
         answer = quiz_kinds.get(kind.name).read(self, variant)
         if kind.uses_sympy:
@@ -410,7 +424,9 @@ class Session:
             console.print(render_markdown(outcome.feedback, color=color), "yellow")
         if outcome.diagnosis:
             console.print(outcome.diagnosis, "yellow")
-        if not outcome.correct or quiz_kinds.get(variant.question.kind).show_key:
+        if not outcome.correct or (
+            not self.exam and quiz_kinds.get(variant.question.kind).show_key
+        ):
             key_lines = outcome.key.split("\n")
             console.print("key: " + key_lines[0], "cyan")
             for line in key_lines[1:]:

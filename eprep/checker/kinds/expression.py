@@ -55,6 +55,7 @@ def judge_expression(variant: Any, text: str, read_as: str, lang: str) -> Outcom
 
 class Expression(CheckKind):
     name = "expression"
+    exam_from_mistakes = True
     uses_sympy = True
 
     def parse(self, variant: Any, text: str) -> tuple[str, str]:

@@ -69,6 +69,7 @@ def _telling_factor(ratio: float) -> int | None:
 
 class Numeric(CheckKind):
     name = "numeric"
+    exam_from_mistakes = True
 
     def parse(self, variant: Any, text: str) -> tuple[float, str]:
         value, _read_as = read_number(text)

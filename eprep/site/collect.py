@@ -94,6 +94,7 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
         "widget": kind.widget,
         "hint": kind.hint,
         "blanks": blanks_view(question, variant, lang, markup, where),
+        "exam": exam_view(question, lang, markup, where) if kind.widget == "typed" else None,
         "title": markup.inline(variant.title(lang), f"{where} title"),
         "title_text": variant.title(lang),
         "prompt": markup.block(variant.prompt(lang), f"{where} prompt"),
@@ -149,6 +150,52 @@ def blanks_view(
             )
         views.append({"mark": blank.mark, "index": b, "options": options})
     return views
+
+
+def exam_view(question: Any, lang: str, markup: Markup, where: str) -> dict[str, Any]:
+    """The question as the exam asks it (variant 0 of its exam family): a 4-choice form."""
+    from eprep.checker.exam import exam_item
+
+    variant = question.variant(0, exam=True)
+    item = exam_item(variant, lang)
+    group = item.groups[0]
+    options = []
+    for i, option in enumerate(group.options):
+        at = f"{where} exam option {i + 1}"
+        options.append(
+            {
+                "html": _exam_option_html(option, markup, at),
+                "correct": option.correct,
+                "feedback": markup.inline(option.feedback, f"{at} feedback")
+                if option.feedback
+                else "",
+            }
+        )
+    return {
+        "dom_id": "x-" + question.id.replace(".", "-"),
+        "lead": markup.inline(item.lead, f"{where} exam lead") if item.lead else "",
+        # a hand-computable family has numbers of its own: show its prompt too
+        "prompt": markup.block(variant.prompt(lang), f"{where} exam prompt")
+        if question.exam_params
+        else "",
+        "lines": [_math(line, f"{where} exam line {n}") for n, line in enumerate(item.lines, 1)],
+        "options": options,
+        "data_json": to_json({"check": "choice", "correct": group.correct}),
+    }
+
+
+def _math(formula: str, where: str) -> str:
+    from eprep.grammar import parse, to_latex
+
+    return tex_to_mathml(to_latex(parse(formula)), where=where)
+
+
+def _exam_option_html(option: Any, markup: Markup, where: str) -> str:
+    if option.form == "formula":
+        return _math(option.text, where)
+    if option.form == "code":
+        return code_block(option.text, "python")
+    return markup.inline(option.text, where)
 
 
 def formula_view(question: Any, variant: Any, formula: str, where: str) -> dict[str, str]:

@@ -145,8 +145,13 @@ def _formula_item(variant: Any, key: str, lead: str, lang: str, lines=()) -> Exa
 def from_options(variant: Any, lang: str = "en") -> ExamItem:
     """A choice question is already an exam item: its options in their shown order."""
     options = [variant.question.options[i] for i in variant.option_order()]
-    group = ExamGroup(tuple(_option(variant, option, lang) for option in options))
-    return ExamItem("", (group,))
+    shown = [_option(variant, option, lang) for option in options]
+    if all(option.value is not None for option in options):  # numbers as the exam prints them
+        texts = exam_numbers([variant.evaluate(option.value) for option in options])
+        shown = [
+            ExamOption(t, o.form, o.correct, o.feedback) for t, o in zip(texts, shown, strict=True)
+        ]
+    return ExamItem("", (ExamGroup(tuple(shown)),))
 
 
 def _option(variant: Any, option: Any, lang: str) -> ExamOption:

@@ -45,7 +45,7 @@ def test_choice_question_wrong_then_right_from_file_url(built_site, page, screen
 def test_expression_rewrite_known_mistake_and_garbage(built_site, page, screenshot):
     page.goto(_topic_url(built_site, "fixture1.activations"))
     box = page.locator(f"{SIGMOID_Q} input.answer")
-    result = page.locator(f"{SIGMOID_Q} .result")
+    result = page.locator(f"{SIGMOID_Q} > form .result")  # the typed form, not the exam form
     # An equivalent rewrite: e^-x/(1+e^-x)^2 equals sigmoid(x)(1 - sigmoid(x)).
     box.fill("exp(-x)/(1+exp(-x))^2")
     box.press("Enter")
@@ -76,7 +76,7 @@ def test_numeric_question_uses_the_tolerance(built_site, bank, page):
         (built_site / "en" / "questions" / "fixture2.cnn.output-height.html").resolve().as_uri()
     )
     box = page.locator("input.answer")
-    result = page.locator(".result")
+    result = page.locator("section.question > form .result")
     box.fill(str(expected * (1 + 5e-4)))  # inside the bank's default rel 1e-3
     box.press("Enter")
     assert result.inner_text().strip() == "Right."

@@ -8,6 +8,7 @@ mistake. `check_item` is the verification of an item (run by `eprep verify` on e
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,8 @@ class ExamOption:
     form: str  # "value" | "formula" | "text" | "code" | "line"
     correct: bool
     feedback: str | None = None
+    formula: str | None = None  # the bank formula behind a value or formula option (unbound)
+    source: Any = None  # the bank's Mistake or Option behind it (None for a key)
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ def from_mistakes(variant: Any, lang: str = "en") -> ExamItem:
     if question.variables:
         return _formula_item(variant, variant.bind(question.answer), "formula", lang)
     key = variant.key_value()
-    values, feedback = [key], [None]
+    values, feedback, sources = [key], [None], [None]
     for mistake in question.mistakes:
         if len(values) == EXAM_OPTIONS:
             break
@@ -124,22 +127,32 @@ def from_mistakes(variant: Any, lang: str = "en") -> ExamItem:
             continue  # a mistake that coincides with the key or another one here
         values.append(value)
         feedback.append(variant.render(mistake.feedback, lang))
+        sources.append(mistake)
     texts = exam_numbers(values)
-    options = [ExamOption(text, "value", i == 0, feedback[i]) for i, text in enumerate(texts)]
+    options = [
+        ExamOption(
+            text, "value", i == 0, feedback[i], _formula_of(question, sources[i]), sources[i]
+        )
+        for i, text in enumerate(texts)
+    ]
     group = ExamGroup(tuple(_shuffle(variant, options, "exam-options")))
     return ExamItem(_lead("value", lang), (group,), mistakes_used=len(values) - 1)
 
 
 def _formula_item(variant: Any, key: str, lead: str, lang: str, lines=()) -> ExamItem:
     question = variant.question
-    options = [ExamOption(key, "formula", True)]
+    options = [ExamOption(key, "formula", True, None, question.answer)]
     for mistake in question.mistakes[:EXAM_DISTRACTORS]:
         options.append(
             ExamOption(variant.bind(mistake.answer), "formula", False,
-                       variant.render(mistake.feedback, lang))
+                       variant.render(mistake.feedback, lang), mistake.answer, mistake)
         )  # fmt: skip
     group = ExamGroup(tuple(_shuffle(variant, options, "exam-options")))
     return ExamItem(_lead(lead, lang), (group,), tuple(lines), mistakes_used=len(options) - 1)
+
+
+def _formula_of(question: Any, mistake: Any) -> str:
+    return question.answer if mistake is None else mistake.answer
 
 
 def from_options(variant: Any, lang: str = "en") -> ExamItem:
@@ -148,9 +161,7 @@ def from_options(variant: Any, lang: str = "en") -> ExamItem:
     shown = [_option(variant, option, lang) for option in options]
     if all(option.value is not None for option in options):  # numbers as the exam prints them
         texts = exam_numbers([variant.evaluate(option.value) for option in options])
-        shown = [
-            ExamOption(t, o.form, o.correct, o.feedback) for t, o in zip(texts, shown, strict=True)
-        ]
+        shown = [dataclasses.replace(o, text=t) for t, o in zip(texts, shown, strict=True)]
     return ExamItem("", (ExamGroup(tuple(shown)),))
 
 
@@ -159,7 +170,9 @@ def _option(variant: Any, option: Any, lang: str) -> ExamOption:
     text = variant.option_text(option, lang)
     if option.formula is not None:
         text = variant.bind(option.formula)
-    return ExamOption(text, option.form, option.correct, feedback)
+    return ExamOption(
+        text, option.form, option.correct, feedback, option.formula or option.value, option
+    )
 
 
 def from_blanks(variant: Any, lang: str = "en") -> ExamItem:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from eprep.checker import kinds as check_kinds
 from eprep.site import kinds as site_kinds
 from eprep.site.examples import ExampleOutput, for_topic
 from eprep.site.i18n import strings
@@ -206,7 +207,7 @@ def formula_view(question: Any, variant: Any, formula: str, where: str) -> dict[
     """
     from eprep.grammar import parse, to_latex, to_text
 
-    bound = variant.bind(formula) if site_kinds.get(question.kind).binds_formulas else formula
+    bound = formula if check_kinds.get(question.kind).key_is_number else variant.bind(formula)
     node = parse(bound)
     return {"math": tex_to_mathml(to_latex(node), where=where), "text": to_text(node)}
 

@@ -48,6 +48,7 @@ class CheckKind:
 
     name: str = ""
     uses_sympy: bool = False  # grading needs the checker's SymPy worker (warm it early)
+    key_is_number: bool = False  # the key is a formula of params only (shown in the params)
     exam_from_mistakes: bool = False  # its exam distractors are its known mistakes (needs 3)
     runs_code: bool = False  # proving runs child processes (verification schedules it first)
 

@@ -69,6 +69,7 @@ def _telling_factor(ratio: float) -> int | None:
 
 class Numeric(CheckKind):
     name = "numeric"
+    key_is_number = True
     exam_from_mistakes = True
 
     def parse(self, variant: Any, text: str) -> tuple[float, str]:

@@ -15,14 +15,12 @@ class SiteKind:
     """How one kind appears on the site.
 
     `widget` is the form the template draws ("options", "blanks" or "typed"), `hint` an
-    interface-string key shown under a typed answer, `binds_formulas` whether formulas are
-    shown with the variant's numbers written in (numeric questions keep the parameters).
+    interface-string key shown under a typed answer.
     """
 
     name: str = ""
     widget: str = "typed"
     hint: str | None = None
-    binds_formulas: bool = True
 
     def proof_key(self, question: Any) -> str:
         """The interface-string key of the "How it was proven" sentence."""

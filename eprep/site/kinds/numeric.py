@@ -10,7 +10,6 @@ from eprep.site.kinds import SiteKind, register
 class Numeric(SiteKind):
     name = "numeric"
     hint = "numeric_hint"
-    binds_formulas = False  # the lesson is the formula in terms of the parameters
 
     def check_data(self, question: Any, variant: Any, order: list[int]) -> dict[str, Any]:
         from eprep.site.selfcheck import SelfCheckError, safe

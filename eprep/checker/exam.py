@@ -204,13 +204,15 @@ def derivation_lines(variant: Any) -> list[str]:
 
 
 def derivation_item(variant: Any, lang: str = "en") -> ExamItem:
-    """Even variants: "which result does this derivation reach?"; odd variants: "which line
-    is wrong?" (one line after the start replaced by a known mistake)."""
+    """ "Which result does this derivation reach?" or "which line is wrong?" (one line after
+    the start replaced by a known mistake), chosen per question and variant from its seed (so a
+    bank of parameter-free derivations, always variant 0, still has both forms)."""
     question = variant.question
     if not question.mistakes:
         raise ExamUnavailable(f"{question.id}: a derivation needs a known mistake for the exam")
     lines = derivation_lines(variant)
-    if variant.k % 2 == 0 or len(lines) < 3:
+    wrong_line = seed_of(question.id, variant.k, f"{variant.family}:exam-form") % 2 == 1
+    if not wrong_line or len(lines) < 3:
         shown = lines[:-1]
         return _formula_item(variant, variant.bind(question.answer), "result", lang, shown)
     rng = random.Random(seed_of(question.id, variant.k, f"{variant.family}:exam-line"))

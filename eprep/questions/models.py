@@ -14,6 +14,17 @@ if TYPE_CHECKING:
     from eprep.questions.variants import Variant
 
 LANGUAGES = ("en", "ja")
+
+
+def __getattr__(name: str) -> Any:
+    # KINDS is the registry's list (eprep.questions.kinds), read when first asked for
+    if name == "KINDS":
+        from eprep.questions import kinds
+
+        return kinds.names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 BLANK_LABELS = ("あ", "い", "う", "え")  # the exam's blank labels, in order
 
 

@@ -58,9 +58,16 @@ def symbolic_checks(question: Question, variant: Variant, equivalent: Equivalenc
     return kinds.get(question.kind).symbolic(question, variant, equivalent)
 
 
-def engine_checks(question: Question, variant: Variant, *, code_timeout: float) -> list[str]:
-    """Reasons the engine disagrees with the key of this variant (empty when it agrees)."""
-    return kinds.get(question.kind).engine(question, variant, code_timeout=code_timeout)
+def engine_checks(
+    question: Question, variant: Variant, *, code_timeout: float, trust_bank: bool = False
+) -> list[str]:
+    """Reasons the engine disagrees with the key of this variant (empty when it agrees).
+
+    `trust_bank` lets code from a user bank run unconfined (see `verify_sandbox.code_policy`).
+    """
+    return kinds.get(question.kind).engine(
+        question, variant, code_timeout=code_timeout, trust_bank=trust_bank
+    )
 
 
 def exam_checks(question: Question, variant: Variant, equivalent: Equivalence) -> list[str]:

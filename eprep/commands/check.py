@@ -63,20 +63,26 @@ def derive(
     file: Path, assume: tuple[str, ...], start: str | None, end: str | None, as_json: bool
 ) -> None:
     """Check each step of the derivation in FILE. Exit 0 all hold, 1 a step fails, 2 bad file."""
-    from eprep.checker.derivation import check_derivation, step_message
+    from eprep.checker.derivation import MAX_BYTES, check_derivation, step_message
 
     try:
         try:
-            data = file.read_bytes()
+            with file.open("rb") as handle:
+                data = handle.read(MAX_BYTES + 1)  # never more: `derive /dev/zero` must end
         except OSError as error:
             raise EprepError(f"{file}: cannot read: {error.strerror or error}") from None
-        if len(data) > 100_000:
-            raise EprepError(f"{file}: file is larger than 100 kB")
+        if len(data) > MAX_BYTES:
+            raise EprepError(f"{file}: file is larger than {MAX_BYTES // 1000} kB")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise EprepError(f"{file}: not UTF-8 text (byte {error.start + 1})") from None
-        report = check_derivation(text, assume=list(assume), start=start, end=end, path=str(file))
+        try:
+            report = check_derivation(
+                text, assume=list(assume), start=start, end=end, path=str(file)
+            )
+        except RecursionError:  # a last guard: the size limits should make this unreachable
+            raise EprepError(f"{file}: the derivation is nested too deeply to check") from None
     except EprepError as error:
         if as_json:
             _fail_json(error)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from eprep.questions.models import Option, Question, Text
 
 MAX_DRAWS = 1000
+WHERE_BUDGET = 2.0  # seconds of drawing and `where` evaluation for one variant
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 Number = int | float
@@ -40,6 +42,10 @@ Number = int | float
 
 class VariantError(EprepError):
     """A question whose parameters cannot produce a valid variant."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        super().__init__(f"{where}: {detail}")
+        self.detail = detail  # the message without its `file:line`
 
 
 @lru_cache(maxsize=4096)
@@ -177,14 +183,22 @@ def make_variant(question: Question, k: int, *, exam: bool = False) -> Variant:
     specs = {**question.params, **question.exam_params} if exam else question.params
     rng = random.Random(seed_of(question.id, k, ":exam" if exam else ""))
     names = frozenset(question.params) | frozenset(question.derived) | frozenset(question.variables)
+    deadline = time.perf_counter() + WHERE_BUDGET
     for draw in range(1, MAX_DRAWS + 1):
+        if draw > 1 and time.perf_counter() > deadline:
+            where = question.where.location if question.where else question.location
+            raise VariantError(
+                where or question.location,
+                f"where: variant {k} found no valid parameters within {WHERE_BUDGET:g} s "
+                f"({draw - 1} draws)",
+            )
         values: dict[str, Number] = {name: spec.draw(rng) for name, spec in specs.items()}
         try:
             for name, formula in question.derived.items():
                 values[name] = _tidy(evaluate_formula(formula, values, names))
         except (EprepError, ArithmeticError, ValueError) as error:
             if draw == MAX_DRAWS:
-                raise VariantError(f"{question.location}: derived values fail: {error}") from None
+                raise VariantError(question.location, f"derived values fail: {error}") from None
             continue
         if question.where is None:
             return Variant(question, k, values, draw, exam)
@@ -192,10 +206,11 @@ def make_variant(question: Question, k: int, *, exam: bool = False) -> Variant:
             if question.where.holds(values):
                 return Variant(question, k, values, draw, exam)
         except ConditionError as error:
-            raise VariantError(f"{question.location}: where: {error}") from None
+            where = question.where.location or question.location
+            raise VariantError(where, f"where: {error}") from None
     raise VariantError(
-        f"{question.location}: question {question.id}: 'where' was never satisfied in "
-        f"{MAX_DRAWS} draws of variant {k}"
+        question.location,
+        f"question {question.id}: 'where' was never satisfied in {MAX_DRAWS} draws of variant {k}",
     )
 
 

@@ -65,7 +65,9 @@ class CheckKind:
     def symbolic(self, question: Question, variant: Variant, equivalent: Equivalence) -> list[str]:
         return []
 
-    def engine(self, question: Question, variant: Variant, *, code_timeout: float) -> list[str]:
+    def engine(
+        self, question: Question, variant: Variant, *, code_timeout: float, trust_bank: bool = False
+    ) -> list[str]:
         """Run the question's value probe and compare its evidence with the key."""
         from eprep.checker import probes
 

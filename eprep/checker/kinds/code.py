@@ -80,9 +80,14 @@ class Code(CheckKind):
     def grade(self, variant: Any, answer: list[int], lang: str = "en") -> Outcome:
         return judge_blanks(variant, answer, lang)
 
-    def engine(self, question: Any, variant: Any, *, code_timeout: float) -> list[str]:
+    def engine(
+        self, question: Any, variant: Any, *, code_timeout: float, trust_bank: bool = False
+    ) -> list[str]:
+        from pathlib import Path
+
         from eprep.checker import probes
-        from eprep.checker.verify_sandbox import run_completed_template
+        from eprep.checker.verify_sandbox import code_policy, run_completed_template
+        from eprep.questions import bundled_bank_dir
 
         name = question.probe
         if not probes.is_code_probe(name):
@@ -93,10 +98,15 @@ class Code(CheckKind):
                 hint = ""
             return [f"no code probe named {name!r}" + hint]
 
+        bundled = Path(question.path).resolve().is_relative_to(bundled_bank_dir())
+        confine, refusal = code_policy(trusted=bundled or trust_bank)
+        if refusal is not None:
+            return [refusal]
+
         def run(picks: dict[int, int] | None) -> Any:
             return run_completed_template(
                 completed(variant, picks), name, dict(variant.values), variant.seed,
-                question.probe_args, timeout=code_timeout,
+                question.probe_args, timeout=code_timeout, confine=confine,
             )  # fmt: skip
 
         problems = []

@@ -55,8 +55,9 @@ def normalise_domains(domains: Domains) -> dict[str, Domain]:
     """Domain texts parsed; names canonical (`eps` -> `epsilon`)."""
     result: dict[str, Domain] = {}
     for name, domain in (domains or {}).items():
-        canonical = {"eps": "epsilon", "lam": "lambda"}.get(name, name)
-        result[canonical] = domain if isinstance(domain, Domain) else parse_domain(domain)
+        from eprep.grammar.vocabulary import canonical
+
+        result[canonical(name)] = domain if isinstance(domain, Domain) else parse_domain(domain)
     return result
 
 

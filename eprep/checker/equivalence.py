@@ -21,6 +21,7 @@ from eprep.grammar import EvaluationError, evaluate, free_symbols, to_text
 from eprep.grammar.derivative import expand_diff
 from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, value_at
 from eprep.grammar.nodes import Node
+from eprep.grammar.vocabulary import close, format_number
 
 REAL = Domain("real", text="real")
 TARGET_POINTS = 16  # points where both sides are defined
@@ -38,10 +39,8 @@ REGION_TRIES = 6  # candidate points tried per sign region before calling it unc
 
 
 def fmt(value: float) -> str:
-    """A number as a learner would write it: 3, 0.5, 1.2e-08."""
-    if value == 0 or (abs(value) < 1e12 and value == round(value)):
-        return str(int(value))
-    return f"{value:.6g}"
+    """A number as a learner would write it: 3, 0.5, 1.2e-8 (the vocabulary's format)."""
+    return format_number(float(value))
 
 
 def _pair(va: float | None, vb: float | None) -> tuple[str, str]:
@@ -63,7 +62,7 @@ def _safe(node: Node, point: Mapping[str, float]) -> tuple[float | None, str]:
 
 
 def _close(a: float, b: float, rel: float = REL_TOL, floor: float = ABS_TOL) -> bool:
-    return abs(a - b) <= floor + rel * max(abs(a), abs(b))
+    return close(a, b, rel, floor)
 
 
 def _seed(*parts: str) -> int:

@@ -100,7 +100,7 @@ def interval_substitution(domains: DomainKey) -> dict[sympy.Symbol, sympy.Expr]:
     """
     mapping: dict[sympy.Symbol, sympy.Expr] = {}
     for name, domain in domains:
-        if domain.kind != "interval":
+        if domain.name != "interval":
             continue
         u = sympy.Dummy(f"{name}_u", positive=True)
         lo = _exact(domain.lo)
@@ -128,7 +128,7 @@ def _positive_gaps(expr: sympy.Expr, domains: DomainKey) -> dict[sympy.Expr, sym
         if not isinstance(base, sympy.Symbol) or base.name not in dom:
             continue
         domain = dom[base.name]
-        inside = domain.kind == "interval" and domain.lo >= 0
+        inside = domain.name == "interval" and domain.lo >= 0
         below_one = domain.hi < 1 or (domain.hi == 1 and not domain.hi_closed)
         if inside and below_one and power.exp.is_positive:
             gaps[1 - power] = sympy.Dummy("gap", positive=True)

@@ -13,6 +13,7 @@ from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, constant_value
 from eprep.grammar.functions import FUNCTION_ALIASES, FUNCTIONS_TABLE, SUGGESTIONS
 from eprep.grammar.lexer import _REPLACE, Token, tokenize
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
+from eprep.grammar.vocabulary import ALIASES
 
 MAX_DEPTH = 40
 MAX_NODES = 300
@@ -24,7 +25,6 @@ MAX_INTEGER_EXPONENT = 10_000  # compared symbolically; floats stop at MAX_EXPON
 MAX_DIFF_ORDER = 4
 MAX_NAME = 24
 
-ALIASES = {"eps": "epsilon", "lam": "lambda"}
 # name -> (fewest, most) arguments; None = no upper bound. Aliases (`ln`, `sgn`) included.
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
     name: info.arity for name, info in FUNCTIONS_TABLE.items()

@@ -56,10 +56,10 @@ class Proof:
 def _domain_of_spec(spec: Any):
     from eprep.checker.domains import Domain
 
-    if spec.kind == "randint":
+    if spec.form == "randint":
         return Domain("positive integer") if spec.args[0] >= 1 else Domain("integer")
-    values = [float(a) for a in spec.args[:2]] if spec.kind == "uniform" else list(spec.args)
-    if spec.kind == "choice" and all(isinstance(v, int) for v in values):
+    values = [float(a) for a in spec.args[:2]] if spec.form == "uniform" else list(spec.args)
+    if spec.form == "choice" and all(isinstance(v, int) for v in values):
         return Domain("positive integer") if min(values) >= 1 else Domain("integer")
     lo, hi = float(min(values)), float(max(values))
     if lo == hi:
@@ -68,9 +68,9 @@ def _domain_of_spec(spec: Any):
 
 
 def _canonical(name: str) -> str:
-    from eprep.questions.variants import ALIASES
+    from eprep.grammar.vocabulary import canonical
 
-    return ALIASES.get(name, name)
+    return canonical(name)
 
 
 def domains_of(question: Question) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def domains_of(question: Question) -> dict[str, Any]:
     domains = {
         _canonical(name): _domain_of_spec(spec)
         for name, spec in question.params.items()
-        if spec.kind != "constant"
+        if spec.form != "constant"
     }
     for name, text in question.variables.items():
         domains[_canonical(name)] = parse_domain(text)
@@ -94,7 +94,7 @@ def _key(domains: Mapping[str, Any]) -> tuple:
 def _constants(question: Question) -> dict[str, Any]:
     from eprep.checker.references import exact
 
-    return {n: exact(s.args[0]) for n, s in question.params.items() if s.kind == "constant"}
+    return {n: exact(s.args[0]) for n, s in question.params.items() if s.form == "constant"}
 
 
 def symbols_of(question: Question) -> dict[str, Any]:
@@ -380,19 +380,15 @@ def _code_problems(
 ) -> list[str]:
     """Run the template completed with the key under the definition's driver; check outputs."""
     from eprep.checker import references
+    from eprep.checker.kinds.code import completed
     from eprep.checker.verify_sandbox import code_policy, run_completed_template
-    from eprep.questions import BLANK, bundled_bank_dir, substitute
+    from eprep.questions import bundled_bank_dir
 
     bundled = Path(question.path).resolve().is_relative_to(bundled_bank_dir())
     confine, refusal = code_policy(trusted=bundled or trust_bank)
     if refusal is not None:
         raise _Refused(refusal)
-    correct = question.correct_option
-    if correct is None:
-        return ["a code question needs a correct option"]
-    source = (variant.code() or "").replace(
-        BLANK, substitute(correct.code or "", variant.values), 1
-    )
+    source = completed(variant)  # the key in every blank
     result = run_completed_template(
         source,
         None,
@@ -437,6 +433,9 @@ def content_hash(question: Question) -> str:
             [o.index, o.correct, o.id, o.value, o.formula, o.code] for o in question.options
         ],
         "code": question.code,
+        "blanks": [
+            [b.label, [[o.index, o.correct, o.code] for o in b.options]] for b in question.blanks
+        ],
         "reference": question.reference,
         "reference_args": question.reference_args,
     }
@@ -455,9 +454,16 @@ def _cache_file(question: Question) -> Path | None:
     return cache_dir() / "witnesses" / f"{content_hash(question)}.json"
 
 
+def _runs_code(question: Question) -> bool:
+    """A kind whose key is code (proven by running it), per the kind's plugin."""
+    from eprep.checker import kinds
+
+    return bool(kinds.get(question.kind).runs_code)
+
+
 def identity_holds(question: Question) -> bool:
     """Is the key an identity of its definition? Proven once, then read from the cache."""
-    if question.reference is None or question.kind == "code":
+    if question.reference is None or _runs_code(question):
         return False
     path = _cache_file(question)
     if path is not None:
@@ -498,7 +504,7 @@ def reference_witness(
     name = question.reference
     if name is None:
         return ReferenceOutcome(None)
-    code = question.kind == "code"
+    code = _runs_code(question)
     try:
         known = references.is_code_reference(name) if code else name in references.reference_names()
         if code and not known:

@@ -86,7 +86,7 @@ def verify(
         click.echo(json.dumps(_as_json(report, over), ensure_ascii=False, indent=2))
     else:
         _print_table(report, over, CONCEPT_LIMIT)
-    if report.failed or over:
+    if report.failed or over or report.kind_failures:
         raise SystemExit(1)
 
 
@@ -144,6 +144,11 @@ def _print_table(report, over: list[str], limit: float) -> None:
             f"({concept / total:.0%}; {state} {limit:.0%} of the day)"
         )
     click.echo(f"time: {report.seconds:.1f} s with {report.workers} worker(s)")
+    if report.kind_failures:
+        for line in report.kind_failures:
+            click.echo(f"kind self-test failed: {line}")
+    else:
+        click.echo(f"kind self-tests: {len(report.kind_tests)} kinds passed")
     click.echo(report.summary())
 
 
@@ -162,6 +167,7 @@ def _as_json(report, over: list[str]) -> dict:
             "seconds": report.seconds,
             "workers": report.workers,
             "line": report.summary(),
+            "kind_tests": report.kind_tests,
         },
         "questions": [
             {

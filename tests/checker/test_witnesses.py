@@ -116,18 +116,23 @@ def test_exact_means_exact(bank) -> None:
 def test_code_key_is_checked_against_the_definition(bank) -> None:
     question = bank.get("day2.optimizers.momentum-code")
     assert reference_witness(question, variants(question)).witness == EXACT
-    wrong = question.options[3]  # (1 - momentum) * v - lr * g: runs, but is not Momentum
-    options = tuple(
-        dataclasses.replace(o, code=wrong.code) if o.correct else o for o in question.options
-    )
-    outcome = reference_witness(dataclasses.replace(question, options=options), variants(question))
-    assert outcome.witness is None and "recurrence gives" in outcome.problems[0][1]
+    for b, wrong_index in ((0, 3), (1, 2)):  # (1 - mu) v - lr g; params += mu v: run, but wrong
+        blank = question.blanks[b]
+        wrong = blank.options[wrong_index]
+        options = tuple(
+            dataclasses.replace(o, code=wrong.code) if o.correct else o for o in blank.options
+        )
+        blanks = list(question.blanks)
+        blanks[b] = dataclasses.replace(blank, options=options)
+        mutant = dataclasses.replace(question, blanks=tuple(blanks))
+        outcome = reference_witness(mutant, variants(question))
+        assert outcome.witness is None and "recurrence gives" in outcome.problems[0][1]
 
 
 def test_parameter_domains_follow_the_specs(bank) -> None:
     domains = witnesses.domains_of(bank.get("day2.cnn.output-height"))
-    assert domains["H"].kind == "positive integer"  # randint(8, 64)
-    assert domains["S"].kind == "positive integer"  # choice(1, 2, 3)
+    assert domains["H"].name == "positive integer"  # randint(8, 64)
+    assert domains["S"].name == "positive integer"  # choice(1, 2, 3)
     domains = witnesses.domains_of(bank.get("day2.optimizers.sgd-step"))
     assert (domains["w"].lo, domains["w"].hi) == (-2.0, 2.0)  # uniform(-2.0, 2.0)
     assert domains["lr"].assumptions() == {"positive": True}  # choice(0.05, ..., 0.5)

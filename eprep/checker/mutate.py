@@ -176,7 +176,7 @@ def mutants(question: Question) -> list[Mutant]:
             found.append(
                 Mutant(dataclasses.replace(question, options=options, answer=answer), op, what)
             )
-    if correct is not None and len(question.options) > 1:
+    if correct is not None and len(question.options) > 1 and not question.blanks:
         target = (correct.index + 1) % len(question.options)
         options = tuple(dataclasses.replace(o, correct=o.index == target) for o in question.options)
         moved = dataclasses.replace(question, options=options)
@@ -209,7 +209,10 @@ def mutants(question: Question) -> list[Mutant]:
 
 def _with_blank(question: Question, index: int, options: tuple) -> Question:
     blanks = list(question.blanks)
+    mirrored = len(blanks) == 1 and question.options == blanks[0].options  # a one-blank listing
     blanks[index] = dataclasses.replace(blanks[index], options=options)
+    if mirrored:
+        return dataclasses.replace(question, blanks=tuple(blanks), options=options)
     return dataclasses.replace(question, blanks=tuple(blanks))
 
 

@@ -5,6 +5,10 @@ Layers: forward(x, train_flg=...) and backward(dout) -> dx, parameter gradients 
 the layers. Recurrent, attention and word2vec layers follow DLFS2 instead: `params` and
 `grads` lists, gradients overwritten in place. float64 by default; float32 inputs stay
 float32. Imports nothing from eprep.
+
+Where it departs from DLFS (each layer's docstring says why): strides that do not divide take
+the floor; SoftmaxWithLoss uses an exact log-softmax and backward (y - t) / N; Dropout is
+inverted and ClassicDropout is DLFS's original; max pooling pads with -inf.
 """
 
 from eprep.engine.attention import Attention, AttentionWeight, TimeAttention, WeightSum
@@ -22,7 +26,15 @@ from eprep.engine.functions import (
 )
 from eprep.engine.gradcheck import numerical_gradient, relative_error
 from eprep.engine.init import weight_init_std
-from eprep.engine.layers import Affine, Dropout, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from eprep.engine.layers import (
+    Affine,
+    ClassicDropout,
+    Dropout,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+)
 from eprep.engine.nets import MultiLayerNet, MultiLayerNetExtend, SimpleConvNet
 from eprep.engine.normalization import BatchNormalization
 from eprep.engine.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
@@ -62,6 +74,7 @@ __all__ = [
     "AttentionWeight",
     "AvgPooling",
     "BatchNormalization",
+    "ClassicDropout",
     "Convolution",
     "Dropout",
     "Embedding",

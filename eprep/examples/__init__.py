@@ -29,6 +29,18 @@ EXAMPLES: dict[str, str] = {
     "word2vec": "eprep.examples.word2vec",
 }
 
+# Example name -> bank topics it illustrates (besides a topic or tag of the same name); the site
+# and the Anki export both attach an example's plots by this.
+TOPICS: dict[str, tuple[str, ...]] = {
+    "vanishing-gradient": ("vanishing",),
+    "initial-weights": ("vanishing",),
+    "regularization": ("regularization", "regularisation"),
+    "perceptron": ("perceptron", "activations"),
+    "rnn-binary-addition": ("rnn", "bptt"),
+    "lstm-vs-rnn": ("rnn", "lstm", "bptt"),
+    "word2vec": ("word2vec", "embedding"),
+}
+
 # Modules every example uses; their source is part of each cache key.
 SHARED_MODULES = ("eprep.examples.data", "eprep.examples.training")
 

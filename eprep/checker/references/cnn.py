@@ -83,6 +83,22 @@ def pool_output(
     return positions(p[height], p[window], arg(p, pad), arg(p, stride))
 
 
+@reference("conv_pool_height")
+def conv_pool_height(
+    p: Params,
+    *,
+    height: str = "H",
+    filter: str = "F",
+    pad: str = "P",
+    stride: str = "S",
+    window: str = "PH",
+    pool_stride: str = "PS",
+) -> sympy.Expr:
+    """Positions of the pooling window over the positions of the convolution's window."""
+    conv = positions(p[height], p[filter], arg(p, pad), arg(p, stride))
+    return positions(conv, p[window], 0, p[pool_stride])
+
+
 @reference("im2col_shape")
 def im2col_shape(p: Params, *, axis: int) -> sympy.Expr:
     """im2col's matrix: one row per (sample, output position), one column per window entry."""

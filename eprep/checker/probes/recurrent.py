@@ -472,19 +472,20 @@ def _as_tuple(value: Any) -> tuple:
 def embedding_matches_engine(
     namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
 ) -> None:
-    """The template's Embedding must sum the gradients of repeated word ids, as the engine's."""
+    """The template's Embedding must sum repeated ids' gradients and start each batch at zero."""
     from eprep.engine import Embedding
 
     if "Embedding" not in namespace:
         raise AssertionError("the completed code defines no class Embedding")
     W = rng.standard_normal((6, 3))
-    idx = np.array([1, 4, 1, 1, 0])
-    dout = rng.standard_normal((5, 3))
     mine, theirs = namespace["Embedding"](W.copy()), Embedding(W.copy())
-    _same("forward", mine.forward(idx), theirs.forward(idx))
-    mine.backward(dout.copy())
-    theirs.backward(dout)
-    _same("dW", mine.grads[0], theirs.grads[0])
+    # Two batches in a row: the second backward must not keep anything of the first.
+    for idx in (np.array([1, 4, 1, 1, 0]), np.array([2, 3, 3])):
+        dout = rng.standard_normal((idx.size, 3))
+        _same("forward", mine.forward(idx), theirs.forward(idx))
+        mine.backward(dout.copy())
+        theirs.backward(dout)
+        _same("dW", mine.grads[0], theirs.grads[0])
 
 
 @code_probe("clip_grads_matches_engine")

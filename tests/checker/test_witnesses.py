@@ -125,7 +125,7 @@ def test_code_key_is_checked_against_the_definition(bank) -> None:
         blanks = list(question.blanks)
         blanks[b] = dataclasses.replace(blank, options=options)
         mutant = dataclasses.replace(question, blanks=tuple(blanks))
-        outcome = reference_witness(mutant, variants(question))
+        outcome = reference_witness(mutant, variants(mutant))
         assert outcome.witness is None and "recurrence gives" in outcome.problems[0][1]
 
 

@@ -1,8 +1,8 @@
-"""word2vec: CBOW with negative sampling puts words of one kind next to each other.
+"""word2vec: CBOW with negative sampling puts words of one category next to each other.
 
 The corpus (`corpus/word2vec.txt`, about 3,200 words written for this example) is made of simple
 sentences in which animals, foods, drinks, places, people, days and colours each appear in
-contexts of their own ("the ___ eats", "drinks ___", "on ___"). CBOW never sees those kinds:
+contexts of their own ("the ___ eats", "drinks ___", "on ___"). CBOW never sees those categories:
 it only predicts a word from its neighbours, with 5 negative samples drawn from the unigram
 distribution to the 0.75 power. Words that share contexts end up with similar vectors.
 """
@@ -20,15 +20,15 @@ from eprep.examples.training import Progress, Steps, rounded
 NAME = "word2vec"
 CLAIM = (
     "CBOW with negative sampling on a 3,200-word corpus: the 3 nearest neighbours of each "
-    "query word are words of its own kind."
+    "query word are words of its own category."
 )
 
 CORPUS = Path(__file__).with_name("corpus") / "word2vec.txt"
 WINDOW = 2
 HIDDEN = 10
 BATCH = 50
-# The kinds of words the corpus uses (the model is never told them; the claim checks them).
-KINDS: dict[str, tuple[str, ...]] = {
+# The categories of words the corpus uses (the model is never told them; the claim checks them).
+CATEGORIES: dict[str, tuple[str, ...]] = {
     "animal": ("cat", "dog", "horse", "cow", "sheep", "rabbit"),
     "food": ("bread", "rice", "fish", "cheese", "apple", "soup"),
     "drink": ("milk", "water", "tea", "coffee", "juice"),
@@ -121,26 +121,26 @@ def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) ->
             "neighbours": {word: nearest(vectors, vocab, word) for word in QUERIES},
             "projection": {
                 word: projection[vocab.index(word)].tolist()
-                for kind in KINDS.values()
-                for word in kind
+                for category in CATEGORIES.values()
+                for word in category
             },
         },
         5,
     )
 
 
-def kind_of(word: str) -> str | None:
-    return next((kind for kind, words in KINDS.items() if word in words), None)
+def category_of(word: str) -> str | None:
+    return next((category for category, words in CATEGORIES.items() if word in words), None)
 
 
 def check_claim(result: dict[str, Any]) -> list[Check]:
-    """Every query's three nearest neighbours share its kind."""
+    """Every query's three nearest neighbours share its category."""
     checks = []
     for word, neighbours in result["neighbours"].items():
-        same = [n for n in neighbours if kind_of(n) == kind_of(word)]
+        same = [n for n in neighbours if category_of(n) == category_of(word)]
         checks.append(
             Check(
-                f"the 3 nearest neighbours of '{word}' are {kind_of(word)} words",
+                f"the 3 nearest neighbours of '{word}' are {category_of(word)} words",
                 len(same) == len(neighbours) == 3,
                 ", ".join(neighbours),
             )
@@ -149,20 +149,22 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
 
 
 def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
-    body = [(word, kind_of(word) or "", ", ".join(n)) for word, n in result["neighbours"].items()]
-    return [("word", "kind", "nearest neighbours (cosine)"), *body]
+    body = [
+        (word, category_of(word) or "", ", ".join(n)) for word, n in result["neighbours"].items()
+    ]
+    return [("word", "category", "nearest neighbours (cosine)"), *body]
 
 
 def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
-    """The word vectors projected on their first two principal axes, coloured by kind."""
+    """The word vectors projected on their first two principal axes, coloured by category."""
     from eprep.examples.plotting import figure, save_svg, style
 
     fig = figure(8.5, 3.8)
     map_ax, loss_ax = fig.subplots(1, 2)
     markers = "os^vD<>"
-    for (kind, words), marker in zip(KINDS.items(), markers, strict=True):
+    for (category, words), marker in zip(CATEGORIES.items(), markers, strict=True):
         points = np.array([result["projection"][w] for w in words])
-        map_ax.scatter(points[:, 0], points[:, 1], marker=marker, label=kind, s=22)
+        map_ax.scatter(points[:, 0], points[:, 1], marker=marker, label=category, s=22)
         for word, (x, y) in zip(words, points, strict=True):
             map_ax.annotate(word, (x, y), fontsize=6, xytext=(2, 2), textcoords="offset points")
     style(map_ax, "word vectors (first two principal axes)", "axis 1", "axis 2")

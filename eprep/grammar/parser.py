@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 from eprep.grammar.errors import GrammarError
 from eprep.grammar.evaluator import constant_value
-from eprep.grammar.lexer import Token, tokenize
+from eprep.grammar.lexer import Token
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
+from eprep.grammar.tex_reader import read_tokens
 
 MAX_DEPTH = 40
 MAX_NODES = 300
@@ -60,7 +61,8 @@ def parse(
     declared = None if variables is None else {_canonical(v) for v in variables}
     if declared is not None and "e" in declared:
         e_is_variable = True
-    return _Parser(tokenize(text), declared, e_is_variable).parse()
+    # LaTeX and notations such as d/dx are read into plain tokens here (tex_reader.py).
+    return _Parser(read_tokens(text, FUNCTIONS), declared, e_is_variable).parse()
 
 
 class _Parser:

@@ -39,6 +39,10 @@ def check(answer: str, expected: str, assume: tuple[str, ...], as_json: bool) ->
         parsed = parse_answer(answer)
         if not as_json:
             click.echo(f"read as:  {parsed.read_as}")
+            if parsed.read_as.replace(" ", "") != answer.replace(" ", ""):
+                from eprep.quiz.texmath import typeset
+
+                click.echo(f"typeset:  {typeset(parsed.node)}")
         verdict = equivalent(parsed.node, expected, domains)
     except EprepError as error:
         if as_json:

@@ -191,6 +191,13 @@ class _Latex:
             self.out.add("'", start + 1)
             return
         arg = self.argument()
+        after = self.i
+        self.skip_spaces()
+        if self.peek() == mark:  # x^a^b is an error in LaTeX too
+            raise self.error(
+                f"double {'superscript' if mark == '^' else 'subscript'}: use braces", self.i
+            )
+        self.i = after
         if mark == "^":
             if arg.text().strip() == "'":
                 self.out.extend(arg)
@@ -542,13 +549,13 @@ class _Notation:
     ) -> int:
         extra = f", {order}" if order else ""
         k = self.skip(j)
-        if k >= end or self.s[k] in "*/)+-,=":
+        if k < end and self.s[k] == "*":  # d/dx*f(x): a product with d, or the derivative?
+            what = self.s[k + 1 : self.atom_end(k + 1)].strip()
             raise self.error(
-                f"{d}/{d}{var} of what? did you mean diff(f(x), {var}{extra})?".replace(
-                    "f(x)", "…"
-                ),
-                i,
+                f"{d}/{d}{var}*… is ambiguous: did you mean diff({what}, {var}{extra})?", i
             )
+        if k >= end or self.s[k] in "/)+-,=":
+            raise self.error(f"{d}/{d}{var} of what? write diff(…, {var}{extra})", i)
         operand_end = self.atom_end(k)
         operand = self.s[k:operand_end].strip()
         after = self.skip(operand_end)

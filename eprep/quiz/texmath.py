@@ -9,6 +9,10 @@ has no characters for are written `x_(ij)` / `x^(T)` rather than left with brace
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from eprep.grammar import Node
 
 # \name -> plain text: operator names (must come before unicodeit, which reads `\log` as `\l`+`og`)
 _OPERATOR_NAMES = {
@@ -172,3 +176,10 @@ def replace_math(text: str) -> str:
         return tex_to_unicode(match.group(2))
 
     return _MATH.sub(convert, text)
+
+
+def typeset(node: Node) -> str:
+    """A parsed formula as the site typesets it (`to_latex`), in one line of Unicode."""
+    from eprep.grammar import to_latex
+
+    return tex_to_unicode(to_latex(node))

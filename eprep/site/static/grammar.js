@@ -280,12 +280,26 @@
     else if (node.type === "BinOp") { walk(node.left, fn); walk(node.right, fn); }
     else if (node.type === "Call") node.args.forEach(function (a) { walk(a, fn); });
   }
+  /* LaTeX and notations such as d/dx are rewritten into the plain grammar first (tex_reader.js),
+   * keeping each character's original column. */
+  function read(text) {
+    var reader = root.EprepTexReader;
+    if (!reader) return normalise(text);
+    var functions = Object.assign({ ln: [1, 1] }, FUNCTIONS);
+    var t = reader.translate(text, functions);
+    if (t.text === text) return normalise(text);
+    if (Array.from(t.text).length > MAX_LENGTH)
+      throw new GrammarError("input longer than " + MAX_LENGTH + " characters", 1);
+    var norm = normalise(t.text);
+    norm.pos = norm.pos.map(function (p) { return p - 1 < t.cols.length ? t.cols[p - 1] : t.endCol; });
+    return norm;
+  }
   function parse(text, options) {
     options = options || {};
     if (typeof text !== "string") throw new GrammarError("input is not text", 1);
     if (Array.from(text).length > MAX_LENGTH)
       throw new GrammarError("input longer than " + MAX_LENGTH + " characters", 1);
-    var norm = normalise(text);
+    var norm = read(text);
     var tokens = tokenize(norm);
     var vars = {};
     (options.variables || []).forEach(function (v) { vars[ALIASES[v] || v] = true; });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -180,3 +181,92 @@ def test_shared_corpus_agrees_between_python_and_browser(built_site, page):
             assert case.get("error") or case.get("eval_error"), case["text"]
             if "position" in case:
                 assert py["position"] == case["position"], case["text"]
+
+
+def test_latex_answers_in_the_self_check_widget(built_site, page):
+    page.goto(_topic_url(built_site, "fixture1.activations"))
+    box = page.locator(f"{SIGMOID_Q} input.answer")
+    result = page.locator(f"{SIGMOID_Q} .result")
+    box.fill(r"\sigma(x)\left(1-\sigma(x)\right)")
+    box.press("Enter")
+    assert result.inner_text().strip() == "Right."
+    box.fill(r"$\frac{d}{dx} \frac{1}{1+e^{-x}}$")
+    box.press("Enter")
+    assert result.inner_text().strip() == "Right."
+    box.fill("σ'(x)")
+    box.press("Enter")
+    assert result.inner_text().strip() == "Right."
+    box.fill(r"\sigma(x)\left(1+\sigma(x)\right)")
+    box.press("Enter")
+    assert "known mistake" in result.inner_text()
+    box.fill(r"\frac{1}{1+e^{-x}")
+    box.press("Enter")
+    assert "column 9" in result.inner_text() and "never closed" in result.inner_text()
+    box.fill(r"\nabla x")
+    box.press("Enter")
+    assert "column 1" in result.inner_text() and "\\nabla" in result.inner_text()
+
+
+LATEX_CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "latex.json"
+_POINTS = 8
+
+# The self-check's comparison (static/selfcheck.js): the learner's formula evaluated at the
+# build-time points against the key's values there (rel 1e-6, abs 1e-9), undefined key points
+# skipped.
+JS_LATEX_VERDICTS = """cases => cases.map(c => {
+  let tree;
+  try { tree = EprepGrammar.parse(c.text, {variables: c.variables}); }
+  catch (e) {
+    if (e instanceof EprepGrammar.GrammarError) return {verdict: "refused", position: e.position};
+    throw e;
+  }
+  let compared = 0;
+  for (let k = 0; k < c.points.length; k++) {
+    if (c.key[k] === null) continue;
+    let got;
+    try { got = EprepGrammar.evaluate(tree, c.points[k]); }
+    catch (e) { return {verdict: "different"}; }
+    const tolerance = Math.max(1e-6 * Math.abs(c.key[k]), 1e-9);
+    if (Math.abs(got - c.key[k]) > tolerance) return {verdict: "different"};
+    compared++;
+  }
+  return {verdict: compared > 0 ? "equivalent" : "no points"};
+})"""
+
+
+def _self_check_data(case: dict) -> dict:
+    """What the site's build computes for a question: points and the key's values there."""
+    import random
+
+    from eprep.grammar import EvaluationError, GrammarError, evaluate, free_symbols, parse
+
+    expected = parse(case["expected"])
+    names = set(free_symbols(expected))
+    with contextlib.suppress(GrammarError):
+        names |= free_symbols(parse(case["text"]))
+    rng = random.Random(case["text"])
+    points, key = [], []
+    for _ in range(_POINTS):
+        # positive values for an assumed-positive variable, mixed signs otherwise
+        point = {
+            name: round(rng.uniform(0.1, 3.0) if case.get("assume") else rng.uniform(-2.0, 2.0), 4)
+            for name in sorted(names)
+        }
+        try:
+            key.append(evaluate(expected, point))
+        except EvaluationError:
+            key.append(None)
+        points.append(point)
+    return {"text": case["text"], "variables": sorted(names), "points": points, "key": key}
+
+
+def test_latex_corpus_judged_by_the_self_check(built_site, page):
+    cases = json.loads(LATEX_CORPUS.read_text(encoding="utf-8"))["cases"]
+    page.goto((built_site / "en" / "index.html").resolve().as_uri())
+    data = [_self_check_data(case) for case in cases]
+    verdicts = page.evaluate(JS_LATEX_VERDICTS, data)
+    assert len(verdicts) == len(cases) >= 60
+    for case, got in zip(cases, verdicts, strict=True):
+        assert got["verdict"] == case["verdict"], (case, got)
+        if case["verdict"] == "refused":
+            assert got["position"] == case["position"], (case, got)

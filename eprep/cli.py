@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "list": ("eprep.commands.quiz", "list_questions", "List days, topics and questions."),
     "check": ("eprep.commands.check", "check", "Is a formula equivalent to the expected one?"),
     "derive": ("eprep.commands.check", "derive", "Check a derivation step by step."),
+    "lint": ("eprep.commands.lint", "lint", "Find the wrong course formulas in your notes."),
     "verify": ("eprep.commands.verify", "verify", "Prove every answer key in the bank."),
     "site": ("eprep.commands.site", "site", "Build or serve the static study site."),
     "example": ("eprep.commands.example", "example", "Run the course's classic experiments."),

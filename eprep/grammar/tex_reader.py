@@ -56,8 +56,10 @@ _IGNORED = {"displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "q
 _SYMBOLS = {"cdot": "*", "times": "*", "ast": "*", "odot": "*", "div": "/", "partial": "∂",
             "prime": "'", "lbrace": "(", "rbrace": ")", "lvert": "|", "rvert": "|", "vert": "|",
             "lfloor": "floor(", "rfloor": ")", "lceil": "ceil(", "rceil": ")"}  # fmt: skip
-_KNOWN = set(GREEK) | set(OPERATORS) | _NAME_COMMANDS | set(_ACCENTS) | _SIZES | _IGNORED
-_KNOWN |= set(_SYMBOLS) | {"frac", "dfrac", "tfrac", "cfrac", "sqrt"}
+KNOWN_COMMANDS = frozenset(
+    {*GREEK, *OPERATORS, *_NAME_COMMANDS, *_ACCENTS, *_SIZES, *_IGNORED, *_SYMBOLS}
+    | {"frac", "dfrac", "tfrac", "cfrac", "sqrt"}
+)
 _SPACE_ESCAPES = {",", ";", ":", "!", " ", ">"}
 _NAME = re.compile(r"[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*")
 _PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -240,7 +242,7 @@ class _Latex:
         col = start + 1
         if name in _SPACE_ESCAPES:
             follows = _PLAIN_NAME.match(self.s, self.i, self.end)
-            if name == " " and follows and follows.group() in _KNOWN:
+            if name == " " and follows and follows.group() in KNOWN_COMMANDS:
                 word = follows.group()
                 raise self.error(f"'\\ {word}': did you mean '\\{word}'?", start)
             self.out.add(" ", col)

@@ -1,0 +1,224 @@
+"""`eprep lint`: find the formulas of a learner's notes that contradict the course's proven ones.
+
+notes → formulas (extract) → equations recognised as rules of the bank (rules, recognise) →
+compared with the checker (`equivalent`, learner input: bounded, in the worker) → findings.
+A finding is made only when a recognised formula is shown wrong by a witness or equals a known
+mistake of the bank; everything else is counted, never reported (precision over recall).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from eprep.checker.lint.code import CodeRules, build_code_rules
+from eprep.checker.lint.extract import Found, extract
+from eprep.checker.lint.recognise import Binding, bind, candidates, target
+from eprep.checker.lint.rules import Rule, RuleSet, build_rules, equations, read
+from eprep.errors import EprepError
+from eprep.grammar import Sym, free_symbols, to_text
+from eprep.grammar.nodes import Node, substitute
+
+if TYPE_CHECKING:
+    from eprep.checker.verdict import Verdict
+    from eprep.questions import Bank
+
+MAX_BYTES = 2_000_000
+# time indices of update rules: m_{t-1}, w^{(t+1)} name the same quantity at another step
+_TIME_INDEX = re.compile(r"_\{\s*t\s*[-+]\s*1\s*\}|\^\{\s*\(\s*t\s*(?:[-+]\s*1\s*)?\)\s*\}")
+_MESSAGES = {
+    "en": {
+        "known": "{feedback}",
+        "witness": "not the proven form {proven}: at {point} it gives {got}, "
+        "the proven form {want}",
+        "drill": "eprep quiz {id}",
+    },
+    "ja": {
+        "known": "{feedback}",
+        "witness": "証明済みの形 {proven} と一致しない：{point} のとき {got}、正しくは {want}",
+        "drill": "eprep quiz {id}",
+    },
+}
+
+
+@dataclass
+class Finding:
+    path: str
+    line: int
+    formula: str  # as written in the note
+    message: str  # what is wrong
+    question: str  # the bank id to drill
+    kind: str  # "known-mistake", "witness" or "code"
+
+    def text(self, lang: str = "en") -> str:
+        drill = _MESSAGES[lang]["drill"].format(id=self.question)
+        return f"{self.path}:{self.line}: {self.formula} — {self.message} ({drill})"
+
+
+@dataclass
+class LintReport:
+    findings: list[Finding] = field(default_factory=list)
+    formulas: int = 0  # math formulas and code lines read
+    recognised: int = 0  # equations recognised as a rule (right or wrong)
+    unrecognised: list[tuple[str, int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "findings": [asdict(f) for f in self.findings],
+            "formulas": self.formulas,
+            "recognised": self.recognised,
+            "unrecognised": [{"path": p, "line": n, "formula": t} for p, n, t in self.unrecognised],
+        }
+
+
+def read_note(path: Path) -> str:
+    """A note's text; EprepError (exit 2) naming the file if it cannot be read as UTF-8 text."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise EprepError(f"{path}: cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise EprepError(f"{path}: file is larger than {MAX_BYTES // 1_000_000} MB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise EprepError(f"{path}: not UTF-8 text (byte {error.start + 1})") from None
+
+
+def _compare(answer: Node, expected: Node) -> Verdict:
+    from eprep.checker.api import equivalent
+
+    names = free_symbols(answer) | free_symbols(expected)
+    return equivalent(answer, expected, dict.fromkeys(sorted(names), "positive"))
+
+
+def _rename(node: Node, names: dict[str, str]) -> Node:
+    return substitute(node, {old: Sym(new) for old, new in names.items() if old != new})
+
+
+class Linter:
+    """Lints notes against the rules of one bank (built once, reused for every note)."""
+
+    def __init__(self, bank: Bank, lang: str = "en") -> None:
+        self.rules: RuleSet = build_rules(bank)
+        self.code: CodeRules = build_code_rules(bank)
+        self.lang = lang
+
+    def lint(self, paths: Iterable[Path]) -> LintReport:
+        report = LintReport()
+        for path in paths:
+            self.lint_text(read_note(path), str(path), report)
+        return report
+
+    def lint_text(self, text: str, path: str, report: LintReport) -> None:
+        for found in extract(text):
+            report.formulas += 1
+            if found.kind == "code":
+                finding = self.code.check(found, path, self.lang)
+                if finding is not None:
+                    report.findings.append(Finding(**finding))
+                continue
+            if not self._formula(found, path, report):
+                report.unrecognised.append((path, found.line, found.text))
+
+    def _formula(self, found: Found, path: str, report: LintReport) -> bool:
+        """Check every equation of one formula; False if none of them was recognised."""
+        recognised = False
+        if "--" in found.text:  # machine translation's `1 --ratio`: do not guess what it was
+            return False
+        for lhs_text, rhs_text in equations(_TIME_INDEX.sub("", found.text)):
+            lhs, rhs = read(lhs_text), read(rhs_text)
+            if lhs is None or rhs is None:
+                continue
+            if not target(lhs) and target(rhs):
+                lhs, rhs = rhs, lhs  # `\frac{x-\mu}{\sigma} = \hat{x}` names x̂ on the right
+            bindings = candidates(lhs, rhs, self.rules.rules)
+            if not bindings:
+                continue
+            recognised = True
+            report.recognised += 1
+            finding = self._judge(lhs, rhs, bindings, found, path)
+            if finding is not None:
+                report.findings.append(finding)
+        return recognised
+
+    def _judge(
+        self, lhs: Node, rhs: Node, bindings: list[Binding], found: Found, path: str
+    ) -> Finding | None:
+        verdicts = []
+        for binding in bindings:
+            verdict = _compare(_rename(rhs, binding.names), binding.rule.rhs)
+            if verdict.equivalent:
+                return None  # it is one of the proven forms, however it is written
+            verdicts.append((binding, verdict))
+        shown = found.text if len(found.text) <= 90 else found.text[:87] + "…"
+        for binding, _ in verdicts:
+            known = self._known_mistake(lhs, _rename(rhs, binding.names), binding.rule)
+            if known is not None:
+                rule, feedback = known
+                return Finding(path, found.line, shown, feedback, rule.question, "known-mistake")
+        # a witness only: values where the note and the proven form disagree
+        for binding, verdict in verdicts:
+            if verdict.witness is None or verdict.certainty == "none":
+                continue
+            return Finding(
+                path, found.line, shown, self._witness(binding, verdict), binding.rule.question,
+                "witness",
+            )  # fmt: skip
+        return None
+
+    def _known_mistake(self, lhs: Node, rhs: Node, rule: Rule) -> tuple[Rule, str] | None:
+        """The bank's feedback if the note's formula is a known mistake, directly or lifted."""
+        for wrong in rule.mistakes:
+            if _compare(rhs, wrong.rhs).equivalent:
+                return rule, self._feedback(wrong.feedback)
+        if rule.entry is None or not isinstance(rule.lhs, Sym):
+            return None
+        # Lift: put the note's x̂ into y = γx̂ + β and compare with the key rules for y.
+        for parent in self.rules.by_topic(rule.topic):
+            if parent.entry != rule.entry or parent.expanded or parent is rule:
+                continue
+            if rule.lhs.name not in free_symbols(parent.rhs):
+                continue
+            lifted = substitute(parent.rhs, {rule.lhs.name: rhs})
+            for keyed in self.rules.by_topic(rule.topic):
+                if keyed.entry is not None or not keyed.mistakes:
+                    continue
+                binding = bind(parent.lhs, lifted, keyed)
+                if binding is None:
+                    continue
+                renamed = _rename(lifted, binding.names)
+                for wrong in keyed.mistakes:
+                    if _compare(renamed, wrong.rhs).equivalent:
+                        return keyed, self._feedback(wrong.feedback)
+        return None
+
+    def _feedback(self, text) -> str:
+        if text is None:
+            return "a known mistake" if self.lang == "en" else "よくある誤り"
+        return " ".join(text.get(self.lang).split())
+
+    def _witness(self, binding: Binding, verdict: Verdict) -> str:
+        from eprep.checker.equivalence import fmt
+
+        back = {rule_name: note for note, rule_name in binding.names.items()}
+        witness = sorted((verdict.witness or {}).items())
+        point = ", ".join(f"{back.get(name, name)}={fmt(value)}" for name, value in witness)
+        got = "undefined" if verdict.answer_value is None else fmt(verdict.answer_value)
+        want = "undefined" if verdict.expected_value is None else fmt(verdict.expected_value)
+        proven = f"{to_text(binding.rule.lhs)} = {to_text(binding.rule.rhs)}"
+        return _MESSAGES[self.lang]["witness"].format(
+            proven=proven, point=point, got=got, want=want
+        )
+
+
+def lint_paths(paths: Iterable[Path], bank: Bank, lang: str = "en") -> LintReport:
+    """Lint every note in `paths` against `bank`."""
+    return Linter(bank, lang).lint(paths)

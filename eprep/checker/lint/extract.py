@@ -87,7 +87,7 @@ def extract(text: str) -> list[Found]:
         if block is not None:
             if stripped.endswith("$$"):
                 block.append(stripped[:-2])
-                found.append(Found(block_line, repair(" ".join(block)), "math"))
+                found.append(Found(block_line, repair(" ".join(block).strip()), "math"))
                 block = None
             else:
                 block.append(stripped)

@@ -89,9 +89,14 @@ class Binding:
 
 def _compatible(note: str, ruled: str, rule: Rule) -> int:
     """0 if the names cannot bind; else a rank: 3 by role, 2 ignoring case, 1 by synonym."""
-    if ruled in rule.defined:  # a defined symbol (η_t, x̂) binds only with its own subscript
-        return 3 if full_role(note) == full_role(ruled) else 0
+    if ruled in rule.defined:
+        # A defined symbol binds only to itself: η_t not to η (Adam without bias correction is
+        # a mistake, not a spelling); m̂ to m̂_t, the time index aside.
+        (nb, ns, na), (rb, rs, ra) = full_role(note), full_role(ruled)
+        return 3 if (nb, na) == (rb, ra) and (not rs or ns == rs) else 0
     a, b = role(note), role(ruled)
+    if not b[1] and not a[1].isdigit():
+        a = (a[0], "", a[2])  # a label (y_train) does not stop it being the unlabelled rule
     if a == b:
         return 3
     if a[1:] == b[1:] and a[0].lower() == b[0].lower():
@@ -118,9 +123,11 @@ def bind(lhs: Node, rhs: Node, rule: Rule) -> Binding | None:
         names[note_name] = rule_name
     rule_rhs = free_symbols(rule.rhs)
     pending = sorted(free_symbols(rhs) - set(names))
-    for rank in (3, 2, 1):
+    for rank in (3, 2, 1, 1):  # synonyms twice: μ taking α leaves ε only η
         for note_name in list(pending):
-            free = [r for r in sorted(rule_rhs) if r not in names.values()]
+            # one rule symbol may be bound twice by the same quantity at two steps (V_t, V_{t-1})
+            same = {r for n, r in names.items() if role(n)[0].lower() == role(note_name)[0].lower()}
+            free = [r for r in sorted(rule_rhs) if r not in names.values() or r in same]
             fits = [r for r in free if _compatible(note_name, r, rule) == rank]
             if len(fits) > 1 and rank < 3:
                 continue  # ambiguous: leave it unbound rather than guess
@@ -132,7 +139,7 @@ def bind(lhs: Node, rhs: Node, rule: Rule) -> Binding | None:
         return None
     bound_rhs = {names[n] for n in free_symbols(rhs)} & rule_rhs
     needed = 1 if isinstance(rule.lhs, Call) else 2
-    if len(bound_rhs) < min(needed, len(rule_rhs)) or len(bound_rhs) < needed:
+    if len(bound_rhs) < needed:
         return None
     coverage = len(bound_rhs) / max(1, len(rule_rhs))
     if coverage < 0.5:

@@ -73,6 +73,9 @@ def split_parts(tex: str) -> list[str]:
     i = 0
     while i < len(tex):
         char = tex[i]
+        if char == "\\" and tex[i + 1 : i + 2] in (",", ";", ":", "!", " "):
+            i += 2  # `\,` is a thin space, not a separator
+            continue
         if char in "{([":
             depth += 1
         elif char in "})]":

@@ -29,7 +29,9 @@ def _fail_json(error: EprepError) -> None:
 def check(answer: str, expected: str, assume: tuple[str, ...], as_json: bool) -> None:
     """Is ANSWER equivalent to the expected formula? Exit 0 yes, 1 no, 2 unreadable input.
 
-    Variables are real unless --assume says otherwise. A leading minus works: eprep check -x ...
+    ANSWER is plain text or LaTeX: 'sqrt(2/n)', '\\sqrt{\\frac{2}{n}}', "σ'(x)", 'd/dx tanh(x)'
+    (see `eprep help notation`). Variables are real unless --assume says otherwise. A leading
+    minus works: eprep check -x ...
     """
     from eprep.checker.api import equivalent, parse_answer
     from eprep.checker.domains import parse_assume
@@ -66,7 +68,20 @@ def check(answer: str, expected: str, assume: tuple[str, ...], as_json: bool) ->
 def derive(
     file: Path, assume: tuple[str, ...], start: str | None, end: str | None, as_json: bool
 ) -> None:
-    """Check each step of the derivation in FILE. Exit 0 all hold, 1 a step fails, 2 bad file."""
+    """Check each step of the derivation in FILE. Exit 0 all hold, 1 a step fails, 2 bad file.
+
+    \b
+    A derivation file, for example:
+        # the sigmoid's derivative
+        assume x: real
+        let s = sigmoid(x)
+        diff(s, x)
+        = exp(-x)/(1 + exp(-x))^2
+        = s*(1 - s)
+    `#` starts a comment, `assume NAME: DOMAIN` and `let NAME = FORMULA` come first, each step
+    begins with `=` and must equal the line before; formulas may be LaTeX. More: `eprep help
+    notation`.
+    """
     from eprep.checker.derivation import check_derivation, step_message
 
     try:

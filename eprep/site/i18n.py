@@ -168,6 +168,7 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "unreadable": "Cannot read your answer at column {col}: {msg}",
         "unknown_name": "Unknown name '{name}': use {names}.",
         "eval_error": "Your formula has no real value at {point}: {msg}",
+        "read_as": "Read as:",
     },
     "ja": {
         "right": "正解です。",
@@ -180,6 +181,7 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "unreadable": "{col} 文字目が読めません：{msg}",
         "unknown_name": "未知の名前 '{name}'：{names} を使ってください。",
         "eval_error": "{point} であなたの式は実数値になりません：{msg}",
+        "read_as": "読み取った式：",
     },
 }
 

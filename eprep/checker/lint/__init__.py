@@ -118,13 +118,22 @@ class Linter:
         return report
 
     def lint_text(self, text: str, path: str, report: LintReport) -> None:
+        header: Found | None = None  # a code line ending in ':' (`if self.iter > 0:`)
         for found in extract(text):
             report.formulas += 1
             if found.kind == "code":
                 finding = self.code.check(found, path, self.lang)
+                if finding is None and header is not None and header.line == found.line - 1:
+                    # the one-line form of a two-line statement is what the options spell
+                    joined = Found(found.line, f"{header.text} {found.text}", "code")
+                    finding = self.code.check(joined, path, self.lang)
+                    if finding is not None:
+                        finding["formula"] = joined.text
                 if finding is not None:
                     report.findings.append(Finding(**finding))
+                header = found if found.text.split("#")[0].rstrip().endswith(":") else None
                 continue
+            header = None
             if not self._formula(found, path, report):
                 report.unrecognised.append((path, found.line, found.text))
 

@@ -61,6 +61,7 @@ KNOWN_COMMANDS = frozenset(
     | {"frac", "dfrac", "tfrac", "cfrac", "sqrt"}
 )
 _SPACE_ESCAPES = {",", ";", ":", "!", " ", ">"}
+_COMMAND = re.compile(r"\\([A-Za-z]+|.?)")
 _NAME = re.compile(r"[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*")
 _PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
@@ -235,7 +236,7 @@ class _Latex:
 
     def command(self) -> None:
         start = self.i
-        match = re.compile(r"\\([A-Za-z]+|.?)").match(self.s, start, self.end)
+        match = _COMMAND.match(self.s, start, self.end)
         assert match is not None
         name = match.group(1)
         self.i = match.end()
@@ -610,6 +611,17 @@ class _Notation:
         return close
 
 
+_NOTATION = re.compile(r"[√'′∂|]|(?<![A-Za-z0-9_])d\s*(?:\^\s*\(?\s*\d\s*\)?\s*)?/\s*d")
+_POWERED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\^")
+
+
+def _has_notation(text: str, functions: Collection[str]) -> bool:
+    """Whether pass 2 could change `text` (so plain answers skip it)."""
+    if _NOTATION.search(text):
+        return True
+    return any(match.group(1) in functions for match in _POWERED.finditer(text))
+
+
 def _expects_operand(out: _Out) -> bool:
     text = out.text().rstrip()
     return not text or text[-1] in "+-*/^(,"
@@ -627,6 +639,8 @@ def translate(text: str, functions: Collection[str]) -> tuple[str, list[int]]:
         latex = _Latex(text, start, end)
         latex.run()
         chars, cols = latex.out.chars, latex.out.cols
+    elif not _has_notation(text, functions):
+        return text, list(range(1, len(text) + 1))  # plain text as it is: the common case
     else:
         chars, cols = list(text), list(range(1, len(text) + 1))
     out = _Notation(chars, cols, functions, len(text) + 1).run(0, len(chars))

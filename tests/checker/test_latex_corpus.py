@@ -80,3 +80,12 @@ def test_declared_variables_apply_to_latex_names() -> None:
     assert parse(r"\beta_1 m", variables=["beta_1", "m"]) == parse("beta_1*m")
     with pytest.raises(Exception, match=r"col 1: unknown name 'beta_2'"):
         parse(r"\beta_2 m", variables=["beta_1", "m"])
+
+
+def test_quiz_reads_latex_answers() -> None:
+    from eprep.quiz.answers import read_expression
+
+    assert read_expression(r"\frac{1}{1+e^{-x}}", {"x": "real"}) == "1/(1 + e^(-x))"
+    assert read_expression(r"\beta_1 m", {"beta_1": "(0, 1)", "m": "real"}) == "beta_1*m"
+    with pytest.raises(Exception, match="col 1: LaTeX command"):
+        read_expression(r"\sum x", {"x": "real"})

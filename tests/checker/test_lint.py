@@ -52,9 +52,9 @@ def test_seed_notes_batch_norm_errata_and_nothing_else(linter: Linter) -> None:
     bank = load_bank()
     option = next(o for o in bank.get("day2.batchnorm.eps-trap").options if o.id == "minus-inside")
     assert minus.message == " ".join(option.feedback.get("en").split())
-    # y = γx + β (x̂ meant): not a known mistake, so a witness and the proven form
-    assert gamma_x.formula == r"y_{ni}=\gamma x_{ni}+\beta" and gamma_x.kind == "witness"
-    assert "sqrt(sigma^2 + epsilon)" in gamma_x.message and "x_ni=" in gamma_x.message
+    # y = γx + β where x̂ is meant: named as that slip, with the proven form
+    assert gamma_x.formula == r"y_{ni}=\gamma x_{ni}+\beta" and gamma_x.kind == "accent"
+    assert r"\hat{x}_{i}" in gamma_x.message and r"\gamma \hat{x}_{i} + \beta" in gamma_x.message
     # the correct formulas of the seeds (He/Xavier, conv output size, ...) are counted, not reported
     assert report.recognised >= 3 and len(report.unrecognised) >= 30
 
@@ -74,6 +74,10 @@ def test_planted_errata_found_without_false_alarms(linter: Linter) -> None:
     mistake = bank.get("day2.cnn.output-height").mistakes[0]
     assert conv.message == " ".join(mistake.feedback.get("en").split()) and "+1" in conv.message
     assert by_line[min(_marked(note, "ERRATUM-8"))].question == "day2.dropout.mask-code"
+    adam = by_line[min(_marked(note, "ERRATUM-3"))]  # Adam without bias correction
+    assert adam.kind == "accent" and r"\hat{m}" in adam.message and r"\hat{v}" in adam.message
+    sigmoid = by_line[min(_marked(note, "ERRATUM-7"))]  # not a known mistake: a witness
+    assert sigmoid.kind == "witness" and "at x=" in sigmoid.message
     assert by_line[min(_marked(note, "ERRATUM-9"))].question == "day2.optimizers.adagrad-code"
     # everything correct in an unusual form was recognised and accepted
     assert report.recognised >= 20
@@ -167,3 +171,35 @@ def test_code_lines_compare_up_to_whitespace_and_names() -> None:
     assert a == b
     assert canonical("dbeta = np.sum(dout, axis=0)") != canonical("dgamma = np.sum(d, axis=0)")
     assert canonical("if (") is None
+
+
+def test_no_false_alarm_on_the_banks_own_text(linter: Linter) -> None:
+    """Every formula sheet, prompt and explanation of the bank (en and ja) is correct course
+    material written in many ways (special cases, ε left out, first steps): none is reported."""
+    bank = load_bank()
+    parts: list[str] = []
+    for topic in bank.topics:
+        parts.extend(f"${formula.tex}$" for formula in topic.formulas)
+        for question in topic.questions:
+            for lang in ("en", "ja"):
+                parts += [question.prompt.get(lang), question.explanation.get(lang)]
+    report = LintReport()
+    linter.lint_text("\n".join(parts), "bank", report)
+    assert report.findings == []
+    assert report.recognised >= 50
+
+
+def test_witness_values_are_right(linter: Linter) -> None:
+    import math
+
+    note = NOTES / "planted.md"
+    report = _lint(linter, note)
+    sigmoid = next(f for f in report.findings if f.line == min(_marked(note, "ERRATUM-7")))
+    match = re.search(
+        r"at x=([-\d.e]+) it gives ([-\d.e]+), the proven form ([-\d.e]+)", sigmoid.message
+    )
+    assert match, sigmoid.message
+    x, got, want = (float(g) for g in match.groups())
+    s = 1 / (1 + math.exp(-x))
+    assert math.isclose(got, s * (1 + s), rel_tol=1e-5)  # what the note's formula gives
+    assert math.isclose(want, s * (1 - s), rel_tol=1e-5)  # the derivative of the sigmoid

@@ -8,6 +8,7 @@ mistake of the bank; everything else is counted, never reported (precision over 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -16,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from eprep.checker.lint.code import CodeRules, build_code_rules
 from eprep.checker.lint.extract import Found, extract
-from eprep.checker.lint.recognise import Binding, bind, candidates, target
+from eprep.checker.lint.recognise import Binding, bind, candidates, role, target
 from eprep.checker.lint.rules import Rule, RuleSet, build_rules, equations, read
 from eprep.errors import EprepError
-from eprep.grammar import Sym, free_symbols, to_text
+from eprep.grammar import Num, Sym, free_symbols, to_latex
 from eprep.grammar.nodes import Node, substitute
 
 if TYPE_CHECKING:
@@ -34,11 +35,13 @@ _MESSAGES = {
         "known": "{feedback}",
         "witness": "not the proven form {proven}: at {point} it gives {got}, "
         "the proven form {want}",
+        "accent": "writes {written} where the proven form {proven} has {meant}",
         "drill": "eprep quiz {id}",
     },
     "ja": {
         "known": "{feedback}",
         "witness": "証明済みの形 {proven} と一致しない：{point} のとき {got}、正しくは {want}",
+        "accent": "証明済みの形 {proven} の {meant} が {written} になっている",
         "drill": "eprep quiz {id}",
     },
 }
@@ -97,6 +100,10 @@ def _compare(answer: Node, expected: Node) -> Verdict:
 
     names = free_symbols(answer) | free_symbols(expected)
     return equivalent(answer, expected, dict.fromkeys(sorted(names), "positive"))
+
+
+def _without_accent(name: str) -> str:
+    return re.sub(r"_(hat|bar|tilde)$", "", name)
 
 
 def _rename(node: Node, names: dict[str, str]) -> Node:
@@ -173,6 +180,20 @@ class Linter:
             if known is not None:
                 rule, feedback = known
                 return Finding(path, found.line, shown, feedback, rule.question, "known-mistake")
+        slip = self._accent_slip(lhs, rhs)
+        if slip is not None:
+            rule, message = slip
+            return Finding(path, found.line, shown, message, rule.question, "accent")
+        # A special case of the proven form is not an error: the first step of an update
+        # (m = (1-β₁)g from m = 0), no padding (P = 0), the formula without its ε.
+        for binding, _ in verdicts:
+            renamed = _rename(rhs, binding.names)
+            missing = free_symbols(binding.rule.rhs) - free_symbols(renamed)
+            if missing:
+                zero = {name: Num(0.0, "0") for name in missing}
+                special = substitute(binding.rule.rhs, zero)
+                if _compare(renamed, special).equivalent:
+                    return None
         # a witness only: values where the note and the proven form disagree
         for binding, verdict in verdicts:
             if verdict.witness is None or verdict.certainty == "none":
@@ -209,6 +230,31 @@ class Linter:
                         return keyed, self._feedback(wrong.feedback)
         return None
 
+    def _accent_slip(self, lhs: Node, rhs: Node) -> tuple[Rule, str] | None:
+        """A sheet formula written with x where it has x̂ (y = γx + β; Adam without m̂, v̂)."""
+        for rule in self.rules.rules:
+            if rule.entry is None or rule.expanded:
+                continue
+            accented = sorted(d for d in rule.defined if role(d)[2])
+            choices = [[d] for d in accented] + ([accented] if len(accented) > 1 else [])
+            for chosen in choices:
+                plain = {d: Sym(_without_accent(d)) for d in chosen}
+                slipped = dataclasses.replace(
+                    rule, rhs=substitute(rule.rhs, plain), defined=rule.defined - set(chosen)
+                )
+                binding = bind(lhs, rhs, slipped)
+                if binding is None:
+                    continue
+                if _compare(_rename(rhs, binding.names), slipped.rhs).equivalent:
+                    return rule, self._slip_message(rule, chosen)
+        return None
+
+    def _slip_message(self, rule: Rule, chosen: list[str]) -> str:
+        written = ", ".join(f"${to_latex(Sym(_without_accent(d)))}$" for d in chosen)
+        meant = ", ".join(f"${to_latex(Sym(d))}$" for d in chosen)
+        proven = f"${to_latex(rule.lhs)} = {to_latex(rule.rhs)}$"
+        return _MESSAGES[self.lang]["accent"].format(written=written, meant=meant, proven=proven)
+
     def _feedback(self, text) -> str:
         if text is None:
             return "a known mistake" if self.lang == "en" else "よくある誤り"
@@ -222,7 +268,7 @@ class Linter:
         point = ", ".join(f"{back.get(name, name)}={fmt(value)}" for name, value in witness)
         got = "undefined" if verdict.answer_value is None else fmt(verdict.answer_value)
         want = "undefined" if verdict.expected_value is None else fmt(verdict.expected_value)
-        proven = f"{to_text(binding.rule.lhs)} = {to_text(binding.rule.rhs)}"
+        proven = f"${to_latex(binding.rule.lhs)} = {to_latex(binding.rule.rhs)}$"
         return _MESSAGES[self.lang]["witness"].format(
             proven=proven, point=point, got=got, want=want
         )

@@ -43,9 +43,12 @@ def _split(name: str) -> tuple[str, str, str]:
 
 
 def role(name: str) -> tuple[str, str, str]:
-    """(base, significant subscript, accent): index subscripts such as i, t, B, ni are dropped."""
+    """(base, significant subscript, accent): index subscripts such as i, t, B, ni are dropped;
+    digits (β₁) and labels (v_new, y_train, σ_He: three letters or more, or a capitalised
+    word) are kept."""
     base, sub, accent = _split(name)
-    significant = sub if sub.isdigit() or sub in _LABELS else ""
+    label = sub in _LABELS or len(sub) >= 3 or bool(re.fullmatch(r"[A-Z][a-z]+", sub))
+    significant = sub if sub.isdigit() or label else ""
     return base, significant, accent
 
 
@@ -87,15 +90,19 @@ class Binding:
     coverage: float
 
 
-def _compatible(note: str, ruled: str, rule: Rule) -> int:
-    """0 if the names cannot bind; else a rank: 3 by role, 2 ignoring case, 1 by synonym."""
+def _compatible(note: str, ruled: str, rule: Rule, defined_side: bool = False) -> int:
+    """0 if the names cannot bind; else a rank: 3 by role, 2 ignoring case, 1 by synonym.
+
+    On the defined side (the left-hand side) a label does not stop a note's `y_train` from
+    being checked against an unlabelled rule's `y`; among the symbols it does (v_new is not v).
+    """
     if ruled in rule.defined:
         # A defined symbol binds only to itself: η_t not to η (Adam without bias correction is
         # a mistake, not a spelling); m̂ to m̂_t, the time index aside.
         (nb, ns, na), (rb, rs, ra) = full_role(note), full_role(ruled)
         return 3 if (nb, na) == (rb, ra) and (not rs or ns == rs) else 0
     a, b = role(note), role(ruled)
-    if not b[1] and not a[1].isdigit():
+    if defined_side and not b[1] and not a[1].isdigit():
         a = (a[0], "", a[2])  # a label (y_train) does not stop it being the unlabelled rule
     if a == b:
         return 3
@@ -112,7 +119,7 @@ def bind(lhs: Node, rhs: Node, rule: Rule) -> Binding | None:
         # same shape up to the symbols' names (a synonym may name the defined quantity: θ for w)
         if not (isinstance(lhs, Sym) and isinstance(rule.lhs, Sym)):
             return None
-        if _compatible(lhs.name, rule.lhs.name, rule) == 0:
+        if _compatible(lhs.name, rule.lhs.name, rule, defined_side=True) == 0:
             return None
     names: dict[str, str] = {}
     for note_name, rule_name in zip(

@@ -45,7 +45,8 @@ OPERATORS = {
     "arcsin": "asin", "arccos": "acos", "arctan": "atan", "sgn": "sign",
 }  # fmt: skip
 _NAME_COMMANDS = {"mathrm", "operatorname", "text", "textrm", "mathit", "textit", "mathsf",
-                  "mbox", "mathbf", "boldsymbol", "bm", "textbf", "vec", "mathnormal"}  # fmt: skip
+                  "mbox", "mathbf", "boldsymbol", "bm", "textbf", "vec", "mathnormal",
+                  "mathcal"}  # fmt: skip
 _ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
             "widetilde": "tilde"}  # fmt: skip
 _ACCENT_SUFFIXES = tuple(f"_{suffix}" for suffix in set(_ACCENTS.values()))

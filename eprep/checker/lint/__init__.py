@@ -20,8 +20,8 @@ from eprep.checker.lint.extract import Found, extract
 from eprep.checker.lint.recognise import Binding, bind, candidates, role, target
 from eprep.checker.lint.rules import Rule, RuleSet, build_rules, equations, read
 from eprep.errors import EprepError
-from eprep.grammar import Num, Sym, free_symbols, to_latex
-from eprep.grammar.nodes import Node, substitute
+from eprep.grammar import Call, Num, Sym, free_symbols, to_latex
+from eprep.grammar.nodes import Node, map_children, substitute
 
 if TYPE_CHECKING:
     from eprep.checker.verdict import Verdict
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 MAX_BYTES = 2_000_000
 # time indices of update rules: m_{t-1}, w^{(t+1)} name the same quantity at another step
 _TIME_INDEX = re.compile(r"_\{\s*t\s*[-+]\s*1\s*\}|\^\{\s*\(\s*t\s*(?:[-+]\s*1\s*)?\)\s*\}")
+# ∇E, ∇_θ L, \nabla_{w} L: the gradient, written as the derivative the rules use
+_NABLA = re.compile(r"\\nabla\s*(?:_\s*\{?\s*(\\?[A-Za-z]+)\s*\}?)?\s*([A-Za-z])(?![A-Za-z])")
 _MESSAGES = {
     "en": {
         "known": "{feedback}",
@@ -102,8 +104,19 @@ def _compare(answer: Node, expected: Node) -> Verdict:
     return equivalent(answer, expected, dict.fromkeys(sorted(names), "positive"))
 
 
+def _gradient(match: re.Match[str]) -> str:
+    var = match.group(1) or "w"
+    return f"\\frac{{\\partial {match.group(2)}}}{{\\partial {var}}}"
+
+
 def _without_accent(name: str) -> str:
     return re.sub(r"_(hat|bar|tilde)$", "", name)
+
+
+def _without_rounding(node: Node) -> Node:
+    if isinstance(node, Call) and node.func in ("floor", "ceil"):
+        return _without_rounding(node.args[0])
+    return map_children(node, _without_rounding)
 
 
 def _rename(node: Node, names: dict[str, str]) -> Node:
@@ -149,7 +162,8 @@ class Linter:
         recognised = False
         if "--" in found.text:  # machine translation's `1 --ratio`: do not guess what it was
             return False
-        for lhs_text, rhs_text in equations(_TIME_INDEX.sub("", found.text)):
+        text = _NABLA.sub(_gradient, _TIME_INDEX.sub("", found.text))
+        for lhs_text, rhs_text in equations(text):
             lhs, rhs = read(lhs_text), read(rhs_text)
             if lhs is None or rhs is None:
                 continue
@@ -188,6 +202,9 @@ class Linter:
         # (m = (1-β₁)g from m = 0), no padding (P = 0), the formula without its ε.
         for binding, _ in verdicts:
             renamed = _rename(rhs, binding.names)
+            unfloored = _without_rounding(renamed)
+            if unfloored != renamed and _compare(unfloored, binding.rule.rhs).equivalent:
+                return None  # ⌊(H+2P−FH)/S⌋ + 1: the integer form of the same count
             missing = free_symbols(binding.rule.rhs) - free_symbols(renamed)
             if missing:
                 zero = {name: Num(0.0, "0") for name in missing}

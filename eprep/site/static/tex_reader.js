@@ -14,7 +14,7 @@
   var OPERATORS = { exp: "exp", log: "log", ln: "ln", sin: "sin", cos: "cos", tan: "tan",
     sinh: "sinh", cosh: "cosh", tanh: "tanh", max: "max", min: "min", arcsin: "asin",
     arccos: "acos", arctan: "atan", sgn: "sign" };
-  var NAME_COMMANDS = set("mathrm operatorname text textrm mathit textit mathsf mbox mathbf boldsymbol bm textbf vec mathnormal");
+  var NAME_COMMANDS = set("mathrm operatorname text textrm mathit textit mathsf mbox mathbf boldsymbol bm textbf vec mathnormal mathcal");
   var ACCENTS = { hat: "hat", widehat: "hat", bar: "bar", overline: "bar", tilde: "tilde", widetilde: "tilde" };
   var ACCENT_SUFFIXES = ["_hat", "_bar", "_tilde"];
   var SIZES = set("left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr middle");

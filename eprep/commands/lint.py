@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from eprep.commands.options import bank_option, lang_option, load_bank_from_options
+from eprep.errors import EprepError
 
 _SUMMARY = {
     "en": "{files} file(s): {formulas} formulas and code lines read, {recognised} recognised as "
@@ -35,7 +36,13 @@ def lint(notes: tuple[Path, ...], as_json: bool, verbose: bool, banks: tuple[str
     from eprep.checker.lint import Linter
     from eprep.quiz.texmath import replace_math
 
-    report = Linter(load_bank_from_options(banks), lang).lint(notes)
+    try:
+        report = Linter(load_bank_from_options(banks), lang).lint(notes)
+    except EprepError as error:
+        if not as_json:
+            raise
+        click.echo(json.dumps({"error": str(error)}, ensure_ascii=False))
+        click.get_current_context().exit(error.exit_code)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

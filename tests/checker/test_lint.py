@@ -119,6 +119,8 @@ def test_cli_text_json_and_exit_codes(tmp_path: Path) -> None:
     verbose = runner.invoke(main, ["lint", str(NOTES / "planted.md"), "-v"])
     assert "not recognised: y = wx + b" in verbose.output
     assert runner.invoke(main, ["lint", str(tmp_path / "missing.md")]).exit_code == 2
+    missing = runner.invoke(main, ["lint", "--json", str(tmp_path / "missing.md")])
+    assert missing.exit_code == 2 and "cannot read" in json.loads(missing.output)["error"]
     binary = tmp_path / "binary.md"
     binary.write_bytes(b"\xff\xfe$x$")
     result = runner.invoke(main, ["lint", str(binary)])

@@ -97,11 +97,23 @@ def read_note(path: Path) -> str:
         raise EprepError(f"{path}: not UTF-8 text (byte {error.start + 1})") from None
 
 
+_UNIT_INTERVAL = {"p", "r", "ratio", "rho", "momentum"}  # probabilities and decay rates
+
+
+def _domain(name: str) -> str:
+    """Course quantities are positive; rates and the betas of Adam lie in (0, 1). (A narrower
+    domain can only make two formulas agree more often: it never adds a finding.)"""
+    base, sub, _ = role(name)
+    if base in _UNIT_INTERVAL or (base == "beta" and sub.isdigit()):
+        return "(0, 1)"
+    return "positive"
+
+
 def _compare(answer: Node, expected: Node) -> Verdict:
     from eprep.checker.api import equivalent
 
     names = free_symbols(answer) | free_symbols(expected)
-    return equivalent(answer, expected, dict.fromkeys(sorted(names), "positive"))
+    return equivalent(answer, expected, {name: _domain(name) for name in sorted(names)})
 
 
 def _gradient(match: re.Match[str]) -> str:

@@ -89,3 +89,32 @@ def test_quiz_reads_latex_answers() -> None:
     assert read_expression(r"\beta_1 m", {"beta_1": "(0, 1)", "m": "real"}) == "beta_1*m"
     with pytest.raises(Exception, match="col 1: LaTeX command"):
         read_expression(r"\sum x", {"x": "real"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{" * 45 + "x" + "}" * 45,
+        r"\frac{" * 30 + "1" + "}{2}" * 30,
+        r"\sqrt" * 95 + "x",
+        r"\hat" * 90 + "x",
+        "d/dx " + "x^" * 200 + "x",
+        "√" * 400 + "x",
+        "|" * 300,
+        r"\left(" * 80 + "x" + r"\right)" * 10,
+        "$" * 499,
+        r"\frac{d}{dx}" * 40 + "x",
+        "x_{" + "a" * 400 + "}",
+    ],
+    ids=lambda t: t[:20],
+)
+def test_hostile_latex_is_a_one_line_error_quickly(text: str) -> None:
+    import time
+
+    from eprep.grammar import GrammarError
+
+    started = time.monotonic()
+    with pytest.raises(GrammarError) as info:
+        parse(text)
+    assert time.monotonic() - started < 1.0
+    assert "\n" not in str(info.value) and info.value.position >= 1

@@ -264,7 +264,7 @@ class _Latex:
         elif name == "sqrt":
             self.root(col)
         elif name in _NAME_COMMANDS:
-            self.named(name, col)
+            self.named(col)
         elif name in _ACCENTS:
             self.accent(_ACCENTS[name], start)
         elif name in _SIZES:
@@ -315,12 +315,10 @@ class _Latex:
         self.out.extend(index)
         self.out.add(")))", col)
 
-    def named(self, command: str, col: int) -> None:
+    def named(self, col: int) -> None:
+        r"""`\mathrm{softplus}` and the like: the name inside (an operator's grammar name)."""
         arg = self.argument()
-        text = arg.text().strip()
-        if command in ("mathrm", "operatorname", "text", "textrm", "mbox") and text == "sign":
-            text = "sign"
-        inner = text.replace(" ", "")
+        inner = arg.text().replace(" ", "")
         if _PLAIN_NAME.fullmatch(inner):
             self.out.add(f" {OPERATORS.get(inner, inner)} ", col)
             return

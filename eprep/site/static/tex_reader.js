@@ -189,7 +189,7 @@
     else if (has(OPERATORS, name)) this.out.add(" " + OPERATORS[name] + " ", col);
     else if (has(FRACS, name)) this.fraction(col);
     else if (name === "sqrt") this.root(col);
-    else if (has(NAME_COMMANDS, name)) this.named(name, col);
+    else if (has(NAME_COMMANDS, name)) this.named(col);
     else if (has(ACCENTS, name)) this.accent(ACCENTS[name], start);
     else if (has(SIZES, name)) this.delimiter(name, start);
     else if (has(IGNORED, name)) this.out.add(" ", col);
@@ -224,7 +224,7 @@
     this.out.add("((", col); this.out.extend(body); this.out.add(")^(1/(", col);
     this.out.extend(index); this.out.add(")))", col);
   };
-  Latex.prototype.named = function (command, col) {
+  Latex.prototype.named = function (col) {
     var arg = this.argument();
     var inner = arg.text().trim().replace(/ /g, "");
     if (PLAIN_NAME.test(inner)) {

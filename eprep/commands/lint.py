@@ -34,7 +34,7 @@ def lint(notes: tuple[Path, ...], as_json: bool, verbose: bool, banks: tuple[str
     2 unreadable input.
     """
     from eprep.checker.lint import Linter
-    from eprep.quiz.texmath import replace_math
+    from eprep.quiz.texmath import replace_math, tex_to_unicode
 
     try:
         report = Linter(load_bank_from_options(banks), lang).lint(notes)
@@ -47,6 +47,9 @@ def lint(notes: tuple[Path, ...], as_json: bool, verbose: bool, banks: tuple[str
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         for finding in report.findings:
+            # what the formula looks like typeset (the line number finds the LaTeX in the note)
+            if finding.kind != "code":
+                finding.formula = tex_to_unicode(finding.formula)
             finding.message = replace_math(finding.message)
             click.echo(finding.text(lang))
         if verbose:

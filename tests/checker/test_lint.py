@@ -109,6 +109,8 @@ def test_cli_text_json_and_exit_codes(tmp_path: Path) -> None:
     assert len(lines) == 11
     assert all(re.match(rf"{re.escape(str(planted))}:\d+: .+ — .+ \(eprep quiz day\d\.", ln)
                for ln in lines)  # fmt: skip
+    # the formula is shown as it looks typeset; the message's math too
+    assert any(": OH = (H + 2P − FH)/S — The +1 is missing" in ln for ln in lines), lines
     data = json.loads(runner.invoke(main, ["lint", "--json", str(planted)]).output)
     assert len(data["findings"]) == 11 and data["formulas"] >= 30
     assert {"path", "line", "formula", "message", "question", "kind"} <= set(data["findings"][0])

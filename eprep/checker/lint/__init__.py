@@ -109,11 +109,21 @@ def _domain(name: str) -> str:
     return "positive"
 
 
+_VERDICTS: dict[tuple[Node, Node], Verdict] = {}  # notes repeat formulas: compare each pair once
+_VERDICTS_MAX = 4096
+
+
 def _compare(answer: Node, expected: Node) -> Verdict:
     from eprep.checker.api import equivalent
 
-    names = free_symbols(answer) | free_symbols(expected)
-    return equivalent(answer, expected, {name: _domain(name) for name in sorted(names)})
+    key = (answer, expected)
+    verdict = _VERDICTS.get(key)
+    if verdict is None:
+        names = free_symbols(answer) | free_symbols(expected)
+        verdict = equivalent(answer, expected, {name: _domain(name) for name in sorted(names)})
+        if len(_VERDICTS) < _VERDICTS_MAX:
+            _VERDICTS[key] = verdict
+    return verdict
 
 
 def _gradient(match: re.Match[str]) -> str:
@@ -275,11 +285,15 @@ class Linter:
                 if binding is None:
                     continue
                 if _compare(_rename(rhs, binding.names), slipped.rhs).equivalent:
-                    return rule, self._slip_message(rule, chosen)
+                    back = {rule_name: note for note, rule_name in binding.names.items()}
+                    return rule, self._slip_message(rule, chosen, back)
         return None
 
-    def _slip_message(self, rule: Rule, chosen: list[str]) -> str:
-        written = ", ".join(f"${to_latex(Sym(_without_accent(d)))}$" for d in chosen)
+    def _slip_message(self, rule: Rule, chosen: list[str], back: dict[str, str]) -> str:
+        """`written` in the note's own names (x_ni), the rest in the proven form's."""
+        written = ", ".join(
+            f"${to_latex(Sym(back.get(_without_accent(d), _without_accent(d))))}$" for d in chosen
+        )
         meant = ", ".join(f"${to_latex(Sym(d))}$" for d in chosen)
         proven = f"${to_latex(rule.lhs)} = {to_latex(rule.rhs)}$"
         return _MESSAGES[self.lang]["accent"].format(written=written, meant=meant, proven=proven)

@@ -274,3 +274,56 @@ def test_latex_corpus_judged_by_the_self_check(built_site, page):
         assert got["verdict"] == case["verdict"], (case, got)
         if case["verdict"] == "refused":
             assert got["position"] == case["position"], (case, got)
+
+
+_FUZZ_ENV = {"x": 0.7, "y": -1.3, "alpha": 0.2, "beta_1": 0.9, "x_i": 0.3, "x_hat": 0.4}
+
+
+def _latex_expr(rng, depth: int = 0) -> str:
+    """A random formula in LaTeX and the notations (valid by construction, before mutation)."""
+    atoms = ["x", "y", "2", "0.5", r"\alpha", r"\beta_1", "x_{i}", r"\hat{x}", r"\pi", "e"]
+    if depth > 3 or rng.random() < 0.3:
+        return rng.choice(atoms)
+    a, b = _latex_expr(rng, depth + 1), _latex_expr(rng, depth + 1)
+    forms = [
+        rf"\frac{{{a}}}{{{b}}}", rf"\sqrt{{{a}}}", rf"\left({a}\right)^{{2}}", f"{a} + {b}",
+        rf"{a} \cdot {b}", f"{a} - {b}", rf"e^{{{a}}}", rf"\tanh({a})", rf"\tanh^2({a})",
+        rf"\exp\left({a}\right)", r"\sigma'(x)", rf"\frac{{d}}{{dx}}\left({a}\right)",
+        rf"\left|{a}\right|", rf"\sqrt[3]{{{a}}}", f"√({a})", rf"\mathrm{{softplus}}({a})",
+        rf"{{{a}}}\,{{{b}}}", rf"\dfrac{{1}}{{1+e^{{-{a}}}}}",
+    ]  # fmt: skip
+    return rng.choice(forms)
+
+
+def _fuzz_cases(count: int) -> list[str]:
+    import random
+
+    rng = random.Random(15)
+    texts = []
+    for _ in range(count):
+        text = _latex_expr(rng)
+        if rng.random() < 0.4 and text:  # a typo: drop, double or swap one character
+            k = rng.randrange(len(text))
+            text = rng.choice([text[:k] + text[k + 1 :], text[:k] + text[k] + text[k:],
+                               text[:k] + "}" + text[k:], text[:k] + "{" + text[k:]])  # fmt: skip
+        texts.append(text)
+    return texts
+
+
+def test_tex_reader_twins_agree_on_generated_input(built_site, page):
+    """Python and JS read 1500 generated LaTeX formulas (40% with a typo) the same way."""
+    texts = _fuzz_cases(1500)
+    variables = sorted(_FUZZ_ENV)
+    cases = [{"text": t, "variables": variables, "env": _FUZZ_ENV} for t in texts]
+    page.goto((built_site / "en" / "index.html").resolve().as_uri())
+    browser = page.evaluate(JS_OUTCOMES, cases)
+    kinds = set()
+    for case, js in zip(cases, browser, strict=True):
+        py = _python_outcome(case)
+        kinds.add("value" if "value" in py else py["error"])
+        if "value" in py:
+            assert "value" in js, (case["text"], py, js)
+            assert math.isclose(py["value"], js["value"], rel_tol=1e-9, abs_tol=1e-12), case["text"]
+        else:
+            assert js == py, (case["text"], py, js)
+    assert kinds == {"value", "parse", "eval"}

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from eprep.commands.options import lang_option
 
-GUIDES = Path(__file__).resolve().parents[1] / "grammar" / "guide"
 TOPICS = ("notation",)
 
 
@@ -17,4 +14,6 @@ TOPICS = ("notation",)
 @lang_option
 def help_topic(topic: str, lang: str) -> None:
     """Show a guide: `eprep help notation` — how to write formulas (plain, LaTeX, derivations)."""
-    click.echo((GUIDES / f"{topic}.{lang}.md").read_text(encoding="utf-8"), nl=False)
+    from eprep.grammar.guide import notation_guide
+
+    click.echo(notation_guide(lang), nl=False)

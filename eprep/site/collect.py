@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from eprep.grammar.guide import notation_guide
 from eprep.site.examples import ExampleOutput, for_topic
 from eprep.site.i18n import strings
 from eprep.site.markup import Markup, code_block, tex_to_mathml
@@ -261,5 +262,10 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
             Page(f"{lang}/traps.html", "traps.html", lang, s["traps"], {**common, "traps": traps})
         )
         pages.append(Page(f"{lang}/about.html", "about.html", lang, s["about"], {**common}))
+        guide = markup.block(notation_guide(lang), f"notation guide ({lang})")
+        pages.append(
+            Page(f"{lang}/notation.html", "notation.html", lang, s["notation"],
+                 {**common, "guide": guide})
+        )  # fmt: skip
         pages.append(Page(f"{lang}/search.html", "search.html", lang, s["search"], {**common}))
     return pages

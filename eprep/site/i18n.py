@@ -18,6 +18,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "question": "Question",
         "traps": "Exam traps",
         "about": "About",
+        "notation": "Writing formulas",
         "search": "Search",
         "search_offline": "Search needs the site served over HTTP: run `eprep site serve`.",
         "formula_sheet": "Formula sheet",
@@ -90,6 +91,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "question": "問題",
         "traps": "試験の落とし穴",
         "about": "このサイトについて",
+        "notation": "数式の書き方",
         "search": "検索",
         "search_offline": (
             "検索は HTTP で配信したときに使えます：`eprep site serve` を実行してください。"

@@ -327,3 +327,16 @@ def test_tex_reader_twins_agree_on_generated_input(built_site, page):
         else:
             assert js == py, (case["text"], py, js)
     assert kinds == {"value", "parse", "eval"}
+
+
+def test_notation_guide_page_in_both_languages(built_site, page):
+    page.goto((built_site / "en" / "index.html").resolve().as_uri())
+    page.get_by_role("link", name="Writing formulas").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/en/notation.html")
+    text = page.locator("main").inner_text()
+    assert "\\frac{a}{b}" in text and "assume x: positive" in text and "d/dx sigmoid(x)" in text
+    page.locator("[data-lang-switch=ja]").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/ja/notation.html")
+    assert "導出ファイル" in page.locator("main").inner_text()

@@ -63,7 +63,7 @@ def test_planted_errata_found_without_false_alarms(linter: Linter) -> None:
     note = NOTES / "planted.md"
     report = _lint(linter, note)
     assert {f.line for f in report.findings} == _marked(note, r"ERRATUM-\d")
-    assert len(report.findings) == len(_marked(note, r"ERRATUM-\d")) == 11
+    assert len(report.findings) == len(_marked(note, r"ERRATUM-\d")) == 12
     bank = load_bank()
     for finding in report.findings:
         assert bank.get(finding.question) is not None, finding
@@ -106,13 +106,13 @@ def test_cli_text_json_and_exit_codes(tmp_path: Path) -> None:
     result = runner.invoke(main, ["lint", str(planted)])
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith(str(planted))]
-    assert len(lines) == 11
+    assert len(lines) == 12
     assert all(re.match(rf"{re.escape(str(planted))}:\d+: .+ — .+ \(eprep quiz day\d\.", ln)
                for ln in lines)  # fmt: skip
     # the formula is shown as it looks typeset; the message's math too
     assert any(": OH = (H + 2P − FH)/S — The +1 is missing" in ln for ln in lines), lines
     data = json.loads(runner.invoke(main, ["lint", "--json", str(planted)]).output)
-    assert len(data["findings"]) == 11 and data["formulas"] >= 30
+    assert len(data["findings"]) == 12 and data["formulas"] >= 30
     assert {"path", "line", "formula", "message", "question", "kind"} <= set(data["findings"][0])
     clean = tmp_path / "clean.md"
     clean.write_text("Momentum: $v \\leftarrow \\alpha v - \\eta g$ and $w \\leftarrow w + v$.\n")

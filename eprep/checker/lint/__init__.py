@@ -9,6 +9,7 @@ mistake of the bank; everything else is counted, never reported (precision over 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,7 @@ from eprep.checker.lint.recognise import Binding, bind, candidates, role, target
 from eprep.checker.lint.rules import Rule, RuleSet, build_rules, equations, read
 from eprep.errors import EprepError
 from eprep.grammar import Call, Num, Sym, free_symbols, to_latex
-from eprep.grammar.nodes import Node, map_children, substitute
+from eprep.grammar.nodes import Node, map_children, substitute, walk
 
 if TYPE_CHECKING:
     from eprep.checker.verdict import Verdict
@@ -221,18 +222,16 @@ class Linter:
             rule, message = slip
             return Finding(path, found.line, shown, message, rule.question, "accent")
         # A special case of the proven form is not an error: the first step of an update
-        # (m = (1-β₁)g from m = 0), no padding (P = 0), the formula without its ε.
+        # (m = (1-β₁)g from m = 0), no padding (P = 0), the formula without its ε, or with a
+        # hyperparameter written as its value (m ← 0.9m + 0.1g, μ̄ ← 0.9μ̄ + 0.1μ).
         for binding, _ in verdicts:
             renamed = _rename(rhs, binding.names)
             unfloored = _without_rounding(renamed)
             if unfloored != renamed and _compare(unfloored, binding.rule.rhs).equivalent:
                 return None  # ⌊(H+2P−FH)/S⌋ + 1: the integer form of the same count
-            missing = free_symbols(binding.rule.rhs) - free_symbols(renamed)
-            if missing:
-                zero = {name: Num(0.0, "0") for name in missing}
-                special = substitute(binding.rule.rhs, zero)
-                if _compare(renamed, special).equivalent:
-                    return None
+            missing = sorted(free_symbols(binding.rule.rhs) - free_symbols(renamed))
+            if missing and self._special_case(renamed, binding.rule.rhs, missing):
+                return None
         # a witness only: values where the note and the proven form disagree
         for binding, verdict in verdicts:
             if verdict.witness is None or verdict.certainty == "none":
@@ -242,6 +241,20 @@ class Linter:
                 "witness",
             )  # fmt: skip
         return None
+
+    @staticmethod
+    def _special_case(note: Node, proven: Node, missing: list[str]) -> bool:
+        """Whether the proven form equals the note for some value of the symbols the note
+        leaves out: 0, 1, or a number the note itself writes (at most two symbols, 25 tries)."""
+        if len(missing) > 2:
+            return False
+        numbers = {0.0, 1.0} | {n.value for n in walk(note) if isinstance(n, Num)}
+        values = sorted(numbers)[:5]
+        for combination in itertools.product(values, repeat=len(missing)):
+            fixed = {name: Num(v, repr(v)) for name, v in zip(missing, combination, strict=True)}
+            if _compare(note, substitute(proven, fixed)).equivalent:
+                return True
+        return False
 
     def _known_mistake(self, lhs: Node, rhs: Node, rule: Rule) -> tuple[Rule, str] | None:
         """The bank's feedback if the note's formula is a known mistake, directly or lifted."""

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "site": ("eprep.commands.site", "site", "Build or serve the static study site."),
     "example": ("eprep.commands.example", "example", "Run the course's classic experiments."),
     "engine": ("eprep.commands.engine", "engine", "Inspect and self-test the NumPy engine."),
+    "export": ("eprep.commands.export", "export", "Export the bank as an Anki deck or JSON."),
 }
 
 

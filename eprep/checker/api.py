@@ -88,10 +88,11 @@ def _compare(answer: Node, expected: Node, domains: dict[str, Domain], budget: f
 
 def compare_request(request: dict[str, Any]) -> dict[str, Any]:
     """Run one worker request (see `equivalent`) and return the verdict as a dict."""
-    e_var = bool(request.get("e_is_variable", False))
-    lets = {name: parse(text, e_is_variable=e_var) for name, text in request.get("lets", [])}
-    answer = substitute(parse(request["answer"], e_is_variable=e_var), lets)
-    expected = substitute(parse(request["expected"], e_is_variable=e_var), lets)
+    from eprep.checker.wire import from_wire
+
+    # Trees with every `let` already substituted: nothing is re-parsed here.
+    answer = from_wire(request["answer"])
+    expected = from_wire(request["expected"])
     domains = normalise_domains(request.get("domains", {}))
     return _compare(answer, expected, domains, float(request["budget"])).to_dict()
 
@@ -120,7 +121,7 @@ def equivalent(
         budget = TRUSTED_BUDGET if timeout is None else timeout
         verdict = _compare(substitute(a, let_nodes), substitute(b, let_nodes), doms, budget)
     else:
-        verdict = _untrusted(a, b, doms, let_nodes, e_is_variable, timeout)
+        verdict = _untrusted(a, b, doms, let_nodes, timeout)
     # Show the learner's own text, not the let-substituted one.
     verdict.read_as, verdict.expected_read_as = to_text(a), to_text(b)
     return verdict
@@ -131,27 +132,26 @@ def _untrusted(
     b: Node,
     doms: dict[str, Domain],
     let_nodes: dict[str, Node],
-    e_is_variable: bool,
     timeout: float | None,
 ) -> Verdict:
     """Float sampling here (bounded, no SymPy); SymPy work in the worker, killed on overrun."""
     from eprep.checker.equivalence import Comparison
+    from eprep.checker.wire import to_wire
     from eprep.checker.worker import client
 
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     started = time.monotonic()
-    comparison = Comparison(substitute(a, let_nodes), substitute(b, let_nodes), doms, limit)
+    a, b = substitute(a, let_nodes), substitute(b, let_nodes)
+    comparison = Comparison(a, b, doms, limit)
     comparison.sample()
     verdict = comparison.decide_numeric()
     if verdict is not None:
         return verdict
     remaining = limit - (time.monotonic() - started)
     request = {
-        "answer": to_text(a),
-        "expected": to_text(b),
+        "answer": to_wire(a),
+        "expected": to_wire(b),
         "domains": {name: str(dom) for name, dom in doms.items()},
-        "e_is_variable": e_is_variable,
-        "lets": [[name, to_text(node)] for name, node in let_nodes.items()],
         "budget": max(0.05, remaining - _IPC_MARGIN),
     }
     reply = client().request(request, max(0.05, remaining)) if remaining > 0.05 else None

@@ -14,6 +14,8 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,7 +89,7 @@ class Report:
 
 
 def verify_question(
-    question: Question, variants: int, *, code_timeout: float = 5.0
+    question: Question, variants: int, *, code_timeout: float = 5.0, trust_bank: bool = False
 ) -> QuestionResult:
     """Prove every variant of one question; never raises for a problem in the question."""
     started = time.perf_counter()
@@ -106,7 +108,12 @@ def verify_question(
             continue
         for check, run in (
             ("symbolic", lambda v=variant: symbolic_checks(question, v, equivalent)),
-            ("engine", lambda v=variant: engine_checks(question, v, code_timeout=code_timeout)),
+            (
+                "engine",
+                lambda v=variant: engine_checks(
+                    question, v, code_timeout=code_timeout, trust_bank=trust_bank
+                ),
+            ),
         ):
             if check == "engine" and question.probe is None:
                 continue  # a concept question: nothing the engine can prove
@@ -130,8 +137,32 @@ _POOL_OPTIONS: dict[str, float] = {}
 def _verify_by_id(question_id: str) -> QuestionResult:
     variants = int(_POOL_OPTIONS["variants"])
     return verify_question(
-        _POOL_QUESTIONS[question_id], variants, code_timeout=_POOL_OPTIONS["timeout"]
+        _POOL_QUESTIONS[question_id],
+        variants,
+        code_timeout=_POOL_OPTIONS["timeout"],
+        trust_bank=bool(_POOL_OPTIONS["trust_bank"]),
     )
+
+
+def _limit_worker_memory() -> None:
+    """A worker gets the memory allowance of a code option (on top of what it already holds)."""
+    from eprep.checker.verify_sandbox import DEFAULT_MEMORY_MB, limit_memory
+
+    with contextlib.suppress(OSError, ValueError):
+        limit_memory(DEFAULT_MEMORY_MB)
+
+
+def _died(question: Question, variants: int) -> QuestionResult:
+    result = QuestionResult(
+        question.id,
+        question.kind,
+        question.concept,
+        question.probe,
+        question.variant_count(variants),
+    )
+    reason = "the process verifying it died (killed, or out of memory)"
+    result.failures.append(Failure(None, "engine", reason))
+    return result
 
 
 def default_workers() -> int:
@@ -161,6 +192,9 @@ def warm_up() -> None:
     from eprep.checker import equivalent
 
     load_probes()
+    from eprep.checker.confine import unavailable_reason
+
+    unavailable_reason()  # loads libseccomp's bindings once, before the workers fork
     # Warming is best-effort; a real failure shows in the results.
     with contextlib.suppress(Exception):
         equivalent("x + 1", "1 + x", {"x": "real"}, trusted=True)
@@ -194,6 +228,7 @@ def verify_questions(
     *,
     workers: int | None = None,
     code_timeout: float = 5.0,
+    trust_bank: bool = False,
     progress=None,
 ) -> Report:
     """Verify `questions` with `workers` processes (1: in this process); results in input order."""
@@ -201,24 +236,48 @@ def verify_questions(
     load_probes()
     workers = default_workers() if workers is None else max(1, workers)
     workers = min(workers, max(1, len(questions)))
-    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         results = []
         for question in questions:
-            results.append(verify_question(question, variants, code_timeout=code_timeout))
+            results.append(
+                verify_question(
+                    question, variants, code_timeout=code_timeout, trust_bank=trust_bank
+                )
+            )
             if progress:
                 progress(results[-1])
         return Report(results, time.perf_counter() - started, 1)
+    # Always in worker processes (one is enough): a question whose check crashes or exhausts
+    # its memory takes down a worker, never this process, and its report is still printed.
     warm_up()
     _POOL_QUESTIONS.clear()
     _POOL_QUESTIONS.update({q.id: q for q in questions})
-    _POOL_OPTIONS.update(variants=variants, timeout=code_timeout)
+    _POOL_OPTIONS.update(variants=variants, timeout=code_timeout, trust_bank=trust_bank)
     # Slowest-looking questions first (code questions run many processes) keeps both cores busy.
     ordered = sorted(questions, key=lambda q: (q.kind != "code", q.has_params is False))
     by_id: dict[str, QuestionResult] = {}
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        for result in pool.imap_unordered(_verify_by_id, [q.id for q in ordered], chunksize=1):
-            by_id[result.id] = result
-            if progress:
-                progress(result)
+
+    def finished(result: QuestionResult) -> None:
+        by_id[result.id] = result
+        if progress:
+            progress(result)
+
+    lost = _run_pool([q.id for q in ordered], workers, finished)
+    for question_id in lost:  # alone this time, to tell the culprit from its bystanders
+        if _run_pool([question_id], 1, finished):
+            finished(_died(_POOL_QUESTIONS[question_id], variants))
     return Report([by_id[q.id] for q in questions], time.perf_counter() - started, workers)
+
+
+def _run_pool(ids: list[str], workers: int, finished) -> list[str]:
+    """Verify `ids` in a pool of forked workers; the ids lost when a worker died."""
+    context = multiprocessing.get_context("fork")
+    lost: list[str] = []
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_worker_memory) as pool:
+        futures = {pool.submit(_verify_by_id, question_id): question_id for question_id in ids}
+        for future in as_completed(futures):
+            try:
+                finished(future.result())
+            except BrokenProcessPool:
+                lost.append(futures[future])
+    return [question_id for question_id in ids if question_id in lost]

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, pairwise
+from pathlib import Path
 from typing import Any
 
 from eprep.errors import EprepError
@@ -157,7 +158,9 @@ def _choice(question: Question, variant: Variant, equivalent: Equivalence) -> li
 # --- engine -----------------------------------------------------------------------------
 
 
-def engine_checks(question: Question, variant: Variant, *, code_timeout: float) -> list[str]:
+def engine_checks(
+    question: Question, variant: Variant, *, code_timeout: float, trust_bank: bool = False
+) -> list[str]:
     """Reasons the engine disagrees with the key of this variant (empty when it agrees)."""
     from eprep.checker import probes
 
@@ -166,7 +169,7 @@ def engine_checks(question: Question, variant: Variant, *, code_timeout: float) 
     if question.kind == "code":
         if not probes.is_code_probe(name):
             return [f"no code probe named {name!r}" + _kind_hint(name, probes)]
-        return _code(question, variant, code_timeout)
+        return _code(question, variant, code_timeout, trust_bank)
     if probes.is_code_probe(name):
         return [f"probe {name!r} is a code probe, but this is a {question.kind} question"]
     try:
@@ -294,9 +297,14 @@ def _exactly_correct(
     return problems
 
 
-def _code(question: Question, variant: Variant, timeout: float) -> list[str]:
-    from eprep.checker.verify_sandbox import run_completed_template
-    from eprep.questions import BLANK, substitute
+def _code(question: Question, variant: Variant, timeout: float, trust_bank: bool) -> list[str]:
+    from eprep.checker.verify_sandbox import code_policy, run_completed_template
+    from eprep.questions import BLANK, bundled_bank_dir, substitute
+
+    bundled = Path(question.path).resolve().is_relative_to(bundled_bank_dir())
+    confine, refusal = code_policy(trusted=bundled or trust_bank)
+    if refusal is not None:
+        return [refusal]
 
     template = variant.code() or ""
     problems = []
@@ -309,6 +317,7 @@ def _code(question: Question, variant: Variant, timeout: float) -> list[str]:
             variant.seed,
             question.probe_args,
             timeout=timeout,
+            confine=confine,
         )
         label = f"option {option.index + 1} ({_one_line(option.code)})"
         if option.correct and not result.passed:

@@ -82,20 +82,26 @@ def derive(
     begins with `=` and must equal the line before; formulas may be LaTeX. More: `eprep help
     notation`.
     """
-    from eprep.checker.derivation import check_derivation, step_message
+    from eprep.checker.derivation import MAX_BYTES, check_derivation, step_message
 
     try:
         try:
-            data = file.read_bytes()
+            with file.open("rb") as handle:
+                data = handle.read(MAX_BYTES + 1)  # never more: `derive /dev/zero` must end
         except OSError as error:
             raise EprepError(f"{file}: cannot read: {error.strerror or error}") from None
-        if len(data) > 100_000:
-            raise EprepError(f"{file}: file is larger than 100 kB")
+        if len(data) > MAX_BYTES:
+            raise EprepError(f"{file}: file is larger than {MAX_BYTES // 1000} kB")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise EprepError(f"{file}: not UTF-8 text (byte {error.start + 1})") from None
-        report = check_derivation(text, assume=list(assume), start=start, end=end, path=str(file))
+        try:
+            report = check_derivation(
+                text, assume=list(assume), start=start, end=end, path=str(file)
+            )
+        except RecursionError:  # a last guard: the size limits should make this unreachable
+            raise EprepError(f"{file}: the derivation is nested too deeply to check") from None
     except EprepError as error:
         if as_json:
             _fail_json(error)

@@ -34,8 +34,13 @@ from eprep.commands.options import bank_option, load_bank_from_options
     help="Seconds allowed to each code-template run.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--trust-bank",
+    is_flag=True,
+    help="Where no sandbox is available, run the code options of --bank folders unconfined.",
+)
 @bank_option
-def verify(days, ids, variants, workers, code_timeout, as_json, banks) -> None:
+def verify(days, ids, variants, workers, code_timeout, as_json, trust_bank, banks) -> None:
     """Prove every answer key in the bank, symbolically and with the engine.
 
     Ends with `verified N questions, M variants, K failed` (K counts failed variants);
@@ -52,7 +57,9 @@ def verify(days, ids, variants, workers, code_timeout, as_json, banks) -> None:
     load_probe_files(env_probe_files())
     questions = _select(bank, days, ids)
     whole_bank = not days and not ids
-    report = verify_questions(questions, variants, workers=workers, code_timeout=code_timeout)
+    report = verify_questions(
+        questions, variants, workers=workers, code_timeout=code_timeout, trust_bank=trust_bank
+    )
     concept_too_high = whole_bank and report.questions > 0 and report.concept_share >= CONCEPT_LIMIT
     if as_json:
         click.echo(json.dumps(_as_json(report, concept_too_high), ensure_ascii=False, indent=2))

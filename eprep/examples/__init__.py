@@ -26,6 +26,15 @@ EXAMPLES: dict[str, str] = {
     "initial-weights": "eprep.examples.initial_weights",
 }
 
+# Example name -> bank topics it illustrates (besides a topic or tag of the same name); the site
+# and the Anki export both attach an example's plots by this.
+TOPICS: dict[str, tuple[str, ...]] = {
+    "vanishing-gradient": ("vanishing",),
+    "initial-weights": ("vanishing",),
+    "regularization": ("regularization", "regularisation"),
+    "perceptron": ("perceptron", "activations"),
+}
+
 # Modules every example uses; their source is part of each cache key.
 SHARED_MODULES = ("eprep.examples.data", "eprep.examples.training")
 

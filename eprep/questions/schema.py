@@ -259,13 +259,15 @@ class FileValidator:
         if where is not None or derived:
             try:
                 make_variant(question, 0)
-            except VariantError:
-                raise self.fail(
-                    at("where") if where is not None else at("derived"),
-                    f"question {qid}: no valid variant: 'where' never holds in 1000 draws"
-                    if where is not None
-                    else f"question {qid}: derived values cannot be computed",
-                ) from None
+            except VariantError as error:
+                if where is None:
+                    message = f"question {qid}: derived values cannot be computed"
+                elif "'where' was never satisfied" in error.detail:
+                    message = f"question {qid}: no valid variant: 'where' never holds in 1000 draws"
+                else:  # the condition itself fails (overflow, division by zero, time budget)
+                    message = f"question {qid}: {error.detail}"
+                at_key = at("where") if where is not None else at("derived")
+                raise self.fail(at_key, message) from None
         return question
 
     def randomisation(self, q: dict, path: Path) -> tuple[dict, dict, Any, frozenset[str]]:
@@ -297,7 +299,8 @@ class FileValidator:
         if "where" in q:
             text = self.string(q["where"], (*path, "where"))
             try:
-                where = parse_condition(text)
+                line = self.index.line((*path, "where"))
+                where = parse_condition(text, f"{self.file}:{line}")
             except ConditionError as error:
                 raise self.fail(
                     (*path, "where"), f"where: cannot parse {text!r}: {error}"

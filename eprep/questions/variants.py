@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from eprep.questions.models import Option, Question, Text
 
 MAX_DRAWS = 1000
+WHERE_BUDGET = 2.0  # seconds of drawing and `where` evaluation for one variant
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 Number = int | float
@@ -29,6 +31,10 @@ Number = int | float
 
 class VariantError(EprepError):
     """A question whose parameters cannot produce a valid variant."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        super().__init__(f"{where}: {detail}")
+        self.detail = detail  # the message without its `file:line`
 
 
 def seed_of(question_id: str, k: int, salt: str = "") -> int:
@@ -195,14 +201,22 @@ def make_variant(question: Question, k: int) -> Variant:
         raise ValueError("variant numbers start at 0")
     rng = random.Random(seed_of(question.id, k))
     names = frozenset(question.params) | frozenset(question.derived) | frozenset(question.variables)
+    deadline = time.perf_counter() + WHERE_BUDGET
     for draw in range(1, MAX_DRAWS + 1):
+        if draw > 1 and time.perf_counter() > deadline:
+            where = question.where.location if question.where else question.location
+            raise VariantError(
+                where or question.location,
+                f"where: variant {k} found no valid parameters within {WHERE_BUDGET:g} s "
+                f"({draw - 1} draws)",
+            )
         values: dict[str, Number] = {name: spec.draw(rng) for name, spec in question.params.items()}
         try:
             for name, formula in question.derived.items():
                 values[name] = _tidy(evaluate_formula(formula, values, names))
         except (EprepError, ArithmeticError, ValueError) as error:
             if draw == MAX_DRAWS:
-                raise VariantError(f"{question.location}: derived values fail: {error}") from None
+                raise VariantError(question.location, f"derived values fail: {error}") from None
             continue
         if question.where is None:
             return Variant(question, k, values, draw)
@@ -210,10 +224,11 @@ def make_variant(question: Question, k: int) -> Variant:
             if question.where.holds(values):
                 return Variant(question, k, values, draw)
         except ConditionError as error:
-            raise VariantError(f"{question.location}: where: {error}") from None
+            where = question.where.location or question.location
+            raise VariantError(where, f"where: {error}") from None
     raise VariantError(
-        f"{question.location}: question {question.id}: 'where' was never satisfied in "
-        f"{MAX_DRAWS} draws of variant {k}"
+        question.location,
+        f"question {question.id}: 'where' was never satisfied in {MAX_DRAWS} draws of variant {k}",
     )
 
 

@@ -6,6 +6,7 @@ of input at any prompt ends the session with its summary and loses nothing answe
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
@@ -204,7 +205,9 @@ class Session:
                     break
         finally:
             summary.seconds = time.monotonic() - started
-            self.store.end_session(session_id, self.clock())
+            # A store that just failed (full disk) must not hide that error behind this one.
+            with contextlib.suppress(EprepError):
+                self.store.end_session(session_id, self.clock())
         return summary
 
     # --- one question ---
@@ -227,13 +230,9 @@ class Session:
         duration_ms = int((submitted - shown_at) * 1000)
         self._feedback(outcome, variant)
         auto = scheduling.auto_rating(item.question.kind, outcome.correct, duration_ms / 1000)
-        rating = auto
-        interrupted = False
-        try:
-            rating = self._override(auto)
-        except SessionEnded:
-            interrupted = True  # the answer was given: keep it with the proposed rating
         now = self.clock()
+        # Recorded now, with the proposed rating: a session killed at the rating prompt
+        # (SIGKILL, SIGHUP, SIGTERM) keeps the answer.
         with _deferred_interrupt():  # Ctrl-C now would only lose an answer already given
             recorded = self.store.record_review(
                 question_id=item.question.id,
@@ -241,17 +240,26 @@ class Session:
                 kind=item.question.kind,
                 answer=outcome.answer,
                 correct=outcome.correct,
-                rating=rating,
+                rating=auto,
                 auto_rating=auto,
                 duration_ms=duration_ms,
                 now=now,
                 session_id=session_id,
             )
-            summary.results.append(
-                Result(item.question.id, item.k, item.question.kind, outcome.answer,
-                       outcome.correct, rating, auto, duration_ms, recorded.due,
-                       outcome.feedback, outcome.diagnosis)
-            )  # fmt: skip
+            result = Result(item.question.id, item.k, item.question.kind, outcome.answer,
+                            outcome.correct, auto, auto, duration_ms, recorded.due,
+                            outcome.feedback, outcome.diagnosis)  # fmt: skip
+            summary.results.append(result)
+        rating = auto
+        interrupted = False
+        try:
+            rating = self._override(auto)
+        except SessionEnded:
+            interrupted = True  # the answer was given: keep it with the proposed rating
+        if rating != auto:
+            with _deferred_interrupt():
+                recorded = self.store.change_rating(recorded.review_id, rating)
+            result.rating, result.due = rating, recorded.due
         console.print(
             f"rated {scheduling.RATING_NAMES[rating]} · next review "
             f"{scheduling.humanize_delta(recorded.due, now)} ({_local(recorded.due)})",

@@ -3,8 +3,8 @@
 Layout read (what `eprep example run NAME` writes by default): `DIR/<name>/result.json` plus
 any `DIR/<name>/*.svg`. `prepare_examples` fills such a folder from the examples cache, running
 the examples whose results are missing. An example is shown on a topic page when its name, a
-topic in `TOPICS`, or a name in the result's `"topics"` list equals the topic's name or one of
-its questions' tags.
+topic in `eprep.examples.TOPICS`, or a name in the result's `"topics"` list equals the topic's
+name or one of its questions' tags.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from eprep.examples import TOPICS
 
 
 @dataclass(frozen=True)
@@ -25,15 +27,6 @@ class ExampleOutput:
     topics: tuple[str, ...]
     checks: tuple[tuple[str, bool, str], ...]
     plots: tuple[tuple[str, bytes], ...]
-
-
-# Example name -> bank topics it illustrates (besides a topic or tag of the same name).
-TOPICS: dict[str, tuple[str, ...]] = {
-    "vanishing-gradient": ("vanishing",),
-    "initial-weights": ("vanishing",),
-    "regularization": ("regularization", "regularisation"),
-    "perceptron": ("perceptron", "activations"),
-}
 
 
 def prepare_examples(quick: bool, progress: Callable[[str, int, int], None] | None = None) -> Path:

@@ -50,3 +50,20 @@ def relu_forward(namespace, variant, rng) -> None:
     assert np.array_equal(x, kept), "the input was modified"
     assert np.shape(out) == x.shape, f"shape {np.shape(out)} instead of {x.shape}"
     assert np.allclose(out, np.where(x > 0, x, 0.0)), "values differ from max(0, x)"
+
+
+@probe("test_kills_its_worker")
+def kills_its_worker(variant, rng) -> Value:
+    """A probe gone wrong: it takes down the process it runs in."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
+    return Value(0.0)
+
+
+@probe("test_memory_hog")
+def memory_hog(variant, rng) -> Value:
+    """A probe gone wrong: 16 GB of address space (never touched, so harmless if it were given)."""
+    block = np.empty(2**31)
+    return Value(float(block.size))

@@ -17,6 +17,7 @@ from eprep.errors import EprepError
 from eprep.grammar import FUNCTIONS, GrammarError, parse, to_text
 from eprep.grammar.nodes import Node, Sym, substitute, walk
 from eprep.grammar.parser import MAX_NODES
+from eprep.grammar.vocabulary import canonical
 
 MAX_LINES = 200
 MAX_BYTES = 100_000  # a derivation file larger than this is refused (after reading one byte more)
@@ -83,7 +84,7 @@ def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
         if let:
             if result.chain:
                 raise EprepError(f"{path}:{number}: 'let' must come before the first expression")
-            name = {"eps": "epsilon", "lam": "lambda"}.get(let.group(1), let.group(1))
+            name = canonical(let.group(1))
             if name in FUNCTIONS or name in ("pi", "e", "sigma", "ln"):
                 raise EprepError(f"{path}:{number}: cannot define {name!r} with let")
             column = indent + let.start(2) + 1

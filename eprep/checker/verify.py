@@ -19,7 +19,15 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eprep.checker.verify_checks import Failure, checker_equivalence, engine_checks, symbolic_checks
+from eprep.checker import kinds
+from eprep.checker.verify_checks import (
+    Failure,
+    checker_equivalence,
+    engine_checks,
+    exam_checks,
+    kind_self_tests,
+    symbolic_checks,
+)
 from eprep.errors import EprepError
 from eprep.questions import Question
 
@@ -58,6 +66,12 @@ class Report:
     results: list[QuestionResult]
     seconds: float
     workers: int
+    # every kind's own self-test (kind -> reasons it fails), run once per verification
+    kind_tests: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def kind_failures(self) -> list[str]:
+        return [f"{kind}: {why}" for kind, reasons in self.kind_tests.items() for why in reasons]
 
     @property
     def questions(self) -> int:
@@ -100,13 +114,15 @@ def verify_question(
     except ImportError as error:
         result.failures.append(Failure(None, "load", f"the checker cannot be imported: {error}"))
         return result
-    for k in range(count):
+    # The drill family always; the exam's hand-computable family too when the question has one.
+    families = (False, True) if question.exam_params else (False,)
+    for exam, k in ((exam, k) for exam in families for k in range(count)):
         try:
-            variant = question.variant(k)
+            variant = question.variant(k, exam=exam)
         except EprepError as error:
             result.failures.append(Failure(k, "load", str(error)))
             continue
-        for check, run in (
+        checks = [
             ("symbolic", lambda v=variant: symbolic_checks(question, v, equivalent)),
             (
                 "engine",
@@ -114,7 +130,10 @@ def verify_question(
                     question, v, code_timeout=code_timeout, trust_bank=trust_bank
                 ),
             ),
-        ):
+        ]
+        if exam or not question.exam_params:  # the exam asks the exam family only
+            checks.append(("exam", lambda v=variant: exam_checks(question, v, equivalent)))
+        for check, run in checks:
             if check == "engine" and question.probe is None:
                 continue  # a concept question: nothing the engine can prove
             try:
@@ -123,7 +142,8 @@ def verify_question(
                 reasons = [f"{type(error).__name__}: {error}"]
             except Exception as error:  # a bug in a check must name the question, not kill the run
                 reasons = [f"internal error {type(error).__name__}: {error}"]
-            result.failures.extend(Failure(k, check, reason) for reason in reasons)
+            family = "exam family: " if exam else ""
+            result.failures.extend(Failure(k, check, family + reason) for reason in reasons)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -234,6 +254,7 @@ def verify_questions(
     """Verify `questions` with `workers` processes (1: in this process); results in input order."""
     started = time.perf_counter()
     load_probes()
+    kind_tests = run_kind_self_tests()
     workers = default_workers() if workers is None else max(1, workers)
     workers = min(workers, max(1, len(questions)))
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -246,7 +267,7 @@ def verify_questions(
             )
             if progress:
                 progress(results[-1])
-        return Report(results, time.perf_counter() - started, 1)
+        return Report(results, time.perf_counter() - started, 1, kind_tests)
     # Always in worker processes (one is enough): a question whose check crashes or exhausts
     # its memory takes down a worker, never this process, and its report is still printed.
     warm_up()
@@ -254,7 +275,9 @@ def verify_questions(
     _POOL_QUESTIONS.update({q.id: q for q in questions})
     _POOL_OPTIONS.update(variants=variants, timeout=code_timeout, trust_bank=trust_bank)
     # Slowest-looking questions first (code questions run many processes) keeps both cores busy.
-    ordered = sorted(questions, key=lambda q: (q.kind != "code", q.has_params is False))
+    ordered = sorted(
+        questions, key=lambda q: (not kinds.get(q.kind).runs_code, q.has_params is False)
+    )
     by_id: dict[str, QuestionResult] = {}
 
     def finished(result: QuestionResult) -> None:
@@ -266,7 +289,9 @@ def verify_questions(
     for question_id in lost:  # alone this time, to tell the culprit from its bystanders
         if _run_pool([question_id], 1, finished):
             finished(_died(_POOL_QUESTIONS[question_id], variants))
-    return Report([by_id[q.id] for q in questions], time.perf_counter() - started, workers)
+    return Report(
+        [by_id[q.id] for q in questions], time.perf_counter() - started, workers, kind_tests
+    )
 
 
 def _run_pool(ids: list[str], workers: int, finished) -> list[str]:
@@ -281,3 +306,11 @@ def _run_pool(ids: list[str], workers: int, finished) -> list[str]:
             except BrokenProcessPool:
                 lost.append(futures[future])
     return [question_id for question_id in ids if question_id in lost]
+
+
+def run_kind_self_tests() -> dict[str, list[str]]:
+    """Every question kind's own `test` (the bank's self-test of its kinds)."""
+    try:
+        return kind_self_tests(checker_equivalence())
+    except ImportError as error:
+        return {"all": [f"the checker cannot be imported: {error}"]}

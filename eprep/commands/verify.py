@@ -65,7 +65,7 @@ def verify(days, ids, variants, workers, code_timeout, as_json, trust_bank, bank
         click.echo(json.dumps(_as_json(report, concept_too_high), ensure_ascii=False, indent=2))
     else:
         _print_table(report, concept_too_high)
-    if report.failed or concept_too_high:
+    if report.failed or concept_too_high or report.kind_failures:
         raise SystemExit(1)
 
 
@@ -86,13 +86,13 @@ def _print_table(report, concept_too_high: bool) -> None:
     width = max([len(r.id) for r in report.results] + [8])
     click.echo(
         f"{'question':<{width}}  {'kind':<10} {'variants':>8}  "
-        f"{'symbolic':<8}  {'engine':<8}  {'time':>6}"
+        f"{'symbolic':<8}  {'engine':<8}  {'exam':<8}  {'time':>6}"
     )
     for r in report.results:
         engine = "concept" if r.probe is None else _mark(r.passed("engine"))
         click.echo(
             f"{r.id:<{width}}  {r.kind:<10} {r.variants:>8}  {_mark(r.passed('symbolic')):<8}  "
-            f"{engine:<8}  {r.seconds:>5.2f}s"
+            f"{engine:<8}  {_mark(r.passed('exam')):<8}  {r.seconds:>5.2f}s"
         )
     failures = [(r, f) for r in report.results for f in r.failures]
     if failures:
@@ -106,6 +106,11 @@ def _print_table(report, concept_too_high: bool) -> None:
     limit = "over the limit of 25%" if concept_too_high else "limit: under 25% of the bank"
     click.echo(f"concept questions: {report.concept} of {report.questions} ({share}; {limit})")
     click.echo(f"time: {report.seconds:.1f} s with {report.workers} worker(s)")
+    if report.kind_failures:
+        for line in report.kind_failures:
+            click.echo(f"kind self-test failed: {line}")
+    else:
+        click.echo(f"kind self-tests: {len(report.kind_tests)} kinds passed")
     click.echo(report.summary())
 
 
@@ -125,6 +130,7 @@ def _as_json(report, concept_too_high: bool) -> dict:
             "seconds": report.seconds,
             "workers": report.workers,
             "line": report.summary(),
+            "kind_tests": report.kind_tests,
         },
         "questions": [
             {

@@ -388,6 +388,18 @@ def _strip_delimiters(text: str) -> tuple[int, int]:
     return 0, len(text)
 
 
+def blank_delimiters(text: str) -> str:
+    """`text` with `$…$`, `$$…$$`, `\\(…\\)` or `\\[…\\]` around all of it turned into spaces
+    (columns unchanged), for splitting an equation before each side is read."""
+    if not is_latex(text):
+        return text
+    try:
+        start, end = _strip_delimiters(text)
+    except GrammarError:
+        return text  # reading the sides reports the unclosed delimiter
+    return " " * start + text[start:end] + " " * (len(text) - end)
+
+
 # --- pass 2: plain notations --------------------------------------------------------------------
 
 

@@ -52,7 +52,7 @@ def bank_key(files: Iterable[Path], options: str) -> str:
     # The loader's and the grammar's code decide what loads: a change to either rebuilds.
     package = Path(__file__).resolve().parent
     for source in [
-        *sorted(package.glob("*.py")),
+        *sorted(package.rglob("*.py")),
         *sorted((package.parent / "grammar").glob("*.py")),
     ]:
         digest.update(source.read_bytes())

@@ -166,6 +166,11 @@ def _question_texts(q: Question) -> Iterator[tuple[str, str, Text]]:
             yield q.id, f"option {label} text", option.text
         if option.feedback is not None:
             yield q.id, f"option {label} feedback", option.feedback
+    if len(q.blanks) > 1:  # a listing's blanks carry their own options (one blank: q.options)
+        for blank in q.blanks:
+            for option in blank.options:
+                if option.feedback is not None:
+                    yield q.id, f"{blank.mark} option {option.index + 1} feedback", option.feedback
     for i, mistake in enumerate(q.mistakes):
         yield q.id, f"mistake {i + 1} ({mistake.answer}) feedback", mistake.feedback
 

@@ -51,6 +51,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind_code": "fill in the code",
         "in_terms_of": "Write a formula in",
         "pick_option": "Pick an option, then Check.",
+        "exam_toggle": "Exam format: four choices",
+        "exam_note": "As the exam asks it: pick one option.",
         "numeric_hint": "Type a number or a constant expression such as 1/4 or 2^-3.",
         "proves_title": "What eprep proves",
         "count_line": "{days} days · {topics} topics · {questions} questions",
@@ -69,9 +71,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "and checks that the option it identifies is the one marked correct."
         ),
         "verify_code": (
-            "`eprep verify` completes the code template with each option, runs it in a "
-            "separate process, and checks that exactly the correct option passes the probe's "
-            "behavioural test."
+            "`eprep verify` runs the listing with the correct code in every blank, and once "
+            "with each wrong option in each blank (the others correct), each in a separate "
+            "process: only the first may pass the probe's behavioural test."
         ),
         "verify_derivation": (
             "`eprep verify` checks every step of the worked solution with SymPy and numerically"
@@ -126,6 +128,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind_code": "コードの穴埋め",
         "in_terms_of": "次の変数で式を書いてください：",
         "pick_option": "選択肢を選んで「判定」を押してください。",
+        "exam_toggle": "試験形式（四肢択一）",
+        "exam_note": "試験と同じ形式である。選択肢から一つ選べ。",
         "numeric_hint": "数値または 1/4、2^-3 のような定数式を入力してください。",
         "proves_title": "eprep が証明すること",
         "count_line": "{days} 日 · {topics} トピック · {questions} 問",
@@ -144,8 +148,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "ンジンが示す選択肢が正解とされたものであることを確認します。"
         ),
         "verify_code": (
-            "`eprep verify` はコードの雛形を各選択肢で補完して別プロセスで実行し、正解の選択肢"
-            "だけがプローブの動作テストに合格することを確認します。"
+            "`eprep verify` はすべての空欄に正解のコードを入れたリストと、一つの空欄だけを誤った"
+            "選択肢に替えたリストを、それぞれ別プロセスで実行する。プローブの動作テストに合格"
+            "するのは前者だけでなければならない。"
         ),
         "verify_derivation": (
             "`eprep verify` は解き方の各ステップを SymPy と数値計算で確認し、エンジンでプローブ"

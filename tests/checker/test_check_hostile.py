@@ -36,6 +36,8 @@ def _hostile(marker: Path) -> list[str]:
         "x; import os",
         "x\n__import__('os')",
         "exp(exp(exp(exp(100))))",
+        "(x + 1)^10000 - (x - 1)^9999",
+        "(x + y)^10000*(x - y)^10000",
         "max(" + ",".join(f"tanh(x^{i})" for i in range(1, 60)) + ")",
     ]
 

@@ -82,7 +82,8 @@ def test_wrong_key_fails_every_variant_in_the_engine_check(runs) -> None:
     result = runs["wrong_key"]
     assert result.returncode == 1
     assert result.stdout.rstrip().splitlines()[-1] == "verified 1 questions, 3 variants, 3 failed"
-    lines = failure_lines(result.stdout)
+    # (the exam-format check also fails: a mistake equal to the key is no distractor)
+    lines = [line for line in failure_lines(result.stdout) if "[exam]" not in line]
     # The key forgot the +1 — which is also a listed mistake — so each variant fails both proofs.
     for k in range(3):
         mine = [line for line in lines if line.startswith(f"day2.t.conv-height variant {k} [")]
@@ -103,7 +104,7 @@ def test_secretly_correct_distractor_is_caught_twice(runs) -> None:
 def test_mistake_equivalent_to_key_is_caught(runs) -> None:
     result = runs["mistake_is_key"]
     assert result.returncode == 1
-    lines = failure_lines(result.stdout)
+    lines = [line for line in failure_lines(result.stdout) if "[exam]" not in line]
     assert len(lines) == 2 and all(
         "'a*x*x^(a - 2)' is equivalent to the key" in line for line in lines
     )

@@ -79,7 +79,7 @@ def repeats_a_given(q: Question, variants: int = VARIANTS) -> str | None:
     shown_names = set()
     for lang in ("en", "ja"):
         shown_names |= placeholders(q.prompt.values.get(lang, ""))
-    given = [n for n in shown_names if n in q.params and q.params[n].kind != "constant"]
+    given = [n for n in shown_names if n in q.params and q.params[n].is_random]
     shown = [q.variant(k) for k in range(q.variant_count(variants))]
     for name in sorted(given):
         if all(math.isclose(v.evaluate(formulas[0][1]), v.values[name]) for v in shown):

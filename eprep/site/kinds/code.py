@@ -1,0 +1,28 @@
+"""code on the site: one blank is a choice; several blanks are one radio group per blank."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eprep.site.kinds import SiteKind, register
+from eprep.site.kinds.choice import correct_position
+
+
+class Code(SiteKind):
+    name = "code"
+    widget = "blanks"
+
+    def proof_key(self, question: Any) -> str:
+        return "verify_code"
+
+    def check_data(self, question: Any, variant: Any, order: list[int]) -> dict[str, Any]:
+        from eprep.checker.kinds.code import blank_order
+
+        correct = [
+            correct_position(blank.options, blank_order(variant, b))
+            for b, blank in enumerate(question.blanks)
+        ]
+        return {"check": "blanks", "correct": correct}
+
+
+register(Code())

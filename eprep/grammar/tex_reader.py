@@ -62,6 +62,7 @@ KNOWN_COMMANDS = frozenset(
     | {"frac", "dfrac", "tfrac", "cfrac", "sqrt"}
 )
 _SPACE_ESCAPES = {",", ";", ":", "!", " ", ">"}
+_FUNCTION_LETTERS = frozenset("fgh")  # f(x) is function notation, in LaTeX as in plain text
 _COMMAND = re.compile(r"\\([A-Za-z]+|.?)")
 _NAME = re.compile(r"[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*")
 _PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -404,11 +405,19 @@ def blank_delimiters(text: str) -> str:
 
 
 class _Notation:
-    def __init__(self, chars: list[str], cols: list[int], functions: Collection[str], end_col: int):
+    def __init__(
+        self,
+        chars: list[str],
+        cols: list[int],
+        functions: Collection[str],
+        end_col: int,
+        latex: bool = False,
+    ) -> None:
         self.s = "".join(chars)
         self.cols = cols
         self.functions = functions
         self.end_col = end_col
+        self.latex = latex
 
     def col(self, index: int) -> int:
         return self.cols[index] if index < len(self.cols) else self.end_col
@@ -504,7 +513,14 @@ class _Notation:
             if result is not None:
                 return result
         self.copy(out, i, after)
+        if self.latex and j < end and self.s[j] == "(" and not self.callable(name):
+            # In LaTeX a name before a parenthesis multiplies it: \eta_t \frac{m}{…},
+            # \beta_1 (1 - \beta_1). Functions, σ and f, g, h keep call syntax.
+            out.add("*", self.cols[j])
         return after
+
+    def callable(self, name: str) -> bool:
+        return name in self.functions or name in ("sigma", "σ") or name in _FUNCTION_LETTERS
 
     def prime(self, out: _Out, name: str, i: int, j: int, end: int) -> int:
         order = 0
@@ -654,7 +670,8 @@ def translate(text: str, functions: Collection[str]) -> tuple[str, list[int]]:
         return text, list(range(1, len(text) + 1))  # plain text as it is: the common case
     else:
         chars, cols = list(text), list(range(1, len(text) + 1))
-    out = _Notation(chars, cols, functions, len(text) + 1).run(0, len(chars))
+    latex_mode = is_latex(text)
+    out = _Notation(chars, cols, functions, len(text) + 1, latex_mode).run(0, len(chars))
     return out.text(), out.cols
 
 

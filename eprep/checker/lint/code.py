@@ -133,26 +133,40 @@ class CodeRules:
                 "question": hit.question, "kind": "code"}  # fmt: skip
 
 
+def _blanks(question) -> list[tuple[str, tuple]]:
+    """(mark, options) of each blank of a code question: `blanks`, or one (あ) with `options`."""
+    if question.blanks:
+        return [(blank.mark, blank.options) for blank in question.blanks]
+    return [(BLANK, question.options)]
+
+
 def build_code_rules(bank: Bank) -> CodeRules:
-    """Every wrong option of every code question, filled into its blank line."""
+    """Every wrong option of every code question, filled into its blank's line (the listing's
+    other blanks on that line filled with their right options)."""
     rules = CodeRules()
     right: set[tuple[str, ...]] = set()
     for question in bank.questions:
         if question.kind != "code" or not question.code:
             continue
-        line = next((ln for ln in question.code.splitlines() if BLANK in ln), None)
-        if line is None:
-            continue
-        for option in question.options:
-            if option.code is None:
+        blanks = _blanks(question)
+        correct = {mark: next((o.code for o in opts if o.correct), None) for mark, opts in blanks}
+        for mark, options in blanks:
+            line = next((ln for ln in question.code.splitlines() if mark in ln), None)
+            if line is None:
                 continue
-            tokens = canonical(line.replace(BLANK, option.code))
-            if tokens is None or not _specific(tokens):
-                continue
-            if option.correct:
-                right.add(tokens)
-            else:
-                rules.wrong.setdefault(tokens, WrongLine(tokens, question.id, option.feedback))
+            for other, code in correct.items():
+                if other != mark and code is not None:
+                    line = line.replace(other, code)
+            for option in options:
+                if option.code is None:
+                    continue
+                tokens = canonical(line.replace(mark, option.code))
+                if tokens is None or not _specific(tokens):
+                    continue
+                if option.correct:
+                    right.add(tokens)
+                else:
+                    rules.wrong.setdefault(tokens, WrongLine(tokens, question.id, option.feedback))
     for tokens in right:  # a line that is right in one question is never reported
         rules.wrong.pop(tokens, None)
     return rules

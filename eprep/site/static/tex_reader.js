@@ -293,8 +293,9 @@
   }
 
   /* ---- pass 2: plain notations (s is an array of code points, cols their columns) ---- */
-  function Notation(chars, cols, functions, endCol) {
+  function Notation(chars, cols, functions, endCol, latex) {
     this.c = chars; this.cols = cols; this.functions = functions; this.endCol = endCol;
+    this.latex = !!latex;
   }
   Notation.prototype.col = function (i) { return i < this.cols.length ? this.cols[i] : this.endCol; };
   Notation.prototype.error = function (message, i) { return GrammarError(message, this.col(i)); };
@@ -366,7 +367,12 @@
       if (result !== null) return result;
     }
     this.copy(out, i, after);
+    if (this.latex && j < end && this.c[j] === "(" && !this.callable(name))
+      out.add("*", this.cols[j]); // in LaTeX a name before a parenthesis multiplies it
     return after;
+  };
+  Notation.prototype.callable = function (name) {
+    return this.isFunction(name) || name === "sigma" || name === "σ" || name === "f" || name === "g" || name === "h";
   };
   Notation.prototype.prime = function (out, name, i, j, end) {
     var order = 0;
@@ -476,7 +482,7 @@
     } else {
       outChars = chars; cols = chars.map(function (_, k) { return k + 1; });
     }
-    var out = new Notation(outChars, cols, functions, chars.length + 1).run(0, outChars.length);
+    var out = new Notation(outChars, cols, functions, chars.length + 1, isLatex(text)).run(0, outChars.length);
     return { text: out.text(), cols: out.cols, endCol: chars.length + 1 };
   }
 

@@ -48,7 +48,7 @@ def lint(notes: tuple[Path, ...], as_json: bool, verbose: bool, banks: tuple[str
     else:
         for finding in report.findings:
             # what the formula looks like typeset (the line number finds the LaTeX in the note)
-            if finding.kind != "code":
+            if finding.what != "code":
                 finding.formula = tex_to_unicode(finding.formula)
             finding.message = replace_math(finding.message)
             click.echo(finding.text(lang))

@@ -689,4 +689,6 @@ def read_tokens(text: str, functions: Collection[str]) -> list[Token]:
         tokens = tokenize(plain)
     except GrammarError as error:
         raise GrammarError(error.message, original(error.position)) from None
-    return [Token(t.kind, t.text, end_col if t.kind == "end" else original(t.pos)) for t in tokens]
+    # every token but the last (the end token, at the end of what was typed) maps back
+    *body, end = tokens
+    return [Token(t.kind, t.text, original(t.pos)) for t in body] + [Token(end.kind, "", end_col)]

@@ -48,12 +48,12 @@ def test_seed_notes_batch_norm_errata_and_nothing_else(linter: Linter) -> None:
     assert found == [(bn, 31, "day2.batchnorm.eps-trap"), (bn, 31, "day2.batchnorm.eps-trap")]
     minus, gamma_x = report.findings
     # the √(σ²−θ) denominator is the bank's known erratum, and gets that option's feedback
-    assert minus.formula.startswith(r"\hat x_{ni}") and minus.kind == "known-mistake"
+    assert minus.formula.startswith(r"\hat x_{ni}") and minus.what == "known-mistake"
     bank = load_bank()
     option = next(o for o in bank.get("day2.batchnorm.eps-trap").options if o.id == "minus-inside")
     assert minus.message == " ".join(option.feedback.get("en").split())
     # y = γx + β where x̂ is meant: named as that slip, with the proven form
-    assert gamma_x.formula == r"y_{ni}=\gamma x_{ni}+\beta" and gamma_x.kind == "accent"
+    assert gamma_x.formula == r"y_{ni}=\gamma x_{ni}+\beta" and gamma_x.what == "accent"
     assert r"\hat{x}_{i}" in gamma_x.message and r"\gamma \hat{x}_{i} + \beta" in gamma_x.message
     # the correct formulas of the seeds (He/Xavier, conv output size, ...) are counted, not reported
     assert report.recognised >= 3 and len(report.unrecognised) >= 30
@@ -75,9 +75,9 @@ def test_planted_errata_found_without_false_alarms(linter: Linter) -> None:
     assert conv.message == " ".join(mistake.feedback.get("en").split()) and "+1" in conv.message
     assert by_line[min(_marked(note, "ERRATUM-8"))].question == "day2.dropout.mask-code"
     adam = by_line[min(_marked(note, "ERRATUM-3"))]  # Adam without bias correction
-    assert adam.kind == "accent" and r"\hat{m}" in adam.message and r"\hat{v}" in adam.message
+    assert adam.what == "accent" and r"\hat{m}" in adam.message and r"\hat{v}" in adam.message
     sigmoid = by_line[min(_marked(note, "ERRATUM-7"))]  # not a known mistake: a witness
-    assert sigmoid.kind == "witness" and "at x=" in sigmoid.message
+    assert sigmoid.what == "witness" and "at x=" in sigmoid.message
     assert by_line[min(_marked(note, "ERRATUM-9"))].question == "day2.optimizers.adagrad-code"
     # everything correct in an unusual form was recognised and accepted
     assert report.recognised >= 20
@@ -113,7 +113,7 @@ def test_cli_text_json_and_exit_codes(tmp_path: Path) -> None:
     assert any(": OH = (H + 2P − FH)/S — The +1 is missing" in ln for ln in lines), lines
     data = json.loads(runner.invoke(main, ["lint", "--json", str(planted)]).output)
     assert len(data["findings"]) == 12 and data["formulas"] >= 30
-    assert {"path", "line", "formula", "message", "question", "kind"} <= set(data["findings"][0])
+    assert {"path", "line", "formula", "message", "question", "what"} <= set(data["findings"][0])
     clean = tmp_path / "clean.md"
     clean.write_text("Momentum: $v \\leftarrow \\alpha v - \\eta g$ and $w \\leftarrow w + v$.\n")
     result = runner.invoke(main, ["lint", str(clean), "--verbose"])
@@ -161,7 +161,7 @@ def test_extract_delimiters_code_and_repairs() -> None:
             "shift $ \\ beta . $y=\\gamma x+\\beta$$",
         ]
     )
-    found = [(f.line, f.kind, f.text) for f in extract(text)]
+    found = [(f.line, f.source, f.text) for f in extract(text)]
     assert found == [
         (1, "math", "a = b"),
         (1, "math", "c = d"),

@@ -186,7 +186,7 @@ def test_shared_corpus_agrees_between_python_and_browser(built_site, page):
 def test_latex_answers_in_the_self_check_widget(built_site, page):
     page.goto(_topic_url(built_site, "fixture1.activations"))
     box = page.locator(f"{SIGMOID_Q} input.answer")
-    result = page.locator(f"{SIGMOID_Q} .result")
+    result = page.locator(f"{SIGMOID_Q} > form .result")  # the typed form, not the exam form
     box.fill(r"\sigma(x)\left(1-\sigma(x)\right)")
     box.press("Enter")
     assert result.inner_text().startswith("Right.")

@@ -57,7 +57,7 @@ class Finding:
     formula: str  # as written in the note
     message: str  # what is wrong
     question: str  # the bank id to drill
-    kind: str  # "known-mistake", "witness" or "code"
+    what: str  # "known-mistake", "accent", "witness" or "code"
 
     def text(self, lang: str = "en") -> str:
         drill = _MESSAGES[lang]["drill"].format(id=self.question)
@@ -164,7 +164,7 @@ class Linter:
         header: Found | None = None  # a code line ending in ':' (`if self.iter > 0:`)
         for found in extract(text):
             report.formulas += 1
-            if found.kind == "code":
+            if found.source == "code":
                 finding = self.code.check(found, path, self.lang)
                 if finding is None and header is not None and header.line == found.line - 1:
                     # the one-line form of a two-line statement is what the options spell

@@ -17,6 +17,7 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from eprep.checker import kinds as check_kinds
 from eprep.questions import BLANK
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class CodeRules:
         else:
             message = "a known wrong option" if lang == "en" else "よくある誤りの選択肢"
         return {"path": path, "line": found.line, "formula": found.text, "message": message,
-                "question": hit.question, "kind": "code"}  # fmt: skip
+                "question": hit.question, "what": "code"}  # fmt: skip
 
 
 def _blanks(question) -> list[tuple[str, tuple]]:
@@ -146,7 +147,8 @@ def build_code_rules(bank: Bank) -> CodeRules:
     rules = CodeRules()
     right: set[tuple[str, ...]] = set()
     for question in bank.questions:
-        if question.kind != "code" or not question.code:
+        # the kinds whose questions are code listings say so (the code kind's `runs_code`)
+        if not getattr(check_kinds.get(question.kind), "runs_code", False) or not question.code:
             continue
         blanks = _blanks(question)
         correct = {mark: next((o.code for o in opts if o.correct), None) for mark, opts in blanks}

@@ -22,11 +22,11 @@ _CLOSERS = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
 
 @dataclass(frozen=True)
 class Found:
-    """A formula (`kind` "math") or a line of code (`kind` "code") at a 1-based line."""
+    """A formula (`source` "math") or a line of code (`source` "code") at a 1-based line."""
 
     line: int
     text: str
-    kind: str
+    source: str
 
 
 def repair(tex: str) -> str:

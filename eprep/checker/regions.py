@@ -102,19 +102,19 @@ def signature(found: list[Critical], point: Mapping[str, float]) -> tuple[str, .
 
 def _grid(domain: Domain) -> list[float]:
     """Values of one variable to scan for sign changes, sorted, all inside the domain."""
-    kind = domain.kind
-    if kind == "integer":
+    name = domain.name
+    if name == "integer":
         values = [float(k) for k in range(-30, 31)]
-    elif kind == "positive integer":
+    elif name == "positive integer":
         values = [float(k) for k in range(1, 41)]
-    elif kind in ("positive", "nonnegative"):
+    elif name in ("positive", "nonnegative"):
         values = [10 ** (k / 4) for k in range(-12, 9)] + [0.5, 1.5, 2.5, 3.0, 4.0, 5.0, 0.0]
-    elif kind == "real":
+    elif name == "real":
         steps = [k / 4 for k in range(5)] + [1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
         steps += [15.0, 20.0, 30.0, 50.0, 100.0]
         values = steps + [-v for v in steps]
     else:
-        lo, hi = domain._finite_bounds()
+        lo, hi = domain.finite_bounds()
         values = [lo + (hi - lo) * k / 40 for k in range(41)]
     return sorted({v for v in values if domain.contains(v)})
 
@@ -176,9 +176,9 @@ def _bisect(
 
 def _one_signed(domain: Domain) -> bool:
     """A variable of this domain never changes sign (its own sign needs no scan)."""
-    if domain.kind in ("positive", "positive integer", "nonnegative"):
+    if domain.name in ("positive", "positive integer", "nonnegative"):
         return True
-    return domain.kind == "interval" and (domain.lo >= 0 or domain.hi <= 0)
+    return domain.name == "interval" and (domain.lo >= 0 or domain.hi <= 0)
 
 
 def _tidy(value: float) -> float:

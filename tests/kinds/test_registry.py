@@ -18,7 +18,6 @@ NOT_QUESTION_KINDS = {
     "grammar/parser.py",
     "questions/condition.py",
     "site/static/grammar.js",
-    "checker/regions.py",  # a variable domain's kind (integer, interval, ...)
 }
 
 

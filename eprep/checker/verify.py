@@ -11,6 +11,7 @@ import contextlib
 import importlib.util
 import multiprocessing
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -28,12 +29,19 @@ from eprep.checker.verify_checks import (
     kind_self_tests,
     symbolic_checks,
 )
+from eprep.checker.witnesses import ENGINE, EXACT, IDENTITY, reference_witness
 from eprep.errors import EprepError
 from eprep.questions import Question
 
 DEFAULT_VARIANTS = 20
-CONCEPT_LIMIT = 0.25  # concept questions must stay under a quarter of the bank
+CONCEPT_LIMIT = 0.15  # concept questions may be at most this share of each day
 PROBE_FILES_ENV = "EPREP_PROBE_FILES"
+# A concept question's source must read like a citation: a year and a section, page or figure.
+_CITATION = re.compile(
+    r"(1[89]|20)\d\d.*(§|\bsec(tion)?\.?\s*\d|\bpp?\.\s*\d|\bch(apter)?\.?\s*\d|"
+    r"\balgorithm\s*\d|\bfig(ure)?\.?\s*\d)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -47,6 +55,9 @@ class QuestionResult:
     variants: int
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    day: str = ""
+    reference: str | None = None
+    witnesses: list[str] = field(default_factory=list)  # identity | exact | engine, that hold
 
     @property
     def failed_variants(self) -> int:
@@ -57,6 +68,13 @@ class QuestionResult:
 
     def passed(self, check: str) -> bool:
         return not any(f.check == check or f.check == "load" for f in self.failures)
+
+    @property
+    def label(self) -> str:
+        """ "sourced" for a concept question, else the witnesses that hold (or "FAILED")."""
+        if self.concept:
+            return "sourced"
+        return "+".join(self.witnesses) if self.witnesses else "none"
 
 
 @dataclass
@@ -93,9 +111,31 @@ class Report:
     def concept_share(self) -> float:
         return self.concept / self.questions if self.questions else 0.0
 
+    def count(self, witness: str) -> int:
+        """Questions for which `witness` holds."""
+        return sum(witness in r.witnesses for r in self.results)
+
+    def concept_by_day(self) -> dict[str, tuple[int, int]]:
+        """day -> (concept questions, questions) among the results."""
+        days: dict[str, tuple[int, int]] = {}
+        for r in self.results:
+            concept, total = days.get(r.day, (0, 0))
+            days[r.day] = (concept + r.concept, total + 1)
+        return days
+
+    def concept_over_limit(self) -> list[str]:
+        """Days whose concept questions exceed CONCEPT_LIMIT of the day."""
+        return [
+            day
+            for day, (concept, total) in self.concept_by_day().items()
+            if total and concept / total > CONCEPT_LIMIT + 1e-12
+        ]
+
     def summary(self) -> str:
         return (
-            f"verified {self.questions} questions, {self.variants} variants, {self.failed} failed"
+            f"verified {self.questions} questions ({self.count(IDENTITY)} identity, "
+            f"{self.count(EXACT)} exact, {self.count(ENGINE)} engine), "
+            f"{self.variants} variants, {self.failed} failed"
         )
 
 
@@ -103,17 +143,35 @@ class Report:
 
 
 def verify_question(
-    question: Question, variants: int, *, code_timeout: float = 5.0, trust_bank: bool = False
+    question: Question,
+    variants: int,
+    *,
+    code_timeout: float = 5.0,
+    trust_bank: bool = False,
+    references: bool = True,
 ) -> QuestionResult:
-    """Prove every variant of one question; never raises for a problem in the question."""
+    """Prove every variant of one question; never raises for a problem in the question.
+
+    With `references` (the default) the key is also proven against its reference definition,
+    and a non-concept question with fewer than two witnesses fails.
+    """
     started = time.perf_counter()
     count = question.variant_count(variants)
-    result = QuestionResult(question.id, question.kind, question.concept, question.probe, count)
+    result = QuestionResult(
+        question.id,
+        question.kind,
+        question.concept,
+        question.probe,
+        count,
+        day=question.day,
+        reference=question.reference,
+    )
     try:
         equivalent = checker_equivalence()
     except ImportError as error:
         result.failures.append(Failure(None, "load", f"the checker cannot be imported: {error}"))
         return result
+    made = []  # every variant made, for the reference witness
     # The drill family always; the exam's hand-computable family too when the question has one.
     families = (False, True) if question.exam_params else (False,)
     for exam, k in ((exam, k) for exam in families for k in range(count)):
@@ -122,6 +180,7 @@ def verify_question(
         except EprepError as error:
             result.failures.append(Failure(k, "load", str(error)))
             continue
+        made.append(variant)
         checks = [
             ("symbolic", lambda v=variant: symbolic_checks(question, v, equivalent)),
             (
@@ -144,8 +203,44 @@ def verify_question(
                 reasons = [f"internal error {type(error).__name__}: {error}"]
             family = "exam family: " if exam else ""
             result.failures.extend(Failure(k, check, family + reason) for reason in reasons)
+    if references:
+        _witness(question, made, result, code_timeout, trust_bank)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _witness(
+    question: Question, made: list, result: QuestionResult, code_timeout: float, trust_bank: bool
+) -> None:
+    """Add the reference witness, name the witnesses that hold, and apply the two-witness rule."""
+    outcome = reference_witness(question, made, code_timeout=code_timeout, trust_bank=trust_bank)
+    result.failures.extend(Failure(k, "reference", reason) for k, reason in outcome.problems)
+    if outcome.witness is not None:
+        result.witnesses.append(outcome.witness)
+    if question.probe is not None and result.passed("engine"):
+        result.witnesses.append(ENGINE)
+    if question.concept:
+        if not _CITATION.search(question.source):
+            result.failures.append(
+                Failure(
+                    None,
+                    "witnesses",
+                    f"a concept question must cite a primary source (paper and section, book "
+                    f"and page) in 'source', not {question.source!r}",
+                )
+            )
+        return
+    if len(result.witnesses) < 2 and not result.failures:
+        held = ", ".join(result.witnesses) or "none"
+        missing = "a reference" if question.reference is None else "an engine probe"
+        result.failures.append(
+            Failure(
+                None,
+                "witnesses",
+                f"only {len(result.witnesses)} independent witness holds ({held}); a key needs "
+                f"two: add {missing}, or mark a question of fact concept = true",
+            )
+        )
 
 
 # --- the pool ---------------------------------------------------------------------------
@@ -161,6 +256,7 @@ def _verify_by_id(question_id: str) -> QuestionResult:
         variants,
         code_timeout=_POOL_OPTIONS["timeout"],
         trust_bank=bool(_POOL_OPTIONS["trust_bank"]),
+        references=bool(_POOL_OPTIONS["references"]),
     )
 
 
@@ -212,8 +308,10 @@ def warm_up() -> None:
     from eprep.checker import equivalent
 
     load_probes()
+    from eprep.checker import references
     from eprep.checker.confine import unavailable_reason
 
+    references.reference_names()
     unavailable_reason()  # loads libseccomp's bindings once, before the workers fork
     # Warming is best-effort; a real failure shows in the results.
     with contextlib.suppress(Exception):
@@ -250,6 +348,7 @@ def verify_questions(
     code_timeout: float = 5.0,
     trust_bank: bool = False,
     progress=None,
+    references: bool = True,
 ) -> Report:
     """Verify `questions` with `workers` processes (1: in this process); results in input order."""
     started = time.perf_counter()
@@ -262,7 +361,11 @@ def verify_questions(
         for question in questions:
             results.append(
                 verify_question(
-                    question, variants, code_timeout=code_timeout, trust_bank=trust_bank
+                    question,
+                    variants,
+                    code_timeout=code_timeout,
+                    trust_bank=trust_bank,
+                    references=references,
                 )
             )
             if progress:
@@ -273,7 +376,9 @@ def verify_questions(
     warm_up()
     _POOL_QUESTIONS.clear()
     _POOL_QUESTIONS.update({q.id: q for q in questions})
-    _POOL_OPTIONS.update(variants=variants, timeout=code_timeout, trust_bank=trust_bank)
+    _POOL_OPTIONS.update(
+        variants=variants, timeout=code_timeout, trust_bank=trust_bank, references=references
+    )
     # Slowest-looking questions first (code questions run many processes) keeps both cores busy.
     ordered = sorted(
         questions, key=lambda q: (not kinds.get(q.kind).runs_code, q.has_params is False)

@@ -11,7 +11,9 @@ are not re-imported per run. The child:
   then the template's own imports run, then a seccomp filter forbids processes, signals to
   others, sockets and writable opens (see confine.py) before any other line of the template;
 - executes the code in a fresh namespace, calls the code probe and reports `[passed, reason]`
-  through the pipe (`_report`, the protocol's one function).
+  through the pipe (`_report`, the protocol's one function); when a reference driver is given
+  (`drive`), it runs that too and reports `[passed, reason, outputs]`: the plain numbers the
+  driver read off the template, which the verifier checks against the definition.
 A child that dies, hangs or writes garbage is a failed run with a reason. Bank code is never
 executed in the verifying process itself.
 """
@@ -47,11 +49,12 @@ class RunResult:
     passed: bool
     reason: str  # "" when passed
     seconds: float
+    outputs: dict[str, Any] | None = None  # what a reference driver returned
 
 
 def run_completed_template(
     source: str,
-    probe_name: str,
+    probe_name: str | None,
     values: Mapping[str, float],
     seed: int,
     probe_args: Mapping[str, Any] | None = None,
@@ -59,11 +62,13 @@ def run_completed_template(
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
     confine: bool = True,
+    drive: tuple[str, Mapping[str, Any]] | None = None,
 ) -> RunResult:
     """Execute `source` in a forked child and run code probe `probe_name` on its namespace.
 
     With `confine` the child is sandboxed (confine.py); the caller decides when it may run
-    unconfined (see `code_policy`).
+    unconfined (see `code_policy`). With `drive = (code reference name, reference_args)` the
+    child also runs that reference's driver on the namespace and returns its outputs.
     """
     if confine:
         from eprep.checker.confine import load_tools
@@ -85,6 +90,7 @@ def run_completed_template(
             dict(probe_args or {}),
             timeout,
             memory_mb,
+            drive,
         )
     os.close(write_end)
     with contextlib.suppress(OSError):  # the child does it too; whichever runs first
@@ -114,12 +120,13 @@ def run_completed_template(
     if timed_out:
         return RunResult(False, f"timed out after {timeout:g} s", seconds)
     try:
-        passed, reason = json.loads(b"".join(chunks).decode("utf-8"))
+        passed, reason, *rest = json.loads(b"".join(chunks).decode("utf-8"))
         if not isinstance(passed, bool) or not isinstance(reason, str):
             raise ValueError("not a report")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, TypeError):
         return RunResult(False, _death_reason(status), seconds)
-    return RunResult(passed, reason, seconds)
+    outputs = rest[0] if rest and isinstance(rest[0], dict) else None
+    return RunResult(passed, reason, seconds, outputs)
 
 
 def code_policy(trusted: bool) -> tuple[bool, str | None]:
@@ -205,14 +212,15 @@ def _child(
     workdir: str,
     confine: bool,
     source: str,
-    probe_name: str,
+    probe_name: str | None,
     values: dict[str, float],
     seed: int,
     probe_args: dict[str, Any],
     timeout: float,
     memory_mb: int,
+    drive: tuple[str, Mapping[str, Any]] | None = None,
 ) -> None:
-    result: tuple[bool, str]
+    result: tuple
     try:
         os.setpgid(0, 0)
         _die_with_parent()
@@ -229,7 +237,7 @@ def _child(
             from eprep.checker.confine import restrict_filesystem
 
             restrict_filesystem([*read_roots(), workdir])
-        result = _run(source, probe_name, values, seed, probe_args, confine)
+        result = _run(source, probe_name, values, seed, probe_args, confine, drive)
     except BaseException as error:  # the child must always report and exit
         result = (False, f"runner failed: {type(error).__name__}: {_short(error)}")
     try:
@@ -238,8 +246,8 @@ def _child(
         os._exit(0)
 
 
-def _report(write_end: int, result: tuple[bool, str]) -> None:
-    """The child's half of the protocol: one JSON `[passed, reason]`, then end of file."""
+def _report(write_end: int, result: tuple) -> None:
+    """The child's half of the protocol: one JSON `[passed, reason(, outputs)]`, then EOF."""
     payload = json.dumps(list(result)).encode("utf-8")[:_MAX_REPORT]
     while payload:
         written = os.write(write_end, payload)
@@ -268,12 +276,13 @@ def _preimport(compiled_tree: ast.Module) -> None:
 
 def _run(
     source: str,
-    probe_name: str,
+    probe_name: str | None,
     values: dict[str, float],
     seed: int,
     probe_args: dict[str, Any],
     confine: bool,
-) -> tuple[bool, str]:
+    drive: tuple[str, Mapping[str, Any]] | None = None,
+) -> tuple:
     import numpy as np
 
     from eprep.checker.probes import get_code_probe
@@ -295,17 +304,30 @@ def _run(
         return False, "the template ran out of memory"
     except Exception as error:
         return False, f"the template raised {type(error).__name__}: {_short(error)}"
-    probe = get_code_probe(probe_name)
     rng = np.random.default_rng(seed)
+    if probe_name is not None:
+        probe = get_code_probe(probe_name)
+        try:
+            probe(namespace, values, rng, **probe_args)
+        except AssertionError as error:
+            return False, f"probe: {_short(error) or 'behaviour differs from the engine'}"
+        except MemoryError:
+            return False, "ran out of memory under the probe"
+        except Exception as error:
+            return False, f"under the probe it raised {type(error).__name__}: {_short(error)}"
+    if drive is None:
+        return True, ""
+    from eprep.checker.references import get_code_reference
+
+    name, args = drive
     try:
-        probe(namespace, values, rng, **probe_args)
-    except AssertionError as error:
-        return False, f"probe: {_short(error) or 'behaviour differs from the engine'}"
+        outputs = get_code_reference(name)(**dict(args)).drive(namespace, rng)
     except MemoryError:
-        return False, "ran out of memory under the probe"
+        return False, "ran out of memory under the definition's driver"
     except Exception as error:
-        return False, f"under the probe it raised {type(error).__name__}: {_short(error)}"
-    return True, ""
+        kind = type(error).__name__
+        return False, f"under the definition's driver it raised {kind}: {_short(error)}"
+    return True, "", outputs
 
 
 def _short(error: BaseException) -> str:

@@ -41,10 +41,17 @@ def question_path(lang: str, question_id: str) -> str:
     return f"{lang}/questions/{question_id}.html"
 
 
-def _proof_key(question: Any) -> str:
-    if question.concept or not question.probe:
-        return "concept"
-    return site_kinds.get(question.kind).proof_key(question)
+def _proof(question: Any) -> dict[str, Any]:
+    """Which witnesses hold for this question, as the checker reports them (never re-derived)."""
+    from eprep.checker import proof_of
+
+    proof = proof_of(question)
+    return {
+        "witnesses": list(proof.witnesses),
+        "sourced": proof.sourced,
+        "reference": proof.reference,
+        "exact_note": site_kinds.get(question.kind).exact_note,
+    }
 
 
 def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
@@ -119,7 +126,7 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
         "variables": sorted(question.variables),
         "data_json": to_json(data),
         "probe": question.probe or "",
-        "proof_key": _proof_key(question),
+        "proof": _proof(question),
         "source": question.source,
         "difficulty": question.difficulty,
         "tags": list(question.tags),

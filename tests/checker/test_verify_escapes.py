@@ -109,9 +109,9 @@ def test_every_escape_is_contained_and_the_report_is_printed(tmp_path: Path, wor
     finally:
         listener.close()
     assert "Traceback" not in result.stderr
-    assert result.stdout.strip().endswith("verified 3 questions, 3 variants, 0 failed"), (
-        result.stdout + result.stderr
-    )
+    assert result.stdout.strip().endswith(
+        "verified 3 questions (0 identity, 3 exact, 3 engine), 3 variants, 0 failed"
+    ), result.stdout + result.stderr
     assert result.returncode == 0
     assert not marker.exists()
     assert listener.received == []

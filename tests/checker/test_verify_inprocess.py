@@ -28,7 +28,11 @@ def test_one_worker_and_two_workers_agree() -> None:
     pooled = verify_questions(questions, 2, workers=2, code_timeout=1)
     assert single.workers == 1 and pooled.workers == 2
     assert [r.id for r in pooled.results] == [q.id for q in questions]  # bank order kept
-    assert single.summary() == pooled.summary() == "verified 5 questions, 7 variants, 0 failed"
+    assert (
+        single.summary()
+        == pooled.summary()
+        == "verified 5 questions (3 identity, 2 exact, 5 engine), 7 variants, 0 failed"
+    )
 
 
 def test_failures_name_question_variant_and_check() -> None:

@@ -21,10 +21,7 @@ class SiteKind:
     name: str = ""
     widget: str = "typed"
     hint: str | None = None
-
-    def proof_key(self, question: Any) -> str:
-        """The interface-string key of the "How it was proven" sentence."""
-        return "verify_value"
+    exact_note: str = "witness_exact"  # the sentence for an `exact` witness (interface string)
 
     def check_data(self, question: Any, variant: Any, order: list[int]) -> dict[str, Any]:
         """JSON-ready data the page's self-check needs (numbers only)."""

@@ -15,12 +15,6 @@ class Choice(SiteKind):
     name = "choice"
     widget = "options"
 
-    def proof_key(self, question: Any) -> str:
-        forms = {option.form for option in question.options}
-        if forms == {"text"}:
-            return "verify_option"
-        return "verify_samples" if question.variables else "verify_value"
-
     def check_data(self, question: Any, variant: Any, order: list[int]) -> dict[str, Any]:
         return {"check": "choice", "correct": correct_position(question.options, order)}
 

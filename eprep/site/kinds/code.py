@@ -12,8 +12,7 @@ class Code(SiteKind):
     name = "code"
     widget = "blanks"
 
-    def proof_key(self, question: Any) -> str:
-        return "verify_code"
+    exact_note = "witness_exact_code"  # exact: the key's run, checked against the definition
 
     def check_data(self, question: Any, variant: Any, order: list[int]) -> dict[str, Any]:
         from eprep.checker.kinds.code import blank_order

@@ -10,9 +10,6 @@ from eprep.site.kinds import SiteKind, register
 class Expression(SiteKind):
     name = "expression"
 
-    def proof_key(self, question: Any) -> str:
-        return "verify_samples"
-
     def check_data(self, question: Any, variant: Any, order: list[int]) -> dict[str, Any]:
         from eprep.site.selfcheck import test_points
 

@@ -581,3 +581,51 @@ def gradient_descent_matches_engine(
     for _ in range(20):
         optimizer.update(params, {"x": numerical_gradient(f, params["x"])})
     _same("the end point", mine, params["x"], rtol=1e-7)
+
+
+@probe("leaky_relu_sum")
+def leaky_relu_sum(variant: Variant, rng: np.random.Generator) -> Value:
+    """Sum of the engine's leaky_relu over (x1, x2) with slope alpha."""
+    from eprep.engine import leaky_relu
+
+    x = np.array([float(variant["x1"]), float(variant["x2"])])
+    return Value(float(np.sum(leaky_relu(x, float(variant["alpha"])))))
+
+
+@probe("step_at_zero")
+def step_at_zero(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """What the engine's step_function returns at exactly 0."""
+    from eprep.engine import step_function
+
+    value = float(step_function(np.array([0.0]))[0])
+    return OptionId({0.0: "zero", 1.0: "one", 0.5: "half"}.get(value, "other"))
+
+
+@probe("regression_output_activation")
+def regression_output_activation(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """Which engine output activation can produce a target of 5 (the others are bounded by 1)."""
+    from eprep.engine import sigmoid, softmax
+
+    large = np.array([[-50.0, 50.0]])
+    reachable = {
+        "sigmoid": float(sigmoid(large).max()) >= 5.0,
+        "softmax": float(softmax(large).max()) >= 5.0,
+        "identity": float(large.max()) >= 5.0,
+    }
+    can = [name for name, ok in reachable.items() if ok]
+    return OptionId(can[0] if len(can) == 1 else "other")
+
+
+@probe("numerical_gradient_precision")
+def numerical_gradient_precision(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """Error of the engine's numerical_gradient of x^3 at x = 1 in float32 and in float64."""
+    from eprep.engine import numerical_gradient
+
+    errors = {}
+    for dtype in (np.float32, np.float64):
+        x = np.array([1.0], dtype=dtype)
+        grad = numerical_gradient(lambda v: float(v[0] ** 3), x)
+        errors[dtype] = abs(float(grad[0]) - 3.0)
+    if errors[np.float32] > 100 * errors[np.float64]:
+        return OptionId("rounding")
+    return OptionId("same")

@@ -691,3 +691,22 @@ def weight_sum_matches_engine(
         pairs = zip(_as_tuple(mine.backward(dc.copy())), theirs.backward(dc), strict=True)
         for k, (x, y) in enumerate(pairs):
             _same(f"backward output {k}", x, y)
+
+
+@probe("cbow_hidden")
+def cbow_hidden(variant: Variant, rng: np.random.Generator) -> Value:
+    """The hidden value the engine's CBOW hands to its loss, for two context words (D = 1)."""
+    from eprep.engine import CBOW
+
+    W_in = np.array([[0.0], [float(variant["u1"])], [float(variant["u2"])], [0.0], [0.0]])
+    model = CBOW(W_in, rng.standard_normal((5, 1)), np.arange(5), sample_size=2, rng=rng)
+    seen = []
+    forward = model.loss_layer.forward
+
+    def spy(h: np.ndarray, target: np.ndarray) -> float:
+        seen.append(np.array(h, copy=True))
+        return forward(h, target)
+
+    model.loss_layer.forward = spy
+    model.forward(np.array([[1, 2]]), np.array([3]))
+    return Value(float(seen[0][0, 0]))

@@ -621,3 +621,58 @@ def gradient_descent_code() -> CodeDefinition:
         return _mismatches("the end point", outputs["end"], want, rel=1e-7)
 
     return CodeDefinition(drive, check)
+
+
+@reference("leaky_relu_sum")
+def leaky_relu_sum(p: Params) -> sympy.Expr:
+    """Leaky ReLU: x where x > 0, alpha x elsewhere; summed over the two inputs."""
+
+    def leaky(x: sympy.Expr) -> sympy.Expr:
+        return sympy.Piecewise((x, x > 0), (p["alpha"] * x, True))
+
+    return leaky(p["x1"]) + leaky(p["x2"])
+
+
+@reference("step_at_zero")
+def step_at_zero(p: Params) -> Pick:
+    """Deep Learning from Scratch's step function is y = 1 for x > 0 and 0 otherwise (§2.5)."""
+    value = sympy.Heaviside(0, 0)  # the step with H(0) = 0, as that definition gives
+    return Pick(
+        {
+            "zero": sympy.sympify(value == 0),
+            "one": sympy.sympify(value == 1),
+            "half": sympy.sympify(value == sympy.Rational(1, 2)),
+            "other": sympy.false,
+        }
+    )
+
+
+@reference("regression_output_activation")
+def regression_output_activation(p: Params) -> Pick:
+    """Which output function's range contains a target of 5: the sigmoid and softmax are < 1."""
+    x = sympy.Symbol("x", real=True)
+    sup = {
+        "sigmoid": sympy.limit(sigmoid(x), x, sympy.oo),
+        "softmax": sympy.limit(sympy.exp(x) / (sympy.exp(x) + 1), x, sympy.oo),
+        "identity": sympy.limit(x, x, sympy.oo),
+    }
+    reachable = {name: bool(value > 5) for name, value in sup.items()}
+    return Pick(
+        {
+            "identity": sympy.sympify(reachable["identity"] and not reachable["sigmoid"]),
+            "sigmoid": sympy.sympify(reachable["sigmoid"]),
+            "softmax": sympy.sympify(reachable["softmax"]),
+            "other": sympy.false,
+        }
+    )
+
+
+@reference("numerical_gradient_precision")
+def numerical_gradient_precision(p: Params) -> Pick:
+    """Rounding error ~ eps_machine |f| / h against truncation error h^2 f'''/6, at h = 1e-4."""
+    h = sympy.Rational(1, 10**4)
+    truncation = h**2  # f = x^3 at x = 1: f'''/6 = 1
+    rounding32 = sympy.Rational(1, 2**24) / h  # float32's unit roundoff over h
+    rounding64 = sympy.Rational(1, 2**53) / h
+    dominated = rounding32 > 100 * max(truncation, rounding64)
+    return Pick({"rounding": sympy.sympify(dominated), "same": sympy.sympify(not dominated)})

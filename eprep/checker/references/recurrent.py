@@ -678,3 +678,10 @@ def weight_sum_code() -> CodeDefinition:
         return _mismatches("c", outputs["c"], want)
 
     return CodeDefinition(drive, check)
+
+
+@reference("cbow_hidden")
+def cbow_hidden(p: Params) -> sympy.Expr:
+    """CBOW's hidden layer: the mean of the context words' input vectors."""
+    context = [p["u1"], p["u2"]]
+    return sum(context, sympy.S.Zero) / len(context)

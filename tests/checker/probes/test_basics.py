@@ -356,3 +356,18 @@ def test_predict_and_gradient_descent_code_probes() -> None:
             {},
             rng,
         )
+
+
+@pytest.mark.parametrize("values", variants("day1.activations.leaky-relu"))
+def test_leaky_relu(values: dict[str, float]) -> None:
+    expected = values["alpha"] * values["x1"] + values["x2"]  # x1 < 0 < x2 by the params
+    measured = run("day1.activations.leaky-relu", values)
+    assert measured == pytest.approx(expected, rel=1e-12)
+    assert _differs(measured, values["x2"])
+
+
+def test_step_output_and_precision_probes() -> None:
+    rng = np.random.default_rng(0)
+    assert get_probe("step_at_zero")({}, rng) == OptionId("zero")
+    assert get_probe("regression_output_activation")({}, rng) == OptionId("identity")
+    assert get_probe("numerical_gradient_precision")({}, rng) == OptionId("rounding")

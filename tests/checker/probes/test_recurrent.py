@@ -406,3 +406,10 @@ def test_sampler_dot_and_weight_sum_code_probes() -> None:
     get_code_probe("weight_sum_matches_engine")({"WeightSum": SumOverTime}, {}, rng)
     with pytest.raises(AssertionError, match="context"):
         get_code_probe("weight_sum_matches_engine")({"WeightSum": SumOverFeatures}, {}, rng)
+
+
+@pytest.mark.parametrize("values", variants("day3.word2vec.cbow-hidden"))
+def test_cbow_hidden_is_the_mean(values: dict[str, float]) -> None:
+    measured = run("day3.word2vec.cbow-hidden", values)
+    assert measured == pytest.approx((values["u1"] + values["u2"]) / 2, rel=1e-12)
+    assert _differs(measured, values["u1"] + values["u2"])

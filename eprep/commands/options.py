@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from eprep.questions import Bank
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,3 +78,21 @@ class FormulaCommand(click.Command):
                 positional.append(arg)
             index += 1
         return super().parse_args(ctx, [*options, "--", *positional] if positional else options)
+
+
+def complete_selector(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion for SELECTOR: the bank's days, then topics, then question ids."""
+    from click.shell_completion import CompletionItem
+
+    try:
+        bank = load_bank_from_options(ctx.params.get("banks") or ())
+    except Exception:  # a broken bank must not spill a traceback into the user's shell
+        return []
+    names = [day.name for day in bank.days]
+    names += [topic.key for topic in bank.topics]
+    names += [question.id for question in bank.questions]
+    # one level at a time: `day2.` offers the topics, `day2.cnn.` the questions
+    depth = incomplete.count(".")
+    return [CompletionItem(n) for n in names if n.startswith(incomplete) and n.count(".") == depth]

@@ -11,13 +11,18 @@ import sys
 
 import click
 
-from eprep.commands.options import bank_option, lang_option, load_bank_from_options
+from eprep.commands.options import (
+    bank_option,
+    complete_selector,
+    lang_option,
+    load_bank_from_options,
+)
 
 _DB_HELP = "Progress database (default: $EPREP_HOME/progress.sqlite3, else the user data dir)."
 
 
 @click.command()
-@click.argument("selectors", nargs=-1, metavar="[SELECTOR]...")
+@click.argument("selectors", nargs=-1, metavar="[SELECTOR]...", shell_complete=complete_selector)
 @click.option("--count", "-n", type=click.IntRange(min=1), default=10, show_default=True,
               help="Questions in this session.")  # fmt: skip
 @click.option("--new", "mode", flag_value="new", help="Only questions never answered.")
@@ -94,7 +99,7 @@ def quiz(
 
 
 @click.command()
-@click.argument("selectors", nargs=-1, metavar="[SELECTOR]...")
+@click.argument("selectors", nargs=-1, metavar="[SELECTOR]...", shell_complete=complete_selector)
 @click.option("--db", type=click.Path(dir_okay=False), default=None, help=_DB_HELP)
 @bank_option
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")

@@ -93,7 +93,7 @@ def quiz(
                 session.run(planned, summary, selectors)
             except KeyboardInterrupt:
                 summary.interrupted = True  # Ctrl-C between prompts: answered reviews are saved
-        print_summary(console, summary, store, [q.id for q in questions])
+        print_summary(console, summary, store, [q.id for q in questions], lang)
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
 

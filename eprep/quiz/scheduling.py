@@ -86,16 +86,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def humanize_delta(due: datetime, now: datetime) -> str:
-    """`in 10 min`, `in 2 days`, `now` — how far away a due date is."""
+def humanize_delta(due: datetime, now: datetime, lang: str = "en") -> str:
+    """`in 10 min`, `in 2 days`, `now` (ja: `10 分後`, `今`): how far away a due date is."""
+    ja = lang == "ja"
     seconds = (due - now).total_seconds()
     if seconds <= 30:
-        return "now"
+        return "今" if ja else "now"
     minutes = seconds / 60
     if minutes < 60:
-        return f"in {round(minutes)} min"
+        return f"{round(minutes)} 分後" if ja else f"in {round(minutes)} min"
     hours = minutes / 60
     if hours < 24:
-        return f"in {round(hours)} h"
-    days = hours / 24
-    return f"in {round(days)} day" + ("" if round(days) == 1 else "s")
+        return f"{round(hours)} 時間後" if ja else f"in {round(hours)} h"
+    days = round(hours / 24)
+    return f"{days} 日後" if ja else f"in {days} day" + ("" if days == 1 else "s")

@@ -25,6 +25,7 @@ from eprep.errors import EprepError
 from eprep.quiz import kinds as quiz_kinds
 from eprep.quiz import scheduling
 from eprep.quiz.exam import read_item, show_item
+from eprep.quiz.messages import message
 from eprep.quiz.render import highlight_code, indent, pretty_formula, render_markdown
 from eprep.quiz.terminal import Console
 
@@ -504,28 +505,38 @@ def _learner_can_fix(error: EprepError) -> bool:
     return isinstance(error, GrammarError)
 
 
-def _local(moment: datetime) -> str:
+def _local(moment: datetime, lang: str = "en") -> str:
     local = moment.astimezone()
     now = datetime.now().astimezone()
     if local.date() == now.date():
-        return local.strftime("today %H:%M")
+        return local.strftime("今日 %H:%M" if lang == "ja" else "today %H:%M")
     if local.date() == (now + timedelta(days=1)).date():
-        return local.strftime("tomorrow %H:%M")
+        return local.strftime("明日 %H:%M" if lang == "ja" else "tomorrow %H:%M")
     return local.strftime("%Y-%m-%d %H:%M")
 
 
 def print_summary(
-    console: Console, summary: Summary, store: Store, selected: Sequence[str]
+    console: Console,
+    summary: Summary,
+    store: Store,
+    selected: Sequence[str],
+    lang: str = "en",
 ) -> None:
-    """Score, time and what is due next."""
+    """Score, time and what is due next, in `lang`."""
     answered = len(summary.results)
     minutes, seconds = divmod(int(summary.seconds), 60)
-    duration = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+    if minutes:
+        duration = message(lang, "minutes_seconds", minutes=minutes, seconds=seconds)
+    else:
+        duration = message(lang, "seconds", seconds=seconds)
     percent = f" ({100 * summary.right // answered}%)" if answered else ""
-    console.print("— session summary —", "bold")
-    line = f"score: {summary.right}/{answered}{percent} in {duration}"
-    if summary.interrupted:
-        line += f"; stopped early ({answered} of {summary.planned} answered, all saved)"
+    console.print(message(lang, "summary"), "bold")
+    line = message(
+        lang, "score", right=summary.right, answered=answered, percent=percent, duration=duration
+    )
+    # Ctrl-C at the last rating prompt ends nothing early: every planned question was answered
+    if summary.interrupted and answered < summary.planned:
+        line += message(lang, "stopped", answered=answered, planned=summary.planned)
     console.print(line)
     now = scheduling.utcnow()
     cards = store.cards()
@@ -533,11 +544,17 @@ def print_summary(
     due_cards = [c for qid, c in cards.items() if qid in wanted]
     due_now = sum(c.due <= now for c in due_cards)
     due_week = sum(c.due <= now + timedelta(days=7) for c in due_cards)
-    console.print(f"due now: {due_now} · due within a week: {due_week}")
+    console.print(message(lang, "due_hint" if due_now else "due", now=due_now, week=due_week))
     upcoming = sorted((c for c in due_cards if c.due > now), key=lambda c: c.due)
     if upcoming:
         first = upcoming[0]
+        # with cards due now, the next future one comes after them, not before
         console.print(
-            f"next due: {first.question_id} {scheduling.humanize_delta(first.due, now)}"
-            f" ({_local(first.due)})"
+            message(
+                lang,
+                "next_after" if due_now else "next",
+                id=first.question_id,
+                delta=scheduling.humanize_delta(first.due, now, lang),
+                when=_local(first.due, lang),
+            )
         )

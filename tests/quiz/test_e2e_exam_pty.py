@@ -31,7 +31,7 @@ def _letter_of(text: str, shown: str) -> str:
 def _finish(child: pexpect.spawn) -> None:
     child.expect(r"rating \w+ — Enter keeps it")
     child.send("\r")
-    child.expect("— session summary —")
+    child.expect("— (session summary|セッションの結果) —")  # the summary speaks --lang
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and "Traceback" not in child.before

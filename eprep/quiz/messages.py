@@ -1,0 +1,36 @@
+"""The quiz's session-summary lines in English and Japanese: one catalogue, looked up by key."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "summary": "— session summary —",
+        "score": "score: {right}/{answered}{percent} in {duration}",
+        "stopped": "; stopped early ({answered} of {planned} answered, all saved)",
+        "due": "due now: {now} · due within a week: {week}",
+        "due_hint": "due now: {now} (run the same `eprep quiz` again to review them) · "
+        "due within a week: {week}",
+        "next": "next due: {id} {delta} ({when})",
+        "next_after": "after those, next due: {id} {delta} ({when})",
+        "minutes_seconds": "{minutes} min {seconds} s",
+        "seconds": "{seconds} s",
+    },
+    "ja": {
+        "summary": "— セッションの結果 —",
+        "score": "正答: {right}/{answered}{percent}（{duration}）",
+        "stopped": "。途中で終了（{planned} 問中 {answered} 問に解答、すべて保存済み）",
+        "due": "今すぐ復習: {now} 問 · 1 週間以内: {week} 問",
+        "due_hint": "今すぐ復習: {now} 問（同じ `eprep quiz` をもう一度実行して復習せよ） · "
+        "1 週間以内: {week} 問",
+        "next": "次の復習: {id}（{delta}、{when}）",
+        "next_after": "それらの次の復習: {id}（{delta}、{when}）",
+        "minutes_seconds": "{minutes} 分 {seconds} 秒",
+        "seconds": "{seconds} 秒",
+    },
+}
+
+
+def message(lang: str, key: str, **values: object) -> str:
+    """The `key` line in `lang` (English when `lang` has none), filled with `values`."""
+    table = MESSAGES.get(lang, MESSAGES["en"])
+    return table.get(key, MESSAGES["en"][key]).format(**values)

@@ -62,8 +62,16 @@ def quiz(
     ≤60/>400). With a terminal, one key overrides it: 1 Again, 2 Hard, 3 Good, 4 Easy.
     """
     from eprep.quiz import scheduling
+    from eprep.quiz.messages import message
     from eprep.quiz.paths import database_path
-    from eprep.quiz.session import Session, Summary, missing_from_bank, plan_session, print_summary
+    from eprep.quiz.session import (
+        Session,
+        Summary,
+        empty_days_note,
+        missing_from_bank,
+        plan_session,
+        print_summary,
+    )
     from eprep.quiz.store import Store
     from eprep.quiz.terminal import Console
 
@@ -84,9 +92,12 @@ def quiz(
         planned = plan_session(
             questions, cards, scheduling.utcnow(), count=count, mode=mode or "mixed", seed=seed
         )
+        empty = [] if questions else empty_days_note(bank, selectors, lang)
+        for line in empty:
+            console.print(line, "yellow")
         if not planned:
-            what = {"new": "new", "due": "due"}.get(mode or "", "due or new")
-            console.print(f"nothing {what} to study in this selection")
+            if not empty:
+                console.print(message(lang, f"nothing_{mode or 'mixed'}"))
         else:
             session = Session(store, console, lang=lang, format=format_)
             try:

@@ -251,7 +251,8 @@ class Bank:
 
         Bank order is kept.
 
-        No selectors select the whole bank; a selector that matches nothing is an EprepError.
+        No selectors select the whole bank; a selector that matches nothing is an EprepError,
+        but a day or topic of the bank that has no questions yet selects none without one.
         """
         selectors = [s.strip() for s in selectors if s.strip()]
         if not selectors:
@@ -259,7 +260,7 @@ class Bank:
         chosen: set[str] = set()
         for selector in selectors:
             matched = self._match(selector)
-            if not matched:
+            if not matched and self.day(selector) is None and self.topic(selector) is None:
                 raise BankSelectionError(selector)
             chosen.update(q.id for q in matched)
         return [q for q in self.questions if q.id in chosen]

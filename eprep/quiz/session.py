@@ -162,6 +162,18 @@ def missing_from_bank(bank: Bank, cards: dict[str, CardRow], selectors: Sequence
     return sorted(qid for qid in cards if bank.get(qid) is None and matches(qid))
 
 
+def empty_days_note(bank: Bank, selectors: Sequence[str], lang: str = "en") -> list[str]:
+    """One line per selected day or topic that exists in the bank but has no questions yet."""
+    lines = []
+    for selector in selectors:
+        place = bank.day(selector) or bank.topic(selector)
+        if place is not None and not place.questions:
+            lines.append(
+                message(lang, "no_questions_yet", name=selector, title=place.title.get(lang))
+            )
+    return lines
+
+
 # --- the session -------------------------------------------------------------------------------
 
 

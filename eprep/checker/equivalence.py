@@ -20,7 +20,7 @@ from eprep.errors import EprepError
 from eprep.grammar import EvaluationError, evaluate, free_symbols, to_text
 from eprep.grammar.derivative import expand_diff
 from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, value_at
-from eprep.grammar.nodes import Node
+from eprep.grammar.nodes import Call, Node, walk
 from eprep.grammar.vocabulary import close, format_number
 
 REAL = Domain("real", text="real")
@@ -164,6 +164,7 @@ class Comparison:
             expected = expand_diff(self.concrete[1])
         except RecursionError:
             raise EprepError("the formula is too deeply nested to check") from None
+        self.expanded = (answer, expected)
         self.regions = ""  # the sign regions the points cover (regions.py), for the message
         self.undefined: list[tuple[str, str]] = []  # (side, reason) of a constant without value
         self.refused = False  # a side too large for floats (a huge constant exponent)
@@ -346,7 +347,39 @@ class Comparison:
             "prove it within the time limit, so this rests on numeric evidence",
             points=len(self.both),
             regions=self.regions or None,
+            assume_hint=self.sign_hint(),
         )
+
+    def sign_hint(self) -> str | None:
+        """`n: positive` for each undeclared variable that was positive (negative) wherever both
+        formulas had a value: SymPy proves much more with the sign known (1/sqrt(n) = sqrt(1/n))."""
+        hints = []
+        for name, domain in self.domains.items():
+            values = [point[name] for point, _a, _b in self.both]
+            if domain != REAL or not values:
+                continue
+            if all(value > 0 for value in values):
+                hints.append(f"{name}: positive")
+            elif all(value < 0 for value in values):
+                hints.append(f"{name}: negative")
+        return ", ".join(hints) or None
+
+    def failing_constant(self) -> tuple[str, str] | None:
+        """(text, why) of the shortest variable-free part of either formula that has no float
+        value: `exp(1000)` (overflow) or `log(-1)` (domain) makes every point fail."""
+        found: list[tuple[int, str, str]] = []
+        for side in self.expanded:
+            for node in walk(side):
+                if not isinstance(node, Call) or free_symbols(node):
+                    continue
+                value, why = value_at(node, {})
+                if value is None:
+                    text = to_text(node)
+                    found.append((len(text), text, why))
+        if not found:
+            return None
+        _length, text, why = min(found)
+        return text, why
 
     def too_few(self) -> Verdict:
         if self.refused and not self.both:
@@ -356,6 +389,17 @@ class Comparison:
             )
         elif not self.names:
             message = "cannot decide: the formulas' values could not be computed or compared"
+        elif not self.both and (constant := self.failing_constant()) is not None:
+            # not a question of the variables' domains: --assume would not help
+            text, why = constant
+            if why in ("overflow", "size"):
+                cause = f"{text} is too large for floating point (overflow)"
+            else:
+                cause = f"{text} has no real value (outside its function's domain)"
+            message = (
+                f"cannot decide: {cause}, so no point gives both formulas a value, "
+                "and SymPy did not settle it"
+            )
         else:
             message = (
                 f"cannot decide: only {len(self.both)} of {self.draws} sample points in the "

@@ -29,6 +29,8 @@ class Verdict:
     regions: str | None = None  # sign regions the points covered, when numbers alone decide
     undefined: str | None = None  # "answer", "expected" or "both": a constant without a value
     compared: str | None = None  # for equations: which sides were compared (equations.py)
+    # for a numeric-only verdict: the --assume that may let SymPy prove it ("n: positive")
+    assume_hint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -11,6 +11,7 @@ from eprep.commands.options import FormulaCommand
 from eprep.errors import EprepError
 
 UNDEFINED_EXIT = 3  # a constant formula without a value: neither right nor wrong, undefined
+UNDECIDED_EXIT = 4  # neither shown equal nor shown different: scripts must not read it as "no"
 _ASSUME_HELP = "Domain of a variable, e.g. 'x: positive' or 'r: (0, 1)'. Repeatable."
 
 
@@ -39,7 +40,8 @@ def check(
     answer: str, expected: str, assume: tuple[str, ...], functions: tuple[str, ...], as_json: bool
 ) -> None:
     """Is ANSWER equivalent to the expected formula? Exit 0 yes, 1 no, 2 unreadable input,
-    3 undefined (a formula without variables that has no value, such as 1/0 or log(-1)).
+    3 undefined (a formula without variables that has no value, such as 1/0 or log(-1)),
+    4 cannot decide (too few points where both formulas have a value, and no proof).
 
     ANSWER is plain text or LaTeX: 'sqrt(2/n)', '\\sqrt{\\frac{2}{n}}', "σ'(x)", 'd/dx tanh(x)'
     (see `eprep help notation`). Variables are real unless --assume says otherwise. Formulas
@@ -67,16 +69,21 @@ def check(
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
     else:
         click.echo(f"expected: {verdict.expected_read_as}")
-        mark = "✓" if verdict.equivalent else "✗"
+        mark = "✓" if verdict.equivalent else ("?" if verdict.certainty == "none" else "✗")
         click.echo(f"{mark} {verdict.message}")
+        if verdict.assume_hint:
+            hint = " ".join(f"--assume '{item}'" for item in verdict.assume_hint.split(", "))
+            click.echo(f"  for a proof, state the sign SymPy needs: {hint}")
     click.get_current_context().exit(verdict_exit_code(verdict))
 
 
 def verdict_exit_code(verdict) -> int:
-    """0 equivalent, 1 not, 3 undefined (README, "Exit codes")."""
+    """0 equivalent, 1 not, 3 undefined, 4 cannot decide (README, "Exit codes")."""
     if verdict.equivalent:
         return 0
-    return UNDEFINED_EXIT if verdict.undefined else 1
+    if verdict.undefined:
+        return UNDEFINED_EXIT
+    return UNDECIDED_EXIT if verdict.certainty == "none" else 1
 
 
 @click.command(cls=FormulaCommand)

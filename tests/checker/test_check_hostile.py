@@ -55,7 +55,7 @@ def test_hostile_answer(index: int, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     answer = _hostile(marker)[index]
     code, elapsed, output = _run(["check", answer, "--expected", "x"], tmp_path)
-    assert code in (1, 2), output
+    assert code in (1, 2, 4), output  # 4: cannot decide (exp(exp(exp(exp(100)))) overflows)
     assert elapsed < LIMIT_S, f"took {elapsed:.2f} s"
     assert not marker.exists()
     assert "Traceback" not in output

@@ -3,6 +3,7 @@ cards due now not contradicted by a "next due" after them, in the session's lang
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
@@ -67,3 +68,22 @@ def test_summary_in_japanese(home: Path) -> None:
     assert "正答: " in summary and "今すぐ復習: 0 問" in summary
     assert f"次の復習: {ONE}（1 分後、今日 " in summary
     assert not any(word in summary for word in ("score", "due", "next", "today", " min"))
+
+
+def test_json_in_a_terminal_keeps_stdout_for_the_json(home: Path, tmp_path: Path) -> None:
+    """`eprep quiz --json > out.json` at a terminal: the session is on the terminal, the file is
+    only JSON."""
+    out = tmp_path / "out.json"
+    command = " ".join([sys.executable, "-m", "eprep", "quiz", ONE, *BANK, "--json", ">", str(out)])
+    child = pexpect.spawn(
+        "bash", ["-c", command], env=eprep_env(home), encoding="utf-8", timeout=60,
+        dimensions=(50, 200),
+    )  # fmt: skip
+    child.expect(r"answer \(a–d\)> ")
+    child.send("a\r")
+    child.expect("— Enter keeps it; 1 Again 2 Hard 3 Good 4 Easy> ")
+    child.send("\r")
+    child.expect("— session summary —")
+    child.expect(pexpect.EOF)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["answered"] == 1 and data["results"][0]["id"] == ONE

@@ -11,6 +11,7 @@ import contextlib
 import importlib.util
 import multiprocessing
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -18,12 +19,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eprep.checker.verify_checks import Failure, checker_equivalence, engine_checks, symbolic_checks
+from eprep.checker.witnesses import ENGINE, EXACT, IDENTITY, reference_witness
 from eprep.errors import EprepError
 from eprep.questions import Question
 
 DEFAULT_VARIANTS = 20
-CONCEPT_LIMIT = 0.25  # concept questions must stay under a quarter of the bank
+CONCEPT_LIMIT = 0.15  # concept questions may be at most this share of each day
 PROBE_FILES_ENV = "EPREP_PROBE_FILES"
+# A concept question's source must read like a citation: a year and a section, page or figure.
+_CITATION = re.compile(
+    r"(1[89]|20)\d\d.*(§|\bsec(tion)?\.?\s*\d|\bpp?\.\s*\d|\bch(apter)?\.?\s*\d|"
+    r"\balgorithm\s*\d|\bfig(ure)?\.?\s*\d)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -37,6 +45,9 @@ class QuestionResult:
     variants: int
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    day: str = ""
+    reference: str | None = None
+    witnesses: list[str] = field(default_factory=list)  # identity | exact | engine, that hold
 
     @property
     def failed_variants(self) -> int:
@@ -47,6 +58,13 @@ class QuestionResult:
 
     def passed(self, check: str) -> bool:
         return not any(f.check == check or f.check == "load" for f in self.failures)
+
+    @property
+    def label(self) -> str:
+        """ "sourced" for a concept question, else the witnesses that hold (or "FAILED")."""
+        if self.concept:
+            return "sourced"
+        return "+".join(self.witnesses) if self.witnesses else "none"
 
 
 @dataclass
@@ -77,9 +95,31 @@ class Report:
     def concept_share(self) -> float:
         return self.concept / self.questions if self.questions else 0.0
 
+    def count(self, witness: str) -> int:
+        """Questions for which `witness` holds."""
+        return sum(witness in r.witnesses for r in self.results)
+
+    def concept_by_day(self) -> dict[str, tuple[int, int]]:
+        """day -> (concept questions, questions) among the results."""
+        days: dict[str, tuple[int, int]] = {}
+        for r in self.results:
+            concept, total = days.get(r.day, (0, 0))
+            days[r.day] = (concept + r.concept, total + 1)
+        return days
+
+    def concept_over_limit(self) -> list[str]:
+        """Days whose concept questions exceed CONCEPT_LIMIT of the day."""
+        return [
+            day
+            for day, (concept, total) in self.concept_by_day().items()
+            if total and concept / total > CONCEPT_LIMIT + 1e-12
+        ]
+
     def summary(self) -> str:
         return (
-            f"verified {self.questions} questions, {self.variants} variants, {self.failed} failed"
+            f"verified {self.questions} questions ({self.count(IDENTITY)} identity, "
+            f"{self.count(EXACT)} exact, {self.count(ENGINE)} engine), "
+            f"{self.variants} variants, {self.failed} failed"
         )
 
 
@@ -87,23 +127,37 @@ class Report:
 
 
 def verify_question(
-    question: Question, variants: int, *, code_timeout: float = 5.0
+    question: Question, variants: int, *, code_timeout: float = 5.0, references: bool = True
 ) -> QuestionResult:
-    """Prove every variant of one question; never raises for a problem in the question."""
+    """Prove every variant of one question; never raises for a problem in the question.
+
+    With `references` (the default) the key is also proven against its reference definition,
+    and a non-concept question with fewer than two witnesses fails.
+    """
     started = time.perf_counter()
     count = question.variant_count(variants)
-    result = QuestionResult(question.id, question.kind, question.concept, question.probe, count)
+    result = QuestionResult(
+        question.id,
+        question.kind,
+        question.concept,
+        question.probe,
+        count,
+        day=question.day,
+        reference=question.reference,
+    )
     try:
         equivalent = checker_equivalence()
     except ImportError as error:
         result.failures.append(Failure(None, "load", f"the checker cannot be imported: {error}"))
         return result
+    made = []
     for k in range(count):
         try:
             variant = question.variant(k)
         except EprepError as error:
             result.failures.append(Failure(k, "load", str(error)))
             continue
+        made.append(variant)
         for check, run in (
             ("symbolic", lambda v=variant: symbolic_checks(question, v, equivalent)),
             ("engine", lambda v=variant: engine_checks(question, v, code_timeout=code_timeout)),
@@ -117,8 +171,42 @@ def verify_question(
             except Exception as error:  # a bug in a check must name the question, not kill the run
                 reasons = [f"internal error {type(error).__name__}: {error}"]
             result.failures.extend(Failure(k, check, reason) for reason in reasons)
+    if references:
+        _witness(question, made, result, code_timeout)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _witness(question: Question, made: list, result: QuestionResult, code_timeout: float) -> None:
+    """Add the reference witness, name the witnesses that hold, and apply the two-witness rule."""
+    outcome = reference_witness(question, made, code_timeout=code_timeout)
+    result.failures.extend(Failure(k, "reference", reason) for k, reason in outcome.problems)
+    if outcome.witness is not None:
+        result.witnesses.append(outcome.witness)
+    if question.probe is not None and result.passed("engine"):
+        result.witnesses.append(ENGINE)
+    if question.concept:
+        if not _CITATION.search(question.source):
+            result.failures.append(
+                Failure(
+                    None,
+                    "witnesses",
+                    f"a concept question must cite a primary source (paper and section, book "
+                    f"and page) in 'source', not {question.source!r}",
+                )
+            )
+        return
+    if len(result.witnesses) < 2 and not result.failures:
+        held = ", ".join(result.witnesses) or "none"
+        missing = "a reference" if question.reference is None else "an engine probe"
+        result.failures.append(
+            Failure(
+                None,
+                "witnesses",
+                f"only {len(result.witnesses)} independent witness holds ({held}); a key needs "
+                f"two: add {missing}, or mark a question of fact concept = true",
+            )
+        )
 
 
 # --- the pool ---------------------------------------------------------------------------
@@ -130,7 +218,10 @@ _POOL_OPTIONS: dict[str, float] = {}
 def _verify_by_id(question_id: str) -> QuestionResult:
     variants = int(_POOL_OPTIONS["variants"])
     return verify_question(
-        _POOL_QUESTIONS[question_id], variants, code_timeout=_POOL_OPTIONS["timeout"]
+        _POOL_QUESTIONS[question_id],
+        variants,
+        code_timeout=_POOL_OPTIONS["timeout"],
+        references=bool(_POOL_OPTIONS["references"]),
     )
 
 
@@ -161,6 +252,9 @@ def warm_up() -> None:
     from eprep.checker import equivalent
 
     load_probes()
+    from eprep.checker import references
+
+    references.reference_names()
     # Warming is best-effort; a real failure shows in the results.
     with contextlib.suppress(Exception):
         equivalent("x + 1", "1 + x", {"x": "real"}, trusted=True)
@@ -195,6 +289,7 @@ def verify_questions(
     workers: int | None = None,
     code_timeout: float = 5.0,
     progress=None,
+    references: bool = True,
 ) -> Report:
     """Verify `questions` with `workers` processes (1: in this process); results in input order."""
     started = time.perf_counter()
@@ -204,14 +299,18 @@ def verify_questions(
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
         results = []
         for question in questions:
-            results.append(verify_question(question, variants, code_timeout=code_timeout))
+            results.append(
+                verify_question(
+                    question, variants, code_timeout=code_timeout, references=references
+                )
+            )
             if progress:
                 progress(results[-1])
         return Report(results, time.perf_counter() - started, 1)
     warm_up()
     _POOL_QUESTIONS.clear()
     _POOL_QUESTIONS.update({q.id: q for q in questions})
-    _POOL_OPTIONS.update(variants=variants, timeout=code_timeout)
+    _POOL_OPTIONS.update(variants=variants, timeout=code_timeout, references=references)
     # Slowest-looking questions first (code questions run many processes) keeps both cores busy.
     ordered = sorted(questions, key=lambda q: (q.kind != "code", q.has_params is False))
     by_id: dict[str, QuestionResult] = {}

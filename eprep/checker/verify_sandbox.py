@@ -4,7 +4,8 @@ Code questions are verified by executing the template with each option filled in
 happens in a child forked from the (already warm) verification worker, so NumPy and the engine
 are not re-imported per run: the child lowers its CPU-time and address-space limits, silences
 stdin/stdout, executes the code in a fresh namespace, calls the code probe and reports
-`[passed, reason]` through a pipe. The parent kills it when the wall-clock limit passes.
+`[passed, reason]` through a pipe (plus, when a reference driver is given, `outputs`: the
+numbers the driver read off the template, which the verifier checks against the definition). The parent kills it when the wall-clock limit passes.
 Bank code is never executed in the verifying process itself.
 """
 
@@ -33,19 +34,25 @@ class RunResult:
     passed: bool
     reason: str  # "" when passed
     seconds: float
+    outputs: dict[str, Any] | None = None  # what a reference driver returned
 
 
 def run_completed_template(
     source: str,
-    probe_name: str,
+    probe_name: str | None,
     values: Mapping[str, float],
     seed: int,
     probe_args: Mapping[str, Any] | None = None,
     *,
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    drive: tuple[str, Mapping[str, Any]] | None = None,
 ) -> RunResult:
-    """Execute `source` in a forked child and run code probe `probe_name` on its namespace."""
+    """Execute `source` in a forked child and run code probe `probe_name` on its namespace.
+
+    With `drive = (reference name, reference_args)` the child also runs that code reference's
+    driver on the namespace and returns its outputs.
+    """
     started = time.perf_counter()
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -60,6 +67,7 @@ def run_completed_template(
             dict(probe_args or {}),
             timeout,
             memory_mb,
+            drive,
         )
     os.close(write_end)
     chunks: list[bytes] = []
@@ -87,10 +95,11 @@ def run_completed_template(
     if timed_out:
         return RunResult(False, f"timed out after {timeout:g} s", seconds)
     try:
-        passed, reason = json.loads(b"".join(chunks).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+        passed, reason, *rest = json.loads(b"".join(chunks).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, TypeError):
         return RunResult(False, _death_reason(status), seconds)
-    return RunResult(bool(passed), str(reason), seconds)
+    outputs = rest[0] if rest and isinstance(rest[0], dict) else None
+    return RunResult(bool(passed), str(reason), seconds, outputs)
 
 
 def _kill(pid: int) -> None:
@@ -136,14 +145,15 @@ def _child(
     probe_args: dict[str, Any],
     timeout: float,
     memory_mb: int,
+    drive: tuple[str, Mapping[str, Any]] | None = None,
 ) -> None:
-    result: tuple[bool, str]
+    result: tuple
     try:
         _limit_resources(timeout, memory_mb)
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        result = _run(source, probe_name, values, seed, probe_args)
+        result = _run(source, probe_name, values, seed, probe_args, drive)
     except BaseException as error:  # the child must always report and exit
         result = (False, f"runner failed: {type(error).__name__}: {error}")
     try:
@@ -156,8 +166,13 @@ def _child(
 
 
 def _run(
-    source: str, probe_name: str, values: dict[str, float], seed: int, probe_args: dict[str, Any]
-) -> tuple[bool, str]:
+    source: str,
+    probe_name: str | None,
+    values: dict[str, float],
+    seed: int,
+    probe_args: dict[str, Any],
+    drive: tuple[str, Mapping[str, Any]] | None = None,
+) -> tuple:
     import numpy as np
 
     from eprep.checker.probes import get_code_probe
@@ -173,17 +188,32 @@ def _run(
         return False, "the template ran out of memory"
     except Exception as error:
         return False, f"the template raised {type(error).__name__}: {_short(error)}"
-    probe = get_code_probe(probe_name)
     rng = np.random.default_rng(seed)
+    if probe_name is not None:
+        probe = get_code_probe(probe_name)
+        try:
+            probe(namespace, values, rng, **probe_args)
+        except AssertionError as error:
+            return False, f"probe: {_short(error) or 'behaviour differs from the engine'}"
+        except MemoryError:
+            return False, "ran out of memory under the probe"
+        except Exception as error:
+            return False, f"under the probe it raised {type(error).__name__}: {_short(error)}"
+    if drive is None:
+        return True, ""
+    from eprep.checker.references import get_code_reference
+
+    name, args = drive
     try:
-        probe(namespace, values, rng, **probe_args)
-    except AssertionError as error:
-        return False, f"probe: {_short(error) or 'behaviour differs from the engine'}"
+        outputs = get_code_reference(name)(**dict(args)).drive(namespace, rng)
     except MemoryError:
-        return False, "ran out of memory under the probe"
+        return False, "ran out of memory under the definition's driver"
     except Exception as error:
-        return False, f"under the probe it raised {type(error).__name__}: {_short(error)}"
-    return True, ""
+        return (
+            False,
+            f"under the definition's driver it raised {type(error).__name__}: {_short(error)}",
+        )
+    return True, "", outputs
 
 
 def _short(error: BaseException) -> str:

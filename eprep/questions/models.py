@@ -98,6 +98,8 @@ class Question:
     line: int
     probe: str | None = None
     probe_args: Mapping[str, Any] = field(default_factory=dict)
+    reference: str | None = None  # the SymPy reference definition the key is proven against
+    reference_args: Mapping[str, Any] = field(default_factory=dict)
     concept: bool = False
     trap: Text | None = None
     params: Mapping[str, ParamSpec] = field(default_factory=dict)

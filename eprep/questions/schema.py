@@ -48,7 +48,7 @@ _RESERVED = {"pi", "e", "exp", "log", "ln", "sqrt", "abs", "sin", "cos", "tan", 
 
 QUESTION_KEYS = {
     "id", "kind", "title", "prompt", "explanation", "difficulty", "tags", "source", "probe",
-    "probe_args", "concept", "trap", "params", "derived", "where", "answer", "tolerance",
+    "probe_args", "reference", "reference_args", "concept", "trap", "params", "derived", "where", "answer", "tolerance",
     "variables", "start", "solution", "code", "options", "mistakes",
 }  # fmt: skip
 OPTION_KEYS = {"text", "formula", "value", "code", "id", "correct", "feedback"}
@@ -223,6 +223,16 @@ class FileValidator:
         probe_args = q.get("probe_args", {})
         if not isinstance(probe_args, dict):
             raise self.fail(at("probe_args"), "probe_args must be a table")
+        reference = q.get("reference")
+        if reference is not None and not (
+            isinstance(reference, str) and PROBE_NAME.match(reference)
+        ):
+            raise self.fail(at("reference"), "reference must be a name like 'conv_output'")
+        reference_args = q.get("reference_args", {})
+        if not isinstance(reference_args, dict):
+            raise self.fail(at("reference_args"), "reference_args must be a table")
+        if "reference_args" in q and reference is None:
+            raise self.fail(at("reference_args"), "reference_args without a reference")
 
         params, derived, where, names = self.randomisation(q, path)
         # From here on, every text of this question may only use {{NAME}} of its own values.
@@ -246,6 +256,8 @@ class FileValidator:
             "line": self.question_line(path[1]),
             "probe": probe,
             "probe_args": dict(probe_args),
+            "reference": reference,
+            "reference_args": dict(reference_args),
             "concept": concept,
             "trap": self.text(q["trap"], at("trap")) if "trap" in q else None,
             "params": params,

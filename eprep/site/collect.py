@@ -38,21 +38,17 @@ def question_path(lang: str, question_id: str) -> str:
     return f"{lang}/questions/{question_id}.html"
 
 
-def _proof_key(question: Any) -> str:
-    if question.concept or not question.probe:
-        return "concept"
-    if question.kind == "code":
-        return "verify_code"
-    if question.kind == "derivation":
-        return "verify_derivation"
-    if question.kind == "expression":
-        return "verify_samples"
-    if question.kind == "choice":
-        forms = {option.form for option in question.options}
-        if forms == {"text"}:
-            return "verify_option"
-        return "verify_samples" if question.variables else "verify_value"
-    return "verify_value"
+def _proof(question: Any) -> dict[str, Any]:
+    """Which witnesses hold for this question, as the checker reports them (never re-derived)."""
+    from eprep.checker.witnesses import proof_of
+
+    proof = proof_of(question)
+    return {
+        "witnesses": list(proof.witnesses),
+        "sourced": proof.sourced,
+        "reference": proof.reference,
+        "code": question.kind == "code",
+    }
 
 
 def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
@@ -125,7 +121,7 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
         "variables": sorted(question.variables),
         "data_json": to_json(data),
         "probe": question.probe or "",
-        "proof_key": _proof_key(question),
+        "proof": _proof(question),
         "source": question.source,
         "difficulty": question.difficulty,
         "tags": list(question.tags),

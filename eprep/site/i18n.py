@@ -9,7 +9,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "site_name": "eprep study site",
         "tagline": (
-            "Deep-learning theory for the JDLA E qualification — every answer key proven twice."
+            "Deep-learning theory for the JDLA E qualification — each key shown with the proofs "
+            "that hold for it."
         ),
         "home": "Home",
         "days": "Days",
@@ -33,7 +34,34 @@ STRINGS: dict[str, dict[str, str]] = {
         "mistakes": "Known mistakes",
         "proof": "How it was proven",
         "probe": "Engine probe",
-        "concept": "A concept question: its key is reviewed by hand, not proven by the engine.",
+        "concept": "A concept question: its key is sourced, not proven.",
+        "reference": "reference definition",
+        "proof_sourced": (
+            "Sourced, not proven: a question of fact whose key cannot be computed, measured or "
+            "derived; it rests on the primary source cited below."
+        ),
+        "witness_identity": (
+            "Identity: SymPy proves the key equal to the reference definition, written from the "
+            "concept's primary definition, for every value of the parameters."
+        ),
+        "witness_exact": (
+            "Exact: the key equals the reference definition, computed with rationals and exact "
+            "radicals (no floats), at every variant `eprep verify` checks."
+        ),
+        "witness_exact_code": (
+            "Exact: the template completed with the key is run on test inputs, and its outputs "
+            "equal the reference definition evaluated exactly at those inputs."
+        ),
+        "witness_engine": (
+            "Engine: a probe runs the bundled NumPy engine and its measurement agrees with the "
+            "key at every variant (for code, exactly the correct option passes)."
+        ),
+        "proves_body": (
+            "Each key is proven by two independent witnesses — a SymPy reference definition "
+            "(as an identity, or exactly at every variant) and a measurement on the NumPy "
+            "engine — and each question page says which hold; `eprep verify` fails a key with "
+            "fewer. Questions of fact are marked sourced, not proven."
+        ),
         "source": "Source",
         "difficulty": "Difficulty",
         "tags": "Tags",
@@ -53,36 +81,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "numeric_hint": "Type a number or a constant expression such as 1/4 or 2^-3.",
         "proves_title": "What eprep proves",
         "count_line": "{days} days · {topics} topics · {questions} questions",
-        "verify_value": (
-            "For every variant, `eprep verify` runs the probe on the real NumPy engine "
-            "and checks that the key, evaluated for that variant, equals the number the "
-            "engine produced."
-        ),
-        "verify_samples": (
-            "For every variant, `eprep verify` runs the probe on the real NumPy engine "
-            "at sample points and checks that the key formula gives the engine's values; "
-            "SymPy also checks the key against each known mistake (they must differ)."
-        ),
-        "verify_option": (
-            "For every variant, `eprep verify` runs the probe on the real NumPy engine "
-            "and checks that the option it identifies is the one marked correct."
-        ),
-        "verify_code": (
-            "`eprep verify` completes the code template with each option, runs it in a "
-            "separate process, and checks that exactly the correct option passes the probe's "
-            "behavioural test."
-        ),
-        "verify_derivation": (
-            "`eprep verify` checks every step of the worked solution with SymPy and numerically"
-            ", and runs the probe on the engine to confirm the target formula."
-        ),
         "result_right": "Right.",
         "result_wrong": "Wrong.",
         "variant_note": "Showing variant 0; the quiz draws other numbers.",
     },
     "ja": {
         "site_name": "eprep 学習サイト",
-        "tagline": "JDLA E資格のための深層学習理論 — すべての解答は二重に証明済み。",
+        "tagline": "JDLA E資格のための深層学習理論 — 各解答に、成り立つ証明を添えて。",
         "home": "ホーム",
         "days": "Day 一覧",
         "topics": "トピック",
@@ -107,7 +112,34 @@ STRINGS: dict[str, dict[str, str]] = {
         "mistakes": "よくある誤り",
         "proof": "証明の方法",
         "probe": "エンジンによる検証",
-        "concept": "概念問題：解答はエンジンではなく人の手で確認されています。",
+        "concept": "概念問題：解答は出典に基づくもので、証明されたものではありません。",
+        "reference": "参照定義",
+        "proof_sourced": (
+            "出典による（証明ではない）：計算・測定・導出のできない事実を問う問題で、解答は下記の一次"
+            "資料に基づきます。"
+        ),
+        "witness_identity": (
+            "恒等式：概念の一次的な定義から書いた参照定義と解答が、すべてのパラメータ値で等しいこと"
+            "を SymPy が証明しています。"
+        ),
+        "witness_exact": (
+            "厳密値：`eprep verify` が確かめるすべての変種で、解答と参照定義を有理数と厳密な根号"
+            "（浮動小数点なし）で計算し、一致することを確認しています。"
+        ),
+        "witness_exact_code": (
+            "厳密値：解答で補完したコードをテスト入力で実行し、その出力がその入力での参照定義の厳密"
+            "な値と一致することを確認しています。"
+        ),
+        "witness_engine": (
+            "エンジン：プローブが同梱の NumPy エンジンを実行し、その測定値がすべての変種で解答と一致"
+            "します（コード問題では正解の選択肢だけが合格します）。"
+        ),
+        "proves_body": (
+            "各解答は二つの独立な証人で証明されます。SymPy の参照定義（恒等式として、またはすべての"
+            "変種で厳密に）と NumPy エンジンでの測定です。どれが成り立つかは各問題のページに示され、"
+            "それより少ない解答は `eprep verify` が不合格にします。事実を問う問題は「出典による」と"
+            "表示され、証明済みとは表示されません。"
+        ),
         "source": "出典",
         "difficulty": "難易度",
         "tags": "タグ",
@@ -127,28 +159,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "numeric_hint": "数値または 1/4、2^-3 のような定数式を入力してください。",
         "proves_title": "eprep が証明すること",
         "count_line": "{days} 日 · {topics} トピック · {questions} 問",
-        "verify_value": (
-            "`eprep verify` はすべての変種について実際の NumPy エンジンでプローブを実行し、そ"
-            "の変種で評価した解答がエンジンの出力した数値と一致することを確"
-            "認します。"
-        ),
-        "verify_samples": (
-            "`eprep verify` はすべての変種について実際の NumPy エンジンで標本点を計算し、解答"
-            "の式がエンジンの値を与えることを確認します。SymPy "
-            "で解答がよくある誤りと異なることも確認します。"
-        ),
-        "verify_option": (
-            "`eprep verify` はすべての変種について実際の NumPy エンジンでプローブを実行し、エ"
-            "ンジンが示す選択肢が正解とされたものであることを確認します。"
-        ),
-        "verify_code": (
-            "`eprep verify` はコードの雛形を各選択肢で補完して別プロセスで実行し、正解の選択肢"
-            "だけがプローブの動作テストに合格することを確認します。"
-        ),
-        "verify_derivation": (
-            "`eprep verify` は解き方の各ステップを SymPy と数値計算で確認し、エンジンでプローブ"
-            "を実行して目標の式を確かめます。"
-        ),
         "result_right": "正解です。",
         "result_wrong": "不正解です。",
         "variant_note": "変種 0 を表示しています。クイズでは別の数値が出ます。",

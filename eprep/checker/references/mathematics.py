@@ -109,9 +109,12 @@ def bayes_posterior(p: Params) -> sympy.Expr:
 
 @reference("variance_linear")
 def variance_linear(p: Params) -> sympy.Expr:
-    """Var(aX - bY + c) with X, Y independent `sympy.stats` normals of variances vx, vy."""
-    x = stats.Normal("X", 1, sympy.sqrt(p["vx"]))
-    y = stats.Normal("Y", -2, sympy.sqrt(p["vy"]))
+    """Var(aX - bY + c) with X, Y independent `sympy.stats` normals of variances vx, vy.
+
+    The means do not enter a variance; zero keeps SymPy's integrals free of erf terms.
+    """
+    x = stats.Normal("X", 0, sympy.sqrt(p["vx"]))
+    y = stats.Normal("Y", 0, sympy.sqrt(p["vy"]))
     return sympy.simplify(stats.variance(p["a"] * x - p["b"] * y + p["c"]))
 
 

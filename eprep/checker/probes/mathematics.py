@@ -141,7 +141,7 @@ def normal_pdf(variant: Variant, rng: np.random.Generator) -> Value:
     mu, s2, x = float(variant["mu"]), float(variant["s2"]), float(variant["x"])
     density = float(stats.norm(mu, np.sqrt(s2)).pdf(x))
     width = 0.01 * np.sqrt(s2)  # a narrow bin: its frequency / width estimates the density
-    samples = rng.normal(mu, np.sqrt(s2), 4 * _DRAWS)
+    samples = rng.normal(mu, np.sqrt(s2), _DRAWS)
     share = np.mean(np.abs(samples - x) < width / 2)
     se = np.sqrt(share * (1 - share) / samples.size) / width
     assert abs(share / width - density) < 5 * se + 1e-3 * density, "SciPy's pdf and sampling differ"
@@ -152,7 +152,7 @@ def normal_pdf(variant: Variant, rng: np.random.Generator) -> Value:
 def mle_variance_mean_mc(variant: Variant, rng: np.random.Generator) -> Value:
     """The mean of `np.var(sample)` (ddof=0, the MLE) over many samples of size n from N(0, s2)."""
     n, s2 = int(variant["n"]), float(variant["s2"])
-    samples = rng.normal(0.0, np.sqrt(s2), (_DRAWS // n * 4, n))
+    samples = rng.normal(0.0, np.sqrt(s2), (_DRAWS // n * 2, n))
     return _mc_mean(np.var(samples, axis=1))
 
 
@@ -160,7 +160,7 @@ def mle_variance_mean_mc(variant: Variant, rng: np.random.Generator) -> Value:
 def covariance_mc(variant: Variant, rng: np.random.Generator) -> Value:
     """Sample covariance of binary (X, Y) drawn from the joint table p11, p10, p01, p00."""
     probs = np.array([variant["p11"], variant["p10"], variant["p01"], variant["p00"]], dtype=float)
-    cells = rng.choice(4, size=4 * _DRAWS, p=probs / probs.sum())
+    cells = rng.choice(4, size=_DRAWS, p=probs / probs.sum())
     x = (cells <= 1).astype(float)
     y = ((cells == 0) | (cells == 2)).astype(float)
     products = (x - x.mean()) * (y - y.mean())

@@ -1,0 +1,209 @@
+"""Machine learning: estimators as minimisers of their objectives, metrics from their definitions.
+
+Least squares is the normal equation XᵀX θ = Xᵀy solved with `sympy.Matrix`; ridge and lasso are
+the stationary points of their written-out objectives (lasso on each sign branch, the minimum
+taken among the candidates and 0); gradients are `sympy.diff` of the loss; metrics are ratios of
+confusion-matrix counts as Powers (2011) defines them; AUC is the share of (positive, negative)
+pairs ranked correctly (Hanley & McNeil 1982); a k-means step is an assignment to the nearest
+centre and a mean (Lloyd 1982); PCA's ratios are eigenvalues of the covariance over their sum;
+kernels are their defining formulas; split gains are impurity decreases (Breiman et al. 1984).
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from eprep.checker.references import NeedsValues, Params, is_number, reference
+
+
+def _values(p: Params, names: str) -> list[sympy.Expr]:
+    return [p[n] if n in p else sympy.Integer(int(n)) for n in names.split(",")]
+
+
+def _numbers(*values) -> None:
+    if not all(is_number(sympy.sympify(v)) for v in values):
+        raise NeedsValues
+
+
+# --- regression ------------------------------------------------------------------------------
+
+
+def _least_squares(xs, ys) -> tuple[sympy.Expr, sympy.Expr]:
+    """(intercept, slope) solving the normal equation XᵀX θ = Xᵀy, X = [1, x]."""
+    design = sympy.Matrix([[1, x] for x in xs])
+    target = sympy.Matrix(ys)
+    theta = (design.T * design).LUsolve(design.T * target)
+    return sympy.simplify(theta[0]), sympy.simplify(theta[1])
+
+
+@reference("ols_fit")
+def ols_fit(p: Params, *, x: str, y: str, report: str) -> sympy.Expr:
+    """The least-squares "slope", "intercept", or "r2" = 1 - SS_res / SS_tot of the fit."""
+    xs, ys = _values(p, x), _values(p, y)
+    intercept, slope = _least_squares(xs, ys)
+    if report == "slope":
+        return slope
+    if report == "intercept":
+        return intercept
+    mean = sum(ys) / len(ys)
+    residual = sum((yi - intercept - slope * xi) ** 2 for xi, yi in zip(xs, ys, strict=True))
+    total = sum((yi - mean) ** 2 for yi in ys)
+    return sympy.simplify(1 - residual / total)
+
+
+@reference("ridge_coefficient")
+def ridge_coefficient(p: Params, *, x: str, y: str) -> sympy.Expr:
+    """The w where d/dw [sum (y_i - w x_i)^2 + lam w^2] = 0 (the objective is convex)."""
+    w = sympy.Symbol("w", real=True)
+    objective = (
+        sum((yi - w * xi) ** 2 for xi, yi in zip(_values(p, x), _values(p, y), strict=True))
+        + p["lam"] * w**2
+    )
+    (solution,) = sympy.solve(sympy.diff(objective, w), w)
+    return sympy.simplify(solution)
+
+
+@reference("lasso_one")
+def lasso_one(p: Params) -> sympy.Expr:
+    """argmin_w (z - w)^2 / 2 + lam |w|: stationary points of each sign branch, and 0."""
+    z, lam = p["z"], p["lam"]
+    _numbers(z, lam)
+    w = sympy.Symbol("w", real=True)
+    candidates = [sympy.S.Zero]
+    for sign in (1, -1):  # on w > 0 (w < 0) the objective is smooth with |w| = sign * w
+        (root,) = sympy.solve(sympy.diff((z - w) ** 2 / 2 + lam * sign * w, w), w)
+        if sign * root > 0:
+            candidates.append(root)
+
+    def objective(v):
+        return (z - v) ** 2 / 2 + lam * abs(v)
+
+    return min(candidates, key=objective)
+
+
+@reference("mse_gradient")
+def mse_gradient(p: Params, *, x: str, y: str) -> sympy.Expr:
+    """d/dw of (1/n) sum (w x_i - y_i)^2 at the parameter w."""
+    w = sympy.Symbol("w_", real=True)
+    xs, ys = _values(p, x), _values(p, y)
+    mse = sum((w * xi - yi) ** 2 for xi, yi in zip(xs, ys, strict=True)) / len(xs)
+    return sympy.expand(sympy.diff(mse, w).subs(w, p["w"]))
+
+
+# --- classification --------------------------------------------------------------------------
+
+
+def _sigmoid(z):
+    return 1 / (1 + sympy.exp(-z))
+
+
+@reference("log_loss_gradient")
+def log_loss_gradient(p: Params) -> sympy.Expr:
+    """d/dw of -[y ln σ(wx + b) + (1 - y) ln(1 - σ(wx + b))] at the parameter w."""
+    w = sympy.Symbol("w_", real=True)
+    prob = _sigmoid(w * p["x"] + p["b"])
+    loss = -(p["y"] * sympy.log(prob) + (1 - p["y"]) * sympy.log(1 - prob))
+    return sympy.simplify(sympy.diff(loss, w).subs(w, p["w"]))
+
+
+@reference("logistic_probability")
+def logistic_probability(p: Params) -> sympy.Expr:
+    """P(y = 1 | x) = σ(w·x + b): the log-odds are linear in x."""
+    return _sigmoid(p["w1"] * p["x1"] + p["w2"] * p["x2"] + p["b"])
+
+
+@reference("softmax_probability")
+def softmax_probability(p: Params, *, z: str, k: int) -> sympy.Expr:
+    """exp(z_k) / sum_j exp(z_j)."""
+    logits = _values(p, z)
+    return sympy.exp(logits[k - 1]) / sum(sympy.exp(v) for v in logits)
+
+
+# --- metrics ---------------------------------------------------------------------------------
+
+
+@reference("classification_metric")
+def classification_metric(p: Params, *, metric: str) -> sympy.Expr:
+    """Ratios of confusion-matrix counts; F1 is the harmonic mean of precision and recall."""
+    tp, fp, fn, tn = (p[k] for k in ("TP", "FP", "FN", "TN"))
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    values = {
+        "precision": precision,  # of those predicted positive, the share that are
+        "recall": recall,  # of the actual positives, the share found
+        "f1": 2 / (1 / precision + 1 / recall),
+        "specificity": tn / (tn + fp),  # of the actual negatives, the share found
+        "accuracy": (tp + tn) / (tp + fp + fn + tn),
+    }
+    return sympy.simplify(values[metric])
+
+
+@reference("auc_from_ranks")
+def auc_from_ranks(p: Params, *, ranks: str, n: int) -> sympy.Expr:
+    """The share of (positive, negative) pairs where the positive is ranked higher."""
+    positives = [p[r] for r in ranks.split(",")]
+    _numbers(*positives)
+    negatives = [r for r in range(1, n + 1) if r not in {int(v) for v in positives}]
+    won = sum(1 for a in positives for b in negatives if a < b)  # rank 1 = highest score
+    return sympy.Rational(won, len(positives) * len(negatives))
+
+
+# --- clustering and PCA ----------------------------------------------------------------------
+
+
+@reference("kmeans_step")
+def kmeans_step(p: Params, *, points: str, centres: str, k: int) -> sympy.Expr:
+    """Assign each point to its nearest centre, then centre k becomes its points' mean."""
+    xs, cs = _values(p, points), _values(p, centres)
+    _numbers(*xs, *cs)
+    mine = [x for x in xs if min(range(len(cs)), key=lambda j: abs(x - cs[j])) == k - 1]
+    if not mine:
+        raise ValueError("centre k has no points")
+    return sympy.Rational(1, len(mine)) * sum(mine)
+
+
+@reference("pca_explained_ratio")
+def pca_explained_ratio(p: Params) -> sympy.Expr:
+    """Largest eigenvalue of the covariance [[a, b], [b, a]] over the sum of its eigenvalues."""
+    cov = sympy.Matrix([[p["a"], p["b"]], [p["b"], p["a"]]])
+    _numbers(*cov)
+    eigen = []
+    for value, multiplicity in cov.eigenvals().items():
+        eigen += [value] * multiplicity
+    return max(eigen, key=lambda v: sympy.N(v, 30)) / sum(eigen)
+
+
+# --- kernels, SVM losses and trees -----------------------------------------------------------
+
+
+@reference("hinge_loss")
+def hinge_loss(p: Params) -> sympy.Expr:
+    """max(0, 1 - y f(x)): zero once the sample is beyond the margin."""
+    return sympy.Max(0, 1 - p["y"] * p["f"])
+
+
+@reference("kernel_value")
+def kernel_value(p: Params, *, x: str, z: str, kind: str) -> sympy.Expr:
+    """RBF exp(-gamma ||x - z||^2) or polynomial (x·z + c)^d."""
+    a, b = _values(p, x), _values(p, z)
+    if kind == "rbf":
+        return sympy.exp(-p["gamma"] * sum((u - v) ** 2 for u, v in zip(a, b, strict=True)))
+    return (sum(u * v for u, v in zip(a, b, strict=True)) + p["c"]) ** p["d"]
+
+
+def _impurity(counts, criterion: str) -> sympy.Expr:
+    total = sum(counts)
+    shares = [c / total for c in counts]
+    if criterion == "gini":
+        return 1 - sum(s**2 for s in shares)
+    return -sum(s * sympy.log(s, 2) for s in shares if s != 0)
+
+
+@reference("split_gain")
+def split_gain(p: Params, *, criterion: str) -> sympy.Expr:
+    """I(parent) - sum over children of (n_child / n) I(child)."""
+    left, right = (p["la"], p["lb"]), (p["ra"], p["rb"])
+    _numbers(*left, *right)
+    parent = (left[0] + right[0], left[1] + right[1])
+    n = sum(parent)
+    children = sum(sum(c) / n * _impurity(c, criterion) for c in (left, right))
+    return _impurity(parent, criterion) - children

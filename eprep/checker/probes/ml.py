@@ -176,19 +176,45 @@ def kmeans_step(
     return Value(float(model.cluster_centers_[k - 1, 0]), rel_tol=1e-9)
 
 
-@probe("pca_explained_ratio")
-def pca_explained_ratio(variant: Variant, rng: np.random.Generator) -> Value:
-    """`PCA` on data of sample covariance exactly [[a, b], [b, a]]: the first ratio."""
-    from sklearn.decomposition import PCA
-
-    a, b = float(variant["a"]), float(variant["b"])
+def _data_with_covariance(a: float, b: float, rng: np.random.Generator) -> np.ndarray:
+    """500 points of mean exactly 0 whose sample covariance (ddof=1) is exactly [[a, b], [b, a]]."""
     z = rng.standard_normal((500, 2))
     z -= z.mean(axis=0)
     # Whiten to identity sample covariance, then colour with a Cholesky factor of the target.
     z = z @ np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False))).T
-    data = z @ np.linalg.cholesky(np.array([[a, b], [b, a]])).T + rng.normal(size=2)
-    ratio = PCA(n_components=2).fit(data).explained_variance_ratio_[0]
+    return z @ np.linalg.cholesky(np.array([[a, b], [b, a]])).T
+
+
+@probe("pca_explained_ratio")
+def pca_explained_ratio(variant: Variant, rng: np.random.Generator) -> Value:
+    """`PCA` on data of sample covariance [[a, b], [b, a]]: the first component's ratio."""
+    from sklearn.decomposition import PCA
+
+    data = _data_with_covariance(float(variant["a"]), float(variant["b"]), rng)
+    ratio = PCA(n_components=2).fit(data + rng.normal(size=2)).explained_variance_ratio_[0]
     return Value(float(ratio), rel_tol=1e-9)
+
+
+@probe("pca_projection")
+def pca_projection(variant: Variant, rng: np.random.Generator) -> Value:
+    """`PCA.transform` of (x1, x2): the first score, the direction taken with a positive sum."""
+    from sklearn.decomposition import PCA
+
+    pca = PCA(n_components=1).fit(_data_with_covariance(variant["a"], variant["b"], rng))
+    sign = 1.0 if pca.components_[0].sum() > 0 else -1.0
+    score = pca.transform(np.array([[float(variant["x1"]), float(variant["x2"])]]))[0, 0]
+    return Value(float(sign * score), rel_tol=1e-9, abs_tol=1e-9)
+
+
+@probe("pca_lost_variance")
+def pca_lost_variance(variant: Variant, rng: np.random.Generator) -> Value:
+    """Squared reconstruction error of a 1-component `PCA`, summed over points, over n - 1."""
+    from sklearn.decomposition import PCA
+
+    data = _data_with_covariance(float(variant["a"]), float(variant["b"]), rng)
+    pca = PCA(n_components=1).fit(data)
+    error = np.sum((data - pca.inverse_transform(pca.transform(data))) ** 2)
+    return Value(float(error / (len(data) - 1)), rel_tol=1e-9)
 
 
 # --- kernels, SVM losses and trees -----------------------------------------------------------

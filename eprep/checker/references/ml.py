@@ -161,15 +161,36 @@ def kmeans_step(p: Params, *, points: str, centres: str, k: int) -> sympy.Expr:
     return sympy.Rational(1, len(mine)) * sum(mine)
 
 
-@reference("pca_explained_ratio")
-def pca_explained_ratio(p: Params) -> sympy.Expr:
-    """Largest eigenvalue of the covariance [[a, b], [b, a]] over the sum of its eigenvalues."""
+def _covariance_eigen(p: Params) -> list[tuple[sympy.Expr, sympy.Matrix]]:
+    """(eigenvalue, unit eigenvector) of [[a, b], [b, a]], largest eigenvalue first."""
     cov = sympy.Matrix([[p["a"], p["b"]], [p["b"], p["a"]]])
     _numbers(*cov)
-    eigen = []
-    for value, multiplicity in cov.eigenvals().items():
-        eigen += [value] * multiplicity
-    return max(eigen, key=lambda v: sympy.N(v, 30)) / sum(eigen)
+    pairs = []
+    for value, _, vectors in cov.eigenvects():
+        pairs += [(value, v / v.norm()) for v in vectors]
+    return sorted(pairs, key=lambda pair: -sympy.N(pair[0], 30))
+
+
+@reference("pca_explained_ratio")
+def pca_explained_ratio(p: Params) -> sympy.Expr:
+    """Largest eigenvalue of the covariance over the sum of its eigenvalues (the total variance)."""
+    eigen = [value for value, _ in _covariance_eigen(p)]
+    return eigen[0] / sum(eigen)
+
+
+@reference("pca_projection")
+def pca_projection(p: Params) -> sympy.Expr:
+    """The point's coordinate along the unit eigenvector of the largest eigenvalue (sum > 0)."""
+    _, direction = _covariance_eigen(p)[0]
+    if sum(direction) < 0:
+        direction = -direction
+    return sympy.nsimplify(sympy.simplify(direction.dot(sympy.Matrix([p["x1"], p["x2"]]))))
+
+
+@reference("pca_lost_variance")
+def pca_lost_variance(p: Params) -> sympy.Expr:
+    """The variance along the discarded directions: the eigenvalues after the first, summed."""
+    return sum((value for value, _ in _covariance_eigen(p)[1:]), sympy.S.Zero)
 
 
 # --- kernels, SVM losses and trees -----------------------------------------------------------

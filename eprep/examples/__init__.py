@@ -24,6 +24,9 @@ EXAMPLES: dict[str, str] = {
     "cnn": "eprep.examples.cnn",
     "perceptron": "eprep.examples.perceptron",
     "initial-weights": "eprep.examples.initial_weights",
+    "pca": "eprep.examples.pca",
+    "bias-variance": "eprep.examples.bias_variance",
+    "logistic-regression": "eprep.examples.logistic_regression",
 }
 
 # Example name -> bank topics it illustrates (besides a topic or tag of the same name); the site
@@ -33,6 +36,9 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "initial-weights": ("vanishing",),
     "regularization": ("regularization", "regularisation"),
     "perceptron": ("perceptron", "activations"),
+    "pca": ("clustering-pca",),
+    "bias-variance": ("regression",),
+    "logistic-regression": ("classification",),
 }
 
 # Modules every example uses; their source is part of each cache key.

@@ -260,3 +260,96 @@ def split_gain(variant: Variant, rng: np.random.Generator, criterion: str) -> Va
     assert tree.tree_.node_count == 3, "the tree did not split"
     gain = tree.tree_.compute_feature_importances(normalize=False)[0]
     return Value(float(gain), rel_tol=1e-9, abs_tol=1e-12)
+
+
+# --- distances, margins, validation and dimensionality ---------------------------------------
+
+
+@probe("distance")
+def distance(variant: Variant, rng: np.random.Generator, x: str, z: str, kind: str) -> Value:
+    """`scipy.spatial.distance`: euclidean, cityblock, chebyshev, cosine similarity, mahalanobis."""
+    from scipy.spatial import distance as d
+
+    a, b = _vector(variant, x), _vector(variant, z)
+    if kind == "cosine":
+        value = 1.0 - d.cosine(a, b)  # SciPy returns the cosine distance 1 - similarity
+    elif kind == "mahalanobis":
+        inverse = np.linalg.inv(np.diag(_vector(variant, "s1,s2")))
+        value = d.mahalanobis(a, b, inverse)
+    else:
+        value = getattr(d, kind)(a, b)
+    return Value(float(value), rel_tol=1e-9, abs_tol=1e-12)
+
+
+@probe("margin_width")
+def margin_width(variant: Variant, rng: np.random.Generator) -> Value:
+    """The least distance between the planes wᵀx = 1 and wᵀx = -1, found by SLSQP."""
+    from scipy.optimize import minimize
+
+    w = _vector(variant, "w1,w2")
+    constraints = [
+        {"type": "eq", "fun": lambda v: w @ v[:2] - 1.0},
+        {"type": "eq", "fun": lambda v: w @ v[2:] + 1.0},
+    ]
+    found = minimize(
+        lambda v: np.sum((v[:2] - v[2:]) ** 2),
+        rng.normal(size=4),
+        constraints=constraints,
+        method="SLSQP",
+        options={"ftol": 1e-14, "maxiter": 500},
+    )
+    assert found.success, found.message
+    return Value(float(np.sqrt(found.fun)), rel_tol=1e-6, abs_tol=1e-9)
+
+
+@probe("kfold_train_size")
+def kfold_train_size(variant: Variant, rng: np.random.Generator) -> Value:
+    """Training-set size of every split of `sklearn.model_selection.KFold(k)` on n samples."""
+    from sklearn.model_selection import KFold
+
+    n, k = int(variant["n"]), int(variant["k"])
+    sizes = {len(train) for train, _ in KFold(k).split(np.zeros((n, 1)))}
+    assert len(sizes) == 1, f"the folds have different training sizes {sorted(sizes)}"
+    return Value(float(sizes.pop()))
+
+
+@probe("subcube_edge_mc")
+def subcube_edge_mc(variant: Variant, rng: np.random.Generator) -> Value:
+    """Edge e of the corner cube [0, e]^d holding a fraction r of uniform points (Monte Carlo).
+
+    A point lies in [0, e]^d iff its largest coordinate is <= e, so e is the r-quantile of
+    the largest coordinate; its standard error is sqrt(r (1 - r) / N) / f(e), with the
+    density f of the maximum estimated from the sample by a narrow histogram bin.
+    """
+    d, r = int(variant["d"]), float(variant["r"])
+    largest = rng.random((400_000, d)).max(axis=1)
+    edge = float(np.quantile(largest, r))
+    width = 0.01
+    density = np.mean(np.abs(largest - edge) < width / 2) / width
+    se = np.sqrt(r * (1 - r) / largest.size) / density
+    return Value(edge, rel_tol=0.0, abs_tol=5 * se)
+
+
+@probe("odds_ratio")
+def odds_ratio(variant: Variant, rng: np.random.Generator) -> Value:
+    """Odds at x + 1 over odds at x from `LogisticRegression.predict_proba` with weight w."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression().fit(np.array([[0.0], [1.0]]), np.array([0, 1]))
+    model.coef_ = np.array([[float(variant["w"])]])
+    model.intercept_ = np.array([float(variant["b"])])
+    p = model.predict_proba(np.array([[0.5], [1.5]]))[:, 1]
+    return Value(float((p[1] / (1 - p[1])) / (p[0] / (1 - p[0]))), rel_tol=1e-9)
+
+
+@probe("softmax_ce_logit_gradient")
+def softmax_ce_logit_gradient(
+    variant: Variant, rng: np.random.Generator, z: str, t: int, k: int
+) -> Value:
+    """∂L/∂z_k of `torch.nn.functional.cross_entropy` for the logits and true class t (autograd)."""
+    import torch
+
+    logits = torch.tensor(_vector(variant, z), dtype=torch.float64, requires_grad=True)
+    loss = torch.nn.functional.cross_entropy(logits[None], torch.tensor([t - 1]))
+    loss.backward()
+    return Value(float(logits.grad[k - 1]), rel_tol=1e-9, abs_tol=1e-12)

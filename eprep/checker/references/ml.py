@@ -228,3 +228,75 @@ def split_gain(p: Params, *, criterion: str) -> sympy.Expr:
     n = sum(parent)
     children = sum(sum(c) / n * _impurity(c, criterion) for c in (left, right))
     return _impurity(parent, criterion) - children
+
+
+# --- distances, margins, validation and dimensionality ---------------------------------------
+
+
+@reference("distance")
+def distance(p: Params, *, x: str, z: str, kind: str) -> sympy.Expr:
+    """Minkowski p = 2, 1, ∞; cosine of the angle; Mahalanobis with a diagonal covariance."""
+    a, b = _values(p, x), _values(p, z)
+    diffs = [u - v for u, v in zip(a, b, strict=True)]
+    if kind == "euclidean":
+        return sympy.sqrt(sum(d**2 for d in diffs))
+    if kind == "cityblock":
+        return sum(abs(d) for d in diffs)
+    if kind == "chebyshev":
+        return sympy.Max(*[abs(d) for d in diffs])
+    if kind == "cosine":
+        dot = sum(u * v for u, v in zip(a, b, strict=True))
+        return dot / (sympy.sqrt(sum(u**2 for u in a)) * sympy.sqrt(sum(v**2 for v in b)))
+    if kind == "mahalanobis":
+        cov = sympy.diag(p["s1"], p["s2"])
+        d = sympy.Matrix(diffs)
+        return sympy.sqrt((d.T * cov.inv() * d)[0])
+    raise ValueError(f"unknown distance {kind!r}")
+
+
+@reference("margin_width")
+def margin_width(p: Params) -> sympy.Expr:
+    """Distance between the parallel lines wᵀx = ±1: minimise |x - y| over one point on each."""
+    w = sympy.Matrix([p["w1"], p["w2"]])
+    t = sympy.Symbol("t", real=True)
+    # The shortest segment between parallel lines is along the normal w: from t w to (t + s) w.
+    (start,) = sympy.solve(sympy.Eq((t * w).dot(w), -1), t)
+    (end,) = sympy.solve(sympy.Eq((t * w).dot(w), 1), t)
+    return sympy.simplify(((end - start) * w).norm())
+
+
+@reference("kfold_train_size")
+def kfold_train_size(p: Params) -> sympy.Expr:
+    """k equal folds of n samples; each model trains on every fold but its own."""
+    n, k = p["n"], p["k"]
+    return n - n / k
+
+
+@reference("subcube_edge")
+def subcube_edge(p: Params) -> sympy.Expr:
+    """The e with volume(e^d) = r: solve e^d = r for e > 0."""
+    e = sympy.Symbol("e", positive=True)
+    (solution,) = sympy.solve(sympy.Eq(e ** p["d"], p["r"]), e)
+    return solution
+
+
+@reference("odds_ratio")
+def odds_ratio(p: Params) -> sympy.Expr:
+    """odds(x + 1) / odds(x) with odds = σ(z) / (1 - σ(z)), z = w x + b."""
+    x = sympy.Symbol("x", real=True)
+
+    def odds(at):
+        prob = _sigmoid(p["w"] * at + p["b"])
+        return prob / (1 - prob)
+
+    return sympy.simplify(odds(x + 1) / odds(x))
+
+
+@reference("softmax_ce_logit_gradient")
+def softmax_ce_logit_gradient(p: Params, *, z: str, t: int, k: int) -> sympy.Expr:
+    """∂/∂z_k of -ln softmax(z)_t."""
+    logits = _values(p, z)
+    symbols = sympy.symbols(f"z_0:{len(logits)}", real=True)
+    loss = -sympy.log(sympy.exp(symbols[t - 1]) / sum(sympy.exp(s) for s in symbols))
+    gradient = sympy.diff(loss, symbols[k - 1])
+    return sympy.simplify(gradient.xreplace(dict(zip(symbols, logits, strict=True))))

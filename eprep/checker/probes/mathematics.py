@@ -237,3 +237,91 @@ def conditional_entropy(variant: Variant, rng: np.random.Generator, counts: str)
     rows = table.sum(axis=1)
     value = sum(rows[i] / rows.sum() * stats.entropy(table[i], base=2) for i in range(2))
     return Value(float(value), rel_tol=1e-9, abs_tol=1e-12)
+
+
+# --- more linear algebra and statistics ------------------------------------------------------
+
+
+@probe("eigenvector_ratio")
+def eigenvector_ratio(variant: Variant, rng: np.random.Generator, entries: str) -> Value:
+    """v2 / v1 of `np.linalg.eig`'s eigenvector for the largest eigenvalue of a 2 x 2 matrix."""
+    values, vectors = np.linalg.eig(_matrix(variant, entries, 2))
+    v = vectors[:, int(np.argmax(values.real))].real
+    return Value(float(v[1] / v[0]), rel_tol=1e-9, abs_tol=1e-9)
+
+
+@probe("matrix_rank")
+def matrix_rank(variant: Variant, rng: np.random.Generator, entries: str, n: int) -> Value:
+    return Value(float(np.linalg.matrix_rank(_matrix(variant, entries, n))))
+
+
+@probe("bernoulli_mle")
+def bernoulli_mle(variant: Variant, rng: np.random.Generator) -> Value:
+    """The p minimising the binary cross-entropy of k ones in n draws (`minimize_scalar`)."""
+    from scipy.optimize import minimize_scalar
+
+    k, n = int(variant["k"]), int(variant["n"])
+    labels = np.array([1.0] * k + [0.0] * (n - k))
+
+    def cross_entropy(p: float) -> float:
+        return float(-np.mean(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+
+    found = minimize_scalar(cross_entropy, bounds=(1e-9, 1 - 1e-9), method="bounded",
+                            options={"xatol": 1e-12})  # fmt: skip
+    return Value(float(found.x), rel_tol=1e-6, abs_tol=1e-8)
+
+
+@probe("pmf_variance_mc")
+def pmf_variance_mc(variant: Variant, rng: np.random.Generator) -> Value:
+    """Sample variance of X in {0, 1, 2} with probabilities p0, p1, p2 (Monte Carlo)."""
+    probs = np.array([variant["p0"], variant["p1"], variant["p2"]], dtype=float)
+    return _mc_variance(rng.choice(3, size=_DRAWS, p=probs / probs.sum()).astype(float))
+
+
+@probe("union_independent_mc")
+def union_independent_mc(variant: Variant, rng: np.random.Generator) -> Value:
+    """P(A or B) for independently drawn A ~ Bernoulli(pa), B ~ Bernoulli(pb)."""
+    a = rng.random(_DRAWS) < float(variant["pa"])
+    b = rng.random(_DRAWS) < float(variant["pb"])
+    return _mc_mean((a | b).astype(float))
+
+
+@probe("multinomial_pmf_mc")
+def multinomial_pmf_mc(variant: Variant, rng: np.random.Generator, counts: str) -> Value:
+    """P(counts) for n = sum(counts) draws over three categories (p1, p2, p3), Monte Carlo."""
+    want = np.array([int(c) for c in counts.split(",")])
+    probs = _dist(variant, "p1,p2,p3")
+    draws = rng.multinomial(int(want.sum()), probs / probs.sum(), size=_DRAWS)
+    return _mc_mean(np.all(draws == want, axis=1).astype(float))
+
+
+@probe("map_penalty")
+def map_penalty(variant: Variant, rng: np.random.Generator) -> Value:
+    """The ridge λ whose `Ridge` solution equals the MAP estimate (noise s2, prior t2).
+
+    On generated data the log-posterior is maximised numerically; then λ is found by
+    bisection on `sklearn.linear_model.Ridge(alpha=λ)` until its coefficient matches.
+    """
+    from scipy.optimize import minimize_scalar
+    from sklearn.linear_model import Ridge
+
+    s2, t2 = float(variant["s2"]), float(variant["t2"])
+    x = rng.normal(size=30)
+    y = 0.8 * x + rng.normal(scale=np.sqrt(s2), size=30)
+
+    def negative_log_posterior(w: float) -> float:
+        return float(np.sum((y - w * x) ** 2) / (2 * s2) + w**2 / (2 * t2))
+
+    w_map = minimize_scalar(negative_log_posterior, bracket=(-5, 5), tol=1e-14).x
+
+    def ridge_w(lam: float) -> float:
+        return float(Ridge(alpha=lam, fit_intercept=False).fit(x[:, None], y).coef_[0])
+
+    low, high = 0.0, 1.0
+    while abs(ridge_w(high)) > abs(w_map):
+        high *= 2
+    for _ in range(100):  # |w_ridge| shrinks as λ grows
+        mid = (low + high) / 2
+        shrunk_too_far = abs(ridge_w(mid)) < abs(w_map)
+        low, high = (low, mid) if shrunk_too_far else (mid, high)
+    return Value((low + high) / 2, rel_tol=1e-5, abs_tol=1e-8)

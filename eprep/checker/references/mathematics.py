@@ -232,3 +232,73 @@ def conditional_entropy(p: Params, *, counts: str) -> sympy.Expr:
     joint = _joint(p, counts)
     px = {i: joint[i, 0] + joint[i, 1] for i in range(2)}
     return -sum(w * sympy.log(w / px[i], 2) for (i, _), w in joint.items() if w != 0)
+
+
+# --- more linear algebra and statistics ------------------------------------------------------
+
+
+@reference("eigenvector_ratio")
+def eigenvector_ratio(p: Params, *, entries: str) -> sympy.Expr:
+    """v2 / v1 of a basis vector of the null space of A - λ_max I."""
+    a = _matrix(p, entries, 2)
+    top = largest_eigenvalue(p, entries=entries, n=2)
+    (v,) = (a - top * sympy.eye(2)).nullspace()
+    return sympy.simplify(v[1] / v[0])
+
+
+@reference("matrix_rank")
+def matrix_rank(p: Params, *, entries: str, n: int) -> sympy.Expr:
+    """The number of non-zero rows of the row echelon form (exact)."""
+    a = _matrix(p, entries, n)
+    _numbers(*a)
+    echelon = a.echelon_form()
+    return sympy.Integer(sum(1 for i in range(n) if any(v != 0 for v in echelon.row(i))))
+
+
+@reference("bernoulli_mle")
+def bernoulli_mle(p: Params) -> sympy.Expr:
+    """The stationary point of the log-likelihood k ln q + (n - k) ln(1 - q)."""
+    q = sympy.Symbol("q", positive=True)
+    loglik = p["k"] * sympy.log(q) + (p["n"] - p["k"]) * sympy.log(1 - q)
+    (solution,) = sympy.solve(sympy.diff(loglik, q), q)
+    return solution
+
+
+@reference("pmf_variance")
+def pmf_variance(p: Params) -> sympy.Expr:
+    """Var[X] of `sympy.stats.FiniteRV` on {0, 1, 2}."""
+    total = p["p0"] + p["p1"] + p["p2"]
+    x = stats.FiniteRV("X", {0: p["p0"] / total, 1: p["p1"] / total, 2: p["p2"] / total})
+    return sympy.simplify(stats.variance(x))
+
+
+@reference("union_independent")
+def union_independent(p: Params) -> sympy.Expr:
+    """P(A ∪ B) for independent Bernoulli events, by `sympy.stats`."""
+    a, b = stats.Bernoulli("A", p["pa"]), stats.Bernoulli("B", p["pb"])
+    return sympy.simplify(stats.P(sympy.Or(sympy.Eq(a, 1), sympy.Eq(b, 1))))
+
+
+@reference("multinomial_pmf")
+def multinomial_pmf(p: Params, *, counts: str) -> sympy.Expr:
+    """The multinomial pmf: the count of orderings times the probability of one of them."""
+    ks = [int(c) for c in counts.split(",")]
+    probs = [p["p1"], p["p2"], p["p3"]]
+    orderings = len(set(permutations([i for i, k in enumerate(ks) for _ in range(k)])))
+    one = sympy.S.One
+    for prob, k in zip(probs, ks, strict=True):
+        one *= prob**k
+    return orderings * one
+
+
+@reference("map_penalty")
+def map_penalty(p: Params) -> sympy.Expr:
+    """λ with argmin of -log posterior = argmin of Σ(y - wx)² + λw², for a Gaussian prior.
+
+    -log p(w | D) = Σ(y - wx)² / (2 s2) + w² / (2 t2) + const; multiplying by 2 s2 (which
+    does not move the minimiser) gives the ridge objective, whose λ is read off as the
+    coefficient of w² after the sum's own coefficient is normalised to 1.
+    """
+    w, residual = sympy.symbols("w r", real=True)
+    objective = sympy.expand(2 * p["s2"] * (residual**2 / (2 * p["s2"]) + w**2 / (2 * p["t2"])))
+    return sympy.simplify(objective.coeff(w, 2) / objective.coeff(residual, 2))

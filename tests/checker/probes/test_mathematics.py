@@ -93,3 +93,25 @@ def test_mutual_information_and_conditional_entropy_of_count_tables() -> None:
     assert _close(_run("mutual_information", dict(a=1, b=1, c=1, d=1), counts="a,b,c,d"), 0)
     # Row x=0 is (2, 2): 1 bit, weight 1/2; row x=1 is (4, 0): 0 bits.
     assert _close(_run("conditional_entropy", dict(a=2, b=2, c=4, d=0), counts="a,b,c,d"), 0.5)
+
+
+def test_eigenvector_rank_and_estimates() -> None:
+    # [[2, 1], [1, 2]]: λ = 3 with eigenvector (1, 1).
+    assert _close(_run("eigenvector_ratio", dict(a=2, b=1, c=1, d=2), entries="abcd"), 1.0)
+    # [[4, 1], [2, 3]]: λ = 5 with eigenvector (1, 1); λ = 2 has (1, -2).
+    assert _close(_run("eigenvector_ratio", dict(a=4, b=1, c=2, d=3), entries="abcd"), 1.0)
+    rows = [1, 2, 3, 0, 1, 1, 2, 5, 7]  # row 3 = 2 row 1 + row 2
+    assert _close(
+        _run("matrix_rank", dict(zip("abcdfghik", rows, strict=True)), entries="abcdfghik", n=3), 2
+    )
+    assert _close(_run("bernoulli_mle", dict(k=3, n=12)), 0.25)
+    # MAP with noise 2 and prior 0.5 is ridge with λ = 4 (worked by hand from the log posterior).
+    assert _close(_run("map_penalty", dict(s2=2, t2=0.5)), 4.0)
+
+
+def test_discrete_probabilities_by_monte_carlo() -> None:
+    # X in {0, 1, 2} w.p. 0.2, 0.5, 0.3: E = 1.1, E[X^2] = 1.7, Var = 0.49.
+    assert _close(_run("pmf_variance_mc", dict(p0=0.2, p1=0.5, p2=0.3)), 0.49)
+    assert _close(_run("union_independent_mc", dict(pa=0.3, pb=0.5)), 1 - 0.7 * 0.5)
+    want = 12 * 0.5**2 * 0.3 * 0.2  # 4!/(2! 1! 1!) orderings
+    assert _close(_run("multinomial_pmf_mc", dict(p1=0.5, p2=0.3, p3=0.2), counts="2,1,1"), want)

@@ -111,3 +111,31 @@ def test_hinge_kernels_and_split_gains() -> None:
     pure = dict(la=4, lb=0, ra=0, rb=4)  # a perfect split of a 50/50 node
     assert _close(_run("split_gain", pure, criterion="gini"), 0.5)
     assert _close(_run("split_gain", pure, criterion="entropy"), 1.0)
+
+
+def test_distances_margin_and_validation() -> None:
+    pts = dict(x1=1, x2=2, x3=3, z1=4, z2=0, z3=3)  # differences 3, 2, 0
+    args = dict(x="x1,x2,x3", z="z1,z2,z3")
+    assert _close(_run("distance", pts, kind="cityblock", **args), 5)
+    assert _close(_run("distance", pts, kind="chebyshev", **args), 3)
+    assert _close(_run("distance", pts, kind="euclidean", **args), math.sqrt(13))
+    assert _close(_run("distance", pts, kind="cosine", **args), 13 / (math.sqrt(14) * 5))
+    maha = dict(x1=0, x2=0, z1=2, z2=6, s1=4, s2=9)
+    assert _close(_run("distance", maha, x="x1,x2", z="z1,z2", kind="mahalanobis"), math.sqrt(5))
+    assert _close(_run("margin_width", dict(w1=3, w2=4)), 2 / 5)
+    assert _close(_run("kfold_train_size", dict(n=100, k=5)), 80)
+    edge = _run("subcube_edge_mc", dict(d=10, r=0.1))
+    assert _close(edge, 0.1 ** (1 / 10)) and not _close(edge, 0.1)
+
+
+def test_odds_ratio_and_softmax_gradient() -> None:
+    assert _close(_run("odds_ratio", dict(w=0.7, b=-1)), math.exp(0.7))
+    from scipy.special import logsumexp
+
+    def loss(z1: float) -> float:  # -ln softmax(z)_1, by SciPy rather than torch
+        return float(logsumexp([z1, 0.0, 1.0]) - z1)
+
+    h = 1e-6
+    numeric = (loss(2 + h) - loss(2 - h)) / (2 * h)
+    got = _run("softmax_ce_logit_gradient", dict(z1=2, z2=0, z3=1), z="z1,z2,z3", t=1, k=1)
+    assert abs(got.value - numeric) < 1e-8

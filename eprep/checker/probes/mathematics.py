@@ -325,3 +325,52 @@ def map_penalty(variant: Variant, rng: np.random.Generator) -> Value:
         shrunk_too_far = abs(ridge_w(mid)) < abs(w_map)
         low, high = (low, mid) if shrunk_too_far else (mid, high)
     return Value((low + high) / 2, rel_tol=1e-5, abs_tol=1e-8)
+
+
+@probe("eigenvalue_product")
+def eigenvalue_product(variant: Variant, rng: np.random.Generator, entries: str, n: int) -> Value:
+    """The product of `np.linalg.eigvals` (complex pairs multiply to a real number)."""
+    product = np.prod(np.linalg.eigvals(_matrix(variant, entries, n)))
+    return Value(float(product.real), rel_tol=1e-9, abs_tol=1e-9)
+
+
+@probe("largest_singular_value")
+def largest_singular_value(
+    variant: Variant, rng: np.random.Generator, entries: str, n: int
+) -> Value:
+    return Value(float(np.linalg.svd(_matrix(variant, entries, n), compute_uv=False)[0]))
+
+
+@probe("gaussian_variance_mle")
+def gaussian_variance_mle(variant: Variant, rng: np.random.Generator, residuals: str) -> Value:
+    """The σ² minimising the Gaussian negative log-likelihood of the residuals."""
+    from scipy import stats
+    from scipy.optimize import minimize_scalar
+
+    r = _dist(variant, residuals)
+
+    def nll(log_s2: float) -> float:
+        return float(-np.sum(stats.norm(0.0, np.exp(log_s2 / 2)).logpdf(r)))
+
+    found = minimize_scalar(nll, bracket=(-3, 3), tol=1e-12)
+    return Value(float(np.exp(found.x)), rel_tol=1e-6, abs_tol=1e-9)
+
+
+@probe("gaussian_kl_mc")
+def gaussian_kl_mc(variant: Variant, rng: np.random.Generator) -> Value:
+    """E_{x~p}[ln p(x) - ln q(x)] for p = N(m1, v1), q = N(m2, v2), by sampling from p."""
+    from scipy import stats
+
+    p = stats.norm(float(variant["m1"]), np.sqrt(float(variant["v1"])))
+    q = stats.norm(float(variant["m2"]), np.sqrt(float(variant["v2"])))
+    x = p.rvs(size=_DRAWS, random_state=rng)
+    return _mc_mean(p.logpdf(x) - q.logpdf(x))
+
+
+@probe("log_loss")
+def log_loss(variant: Variant, rng: np.random.Generator, probs: str, label: int) -> Value:
+    """`sklearn.metrics.log_loss` of one sample of class `label` (1-based) with predicted probs."""
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    q = _dist(variant, probs)
+    return Value(float(sk_log_loss([label - 1], [q], labels=list(range(q.size)))), rel_tol=1e-9)

@@ -302,3 +302,52 @@ def map_penalty(p: Params) -> sympy.Expr:
     w, residual = sympy.symbols("w r", real=True)
     objective = sympy.expand(2 * p["s2"] * (residual**2 / (2 * p["s2"]) + w**2 / (2 * p["t2"])))
     return sympy.simplify(objective.coeff(w, 2) / objective.coeff(residual, 2))
+
+
+@reference("eigenvalue_product")
+def eigenvalue_product(p: Params, *, entries: str, n: int) -> sympy.Expr:
+    """The product of the roots of det(A - t I), counted with multiplicity."""
+    a = _matrix(p, entries, n)
+    _numbers(*a)
+    t = sympy.Symbol("t")
+    product = sympy.S.One
+    for root, multiplicity in sympy.roots(sympy.Poly((a - t * sympy.eye(n)).det(), t)).items():
+        product *= root**multiplicity
+    return sympy.simplify(product)
+
+
+@reference("largest_singular_value")
+def largest_singular_value(p: Params, *, entries: str, n: int) -> sympy.Expr:
+    """The square root of the largest eigenvalue of AᵀA."""
+    a = _matrix(p, entries, n)
+    _numbers(*a)
+    values = list((a.T * a).eigenvals())
+    return sympy.sqrt(max(values, key=lambda v: sympy.N(v, 30)))
+
+
+@reference("gaussian_variance_mle")
+def gaussian_variance_mle(p: Params, *, residuals: str) -> sympy.Expr:
+    """The stationary point in s2 of -Σ ln N(r_i | 0, s2)."""
+    s2 = sympy.Symbol("s2", positive=True)
+    nll = -sum(sympy.log(stats.density(stats.Normal("R", 0, sympy.sqrt(s2)))(r))
+               for r in _probs(p, residuals))  # fmt: skip
+    (solution,) = sympy.solve(sympy.diff(sympy.expand_log(nll, force=True), s2), s2)
+    return solution
+
+
+@reference("gaussian_kl")
+def gaussian_kl(p: Params) -> sympy.Expr:
+    """KL(p || q) = E_p[ln p(X) - ln q(X)]; the log-ratio is quadratic: E[X], E[X²] suffice."""
+    x = sympy.Symbol("x", real=True)
+    dp = stats.density(stats.Normal("P", p["m1"], sympy.sqrt(p["v1"])))(x)
+    dq = stats.density(stats.Normal("Q", p["m2"], sympy.sqrt(p["v2"])))(x)
+    ratio = sympy.Poly(sympy.expand(sympy.expand_log(sympy.log(dp) - sympy.log(dq), force=True)), x)
+    moments = {0: 1, 1: p["m1"], 2: p["v1"] + p["m1"] ** 2}
+    return sympy.simplify(sum(c * moments[k] for (k,), c in ratio.terms()))
+
+
+@reference("log_loss")
+def log_loss(p: Params, *, probs: str, label: int) -> sympy.Expr:
+    """Cross-entropy with a one-hot target: -Σ_k t_k ln q_k."""
+    q = _probs(p, probs)
+    return -sum(sympy.log(qk) * (1 if k == label - 1 else 0) for k, qk in enumerate(q))

@@ -353,3 +353,37 @@ def softmax_ce_logit_gradient(
     loss = torch.nn.functional.cross_entropy(logits[None], torch.tensor([t - 1]))
     loss.backward()
     return Value(float(logits.grad[k - 1]), rel_tol=1e-9, abs_tol=1e-12)
+
+
+@probe("naive_bayes_posterior")
+def naive_bayes_posterior(variant: Variant, rng: np.random.Generator) -> Value:
+    """`BernoulliNB.predict_proba` for x = (1, 1), its prior and likelihoods set from the variant.
+
+    Class 1 has prior `prior` and P(x_j = 1 | c) = a1, a2; class 0 has b1, b2.
+    """
+    from sklearn.naive_bayes import BernoulliNB
+
+    model = BernoulliNB().fit(np.array([[0, 0], [1, 1]]), np.array([0, 1]))
+    prior = float(variant["prior"])
+    model.class_log_prior_ = np.log([1 - prior, prior])
+    likelihood = np.array([[variant["b1"], variant["b2"]], [variant["a1"], variant["a2"]]], float)
+    model.feature_log_prob_ = np.log(likelihood)
+    return Value(float(model.predict_proba(np.array([[1, 1]]))[0, 1]), rel_tol=1e-9)
+
+
+@probe("polynomial_feature_count")
+def polynomial_feature_count(variant: Variant, rng: np.random.Generator) -> Value:
+    """`PolynomialFeatures(degree).n_output_features_` for d inputs (bias included)."""
+    from sklearn.preprocessing import PolynomialFeatures
+
+    features = PolynomialFeatures(int(variant["p"])).fit(np.zeros((1, int(variant["d"]))))
+    return Value(float(features.n_output_features_))
+
+
+@probe("binary_log_loss")
+def binary_log_loss(variant: Variant, rng: np.random.Generator) -> Value:
+    """`sklearn.metrics.log_loss` of one sample with label y and P(y=1) = sigmoid(z)."""
+    from sklearn.metrics import log_loss
+
+    p = _sigmoid(float(variant["z"]))
+    return Value(float(log_loss([int(variant["y"])], [[1 - p, p]], labels=[0, 1])), rel_tol=1e-9)

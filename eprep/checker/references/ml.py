@@ -300,3 +300,31 @@ def softmax_ce_logit_gradient(p: Params, *, z: str, t: int, k: int) -> sympy.Exp
     loss = -sympy.log(sympy.exp(symbols[t - 1]) / sum(sympy.exp(s) for s in symbols))
     gradient = sympy.diff(loss, symbols[k - 1])
     return sympy.simplify(gradient.xreplace(dict(zip(symbols, logits, strict=True))))
+
+
+@reference("naive_bayes_posterior")
+def naive_bayes_posterior(p: Params) -> sympy.Expr:
+    """Bayes with features independent given the class: P(c | x) ∝ P(c) Π P(x_j | c)."""
+    joint = {
+        1: p["prior"] * p["a1"] * p["a2"],
+        0: (1 - p["prior"]) * p["b1"] * p["b2"],
+    }
+    return sympy.simplify(joint[1] / (joint[0] + joint[1]))
+
+
+@reference("polynomial_feature_count")
+def polynomial_feature_count(p: Params) -> sympy.Expr:
+    """The number of exponent vectors (e_1, ..., e_d) >= 0 with sum <= p, counted one by one."""
+    from itertools import product
+
+    d, degree = p["d"], p["p"]
+    _numbers(d, degree)
+    count = sum(1 for e in product(range(int(degree) + 1), repeat=int(d)) if sum(e) <= degree)
+    return sympy.Integer(count)
+
+
+@reference("binary_log_loss")
+def binary_log_loss(p: Params) -> sympy.Expr:
+    """-[y ln σ(z) + (1 - y) ln(1 - σ(z))]."""
+    prob = _sigmoid(p["z"])
+    return -(p["y"] * sympy.log(prob) + (1 - p["y"]) * sympy.log(1 - prob))

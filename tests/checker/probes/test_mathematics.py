@@ -115,3 +115,18 @@ def test_discrete_probabilities_by_monte_carlo() -> None:
     assert _close(_run("union_independent_mc", dict(pa=0.3, pb=0.5)), 1 - 0.7 * 0.5)
     want = 12 * 0.5**2 * 0.3 * 0.2  # 4!/(2! 1! 1!) orderings
     assert _close(_run("multinomial_pmf_mc", dict(p1=0.5, p2=0.3, p3=0.2), counts="2,1,1"), want)
+
+
+def test_spectra_likelihoods_and_divergences_worked_by_hand() -> None:
+    # [[2, 0, 0], [0, 3, 1], [0, 1, 3]]: eigenvalues 2, 4, 2 multiply to 16.
+    m = dict(zip("abcdfghik", [2, 0, 0, 0, 3, 1, 0, 1, 3], strict=True))
+    assert _close(_run("eigenvalue_product", m, entries="abcdfghik", n=3), 16)
+    # u v^T with u = (3, 4), v = (1, 0): sigma_1 = |u| |v| = 5.
+    assert _close(_run("largest_singular_value", dict(A=3, B=0, C=4, D=0), entries="ABCD", n=2), 5)
+    # Residuals (1, -1, 2, 0): sum of squares 6 over n = 4.
+    residuals = dict(r1=1, r2=-1, r3=2, r4=0)
+    assert _close(_run("gaussian_variance_mle", residuals, residuals="r1,r2,r3,r4"), 1.5)
+    # N(1, 1) against N(0, 4): ln 2 + (1 + 1)/8 - 1/2.
+    kl = _run("gaussian_kl_mc", dict(m1=1, v1=1, m2=0, v2=4))
+    assert _close(kl, math.log(2) + 2 / 8 - 0.5)
+    assert _close(_run("log_loss", dict(a=0.2, b=0.5, c=0.3), probs="a,b,c", label=2), math.log(2))

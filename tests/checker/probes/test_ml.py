@@ -139,3 +139,13 @@ def test_odds_ratio_and_softmax_gradient() -> None:
     numeric = (loss(2 + h) - loss(2 - h)) / (2 * h)
     got = _run("softmax_ce_logit_gradient", dict(z1=2, z2=0, z3=1), z="z1,z2,z3", t=1, k=1)
     assert abs(got.value - numeric) < 1e-8
+
+
+def test_naive_bayes_feature_count_and_log_loss() -> None:
+    # Joint 0.5 * 0.8 * 0.5 = 0.2 against 0.5 * 0.2 * 0.5 = 0.05: posterior 0.8.
+    values = dict(prior=0.5, a1=0.8, a2=0.5, b1=0.2, b2=0.5)
+    assert _close(_run("naive_bayes_posterior", values), 0.8)
+    # d = 3, degree 2: 1, x1, x2, x3, 3 squares, 3 products.
+    assert _close(_run("polynomial_feature_count", dict(d=3, p=2)), 10)
+    assert _close(_run("binary_log_loss", dict(z=0.0, y=1)), math.log(2))
+    assert _close(_run("binary_log_loss", dict(z=2.0, y=0)), math.log(1 + math.exp(2)))

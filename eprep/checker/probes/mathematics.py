@@ -41,11 +41,20 @@ def _dist(variant: Variant, names: str) -> np.ndarray:
 
 
 @probe("largest_eigenvalue")
-def largest_eigenvalue(variant: Variant, rng: np.random.Generator, entries: str, n: int) -> Value:
-    """The largest (real) eigenvalue of the variant's matrix by `np.linalg.eigvals`."""
+def largest_eigenvalue(
+    variant: Variant, rng: np.random.Generator, entries: str, n: int, smallest: bool = False
+) -> Value:
+    """The largest (or smallest) real eigenvalue of the variant's matrix by `np.linalg.eigvals`."""
     values = np.linalg.eigvals(_matrix(variant, entries, n))
     assert np.all(np.abs(values.imag) < 1e-9), "the matrix has complex eigenvalues"
-    return Value(float(np.max(values.real)), rel_tol=1e-9, abs_tol=1e-9)
+    pick = np.min if smallest else np.max
+    return Value(float(pick(values.real)), rel_tol=1e-9, abs_tol=1e-9)
+
+
+@probe("eigenvalue_sum")
+def eigenvalue_sum(variant: Variant, rng: np.random.Generator, entries: str, n: int) -> Value:
+    total = np.sum(np.linalg.eigvals(_matrix(variant, entries, n)))
+    return Value(float(total.real), rel_tol=1e-9, abs_tol=1e-9)
 
 
 @probe("determinant")
@@ -374,3 +383,30 @@ def log_loss(variant: Variant, rng: np.random.Generator, probs: str, label: int)
 
     q = _dist(variant, probs)
     return Value(float(sk_log_loss([label - 1], [q], labels=list(range(q.size)))), rel_tol=1e-9)
+
+
+@probe("binomial_variance_mc")
+def binomial_variance_mc(variant: Variant, rng: np.random.Generator) -> Value:
+    return _mc_variance(rng.binomial(int(variant["n"]), float(variant["p"]), _DRAWS).astype(float))
+
+
+@probe("bayes_two_tests_mc")
+def bayes_two_tests_mc(variant: Variant, rng: np.random.Generator) -> Value:
+    """P(ill | two independent positive tests) in a simulated population."""
+    prevalence, sensitivity, false_pos = (float(variant[k]) for k in ("prev", "sens", "fpr"))
+    ill = rng.random(4 * _DRAWS) < prevalence
+    rate = np.where(ill, sensitivity, false_pos)
+    both = (rng.random(ill.size) < rate) & (rng.random(ill.size) < rate)
+    return _mc_mean(ill[both].astype(float))
+
+
+@probe("correlation_mc")
+def correlation_mc(variant: Variant, rng: np.random.Generator) -> Value:
+    """`np.corrcoef` of normal pairs drawn with covariance [[vx, c], [c, vy]].
+
+    The standard error of a sample correlation is about (1 - ρ²)/√N.
+    """
+    cov = np.array([[variant["vx"], variant["c"]], [variant["c"], variant["vy"]]], dtype=float)
+    pairs = rng.multivariate_normal([0.0, 0.0], cov, size=_DRAWS)
+    rho = float(np.corrcoef(pairs[:, 0], pairs[:, 1])[0, 1])
+    return Value(rho, rel_tol=0.0, abs_tol=5 * (1 - rho**2) / np.sqrt(_DRAWS) + 1e-12)

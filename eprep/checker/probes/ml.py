@@ -145,6 +145,7 @@ def classification_metric(variant: Variant, rng: np.random.Generator, metric: st
         "f1": lambda: metrics.f1_score(y_true, y_pred),
         "specificity": lambda: metrics.recall_score(y_true, y_pred, pos_label=0),
         "accuracy": lambda: metrics.accuracy_score(y_true, y_pred),
+        "fpr": lambda: metrics.roc_curve(y_true, y_pred)[0][1],  # the hard labels' ROC point
     }[metric]()
     return Value(float(value), rel_tol=1e-9)
 
@@ -387,3 +388,14 @@ def binary_log_loss(variant: Variant, rng: np.random.Generator) -> Value:
 
     p = _sigmoid(float(variant["z"]))
     return Value(float(log_loss([int(variant["y"])], [[1 - p, p]], labels=[0, 1])), rel_tol=1e-9)
+
+
+@probe("node_impurity")
+def node_impurity(variant: Variant, rng: np.random.Generator, counts: str, criterion: str) -> Value:
+    """The root impurity of a `DecisionTreeClassifier` fitted to labels with the given counts."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    sizes = [int(variant[c]) for c in counts.split(",")]
+    y = np.concatenate([np.full(size, label) for label, size in enumerate(sizes)])
+    tree = DecisionTreeClassifier(max_depth=1, criterion=criterion).fit(np.zeros((y.size, 1)), y)
+    return Value(float(tree.tree_.impurity[0]), rel_tol=1e-9, abs_tol=1e-12)

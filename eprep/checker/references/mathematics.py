@@ -32,13 +32,23 @@ def _numbers(*values) -> None:
 
 
 @reference("largest_eigenvalue")
-def largest_eigenvalue(p: Params, *, entries: str, n: int) -> sympy.Expr:
-    """The largest root of det(A - t I) = 0."""
+def largest_eigenvalue(p: Params, *, entries: str, n: int, smallest: bool = False) -> sympy.Expr:
+    """The largest (or smallest) root of det(A - t I) = 0."""
     a = _matrix(p, entries, n)
     _numbers(*a)
     t = sympy.Symbol("t")
     roots = sympy.solve((a - t * sympy.eye(n)).det(), t)
-    return max(roots, key=lambda r: sympy.N(r, 30))
+    return (min if smallest else max)(roots, key=lambda r: sympy.N(r, 30))
+
+
+@reference("eigenvalue_sum")
+def eigenvalue_sum(p: Params, *, entries: str, n: int) -> sympy.Expr:
+    """The sum of the roots of det(A - t I), counted with multiplicity."""
+    a = _matrix(p, entries, n)
+    _numbers(*a)
+    t = sympy.Symbol("t")
+    roots = sympy.roots(sympy.Poly((a - t * sympy.eye(n)).det(), t))
+    return sympy.simplify(sum(root * m for root, m in roots.items()))
 
 
 @reference("determinant")
@@ -351,3 +361,28 @@ def log_loss(p: Params, *, probs: str, label: int) -> sympy.Expr:
     """Cross-entropy with a one-hot target: -Σ_k t_k ln q_k."""
     q = _probs(p, probs)
     return -sum(sympy.log(qk) * (1 if k == label - 1 else 0) for k, qk in enumerate(q))
+
+
+@reference("binomial_variance")
+def binomial_variance(p: Params) -> sympy.Expr:
+    return sympy.simplify(stats.variance(stats.Binomial("X", integer(p["n"]), p["p"])))
+
+
+@reference("bayes_two_tests")
+def bayes_two_tests(p: Params) -> sympy.Expr:
+    """P(ill | +, +) over the joint table, the two results independent given the state."""
+    prior = {True: p["prev"], False: 1 - p["prev"]}
+    rate = {True: p["sens"], False: p["fpr"]}
+    joint = {ill: prior[ill] * rate[ill] * rate[ill] for ill in (True, False)}
+    return sympy.simplify(joint[True] / sum(joint.values()))
+
+
+@reference("correlation")
+def correlation(p: Params) -> sympy.Expr:
+    """Cov[X, Y] / (σ_X σ_Y) for X = σ_X Z₁, Y = (c/σ_X) Z₁ + s Z₂ with Z₁, Z₂ standard normal."""
+    z1, z2 = stats.Normal("Z1", 0, 1), stats.Normal("Z2", 0, 1)
+    sx = sympy.sqrt(p["vx"])
+    x = sx * z1
+    y = p["c"] / sx * z1 + sympy.sqrt(p["vy"] - p["c"] ** 2 / p["vx"]) * z2
+    cov = stats.covariance(x, y)
+    return sympy.simplify(cov / (stats.std(x) * stats.std(y)))

@@ -133,6 +133,7 @@ def classification_metric(p: Params, *, metric: str) -> sympy.Expr:
         "f1": 2 / (1 / precision + 1 / recall),
         "specificity": tn / (tn + fp),  # of the actual negatives, the share found
         "accuracy": (tp + tn) / (tp + fp + fn + tn),
+        "fpr": fp / (fp + tn),  # of the actual negatives, the share wrongly flagged
     }
     return sympy.simplify(values[metric])
 
@@ -328,3 +329,11 @@ def binary_log_loss(p: Params) -> sympy.Expr:
     """-[y ln σ(z) + (1 - y) ln(1 - σ(z))]."""
     prob = _sigmoid(p["z"])
     return -(p["y"] * sympy.log(prob) + (1 - p["y"]) * sympy.log(1 - prob))
+
+
+@reference("node_impurity")
+def node_impurity(p: Params, *, counts: str, criterion: str) -> sympy.Expr:
+    """Gini 1 - Σ p_k² or entropy -Σ p_k log₂ p_k of the class shares."""
+    sizes = [p[c] for c in counts.split(",")]
+    _numbers(*sizes)
+    return _impurity(sizes, criterion)

@@ -130,3 +130,15 @@ def test_spectra_likelihoods_and_divergences_worked_by_hand() -> None:
     kl = _run("gaussian_kl_mc", dict(m1=1, v1=1, m2=0, v2=4))
     assert _close(kl, math.log(2) + 2 / 8 - 0.5)
     assert _close(_run("log_loss", dict(a=0.2, b=0.5, c=0.3), probs="a,b,c", label=2), math.log(2))
+
+
+def test_trace_smallest_eigenvalue_binomial_variance_and_correlation() -> None:
+    sym = dict(a=1, b=3)  # [[1, 3], [3, 1]]: eigenvalues 4 and -2
+    assert _close(_run("largest_eigenvalue", sym, entries="abba", n=2, smallest=True), -2)
+    m = dict(zip("abcdfghik", [1, 2, 0, 3, 4, 1, 0, 5, -2], strict=True))
+    assert _close(_run("eigenvalue_sum", m, entries="abcdfghik", n=3), 3)
+    assert _close(_run("binomial_variance_mc", dict(n=20, p=0.3)), 20 * 0.3 * 0.7)
+    # Two positives: 0.01 * 0.81 against 0.99 * 0.01.
+    two = _run("bayes_two_tests_mc", dict(prev=0.01, sens=0.9, fpr=0.1))
+    assert _close(two, 0.0081 / (0.0081 + 0.0099))
+    assert _close(_run("correlation_mc", dict(vx=4, vy=9, c=3)), 0.5)

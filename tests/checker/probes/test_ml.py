@@ -149,3 +149,11 @@ def test_naive_bayes_feature_count_and_log_loss() -> None:
     assert _close(_run("polynomial_feature_count", dict(d=3, p=2)), 10)
     assert _close(_run("binary_log_loss", dict(z=0.0, y=1)), math.log(2))
     assert _close(_run("binary_log_loss", dict(z=2.0, y=0)), math.log(1 + math.exp(2)))
+
+
+def test_node_impurities_and_false_positive_rate() -> None:
+    assert _close(_run("node_impurity", dict(a=2, b=2), counts="a,b", criterion="entropy"), 1.0)
+    # Shares 1/2, 1/4, 1/4: Gini 1 - 1/4 - 1/16 - 1/16.
+    gini = _run("node_impurity", dict(a=2, b=1, c=1), counts="a,b,c", criterion="gini")
+    assert _close(gini, 0.625)
+    assert _close(_run("classification_metric", dict(TP=8, FP=2, FN=4, TN=6), metric="fpr"), 0.25)

@@ -1,4 +1,5 @@
-"""The answer checker: equivalence, feedback on mistakes, derivations, engine probes, verification.
+"""The answer checker: equivalence, feedback on mistakes, derivations, reference definitions and
+engine probes (the two witnesses), verification.
 
 Imports are lazy (module `__getattr__`) so that `eprep.checker.probes`, the domains and the
 grammar load without SymPy.
@@ -23,6 +24,8 @@ _EXPORTS = {
     "parse_domain": "eprep.checker.domains",
     "parse_assume": "eprep.checker.domains",
     "Domain": "eprep.checker.domains",
+    "proof_of": "eprep.checker.witnesses",
+    "Proof": "eprep.checker.witnesses",
 }
 
 __all__ = sorted(_EXPORTS)

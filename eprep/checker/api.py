@@ -15,14 +15,16 @@ from typing import Any
 from eprep.checker.domains import Domain, parse_domain
 from eprep.checker.verdict import Judgement, Verdict
 from eprep.errors import EprepError
-from eprep.grammar import parse, to_text
+from eprep.grammar import to_text
+from eprep.grammar.equation import Equation, parse_formula
 from eprep.grammar.nodes import Node, substitute
+from eprep.grammar.parser import declared_functions
 
 DEFAULT_TIMEOUT = 2.0  # seconds for one learner check, worker start-up excluded
 TRUSTED_BUDGET = 0.5  # seconds of SymPy per bank comparison before settling for numeric evidence
 _IPC_MARGIN = 0.25
 
-Formula = str | Node
+Formula = str | Node | Equation
 Domains = Mapping[str, str | Domain] | None
 
 
@@ -31,31 +33,39 @@ class Answer:
     """A parsed formula and how it was read (`read_as`), to show before grading."""
 
     text: str
-    node: Node
+    node: Node | Equation
     read_as: str
 
 
 def parse_answer(
-    text: str, variables: Iterable[str] | None = None, *, e_is_variable: bool = False
+    text: str,
+    variables: Iterable[str] | None = None,
+    *,
+    e_is_variable: bool = False,
+    functions: Mapping[str, int | None] | Iterable[str] | None = None,
 ) -> Answer:
-    """Parse learner text with the answer grammar; GrammarError (exit 2) points at the column."""
-    node = parse(text, variables=variables, e_is_variable=e_is_variable)
-    return Answer(text, node, to_text(node))
+    """Parse learner text (a formula or an equation); GrammarError (exit 2) points at the column."""
+    node = parse_formula(
+        text, variables=variables, e_is_variable=e_is_variable, functions=functions
+    )
+    return Answer(text, node, node.text() if isinstance(node, Equation) else to_text(node))
 
 
 def normalise_domains(domains: Domains) -> dict[str, Domain]:
     """Domain texts parsed; names canonical (`eps` -> `epsilon`)."""
     result: dict[str, Domain] = {}
     for name, domain in (domains or {}).items():
-        canonical = {"eps": "epsilon", "lam": "lambda"}.get(name, name)
-        result[canonical] = domain if isinstance(domain, Domain) else parse_domain(domain)
+        from eprep.grammar.vocabulary import canonical
+
+        result[canonical(name)] = domain if isinstance(domain, Domain) else parse_domain(domain)
     return result
 
 
-def _node(formula: Formula, e_is_variable: bool, what: str) -> Node:
+def _node(formula: Formula, reading: Mapping[str, Any], what: str) -> Node | Equation:
+    """A formula (or an equation, when the text has '=') parsed with the `parse` options."""
     if isinstance(formula, str):
         try:
-            return parse(formula, e_is_variable=e_is_variable)
+            return parse_formula(formula, **reading)
         except EprepError as error:
             raise type(error)(*_with_prefix(error, what)) from None
     return formula
@@ -88,10 +98,11 @@ def _compare(answer: Node, expected: Node, domains: dict[str, Domain], budget: f
 
 def compare_request(request: dict[str, Any]) -> dict[str, Any]:
     """Run one worker request (see `equivalent`) and return the verdict as a dict."""
-    e_var = bool(request.get("e_is_variable", False))
-    lets = {name: parse(text, e_is_variable=e_var) for name, text in request.get("lets", [])}
-    answer = substitute(parse(request["answer"], e_is_variable=e_var), lets)
-    expected = substitute(parse(request["expected"], e_is_variable=e_var), lets)
+    from eprep.checker.wire import from_wire
+
+    # Trees with every `let` already substituted: nothing is re-parsed here.
+    answer = from_wire(request["answer"])
+    expected = from_wire(request["expected"])
     domains = normalise_domains(request.get("domains", {}))
     return _compare(answer, expected, domains, float(request["budget"])).to_dict()
 
@@ -105,22 +116,49 @@ def equivalent(
     trusted: bool = False,
     e_is_variable: bool = False,
     lets: Mapping[str, Formula] | None = None,
+    functions: Mapping[str, int | None] | Iterable[str] | None = None,
 ) -> Verdict:
     """Is `answer` equal to `expected` for every value of the variables in their domains?
 
     Variables without a declared domain are real. `timeout` bounds the whole check (default
     2 s; 0.5 s of SymPy when `trusted`). If SymPy cannot finish in time the verdict rests on the
-    random points and says so. Raises GrammarError (exit 2) for unreadable formulas.
+    random points and says so. Either side may be an equation (`y = 2x + 1`, equations.py).
+    `functions` declares unknown functions the formulas may call (`f(x)`): they are compared
+    for every function SymPy can think of, and sampled with a random smooth one. Raises
+    GrammarError (exit 2) for unreadable formulas.
     """
-    a = _node(answer, e_is_variable, "answer")
-    b = _node(expected, e_is_variable, "expected")
-    let_nodes = {name: _node(f, e_is_variable, f"let {name}") for name, f in (lets or {}).items()}
     doms = normalise_domains(domains)
+    declared = declared_functions(functions)
+    reading = {"e_is_variable": e_is_variable, "functions": declared, "known": tuple(doms)}
+    a = _node(answer, reading, "answer")
+    b = _node(expected, reading, "expected")
+    let_nodes = {name: _node(f, reading, f"let {name}") for name, f in (lets or {}).items()}
+
+    def expressions(x: Node, y: Node) -> Verdict:
+        return _expressions(x, y, doms, let_nodes, timeout=timeout, trusted=trusted)
+
+    if isinstance(a, Equation) or isinstance(b, Equation):
+        from eprep.checker.equations import compare_equations
+
+        return compare_equations(a, b, doms, expressions)
+    return expressions(a, b)
+
+
+def _expressions(
+    a: Node,
+    b: Node,
+    doms: dict[str, Domain],
+    let_nodes: dict[str, Node],
+    *,
+    timeout: float | None,
+    trusted: bool,
+) -> Verdict:
+    """Two formulas (not equations): in-process when trusted, else with the worker."""
     if trusted:
         budget = TRUSTED_BUDGET if timeout is None else timeout
         verdict = _compare(substitute(a, let_nodes), substitute(b, let_nodes), doms, budget)
     else:
-        verdict = _untrusted(a, b, doms, let_nodes, e_is_variable, timeout)
+        verdict = _untrusted(a, b, doms, let_nodes, timeout)
     # Show the learner's own text, not the let-substituted one.
     verdict.read_as, verdict.expected_read_as = to_text(a), to_text(b)
     return verdict
@@ -131,27 +169,26 @@ def _untrusted(
     b: Node,
     doms: dict[str, Domain],
     let_nodes: dict[str, Node],
-    e_is_variable: bool,
     timeout: float | None,
 ) -> Verdict:
     """Float sampling here (bounded, no SymPy); SymPy work in the worker, killed on overrun."""
     from eprep.checker.equivalence import Comparison
+    from eprep.checker.wire import to_wire
     from eprep.checker.worker import client
 
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     started = time.monotonic()
-    comparison = Comparison(substitute(a, let_nodes), substitute(b, let_nodes), doms, limit)
+    a, b = substitute(a, let_nodes), substitute(b, let_nodes)
+    comparison = Comparison(a, b, doms, limit)
     comparison.sample()
     verdict = comparison.decide_numeric()
     if verdict is not None:
         return verdict
     remaining = limit - (time.monotonic() - started)
     request = {
-        "answer": to_text(a),
-        "expected": to_text(b),
+        "answer": to_wire(a),
+        "expected": to_wire(b),
         "domains": {name: str(dom) for name, dom in doms.items()},
-        "e_is_variable": e_is_variable,
-        "lets": [[name, to_text(node)] for name, node in let_nodes.items()],
         "budget": max(0.05, remaining - _IPC_MARGIN),
     }
     reply = client().request(request, max(0.05, remaining)) if remaining > 0.05 else None
@@ -168,9 +205,15 @@ def judge(
     timeout: float | None = None,
     trusted: bool = False,
     e_is_variable: bool = False,
+    functions: Mapping[str, int | None] | Iterable[str] | None = None,
 ) -> Judgement:
     """Judge `answer` against `key`; if wrong, name the first known mistake it is equivalent to."""
-    options = {"timeout": timeout, "trusted": trusted, "e_is_variable": e_is_variable}
+    options = {
+        "timeout": timeout,
+        "trusted": trusted,
+        "e_is_variable": e_is_variable,
+        "functions": functions,
+    }
     verdict = equivalent(answer, key, domains, **options)
     if verdict.equivalent:
         return Judgement(True, verdict)

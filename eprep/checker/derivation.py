@@ -15,9 +15,12 @@ from eprep.checker.domains import Domain, parse_assume
 from eprep.checker.verdict import DerivationReport, StepResult, Verdict
 from eprep.errors import EprepError
 from eprep.grammar import FUNCTIONS, GrammarError, parse, to_text
-from eprep.grammar.nodes import Node
+from eprep.grammar.nodes import Node, Sym, substitute, walk
+from eprep.grammar.parser import MAX_NODES
+from eprep.grammar.vocabulary import canonical
 
 MAX_LINES = 200
+MAX_BYTES = 100_000  # a derivation file larger than this is refused (after reading one byte more)
 
 _LET = re.compile(r"^let\s+([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$")
 
@@ -29,6 +32,22 @@ class Derivation:
     domains: dict[str, Domain] = field(default_factory=dict)
     lets: dict[str, Node] = field(default_factory=dict)
     chain: list[tuple[int, str, Node]] = field(default_factory=list)  # (line, text, node)
+
+
+def _expanded_size(node: Node, let_sizes: Mapping[str, int]) -> int:
+    """Nodes of `node` once every let is substituted, counted without building that tree."""
+    return sum(let_sizes.get(n.name, 1) if isinstance(n, Sym) else 1 for n in walk(node))
+
+
+def _check_size(node: Node, let_sizes: Mapping[str, int], where: str) -> int:
+    # The grammar's limits hold for what is checked, i.e. after substitution: twenty doubling
+    # lets would otherwise make a million-node formula out of 339 bytes.
+    size = _expanded_size(node, let_sizes)
+    if size > MAX_NODES:
+        raise EprepError(
+            f"{where}: with its lets substituted the formula has {size} parts (at most {MAX_NODES})"
+        )
+    return size
 
 
 def _expression(text: str, line: int, column: int, where: str) -> Node:
@@ -45,6 +64,7 @@ def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
     if len(lines) > MAX_LINES:
         raise EprepError(f"{path}: more than {MAX_LINES} lines")
     result = Derivation()
+    let_sizes: dict[str, int] = {}
     for number, raw in enumerate(lines, start=1):
         content = raw.split("#", 1)[0]
         stripped = content.strip()
@@ -64,13 +84,12 @@ def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
         if let:
             if result.chain:
                 raise EprepError(f"{path}:{number}: 'let' must come before the first expression")
-            name = {"eps": "epsilon", "lam": "lambda"}.get(let.group(1), let.group(1))
+            name = canonical(let.group(1))
             if name in FUNCTIONS or name in ("pi", "e", "sigma", "ln"):
                 raise EprepError(f"{path}:{number}: cannot define {name!r} with let")
             column = indent + let.start(2) + 1
             node = _expression(let.group(2), number, column, path)
-            from eprep.grammar.nodes import substitute
-
+            let_sizes[name] = _check_size(node, let_sizes, f"{path}:{number}")
             result.lets[name] = substitute(node, result.lets)
             continue
         if stripped.startswith("="):
@@ -88,6 +107,7 @@ def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
             body = stripped
             column = indent + 1
         node = _expression(body, number, column, path)
+        _check_size(node, let_sizes, f"{path}:{number}")
         result.chain.append((number, body.strip(), node))
     if not result.chain:
         raise EprepError(f"{path}: no expression to check")
@@ -122,6 +142,7 @@ def check_derivation(
         clash = sorted(set(lets) & set(domains))[0]
         raise EprepError(f"{path}: {clash!r} is both assumed and defined with let")
     options = {"trusted": trusted, "timeout": timeout, "lets": lets}
+    let_sizes = {name: sum(1 for _ in walk(node)) for name, node in lets.items()}
     report = DerivationReport()
     first_line, first_text, previous = derivation.chain[0]
     report.steps.append(StepResult(first_line, first_text, to_text(previous), True))
@@ -130,14 +151,14 @@ def check_derivation(
         report.steps.append(StepResult(line, body, to_text(node), verdict.equivalent, verdict))
         previous = node
     if start is not None:
-        verdict = equivalent(
-            derivation.chain[0][2], _cli_formula(start, "--start"), domains, **options
-        )
+        formula = _cli_formula(start, "--start")
+        _check_size(formula, let_sizes, "--start")
+        verdict = equivalent(derivation.chain[0][2], formula, domains, **options)
         report.start_ok, report.start_verdict = verdict.equivalent, verdict
     if end is not None:
-        verdict = equivalent(
-            derivation.chain[-1][2], _cli_formula(end, "--end"), domains, **options
-        )
+        formula = _cli_formula(end, "--end")
+        _check_size(formula, let_sizes, "--end")
+        verdict = equivalent(derivation.chain[-1][2], formula, domains, **options)
         report.end_ok, report.end_verdict = verdict.equivalent, verdict
     return report
 

@@ -6,18 +6,22 @@ formulas) or a worker that is killed on overrun (learner input).
 
 from __future__ import annotations
 
+import math
 import random
 import time
 import zlib
 from collections.abc import Mapping
 
 from eprep.checker.budget import BudgetExceeded, time_budget
+from eprep.checker.declared import declared_calls, random_functions, with_functions
 from eprep.checker.domains import Domain
 from eprep.checker.verdict import Verdict
 from eprep.errors import EprepError
 from eprep.grammar import EvaluationError, evaluate, free_symbols, to_text
 from eprep.grammar.derivative import expand_diff
+from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, value_at
 from eprep.grammar.nodes import Node
+from eprep.grammar.vocabulary import close, format_number
 
 REAL = Domain("real", text="real")
 TARGET_POINTS = 16  # points where both sides are defined
@@ -31,13 +35,12 @@ MAX_CONFIRM = 5  # disagreements re-checked in 40-digit arithmetic before trusti
 # confirm it in exact arithmetic (so a wrong answer is judged without SymPy).
 CLEAR_GAP = 1e-6
 CLEAR_FLOOR = 1e-9
+REGION_TRIES = 6  # candidate points tried per sign region before calling it uncovered
 
 
 def fmt(value: float) -> str:
-    """A number as a learner would write it: 3, 0.5, 1.2e-08."""
-    if value == 0 or (abs(value) < 1e12 and value == round(value)):
-        return str(int(value))
-    return f"{value:.6g}"
+    """A number as a learner would write it: 3, 0.5, 1.2e-8 (the vocabulary's format)."""
+    return format_number(float(value))
 
 
 def _pair(va: float | None, vb: float | None) -> tuple[str, str]:
@@ -52,16 +55,14 @@ def _pair(va: float | None, vb: float | None) -> tuple[str, str]:
     return f"gives {a}", b
 
 
-def _safe(node: Node, point: Mapping[str, float]) -> tuple[float | None, bool]:
-    """(value, overflowed): value None where the formula has no float value at the point."""
-    try:
-        return evaluate(node, point), False
-    except EvaluationError as error:
-        return None, error.reason == "overflow"
+def _safe(node: Node, point: Mapping[str, float]) -> tuple[float | None, str]:
+    """(value, why): value None where the formula (diffs expanded) has no float value at the
+    point, and why ("domain", "overflow", "size": a constant exponent above the float cap)."""
+    return value_at(node, point)
 
 
 def _close(a: float, b: float, rel: float = REL_TOL, floor: float = ABS_TOL) -> bool:
-    return abs(a - b) <= floor + rel * max(abs(a), abs(b))
+    return close(a, b, rel, floor)
 
 
 def _seed(*parts: str) -> int:
@@ -93,6 +94,14 @@ class Comparison:
         self.read_as = to_text(answer)
         self.expected_read_as = to_text(expected)
         self._sympy: tuple | None = None
+        self._sympy_concrete: tuple | None = None
+        # Floats (and exact values at points) need a concrete function for each declared one.
+        calls = declared_calls(answer)
+        for name, count in declared_calls(expected).items():
+            calls[name] = max(count, calls.get(name, 0))
+        rng = random.Random(_seed(self.read_as, self.expected_read_as, "functions"))
+        bodies = random_functions(calls, rng)
+        self.concrete = (with_functions(answer, bodies), with_functions(expected, bodies))
 
     # -- SymPy (imported only when needed) -----------------------------------------------
     def sympy_pair(self):
@@ -105,6 +114,16 @@ class Comparison:
             )
         return self._sympy
 
+    def concrete_pair(self):
+        """The SymPy pair with declared functions made concrete, for values at points."""
+        if self.concrete == (self.answer, self.expected):
+            return self.sympy_pair()
+        if self._sympy_concrete is None:
+            from eprep.checker.symbolic import to_sympy
+
+            self._sympy_concrete = tuple(to_sympy(n, self.domain_key) for n in self.concrete)
+        return self._sympy_concrete
+
     def exact(self, point: Mapping[str, float]):
         """Both sides in 40-digit arithmetic (None = undefined); _Unknown when out of time."""
         from eprep.checker.symbolic import exact_value
@@ -115,7 +134,7 @@ class Comparison:
         try:
             # exp(exp(exp(100))) and the like can take forever in exact arithmetic.
             with time_budget(remaining):
-                a, b = self.sympy_pair()
+                a, b = self.concrete_pair()
                 return exact_value(a, point, self.domain_key), exact_value(
                     b, point, self.domain_key
                 )
@@ -141,14 +160,20 @@ class Comparison:
     def sample(self) -> None:
         """Evaluate both sides (floats, no SymPy) at points drawn from the domains."""
         try:
-            answer = expand_diff(self.answer)
-            expected = expand_diff(self.expected)
+            answer = expand_diff(self.concrete[0])
+            expected = expand_diff(self.concrete[1])
         except RecursionError:
             raise EprepError("the formula is too deeply nested to check") from None
+        self.regions = ""  # the sign regions the points cover (regions.py), for the message
+        self.undefined: list[tuple[str, str]] = []  # (side, reason) of a constant without value
+        self.refused = False  # a side too large for floats (a huge constant exponent)
+        self.refused_points: list[dict[str, float]] = []  # for exact arithmetic instead
         rng = random.Random(_seed(self.read_as, self.expected_read_as))
         self.both: list[tuple[dict[str, float], float, float]] = []
         # points where exactly one side has a value: (point, va, vb, that failure was overflow)
         self.one_sided: list[tuple[dict[str, float], float | None, float | None, bool]] = []
+        self.region_one_sided: list[tuple[dict[str, float], float | None, float | None, bool]] = []
+        self.clean_one_sided: list[tuple[dict[str, float], float | None, float | None, bool]] = []
         self.draws = 0
         self.limit = MAX_DRAWS if self.names else 1
         numeric_deadline = time.monotonic() + 0.5 * max(0.0, self.deadline - time.monotonic())
@@ -161,19 +186,95 @@ class Comparison:
                 for name, dom in self.domains.items()
             }
             self.draws += 1
+            self._add(answer, expected, point)
+        if not self.names:
+            self._constant(answer, expected)
+        elif not self.refused and not self._settled():
+            self._cover_regions(answer, expected)
+
+    def _settled(self) -> bool:
+        """Do the random points already show the formulas differ? (then regions add nothing)"""
+        if any(not _close(va, vb, CLEAR_GAP, CLEAR_FLOOR) for _p, va, vb in self.both):
+            return True
+        return self._one_sided_share() and any(not item[3] for item in self.one_sided)
+
+    def _add(
+        self, answer: Node, expected: Node, point: dict[str, float], region: bool = False
+    ) -> tuple[bool, bool]:
+        """Evaluate both sides at `point` and file it; (answer defined, expected defined).
+
+        A point aimed at a sign region (`region`) where one side alone is defined is kept
+        apart: it is no random share, and floats at a region's edge can be wrong about
+        definedness, so it counts only once exact arithmetic confirms it.
+        """
+        try:
+            (va, a_why), (vb, b_why) = _safe(answer, point), _safe(expected, point)
+        except RecursionError:
+            raise EprepError("the formula is too deeply nested to check") from None
+        if "size" in (a_why, b_why):
+            self.refused = True
+            if len(self.refused_points) < MAX_CONFIRM + 1:
+                self.refused_points.append(point)
+        if va is None and vb is None:
+            return False, False
+        if va is None or vb is None:
+            # an overflow or a refused size is no evidence that a side is undefined there
+            failed = bool({"overflow", "size"} & {a_why, b_why})
+            (self.region_one_sided if region else self.one_sided).append((point, va, vb, failed))
+            return va is not None, vb is not None
+        self.both.append((point, va, vb))
+        return True, True
+
+    def _constant(self, answer: Node, expected: Node) -> None:
+        """Formulas without variables: a side with no value is undefined, said as such."""
+        for side, node in (("answer", answer), ("expected", expected)):
             try:
-                (va, a_over), (vb, b_over) = _safe(answer, point), _safe(expected, point)
-            except RecursionError:
-                raise EprepError("the formula is too deeply nested to check") from None
-            if va is None and vb is None:
+                evaluate(node, {})
+            except EvaluationError as error:
+                if error.reason == "domain":
+                    self.undefined.append((side, str(error).split(" at ")[0]))
+
+    def _cover_regions(self, answer: Node, expected: Node) -> None:
+        """Add points from every sign region of the critical expressions not yet sampled."""
+        from eprep.checker import regions
+
+        found = regions.criticals((answer, expected))
+        if not found:
+            return
+        points = [p for p, _a, _b in self.both] + [p for p, *_rest in self.one_sided]
+        if not points:
+            return
+        seen = {regions.signature(found, p) for p, _a, _b in self.both}
+        # A critical expression already seen on both sides needs no scan for its roots.
+        scan = [
+            critical
+            for index, critical in enumerate(found)
+            if not {"+", "-"} <= {sig[index] for sig in seen}
+        ]
+        tried: dict[tuple[str, ...], int] = {}
+        for point in regions.candidates(scan, self.domains, dict(points[0])):
+            if time.monotonic() > self.deadline:
+                break
+            sig = regions.signature(found, point)
+            if sig in seen or tried.get(sig, 0) >= REGION_TRIES:
                 continue
-            if va is None or vb is None:
-                self.one_sided.append((point, va, vb, a_over or b_over))
-                continue
-            self.both.append((point, va, vb))
+            tried[sig] = tried.get(sig, 0) + 1
+            defined = self._add(answer, expected, point, region=True)
+            if defined == (True, True):
+                seen.add(sig)
+            elif any(defined) and regions.clear_of_edges(found, point):
+                # Well inside a region (every critical far from 0): floats are right that one
+                # side has no value here, and SymPy may not be (it reads sqrt(u)^2 as u).
+                self.clean_one_sided.append(self.region_one_sided.pop())
+        self.regions = regions.describe(found, seen)
 
     def decide_numeric(self) -> Verdict | None:
         """A verdict that needs no SymPy: a clear float disagreement or a genuine domain gap."""
+        if self.undefined:
+            return self.undefined_verdict()
+        if self.answer == self.expected:
+            # The same formula: equal wherever it has a value, whatever its size.
+            return self.verdict(True, "proof", "equivalent: the two formulas are the same")
         for point, va, vb in self.both:
             if not _close(va, vb, CLEAR_GAP, CLEAR_FLOOR):
                 return self.wrong(point, va, vb, "numeric")
@@ -181,6 +282,9 @@ class Comparison:
             for point, va, vb, overflow in self.one_sided:
                 if not overflow:
                     return self.wrong(point, va, vb, "numeric")
+        for point, va, vb, overflow in self.clean_one_sided:
+            if not overflow:
+                return self.wrong(point, va, vb, "numeric")
         return None
 
     def _one_sided_share(self) -> bool:
@@ -196,6 +300,12 @@ class Comparison:
         undefined = self.find_one_sided()
         if undefined is not None:
             return undefined
+        if self.refused and len(both) < min(MIN_POINTS, self.limit):
+            if self.try_proof():
+                return self.verdict(
+                    True, "proof", "equivalent: SymPy proves it on the declared domains"
+                )
+            return self.exact_sampled()
         if len(both) < min(MIN_POINTS, self.limit):
             if self.try_proof():
                 return self.verdict(
@@ -214,23 +324,44 @@ class Comparison:
             return tiny
         return self.numeric_only()
 
+    def undefined_verdict(self) -> Verdict:
+        sides = dict(self.undefined)
+        texts = {"answer": self.read_as, "expected": self.expected_read_as}
+        shown = " and ".join(texts[side] for side in sides)
+        verb = "have" if len(sides) > 1 else "has"
+        reasons = "; ".join(dict.fromkeys(sides.values()))
+        return self.verdict(
+            False,
+            "proof",
+            f"undefined: {shown} {verb} no value ({reasons})",
+            undefined="both" if len(sides) > 1 else next(iter(sides)),
+        )
+
     def numeric_only(self) -> Verdict:
+        covered = f" (sign regions covered: {self.regions})" if self.regions else ""
         return self.verdict(
             True,
             "numeric",
-            f"equivalent at {len(self.both)} random points in the domains; SymPy could not prove "
-            "it within the time limit, so this rests on numeric evidence",
+            f"equivalent at {len(self.both)} points in the domains{covered}; SymPy could not "
+            "prove it within the time limit, so this rests on numeric evidence",
             points=len(self.both),
+            regions=self.regions or None,
         )
 
     def too_few(self) -> Verdict:
-        return self.verdict(
-            False,
-            "none",
-            f"cannot decide: only {len(self.both)} of {self.draws} sample points in the domains "
-            "give both formulas a real value (check the domains with --assume)",
-            points=len(self.both),
-        )
+        if self.refused and not self.both:
+            message = (
+                "cannot decide: the formulas are too large to evaluate in floats (a constant "
+                f"exponent above {MAX_FLOAT_EXPONENT}) and SymPy could not compare them in time"
+            )
+        elif not self.names:
+            message = "cannot decide: the formulas' values could not be computed or compared"
+        else:
+            message = (
+                f"cannot decide: only {len(self.both)} of {self.draws} sample points in the "
+                "domains give both formulas a real value (check the domains with --assume)"
+            )
+        return self.verdict(False, "none", message, points=len(self.both))
 
     def fallback(self) -> Verdict:
         """The verdict from float evidence alone, when SymPy could not run in time."""
@@ -241,6 +372,31 @@ class Comparison:
         for point, va, vb in self.both:
             if not _close(va, vb):
                 return self.wrong(point, va, vb, "numeric")
+        return self.too_few()
+
+    def exact_sampled(self) -> Verdict:
+        """Formulas too large for floats (x^6000): compare them at points in 40 digits."""
+        from eprep.checker.symbolic import same_value
+
+        agree = 0
+        for point in self.refused_points:
+            try:
+                ea, eb = self.exact(point)
+            except _Unknown:
+                break
+            if ea is None or eb is None:
+                continue
+            if not same_value(ea, eb):
+                return self.wrong(point, ea, eb, "proof")
+            agree += 1
+        if agree >= 3:
+            return self.verdict(
+                True,
+                "numeric",
+                f"equivalent at {agree} points in 40-digit arithmetic (too large for floats); "
+                "SymPy could not prove it within the time limit, so this rests on numeric evidence",
+                points=agree,
+            )
         return self.too_few()
 
     def find_disagreement(self) -> Verdict | None:
@@ -264,10 +420,11 @@ class Comparison:
         return None
 
     def find_one_sided(self) -> Verdict | None:
-        """A side undefined where the other has a value, at a good share of the points."""
-        if not self._one_sided_share():
-            return None
-        for point, _va, _vb, _overflow in self.one_sided[:MAX_CONFIRM]:
+        """A side undefined where the other has a value, at a good share of the points, or
+        at a point aimed at a sign region (confirmed in exact arithmetic either way)."""
+        share = self.one_sided[:MAX_CONFIRM] if self._one_sided_share() else []
+        aimed = [item for item in self.region_one_sided if not item[3]][:MAX_CONFIRM]
+        for point, _va, _vb, _overflow in share + aimed:
             try:
                 ea, eb = self.exact(point)
             except _Unknown:
@@ -312,15 +469,20 @@ class Comparison:
         exact_gap = None
         if va is not None and vb is not None and not isinstance(va, float):
             exact_gap = float(va - vb)
-        va = None if va is None else float(va)
-        vb = None if vb is None else float(vb)
-        yours, theirs = _pair(va, vb)
-        if exact_gap is not None and va == vb:
+        huge = [v for v in (va, vb) if v is not None and not math.isfinite(float(v))]
+        shown = (_big(va), _big(vb)) if huge else None
+        va = None if va is None or huge else float(va)
+        vb = None if vb is None or huge else float(vb)
+        yours, theirs = (f"gives {shown[0]}", shown[1]) if shown else _pair(va, vb)
+        if exact_gap is not None and not huge and va == vb:
             theirs += f" (they differ by {exact_gap:.3g} in 40-digit arithmetic)"
         diagnosis = diagnose(self.both)
         message = f"not equivalent: {where}yours {yours}, expected {theirs}"
         if diagnosis:
             message += f" ({diagnosis})"
+        stand_ins = sorted({*declared_calls(self.answer), *declared_calls(self.expected)})
+        if stand_ins:
+            message += f" (taking {', '.join(stand_ins)} as a random smooth function)"
         return self.verdict(
             False,
             certainty,
@@ -331,6 +493,11 @@ class Comparison:
             diagnosis=diagnosis,
             points=len(self.both),
         )
+
+
+def _big(value) -> str:
+    """A 40-digit value beyond float range (x^1000 at x = -3), in six digits."""
+    return "undefined" if value is None else str(value.evalf(6))
 
 
 def diagnose(both) -> str | None:

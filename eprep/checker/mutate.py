@@ -162,7 +162,8 @@ def mutants(question: Question) -> list[Mutant]:
     names = frozenset(question.params) | frozenset(question.derived) | frozenset(question.variables)
     found: list[Mutant] = []
     correct = question.correct_option
-    if question.kind in ("numeric", "expression", "derivation") and question.answer:
+    keyed_by_option = correct is not None and (correct.value or correct.formula)
+    if question.answer and not keyed_by_option:
         for op, what, new in _formula_mutants(question.answer, names):
             found.append(Mutant(dataclasses.replace(question, answer=new), op, what))
     if correct is not None and (correct.value or correct.formula):
@@ -175,24 +176,44 @@ def mutants(question: Question) -> list[Mutant]:
             found.append(
                 Mutant(dataclasses.replace(question, options=options, answer=answer), op, what)
             )
-    if correct is not None and len(question.options) > 1:
+    if correct is not None and len(question.options) > 1 and not question.blanks:
         target = (correct.index + 1) % len(question.options)
         options = tuple(dataclasses.replace(o, correct=o.index == target) for o in question.options)
         moved = dataclasses.replace(question, options=options)
         found.append(Mutant(moved, "mark", f"the correct mark moved to option {target + 1}"))
-    if question.kind == "code" and correct is not None:
-        other = question.options[(correct.index + 1) % len(question.options)]
-        options = tuple(
-            dataclasses.replace(o, code=other.code) if o.correct else o for o in question.options
+    for b, blank in enumerate(question.blanks):  # code listings: each blank's key
+        key = blank.correct_option
+        where = f" in blank {blank.mark}" if len(question.blanks) > 1 else ""
+        target = (key.index + 1) % len(blank.options)
+        moved = tuple(dataclasses.replace(o, correct=o.index == target) for o in blank.options)
+        found.append(
+            Mutant(
+                _with_blank(question, b, moved),
+                "mark",
+                f"the correct mark moved to option {target + 1}{where}",
+            )
+        )
+        other = blank.options[target]
+        wrong = tuple(
+            dataclasses.replace(o, code=other.code) if o.correct else o for o in blank.options
         )
         found.append(
             Mutant(
-                dataclasses.replace(question, options=options),
+                _with_blank(question, b, wrong),
                 "blank",
-                f"the key's blank replaced by {other.code!r}",
+                f"the key{where} replaced by {other.code!r}",
             )
         )
     return found
+
+
+def _with_blank(question: Question, index: int, options: tuple) -> Question:
+    blanks = list(question.blanks)
+    mirrored = len(blanks) == 1 and question.options == blanks[0].options  # a one-blank listing
+    blanks[index] = dataclasses.replace(blanks[index], options=options)
+    if mirrored:
+        return dataclasses.replace(question, blanks=tuple(blanks), options=options)
+    return dataclasses.replace(question, blanks=tuple(blanks))
 
 
 def _equivalent(original: Question, mutant: Mutant, variants: int) -> bool:

@@ -13,6 +13,7 @@ class Verdict:
     certainty: "proof" (SymPy proved it, or a disagreement was confirmed in exact/high-precision
     arithmetic), "numeric" (random points agree but SymPy could not prove it in time), or "none"
     (too few points where both formulas are defined; `equivalent` is then False).
+    `undefined` names the side that is a constant without a value (`1/0`, `log(-1)`).
     """
 
     equivalent: bool
@@ -25,6 +26,9 @@ class Verdict:
     expected_value: float | None = None
     diagnosis: str | None = None
     points: int = 0
+    regions: str | None = None  # sign regions the points covered, when numbers alone decide
+    undefined: str | None = None  # "answer", "expected" or "both": a constant without a value
+    compared: str | None = None  # for equations: which sides were compared (equations.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -15,10 +15,20 @@ import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eprep.checker.verify_checks import Failure, checker_equivalence, engine_checks, symbolic_checks
+from eprep.checker import kinds
+from eprep.checker.verify_checks import (
+    Failure,
+    checker_equivalence,
+    engine_checks,
+    exam_checks,
+    kind_self_tests,
+    symbolic_checks,
+)
 from eprep.checker.witnesses import ENGINE, EXACT, IDENTITY, reference_witness
 from eprep.errors import EprepError
 from eprep.questions import Question
@@ -74,6 +84,12 @@ class Report:
     results: list[QuestionResult]
     seconds: float
     workers: int
+    # every kind's own self-test (kind -> reasons it fails), run once per verification
+    kind_tests: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def kind_failures(self) -> list[str]:
+        return [f"{kind}: {why}" for kind, reasons in self.kind_tests.items() for why in reasons]
 
     @property
     def questions(self) -> int:
@@ -127,7 +143,12 @@ class Report:
 
 
 def verify_question(
-    question: Question, variants: int, *, code_timeout: float = 5.0, references: bool = True
+    question: Question,
+    variants: int,
+    *,
+    code_timeout: float = 5.0,
+    trust_bank: bool = False,
+    references: bool = True,
 ) -> QuestionResult:
     """Prove every variant of one question; never raises for a problem in the question.
 
@@ -150,18 +171,28 @@ def verify_question(
     except ImportError as error:
         result.failures.append(Failure(None, "load", f"the checker cannot be imported: {error}"))
         return result
-    made = []
-    for k in range(count):
+    made = []  # every variant made, for the reference witness
+    # The drill family always; the exam's hand-computable family too when the question has one.
+    families = (False, True) if question.exam_params else (False,)
+    for exam, k in ((exam, k) for exam in families for k in range(count)):
         try:
-            variant = question.variant(k)
+            variant = question.variant(k, exam=exam)
         except EprepError as error:
             result.failures.append(Failure(k, "load", str(error)))
             continue
         made.append(variant)
-        for check, run in (
+        checks = [
             ("symbolic", lambda v=variant: symbolic_checks(question, v, equivalent)),
-            ("engine", lambda v=variant: engine_checks(question, v, code_timeout=code_timeout)),
-        ):
+            (
+                "engine",
+                lambda v=variant: engine_checks(
+                    question, v, code_timeout=code_timeout, trust_bank=trust_bank
+                ),
+            ),
+        ]
+        if exam or not question.exam_params:  # the exam asks the exam family only
+            checks.append(("exam", lambda v=variant: exam_checks(question, v, equivalent)))
+        for check, run in checks:
             if check == "engine" and question.probe is None:
                 continue  # a concept question: nothing the engine can prove
             try:
@@ -170,16 +201,19 @@ def verify_question(
                 reasons = [f"{type(error).__name__}: {error}"]
             except Exception as error:  # a bug in a check must name the question, not kill the run
                 reasons = [f"internal error {type(error).__name__}: {error}"]
-            result.failures.extend(Failure(k, check, reason) for reason in reasons)
+            family = "exam family: " if exam else ""
+            result.failures.extend(Failure(k, check, family + reason) for reason in reasons)
     if references:
-        _witness(question, made, result, code_timeout)
+        _witness(question, made, result, code_timeout, trust_bank)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _witness(question: Question, made: list, result: QuestionResult, code_timeout: float) -> None:
+def _witness(
+    question: Question, made: list, result: QuestionResult, code_timeout: float, trust_bank: bool
+) -> None:
     """Add the reference witness, name the witnesses that hold, and apply the two-witness rule."""
-    outcome = reference_witness(question, made, code_timeout=code_timeout)
+    outcome = reference_witness(question, made, code_timeout=code_timeout, trust_bank=trust_bank)
     result.failures.extend(Failure(k, "reference", reason) for k, reason in outcome.problems)
     if outcome.witness is not None:
         result.witnesses.append(outcome.witness)
@@ -221,8 +255,30 @@ def _verify_by_id(question_id: str) -> QuestionResult:
         _POOL_QUESTIONS[question_id],
         variants,
         code_timeout=_POOL_OPTIONS["timeout"],
+        trust_bank=bool(_POOL_OPTIONS["trust_bank"]),
         references=bool(_POOL_OPTIONS["references"]),
     )
+
+
+def _limit_worker_memory() -> None:
+    """A worker gets the memory allowance of a code option (on top of what it already holds)."""
+    from eprep.checker.verify_sandbox import DEFAULT_MEMORY_MB, limit_memory
+
+    with contextlib.suppress(OSError, ValueError):
+        limit_memory(DEFAULT_MEMORY_MB)
+
+
+def _died(question: Question, variants: int) -> QuestionResult:
+    result = QuestionResult(
+        question.id,
+        question.kind,
+        question.concept,
+        question.probe,
+        question.variant_count(variants),
+    )
+    reason = "the process verifying it died (killed, or out of memory)"
+    result.failures.append(Failure(None, "engine", reason))
+    return result
 
 
 def default_workers() -> int:
@@ -253,8 +309,10 @@ def warm_up() -> None:
 
     load_probes()
     from eprep.checker import references
+    from eprep.checker.confine import unavailable_reason
 
     references.reference_names()
+    unavailable_reason()  # loads libseccomp's bindings once, before the workers fork
     # Warming is best-effort; a real failure shows in the results.
     with contextlib.suppress(Exception):
         equivalent("x + 1", "1 + x", {"x": "real"}, trusted=True)
@@ -288,36 +346,76 @@ def verify_questions(
     *,
     workers: int | None = None,
     code_timeout: float = 5.0,
+    trust_bank: bool = False,
     progress=None,
     references: bool = True,
 ) -> Report:
     """Verify `questions` with `workers` processes (1: in this process); results in input order."""
     started = time.perf_counter()
     load_probes()
+    kind_tests = run_kind_self_tests()
     workers = default_workers() if workers is None else max(1, workers)
     workers = min(workers, max(1, len(questions)))
-    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         results = []
         for question in questions:
             results.append(
                 verify_question(
-                    question, variants, code_timeout=code_timeout, references=references
+                    question,
+                    variants,
+                    code_timeout=code_timeout,
+                    trust_bank=trust_bank,
+                    references=references,
                 )
             )
             if progress:
                 progress(results[-1])
-        return Report(results, time.perf_counter() - started, 1)
+        return Report(results, time.perf_counter() - started, 1, kind_tests)
+    # Always in worker processes (one is enough): a question whose check crashes or exhausts
+    # its memory takes down a worker, never this process, and its report is still printed.
     warm_up()
     _POOL_QUESTIONS.clear()
     _POOL_QUESTIONS.update({q.id: q for q in questions})
-    _POOL_OPTIONS.update(variants=variants, timeout=code_timeout, references=references)
+    _POOL_OPTIONS.update(
+        variants=variants, timeout=code_timeout, trust_bank=trust_bank, references=references
+    )
     # Slowest-looking questions first (code questions run many processes) keeps both cores busy.
-    ordered = sorted(questions, key=lambda q: (q.kind != "code", q.has_params is False))
+    ordered = sorted(
+        questions, key=lambda q: (not kinds.get(q.kind).runs_code, q.has_params is False)
+    )
     by_id: dict[str, QuestionResult] = {}
+
+    def finished(result: QuestionResult) -> None:
+        by_id[result.id] = result
+        if progress:
+            progress(result)
+
+    lost = _run_pool([q.id for q in ordered], workers, finished)
+    for question_id in lost:  # alone this time, to tell the culprit from its bystanders
+        if _run_pool([question_id], 1, finished):
+            finished(_died(_POOL_QUESTIONS[question_id], variants))
+    return Report(
+        [by_id[q.id] for q in questions], time.perf_counter() - started, workers, kind_tests
+    )
+
+
+def _run_pool(ids: list[str], workers: int, finished) -> list[str]:
+    """Verify `ids` in a pool of forked workers; the ids lost when a worker died."""
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        for result in pool.imap_unordered(_verify_by_id, [q.id for q in ordered], chunksize=1):
-            by_id[result.id] = result
-            if progress:
-                progress(result)
-    return Report([by_id[q.id] for q in questions], time.perf_counter() - started, workers)
+    lost: list[str] = []
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_worker_memory) as pool:
+        futures = {pool.submit(_verify_by_id, question_id): question_id for question_id in ids}
+        for future in as_completed(futures):
+            try:
+                finished(future.result())
+            except BrokenProcessPool:
+                lost.append(futures[future])
+    return [question_id for question_id in ids if question_id in lost]
+
+
+def run_kind_self_tests() -> dict[str, list[str]]:
+    """Every question kind's own `test` (the bank's self-test of its kinds)."""
+    try:
+        return kind_self_tests(checker_equivalence())
+    except ImportError as error:
+        return {"all": [f"the checker cannot be imported: {error}"]}

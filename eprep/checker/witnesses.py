@@ -56,10 +56,10 @@ class Proof:
 def _domain_of_spec(spec: Any):
     from eprep.checker.domains import Domain
 
-    if spec.kind == "randint":
+    if spec.form == "randint":
         return Domain("positive integer") if spec.args[0] >= 1 else Domain("integer")
-    values = [float(a) for a in spec.args[:2]] if spec.kind == "uniform" else list(spec.args)
-    if spec.kind == "choice" and all(isinstance(v, int) for v in values):
+    values = [float(a) for a in spec.args[:2]] if spec.form == "uniform" else list(spec.args)
+    if spec.form == "choice" and all(isinstance(v, int) for v in values):
         return Domain("positive integer") if min(values) >= 1 else Domain("integer")
     lo, hi = float(min(values)), float(max(values))
     if lo == hi:
@@ -68,9 +68,9 @@ def _domain_of_spec(spec: Any):
 
 
 def _canonical(name: str) -> str:
-    from eprep.questions.variants import ALIASES
+    from eprep.grammar.vocabulary import canonical
 
-    return ALIASES.get(name, name)
+    return canonical(name)
 
 
 def domains_of(question: Question) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def domains_of(question: Question) -> dict[str, Any]:
     domains = {
         _canonical(name): _domain_of_spec(spec)
         for name, spec in question.params.items()
-        if spec.kind != "constant"
+        if spec.form != "constant"
     }
     for name, text in question.variables.items():
         domains[_canonical(name)] = parse_domain(text)
@@ -94,7 +94,7 @@ def _key(domains: Mapping[str, Any]) -> tuple:
 def _constants(question: Question) -> dict[str, Any]:
     from eprep.checker.references import exact
 
-    return {n: exact(s.args[0]) for n, s in question.params.items() if s.kind == "constant"}
+    return {n: exact(s.args[0]) for n, s in question.params.items() if s.form == "constant"}
 
 
 def symbols_of(question: Question) -> dict[str, Any]:
@@ -234,13 +234,41 @@ def _prove_identity(question: Question) -> bool:
                 return _picked(question, decided) is None
             domains = _key(domains_of(question))
             for _, text in _targets(question):
-                if not prove_zero(sympy.expand(formula_expr(question, text) - definition), domains):
+                difference = formula_expr(question, text) - definition
+                if _falsified(question, difference):
+                    return False  # a point of the domain where they differ: no identity
+                if not prove_zero(sympy.expand(difference), domains):
                     return False
             return bool(_targets(question))
     except (NeedsValues, BudgetExceeded):
         return False
     except Exception:  # undecided: the exact check at the variants reports any real problem
         return False
+
+
+def _falsified(question: Question, difference: Any) -> bool:
+    """True when `difference` is clearly non-zero at variant 0 (a cheap disproof, 30 digits)."""
+    import random
+
+    from eprep.checker.references import exact
+
+    by_name = symbols_by_name(difference)
+    variant = question.variant(0)
+    point = {
+        by_name[_canonical(n)]: exact(variant.values[n])
+        for n in question.params
+        if _canonical(n) in by_name
+    }
+    rng = random.Random(f"{question.id}:disprove")
+    domains = domains_of(question)
+    for name in question.variables:
+        if _canonical(name) in by_name:
+            point[by_name[_canonical(name)]] = exact(domains[_canonical(name)].nice(rng))
+    try:
+        value = complex(difference.xreplace(point).evalf(30))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return False
+    return value == value and abs(value) > 1e-12  # a true identity is 0 to ~30 digits here
 
 
 def _truth(condition: Any) -> bool | None:
@@ -347,18 +375,20 @@ def _show(value: Any) -> str:
 # --- code -------------------------------------------------------------------------------
 
 
-def _code_problems(question: Question, variant: Variant, timeout: float) -> list[str]:
+def _code_problems(
+    question: Question, variant: Variant, timeout: float, trust_bank: bool
+) -> list[str]:
     """Run the template completed with the key under the definition's driver; check outputs."""
     from eprep.checker import references
-    from eprep.checker.verify_sandbox import run_completed_template
-    from eprep.questions import BLANK, substitute
+    from eprep.checker.kinds.code import completed
+    from eprep.checker.verify_sandbox import code_policy, run_completed_template
+    from eprep.questions import bundled_bank_dir
 
-    correct = question.correct_option
-    if correct is None:
-        return ["a code question needs a correct option"]
-    source = (variant.code() or "").replace(
-        BLANK, substitute(correct.code or "", variant.values), 1
-    )
+    bundled = Path(question.path).resolve().is_relative_to(bundled_bank_dir())
+    confine, refusal = code_policy(trusted=bundled or trust_bank)
+    if refusal is not None:
+        raise _Refused(refusal)
+    source = completed(variant)  # the key in every blank
     result = run_completed_template(
         source,
         None,
@@ -366,6 +396,7 @@ def _code_problems(question: Question, variant: Variant, timeout: float) -> list
         variant.seed,
         {},
         timeout=timeout,
+        confine=confine,
         drive=(question.reference, dict(question.reference_args)),
     )
     if not result.passed:
@@ -377,6 +408,10 @@ def _code_problems(question: Question, variant: Variant, timeout: float) -> list
         f"the key's outputs disagree with the definition: {r}"
         for r in definition.check(result.outputs or {})
     ]
+
+
+class _Refused(Exception):
+    """Bank code that may not run here (the engine check reports why, once)."""
 
 
 # --- the cache --------------------------------------------------------------------------
@@ -398,6 +433,9 @@ def content_hash(question: Question) -> str:
             [o.index, o.correct, o.id, o.value, o.formula, o.code] for o in question.options
         ],
         "code": question.code,
+        "blanks": [
+            [b.label, [[o.index, o.correct, o.code] for o in b.options]] for b in question.blanks
+        ],
         "reference": question.reference,
         "reference_args": question.reference_args,
     }
@@ -416,9 +454,16 @@ def _cache_file(question: Question) -> Path | None:
     return cache_dir() / "witnesses" / f"{content_hash(question)}.json"
 
 
+def _runs_code(question: Question) -> bool:
+    """A kind whose key is code (proven by running it), per the kind's plugin."""
+    from eprep.checker import kinds
+
+    return bool(kinds.get(question.kind).runs_code)
+
+
 def identity_holds(question: Question) -> bool:
     """Is the key an identity of its definition? Proven once, then read from the cache."""
-    if question.reference is None or question.kind == "code":
+    if question.reference is None or _runs_code(question):
         return False
     path = _cache_file(question)
     if path is not None:
@@ -447,7 +492,11 @@ def _write(path: Path, data: dict) -> None:
 
 
 def reference_witness(
-    question: Question, variants: Sequence[Variant], *, code_timeout: float = 5.0
+    question: Question,
+    variants: Sequence[Variant],
+    *,
+    code_timeout: float = 5.0,
+    trust_bank: bool = False,
 ) -> ReferenceOutcome:
     """Prove the key against its reference: `identity`, else `exact` at every variant."""
     from eprep.checker import references
@@ -455,7 +504,7 @@ def reference_witness(
     name = question.reference
     if name is None:
         return ReferenceOutcome(None)
-    code = question.kind == "code"
+    code = _runs_code(question)
     try:
         known = references.is_code_reference(name) if code else name in references.reference_names()
         if code and not known:
@@ -470,10 +519,12 @@ def reference_witness(
     for variant in variants:
         try:
             found = (
-                _code_problems(question, variant, code_timeout)
+                _code_problems(question, variant, code_timeout, trust_bank)
                 if code
                 else _exact_problems(question, variant)
             )
+        except _Refused:
+            return ReferenceOutcome(None)  # not run at all: no witness, and no second report
         except EprepError as error:
             found = [str(error)]
         except Exception as error:  # a broken definition must name the question, not kill the run

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
+from eprep.commands.options import FormulaCommand
 from eprep.errors import EprepError
 
+UNDEFINED_EXIT = 3  # a constant formula without a value: neither right nor wrong, undefined
 _ASSUME_HELP = "Domain of a variable, e.g. 'x: positive' or 'r: (0, 1)'. Repeatable."
 
 
@@ -21,25 +23,36 @@ def _fail_json(error: EprepError) -> None:
     click.get_current_context().exit(error.exit_code)
 
 
-@click.command(context_settings={"ignore_unknown_options": True})
+@click.command(cls=FormulaCommand)
 @click.argument("answer")
 @click.option("--expected", required=True, help="The formula the answer should equal.")
 @click.option("--assume", multiple=True, metavar="'NAME: DOMAIN'", help=_ASSUME_HELP)
+@click.option(
+    "--function",
+    "functions",
+    multiple=True,
+    metavar="NAME",
+    help="Declare a function the formulas may call, e.g. --function f for f(x). Repeatable.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable result.")
-def check(answer: str, expected: str, assume: tuple[str, ...], as_json: bool) -> None:
-    """Is ANSWER equivalent to the expected formula? Exit 0 yes, 1 no, 2 unreadable input.
+def check(
+    answer: str, expected: str, assume: tuple[str, ...], functions: tuple[str, ...], as_json: bool
+) -> None:
+    """Is ANSWER equivalent to the expected formula? Exit 0 yes, 1 no, 2 unreadable input,
+    3 undefined (a formula without variables that has no value, such as 1/0 or log(-1)).
 
-    Variables are real unless --assume says otherwise. A leading minus works: eprep check -x ...
+    Variables are real unless --assume says otherwise. Formulas may begin with a minus, as
+    typed: eprep check '-t*h' --expected '-h*t'. Either side may be an equation (y = 2x + 1).
     """
     from eprep.checker.api import equivalent, parse_answer
     from eprep.checker.domains import parse_assume
 
     try:
         domains = dict(parse_assume(item) for item in assume)
-        parsed = parse_answer(answer)
+        parsed = parse_answer(answer, functions=functions)
         if not as_json:
             click.echo(f"read as:  {parsed.read_as}")
-        verdict = equivalent(parsed.node, expected, domains)
+        verdict = equivalent(parsed.node, expected, domains, functions=functions)
     except EprepError as error:
         if as_json:
             _fail_json(error)
@@ -50,10 +63,17 @@ def check(answer: str, expected: str, assume: tuple[str, ...], as_json: bool) ->
         click.echo(f"expected: {verdict.expected_read_as}")
         mark = "✓" if verdict.equivalent else "✗"
         click.echo(f"{mark} {verdict.message}")
-    click.get_current_context().exit(0 if verdict.equivalent else 1)
+    click.get_current_context().exit(verdict_exit_code(verdict))
 
 
-@click.command()
+def verdict_exit_code(verdict) -> int:
+    """0 equivalent, 1 not, 3 undefined (README, "Exit codes")."""
+    if verdict.equivalent:
+        return 0
+    return UNDEFINED_EXIT if verdict.undefined else 1
+
+
+@click.command(cls=FormulaCommand)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--assume", multiple=True, metavar="'NAME: DOMAIN'", help=_ASSUME_HELP)
 @click.option("--start", help="The derivation must begin with (a formula equal to) this.")
@@ -63,20 +83,26 @@ def derive(
     file: Path, assume: tuple[str, ...], start: str | None, end: str | None, as_json: bool
 ) -> None:
     """Check each step of the derivation in FILE. Exit 0 all hold, 1 a step fails, 2 bad file."""
-    from eprep.checker.derivation import check_derivation, step_message
+    from eprep.checker.derivation import MAX_BYTES, check_derivation, step_message
 
     try:
         try:
-            data = file.read_bytes()
+            with file.open("rb") as handle:
+                data = handle.read(MAX_BYTES + 1)  # never more: `derive /dev/zero` must end
         except OSError as error:
             raise EprepError(f"{file}: cannot read: {error.strerror or error}") from None
-        if len(data) > 100_000:
-            raise EprepError(f"{file}: file is larger than 100 kB")
+        if len(data) > MAX_BYTES:
+            raise EprepError(f"{file}: file is larger than {MAX_BYTES // 1000} kB")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise EprepError(f"{file}: not UTF-8 text (byte {error.start + 1})") from None
-        report = check_derivation(text, assume=list(assume), start=start, end=end, path=str(file))
+        try:
+            report = check_derivation(
+                text, assume=list(assume), start=start, end=end, path=str(file)
+            )
+        except RecursionError:  # a last guard: the size limits should make this unreachable
+            raise EprepError(f"{file}: the derivation is nested too deeply to check") from None
     except EprepError as error:
         if as_json:
             _fail_json(error)

@@ -41,3 +41,38 @@ def load_bank_from_options(banks: Iterable[str] = ()) -> Bank:
     from eprep.questions.loader import bundled_enabled, env_bank_dirs, load_bank
 
     return load_bank([*env_bank_dirs(), *banks], bundled=bundled_enabled())
+
+
+class FormulaCommand(click.Command):
+    """A command whose arguments may be formulas that begin with a minus (`-t*h`, `-x^2`).
+
+    Click would read `-t*h` as the bundled short options `-t -* -h` (and fire `--help`). Any
+    argument that starts with `-` but is not one of this command's options is moved behind a
+    `--`, so it stays a positional argument; a value right after an option that takes one is
+    left to that option (`--expected -h*t`). An explicit `--` keeps working.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        names: dict[str, bool] = {}  # option name -> whether it takes a value
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in (*param.opts, *param.secondary_opts):
+                    names[name] = not (param.is_flag or param.count)
+        options: list[str] = []
+        positional: list[str] = []
+        index = 0
+        while index < len(args):
+            arg = args[index]
+            if arg == "--":
+                positional.extend(args[index + 1 :])
+                break
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+            if name in names:
+                options.append(arg)
+                if names[name] and "=" not in arg and index + 1 < len(args):
+                    options.append(args[index + 1])
+                    index += 1
+            else:  # a formula or a file name, whether or not it starts with '-'
+                positional.append(arg)
+            index += 1
+        return super().parse_args(ctx, [*options, "--", *positional] if positional else options)

@@ -23,6 +23,10 @@ _DB_HELP = "Progress database (default: $EPREP_HOME/progress.sqlite3, else the u
 @click.option("--new", "mode", flag_value="new", help="Only questions never answered.")
 @click.option("--due", "mode", flag_value="due", help="Only questions due for review.")
 @click.option("--seed", type=int, default=None, help="Fix which variant each question shows.")
+@click.option("--format", "format_", type=click.Choice(["typed", "exam"]), default="typed",
+              show_default=True,
+              help="typed: type the answer (drill); exam: 4-choice items and code blanks, "
+                   "with hand-computable numbers, as the exam asks.")  # fmt: skip
 @lang_option
 @click.option("--db", type=click.Path(dir_okay=False), default=None, help=_DB_HELP)
 @bank_option
@@ -32,6 +36,7 @@ def quiz(
     count: int,
     mode: str | None,
     seed: int | None,
+    format_: str,
     lang: str,
     db: str | None,
     banks: tuple[str, ...],
@@ -42,6 +47,8 @@ def quiz(
     SELECTOR is a day (day2), a topic (day2.cnn), a tag or a question id; none means all.
     Answer with a letter (or ↑/↓ and Enter), a number, an expression (e.g. s*(1-s)) or a
     derivation (one expression per line, steps starting with '=', an empty line to finish).
+    With --format exam every question is a 4-choice item (numbers, formulas, derivation
+    lines) or a code listing whose blanks (あ)(い)… are answered one letter each.
     Ctrl-C ends the session; every answer given is kept. Without a terminal, one answer is
     read per line and end of input ends the session.
 
@@ -76,7 +83,7 @@ def quiz(
             what = {"new": "new", "due": "due"}.get(mode or "", "due or new")
             console.print(f"nothing {what} to study in this selection")
         else:
-            session = Session(store, console, lang=lang)
+            session = Session(store, console, lang=lang, format=format_)
             try:
                 session.run(planned, summary, selectors)
             except KeyboardInterrupt:

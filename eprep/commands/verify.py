@@ -35,6 +35,11 @@ from eprep.commands.options import bank_option, load_bank_from_options
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(
+    "--trust-bank",
+    is_flag=True,
+    help="Where no sandbox is available, run the code options of --bank folders unconfined.",
+)
+@click.option(
     "--no-references",
     is_flag=True,
     help="Skip the SymPy reference definitions and the two-witness rule (the old checks).",
@@ -46,7 +51,7 @@ from eprep.commands.options import bank_option, load_bank_from_options
 )
 @bank_option
 def verify(
-    days, ids, variants, workers, code_timeout, as_json, no_references, mutate, banks
+    days, ids, variants, workers, code_timeout, as_json, trust_bank, no_references, mutate, banks
 ) -> None:
     """Prove every answer key in the bank: SymPy reference definitions and the engine.
 
@@ -72,6 +77,7 @@ def verify(
         variants,
         workers=workers,
         code_timeout=code_timeout,
+        trust_bank=trust_bank,
         references=not no_references,
     )
     # The concept limit is per day; a selection of single questions says nothing about a day.
@@ -80,7 +86,7 @@ def verify(
         click.echo(json.dumps(_as_json(report, over), ensure_ascii=False, indent=2))
     else:
         _print_table(report, over, CONCEPT_LIMIT)
-    if report.failed or over:
+    if report.failed or over or report.kind_failures:
         raise SystemExit(1)
 
 
@@ -138,6 +144,11 @@ def _print_table(report, over: list[str], limit: float) -> None:
             f"({concept / total:.0%}; {state} {limit:.0%} of the day)"
         )
     click.echo(f"time: {report.seconds:.1f} s with {report.workers} worker(s)")
+    if report.kind_failures:
+        for line in report.kind_failures:
+            click.echo(f"kind self-test failed: {line}")
+    else:
+        click.echo(f"kind self-tests: {len(report.kind_tests)} kinds passed")
     click.echo(report.summary())
 
 
@@ -156,6 +167,7 @@ def _as_json(report, over: list[str]) -> dict:
             "seconds": report.seconds,
             "workers": report.workers,
             "line": report.summary(),
+            "kind_tests": report.kind_tests,
         },
         "questions": [
             {

@@ -2,6 +2,10 @@
 
 Layout follows DLFS: images are (N, C, H, W); im2col returns one row per output position
 (ordered n, out_y, out_x) and one column per input tap (ordered c, filter_y, filter_x).
+
+A stride that does not divide H + 2*pad - filter is allowed: the output has
+(H + 2*pad - filter) // stride + 1 positions (the floor, as in DLFS's im2col and in PyTorch),
+and the rows or columns no window reaches get a zero gradient.
 """
 
 from __future__ import annotations
@@ -20,8 +24,14 @@ def _check_int(name: str, value: object, minimum: int) -> int:
     return int(value)
 
 
-def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: int = 0) -> int:
-    """(input_size + 2*pad - filter_size) / stride + 1; ValueError when stride does not divide."""
+def conv_output_size(
+    input_size: int, filter_size: int, stride: int = 1, pad: int = 0, *, strict: bool = False
+) -> int:
+    """(input_size + 2*pad - filter_size) // stride + 1: the number of window positions.
+
+    A stride that does not divide the span is floored, as in PyTorch and DLFS's im2col; with
+    strict=True it is a ValueError instead (for questions that want the division to be exact).
+    """
     input_size = _check_int("input_size", input_size, 1)
     filter_size = _check_int("filter_size", filter_size, 1)
     stride = _check_int("stride", stride, 1)
@@ -32,7 +42,7 @@ def conv_output_size(input_size: int, filter_size: int, stride: int = 1, pad: in
             f"filter_size {filter_size} is larger than the padded input: input_size {input_size} "
             f"+ 2*pad {2 * pad} = {input_size + 2 * pad}"
         )
-    if span % stride:
+    if strict and span % stride:
         raise ValueError(
             f"stride {stride} does not divide input_size + 2*pad - filter_size = {input_size} "
             f"+ {2 * pad} - {filter_size} = {span}"

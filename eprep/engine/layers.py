@@ -5,11 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from eprep.engine.functions import (
-    CROSS_ENTROPY_DELTA,
     _as_batch,
-    cross_entropy_error,
     sigmoid,
-    softmax,
 )
 
 
@@ -97,12 +94,13 @@ class Tanh:
 
 
 class SoftmaxWithLoss:
-    """Softmax followed by cross_entropy_error; t is one-hot (or soft) or integer labels.
+    """Softmax followed by the cross-entropy loss; t is one-hot (or a distribution) or labels.
 
-    backward(dout) returns dout times the exact derivative of the forward loss. DLFS returns
-    (y - t) / N, which ignores the 1e-7 added inside the log; the exact derivative is
-    (y * sum(w) - w) / N with w = t * y / (y + 1e-7). The two differ by a relative ~1e-7 / y,
-    which is invisible in training but would fail a 1e-7 gradient check.
+    forward computes the loss through a stable log-softmax, x - max - log(sum(exp(x - max))),
+    so no 1e-7 is added: the loss is exactly -mean(sum(t * log softmax(x))), as in
+    torch.nn.functional.cross_entropy. backward(dout) returns dout * (y - t) / N, DLFS's formula,
+    which is the exact derivative of that loss when each row of t sums to 1. (The function
+    cross_entropy_error, which the exam asks about, keeps DLFS's log(y + 1e-7).)
     """
 
     def __init__(self) -> None:
@@ -114,20 +112,29 @@ class SoftmaxWithLoss:
         x = np.asarray(x)
         if x.ndim != 2:
             raise ValueError(f"SoftmaxWithLoss needs scores x of shape (N, classes), got {x.shape}")
-        self.y = softmax(x)
-        _, self.t = _as_batch(self.y, t)
-        self.loss = cross_entropy_error(self.y, self.t)
+        _, self.t = _as_batch(x, t)
+        z = x - np.max(x, axis=1, keepdims=True)
+        e = np.exp(z)
+        total = np.sum(e, axis=1, keepdims=True)
+        self.y = e / total
+        n = x.shape[0]
+        if self.t.shape == x.shape:
+            log_y = z - np.log(total)
+            self.loss = float(-np.sum(self.t * log_y) / n)
+        else:
+            picked = z[np.arange(n), self.t] - np.log(total[:, 0])
+            self.loss = float(-np.sum(picked) / n)
         return self.loss
 
     def backward(self, dout: float | np.ndarray = 1.0) -> np.ndarray:
         y, t = self.y, self.t
         n = y.shape[0]
-        if t.shape != y.shape:
-            one_hot = np.zeros_like(y)
-            one_hot[np.arange(n), t] = 1.0
-            t = one_hot
-        w = t * y / (y + CROSS_ENTROPY_DELTA)
-        return dout * (y * np.sum(w, axis=1, keepdims=True) - w) / n
+        if t.shape == y.shape:
+            dx = y - t
+        else:
+            dx = y.copy()
+            dx[np.arange(n), t] -= 1.0
+        return dx * (dout / n)
 
 
 class Dropout:
@@ -135,9 +142,10 @@ class Dropout:
 
     The mask is a uniform draw, `rng.random(x.shape) > dropout_ratio`, so a unit is dropped with
     probability exactly dropout_ratio. At inference (train_flg=False) the layer is the identity.
-    DLFS's classic version differs: it keeps units unscaled at training time and multiplies by
-    (1 - ratio) at inference instead; both preserve the expected activation, but only the
-    inverted form leaves inference untouched. Pass a numpy Generator as rng for reproducibility.
+    DLFS's classic version (ClassicDropout) differs: it keeps units unscaled at training time
+    and multiplies by (1 - ratio) at inference instead; both preserve the expected activation,
+    but only the inverted form leaves inference untouched. Pass a numpy Generator as rng for
+    reproducibility.
     """
 
     def __init__(self, dropout_ratio: float = 0.5, rng: np.random.Generator | None = None) -> None:
@@ -162,3 +170,37 @@ class Dropout:
         if self.mask is None:
             return dout
         return dout * self.mask * np.asarray(self.scale, dtype=np.result_type(dout, np.float32))
+
+
+class ClassicDropout:
+    """DLFS's original (non-inverted) dropout: x * mask in training, x * (1 - ratio) at inference.
+
+    The mask is drawn as in Dropout (`rng.random(x.shape) > dropout_ratio`), so a unit is dropped
+    with probability dropout_ratio and kept unscaled; at inference (train_flg=False) every unit is
+    multiplied by the keep probability 1 - ratio, which matches the expected training output.
+    backward is the derivative of the last forward: dout * mask, or dout * (1 - ratio) after an
+    inference pass. Prefer the inverted Dropout in new code: it leaves inference untouched.
+    """
+
+    def __init__(self, dropout_ratio: float = 0.5, rng: np.random.Generator | None = None) -> None:
+        if not 0.0 <= dropout_ratio < 1.0:
+            raise ValueError(f"dropout_ratio must be in [0, 1), got {dropout_ratio}")
+        self.dropout_ratio = dropout_ratio
+        self.rng = rng if rng is not None else np.random.default_rng()
+        self.mask: np.ndarray | None = None
+        # When True, train-mode forward keeps the last mask (used by numerical gradient checks).
+        self.reuse_mask = False
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        if not train_flg:
+            self.mask = None
+            return x * np.asarray(1.0 - self.dropout_ratio, dtype=np.result_type(x, np.float32))
+        if not (self.reuse_mask and self.mask is not None and self.mask.shape == np.shape(x)):
+            self.mask = self.rng.random(np.shape(x)) > self.dropout_ratio
+        return x * self.mask
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        if self.mask is None:
+            keep = np.asarray(1.0 - self.dropout_ratio, dtype=np.result_type(dout, np.float32))
+            return dout * keep
+        return dout * self.mask

@@ -9,7 +9,15 @@ import numpy as np
 
 from eprep.engine.conv import AvgPooling, Convolution, Pooling
 from eprep.engine.gradcheck import numerical_gradient, relative_error
-from eprep.engine.layers import Affine, Dropout, Relu, Sigmoid, SoftmaxWithLoss, Tanh
+from eprep.engine.layers import (
+    Affine,
+    ClassicDropout,
+    Dropout,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+)
 from eprep.engine.nets import MultiLayerNet, MultiLayerNetExtend, SimpleConvNet
 from eprep.engine.normalization import BatchNormalization
 
@@ -49,6 +57,20 @@ def check_layer(
         numeric[p] = numerical_gradient(f, getattr(layer, p))
     for key, grad in analytic.items():
         yield Check(f"{name} d{key}", np.shape(grad), relative_error(grad, numeric[key]))
+
+
+def _check_inference(
+    name: str, layer: object, x: np.ndarray, rng: np.random.Generator
+) -> Iterator[Check]:
+    """Like check_layer for x only, with forward(x, train_flg=False)."""
+    r = rng.standard_normal(np.shape(layer.forward(x, train_flg=False)))
+
+    def f(_: np.ndarray) -> float:
+        return float(np.sum(layer.forward(x, train_flg=False) * r))
+
+    layer.forward(x, train_flg=False)
+    dx = layer.backward(r)
+    yield Check(f"{name} dx", np.shape(dx), relative_error(dx, numerical_gradient(f, x)))
 
 
 def check_net(name: str, net: object, x: np.ndarray, t: np.ndarray) -> Iterator[Check]:
@@ -165,6 +187,24 @@ def _checks(seed: int) -> Iterator[Check]:
         rng=np.random.default_rng(seed + 4),
     )
     yield from check_net("SimpleConvNet", net, normal((3, 2, 8, 8)), rng.integers(0, 3, 3))
+
+    # Later additions draw from their own generator, so the cases above keep their inputs.
+    rng = np.random.default_rng(seed + 5)
+    normal = rng.standard_normal
+    classic = ClassicDropout(0.4, rng=np.random.default_rng(seed + 6))
+    classic.reuse_mask = True
+    yield from check_layer("ClassicDropout(0.4)", classic, normal((4, 6)), rng)
+    yield from _check_inference("ClassicDropout(0.4) inference", classic, normal((4, 6)), rng)
+    yield from check_layer(
+        "Convolution(stride 3 not dividing)",
+        Convolution(normal((3, 2, 3, 2)), normal(3), stride=3, pad=1),
+        normal((2, 2, 8, 7)),
+        rng,
+        ("W", "b"),
+    )
+    yield from check_layer(
+        "Pooling(3x3, stride 2 not dividing)", Pooling(3, 3, stride=2), normal((2, 2, 8, 6)), rng
+    )
 
 
 def run_checks(seed: int = 0, on_check: Callable[[Check], None] | None = None) -> list[Check]:

@@ -22,6 +22,8 @@ from eprep.examples import EXAMPLES, SHARED_MODULES, load
 from eprep.examples.training import Progress
 
 CACHE_FORMAT = 1
+# Every cache entry: the run it belongs to and its result (whose shape the example declares).
+_ENTRY_SCHEMA = {"name": "str", "quick": "bool", "seed": "int", "key": "str", "result": {}}
 
 
 def cache_dir() -> Path:
@@ -72,19 +74,37 @@ def _cache_file(name: str, key: str) -> Path:
     return cache_dir() / f"{name}-{key[:24]}.json"
 
 
+def entry_state(name: str, quick: bool = False, seed: int = 0) -> str:
+    """ "usable", "unusable" (there, but damaged or of the wrong shape) or "missing"."""
+    return _read_entry(name, quick, seed)[0]
+
+
 def load_cached(name: str, quick: bool = False, seed: int = 0) -> dict[str, Any] | None:
-    """The cached result of this run, or None when it was never run or the file is unusable."""
+    """The cached result of this run, or None when it was never run or the entry is unusable."""
+    return _read_entry(name, quick, seed)[1]
+
+
+def _read_entry(name: str, quick: bool, seed: int) -> tuple[str, dict[str, Any] | None]:
+    from eprep.examples.schema import shape_error
+
     key = cache_key(name, quick, seed)
     try:
-        stored = json.loads(_cache_file(name, key).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        # A missing or damaged cache entry is not the user's problem: run the example again.
-        return None
-    if not isinstance(stored, dict) or stored.get("key") != key:
-        return None
-    if not isinstance(stored.get("result"), dict):
-        return None
-    return stored["result"]
+        text = _cache_file(name, key).read_text(encoding="utf-8")
+    except OSError:
+        return "missing", None
+    try:
+        stored = json.loads(text)
+    except (ValueError, RecursionError):
+        # A damaged cache entry is not the user's problem: run the example again.
+        return "unusable", None
+    if shape_error(stored, _ENTRY_SCHEMA, "entry") is not None:
+        return "unusable", None
+    if (stored["name"], stored["quick"], stored["seed"], stored["key"]) != (name, quick, seed, key):
+        return "unusable", None
+    # The right key but the wrong shape: recompute (and overwrite) rather than crash later.
+    if shape_error(stored["result"], load(name).RESULT_SCHEMA) is not None:
+        return "unusable", None
+    return "usable", stored["result"]
 
 
 def _store(name: str, quick: bool, seed: int, key: str, result: dict[str, Any]) -> None:
@@ -126,7 +146,10 @@ def run_example(
     progress: Progress | None = None,
     use_cache: bool = True,
 ) -> Outcome:
-    """Serve the example's result from the cache, or run it (and cache it)."""
+    """Serve the example's result from the cache, or run it and cache it.
+
+    `use_cache=False` (`--no-cache`) runs it even when cached, and replaces the cached entry.
+    """
     module = load(name)
     if seed < 0:
         raise EprepError(f"seed must be a non-negative integer, got {seed}")
@@ -144,8 +167,7 @@ def run_example(
     with threadpool_limits(limits=1):
         raw = module.run(quick=quick, seed=seed, progress=progress)
     result = _normalise(raw)
-    if use_cache:
-        _store(name, quick, seed, key, result)
+    _store(name, quick, seed, key, result)
     return Outcome(result, False)
 
 

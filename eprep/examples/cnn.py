@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from eprep.examples import Check
+from eprep.examples.schema import CURVE
 from eprep.examples.training import Progress, Steps, rounded, train
 
 NAME = "cnn"
@@ -24,6 +25,20 @@ HIDDEN = 64
 LR = 0.005
 BATCH = 50
 BAR = {True: 0.90, False: 0.95}  # required test accuracy: quick, full
+
+
+# What `run` returns (checked before a cached result is used; see schema.py).
+RESULT_SCHEMA = {
+    "conv": {"filter_num": "int", "filter_size": "int", "pad": "int", "stride": "int"},
+    "hidden": "int",
+    "iterations": "int",
+    "curve": CURVE,
+    "test_acc": "float",
+    "train_acc": "float",
+    "bar": "float",
+    "filters": [[["float"]]],
+    "quick": "bool",
+}
 
 
 def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:

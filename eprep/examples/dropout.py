@@ -90,6 +90,32 @@ def _drop_fractions(units: int, seed: int, steps: Steps) -> list[dict[str, float
     return rows
 
 
+# What `run` returns (checked before a cached result is used; see schema.py).
+RESULT_SCHEMA = {
+    "units": "int",
+    "expectation": {
+        "draws": "int",
+        "ratio": "float",
+        "inverted_error": "float",
+        "classic_error": "float",
+        "mixed_error": "float",
+        "x": ["float"],
+        "inverted_train_mean": ["float"],
+        "classic_train_mean": ["float"],
+    },
+    "fractions": [
+        {
+            "ratio": "float",
+            "rand": "float",
+            "randn": "float",
+            "engine": "float",
+            "normal_cdf": "float",
+        }
+    ],
+    "quick": "bool",
+}
+
+
 def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
     """Monte-Carlo estimates of both effects."""
     draws = 4000 if quick else 40000

@@ -57,6 +57,32 @@ def _layer_stats(a: np.ndarray, activation: str) -> dict[str, Any]:
     }
 
 
+# What `run` returns (checked before a cached result is used; see schema.py).
+RESULT_SCHEMA = {
+    "n_samples": "int",
+    "units": "int",
+    "cases": [
+        {
+            "label": "str",
+            "activation": "str",
+            "spec": ("float", "str"),
+            "layers": [
+                {
+                    "mean": "float",
+                    "std": "float",
+                    "rms": "float",
+                    "saturated": "float",
+                    "zero": "float",
+                    "hist": ["int"],
+                    "edges": ["float"],
+                }
+            ],
+        }
+    ],
+    "quick": "bool",
+}
+
+
 def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
     """Forward one batch through each initialisation and record per-layer activation statistics."""
     from eprep.engine import relu, sigmoid, weight_init_std

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from eprep.examples import Check
+from eprep.examples.schema import CURVE
 from eprep.examples.training import Progress, Steps, rounded, train
 
 NAME = "optimizers"
@@ -43,6 +44,17 @@ def first_below(iterations: list[int], losses: list[float | None], threshold: fl
         if loss is not None and loss < threshold:
             return iteration
     return None
+
+
+# What `run` returns (checked before a cached result is used; see schema.py).
+RESULT_SCHEMA = {
+    "threshold": "float",
+    "iterations": "int",
+    "hidden": ["int"],
+    "batch": "int",
+    "curves": {"*": {**CURVE, "lr": "float", "reached": ("int", "null")}},
+    "quick": "bool",
+}
 
 
 def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:

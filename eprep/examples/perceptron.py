@@ -71,6 +71,25 @@ class _Model:
         return loss, grads
 
 
+# What `run` returns (checked before a cached result is used; see schema.py).
+RESULT_SCHEMA = {
+    "iterations": "int",
+    "tasks": [
+        {
+            "label": "str",
+            "gate": "str",
+            "hidden": "int",
+            "outputs": ["float"],
+            "accuracy": "float",
+            "loss": "float",
+            "loss_curve": ["float"],
+            "surface": [["float"]],
+        }
+    ],
+    "quick": "bool",
+}
+
+
 def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
     """Train each model full-batch with Adam on the four truth-table rows."""
     from eprep.engine import Adam

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from eprep.examples import Check
+from eprep.examples.schema import CURVE
 from eprep.examples.training import Progress, Steps, rounded, train
 
 NAME = "regularization"
@@ -61,6 +62,29 @@ def _train_variant(
     )
     weights = np.concatenate([net.params[f"W{i}"].ravel() for i in range(1, len(HIDDEN) + 2)])
     return curve, np.abs(weights)
+
+
+# What `run` returns (checked before a cached result is used; see schema.py).
+RESULT_SCHEMA = {
+    "n_train": "int",
+    "label_noise": "float",
+    "hidden": ["int"],
+    "zero": "float",
+    "iterations": "int",
+    "repeats": "int",
+    "variants": {
+        "*": {
+            "options": {"*": ("float", "bool")},
+            "curve": CURVE,
+            "train_acc": "float",
+            "test_acc": "float",
+            "gap": "float",
+            "zero_fraction": "float",
+            "log_hist": ["int"],
+        }
+    },
+    "quick": "bool",
+}
 
 
 def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:

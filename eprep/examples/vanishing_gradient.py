@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from eprep.examples import Check
+from eprep.examples.schema import CURVE
 from eprep.examples.training import Progress, Steps, rounded, train
 
 NAME = "vanishing-gradient"
@@ -40,6 +41,26 @@ def cell_name(activation: str, init: str, batchnorm: bool) -> str:
 def _gradient_norms(net: Any, x: np.ndarray, t: np.ndarray) -> list[float]:
     grads = net.gradient(x, t)
     return [float(np.linalg.norm(grads[f"W{i}"])) for i in range(1, len(HIDDEN) + 2)]
+
+
+# What `run` returns (checked before a cached result is used; see schema.py).
+RESULT_SCHEMA = {
+    "hidden": ["int"],
+    "lr": "float",
+    "iterations": "int",
+    "cells": [
+        {
+            "name": "str",
+            "activation": "str",
+            "init": "str",
+            "batchnorm": "bool",
+            "grad_norms": ["float"],
+            "curve": CURVE,
+            "test_acc": "float",
+        }
+    ],
+    "quick": "bool",
+}
 
 
 def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:

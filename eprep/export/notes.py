@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from eprep.checker import kinds
 from eprep.export.exam import exam_options
 from eprep.export.identity import note_guid
 from eprep.export.labels import label
@@ -192,10 +193,12 @@ class _Card:
         markup: Markup,
     ) -> None:
         self.q, self.v, self.lang, self.md = question, variant, lang, markup
+        # a numeric key is a formula of the parameters: shown in them (that is the lesson)
+        self.numeric = kinds.get(question.kind).key_is_number
         self.choices: list[Choice] = []
         self.answer = ""
         self.asked_as = (
-            "choice" if shown else "derivation" if question.kind == "derivation" else "typed"
+            "choice" if shown else "derivation" if question.start is not None else "typed"
         )
         fields: dict[str, _Section | str] = dict.fromkeys(FIELDS, "")
         fields["Title"] = markup.inline(variant.title(lang))
@@ -252,16 +255,14 @@ class _Card:
         used = {option.value or option.formula for option in shown}
         rest = [m for m in self.q.mistakes if m.answer not in used]
         fields["Mistakes"] = self._mistakes(rest)
-        if self.q.kind == "numeric":
-            return f"<p>{label(self.lang, 'choose_value')}</p>"
-        if self.q.kind == "expression":
-            return f"<p>{label(self.lang, 'choose_formula')}</p>"
-        return ""
+        if self.q.answer is None:
+            return ""
+        return f"<p>{label(self.lang, 'choose_value' if self.numeric else 'choose_formula')}</p>"
 
     def _typed_fields(self, fields: dict[str, _Section | str]) -> str:
         q, v, lang = self.q, self.v, self.lang
         fields["Mistakes"] = self._mistakes(list(q.mistakes))
-        if q.kind == "numeric" and q.answer:
+        if self.numeric and q.answer:
             value = format_number(v.key_value())
             self.answer = value
             tex = self._tex(q.answer)
@@ -273,7 +274,7 @@ class _Card:
             fields["Answer"] = _section(
                 label(lang, "answer"), f"<p>{math_display(self._tex(q.answer))}</p>"
             )
-        if q.kind == "derivation":
+        if q.start is not None:  # a derivation: from its start, step by step
             front = f"<p>{label(lang, 'derive')}</p>"
             if q.start:
                 front += f"<p>{label(lang, 'start')}: {math_inline(self._tex(q.start))}</p>"
@@ -301,7 +302,7 @@ class _Card:
 
     def _formula_note(self, option: Option) -> str:
         """For a value option of a numeric question: the formula that gives it (the lesson)."""
-        if option.form == "value" and self.q.kind == "numeric" and option.value:
+        if option.form == "value" and self.numeric and option.value:
             return f" = {math_inline(self._tex(option.value))}"
         return ""
 
@@ -311,7 +312,7 @@ class _Card:
         rows = []
         for mistake in mistakes:
             shown = math_inline(self._tex(mistake.answer))
-            if self.q.kind == "numeric":
+            if self.numeric:
                 shown += f" = {format_number(self.v.evaluate(mistake.answer))}"
             feedback = self.md.inline(self.v.render(mistake.feedback, self.lang))
             rows += [f'<p class="eprep-dt">{shown}</p>', f'<p class="eprep-dd">{feedback}</p>']
@@ -322,7 +323,7 @@ class _Card:
         with this variant's numbers written in for the other kinds."""
         from eprep.grammar import parse, to_latex
 
-        bound = formula if self.q.kind == "numeric" else self.v.bind(formula)
+        bound = formula if self.numeric else self.v.bind(formula)
         return to_latex(parse(bound))
 
     def _meta(self) -> str:

@@ -83,7 +83,7 @@ def gather_plots(mode: str = "cached") -> PlotSet:
     if mode == "none":
         return PlotSet(mode)
     from eprep.examples import TOPICS, names
-    from eprep.examples.cache import load_cached, run_example
+    from eprep.examples.cache import entry_state, load_cached, run_example
 
     found, ran, missing, unusable = [], [], [], []
     for name in names():
@@ -94,7 +94,9 @@ def gather_plots(mode: str = "cached") -> PlotSet:
             result = run_example(name, quick=True).result
             ran.append(name)
         if result is None:
-            missing.append(name)
+            # An entry of the wrong shape is never served (examples/schema.py): say so.
+            damaged = any(entry_state(name, quick=q) == "unusable" for q in (False, True))
+            (unusable if damaged else missing).append(name)
             continue
         try:
             extra = result.get("topics") or []

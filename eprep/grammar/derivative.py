@@ -7,8 +7,22 @@ The result may contain internal calls, never printed to a learner, only evaluate
 
 from __future__ import annotations
 
+import functools
+
 from eprep.grammar.errors import EvaluationError
-from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym, map_children, walk
+from eprep.grammar.functions import FUNCTIONS_TABLE
+from eprep.grammar.nodes import (
+    BinOp,
+    Call,
+    Const,
+    Neg,
+    Node,
+    Num,
+    Sym,
+    map_children,
+    substitute,
+    walk,
+)
 
 MAX_DERIVATIVE_NODES = 5_000
 
@@ -135,43 +149,33 @@ def _call(node: Call, var: str) -> Node:
     if func in ("max", "min"):
         picks = tuple(derivative(arg, var) for arg in args)
         return Call(f"_pick_{func}", args + picks)
-    if func in ("floor", "ceil"):
-        return ZERO
     if func == "log" and len(args) == 2:
         return derivative(div(Call("log", (args[0],)), Call("log", (args[1],))), var)
-    u = args[0]
-    du = derivative(u, var)
-    outer: Node
-    if func == "exp":
-        outer = node
-    elif func == "log":
-        return div(du, u)
-    elif func == "sqrt":
-        return div(du, mul(TWO, node))
-    elif func == "abs":
-        outer = div(u, node)
-    elif func == "sin":
-        outer = Call("cos", (u,))
-    elif func == "cos":
-        outer = neg(Call("sin", (u,)))
-    elif func == "tan":
-        outer = div(ONE, power(Call("cos", (u,)), TWO))
-    elif func == "tanh":
-        outer = sub(ONE, power(node, TWO))
-    elif func == "sinh":
-        outer = Call("cosh", (u,))
-    elif func == "cosh":
-        outer = Call("sinh", (u,))
-    elif func == "sigmoid":
-        outer = mul(node, sub(ONE, node))
-    elif func == "softplus":
-        outer = Call("sigmoid", (u,))
-    elif func == "_defined":
+    if func == "_defined":
         return Call(func, (args[0], derivative(args[1], var)))
-    elif func in ("_pick_max", "_pick_min"):
+    if func in ("_pick_max", "_pick_min"):
         half = len(args) // 2
         picks = tuple(derivative(arg, var) for arg in args[half:])
         return Call(func, args[:half] + picks)
-    else:  # pragma: no cover - the parser admits no other function
-        raise EvaluationError(f"cannot differentiate {func}")
+    u = args[0]
+    du = derivative(u, var)
+    if func == "log":
+        return div(du, u)
+    if func == "sqrt":
+        return div(du, mul(TWO, node))
+    rule = _rule(func)
+    if rule is None:
+        raise EvaluationError(f"cannot differentiate {func}(...)", reason="size")
+    outer = substitute(rule, {"u": u})
     return mul(outer, du)
+
+
+@functools.cache
+def _rule(func: str) -> Node | None:
+    """d/du func(u) from the function table, parsed once; None for a function without one."""
+    from eprep.grammar.parser import parse  # the parser imports this module
+
+    info = FUNCTIONS_TABLE.get(func)
+    if info is None or info.derivative is None:
+        return None
+    return parse(info.derivative, variables=["u"])

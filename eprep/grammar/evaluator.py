@@ -7,38 +7,15 @@ from collections.abc import Mapping
 
 from eprep.grammar.derivative import expand_diff, names
 from eprep.grammar.errors import EvaluationError
+from eprep.grammar.functions import FUNCTIONS_TABLE
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym, map_children, walk
 
 _CONSTANTS = {"pi": math.pi, "e": math.e}
+MAX_FLOAT_EXPONENT = 100  # a constant exponent larger than this is not evaluated (GRAMMAR.md)
 
 
-def _sigmoid(x: float) -> float:
-    # Two branches so that neither overflows for large |x|.
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
-
-
-def _softplus(x: float) -> float:
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-
-
-_UNARY = {
-    "exp": math.exp,
-    "sqrt": math.sqrt,
-    "abs": abs,
-    "sin": math.sin,
-    "cos": math.cos,
-    "tan": math.tan,
-    "tanh": math.tanh,
-    "sinh": math.sinh,
-    "cosh": math.cosh,
-    "sigmoid": _sigmoid,
-    "softplus": _softplus,
-    "floor": lambda x: float(math.floor(x)),
-    "ceil": lambda x: float(math.ceil(x)),
-}
+# The float function of every one-argument function of the table (functions.py).
+_UNARY = {name: info.real for name, info in FUNCTIONS_TABLE.items() if info.real is not None}
 
 
 def free_symbols(node: Node) -> set[str]:
@@ -63,6 +40,22 @@ def evaluate(node: Node, env: Mapping[str, float]) -> float:
             f"the value is not finite at {_show_env(env, node)}", reason="overflow"
         )
     return value
+
+
+def value_at(node: Node, env: Mapping[str, float]) -> tuple[float | None, str]:
+    """(value, "") or (None, reason) for a node without `diff` (see `expand_diff`).
+
+    The checker's sampling loop: no tree scan and no message per point, so it stays cheap.
+    """
+    try:
+        value = _eval(node, env)
+    except (ValueError, ZeroDivisionError):
+        return None, "domain"
+    except OverflowError:
+        return None, "overflow"
+    except EvaluationError as error:
+        return None, error.reason
+    return (value, "") if math.isfinite(value) else (None, "overflow")
 
 
 def _reason(error: Exception) -> str:
@@ -102,6 +95,11 @@ def _eval(node: Node, env: Mapping[str, float]) -> float:
             return a * b
         if node.op == "/":
             return a / b
+        if abs(b) > MAX_FLOAT_EXPONENT and not names(node.right):
+            # x^6000 parses (the checker can compare it symbolically) but floats are no use.
+            raise EvaluationError(
+                f"exponent {b:.6g} is too large to evaluate in floats", reason="size"
+            )
         return math.pow(a, b)
     assert isinstance(node, Call)
     func = node.func
@@ -120,6 +118,12 @@ def _eval(node: Node, env: Mapping[str, float]) -> float:
         return max(args)
     if func == "min":
         return min(args)
+    if func not in _UNARY:
+        # A function the question declares: the caller passes its float version in `env`.
+        declared = env.get(func)
+        if not callable(declared):
+            raise EvaluationError(f"no value for function {func!r}", reason="missing")
+        return float(declared(*args))
     return float(_UNARY[func](args[0]))
 
 
@@ -139,6 +143,10 @@ def constant_value(node: Node) -> float | None:
         value = _eval(node, {})
     except (ValueError, ZeroDivisionError):
         return None
+    except EvaluationError as error:
+        if error.reason == "size":  # 2^6000: far beyond any float
+            raise OverflowError from None
+        raise
     if math.isinf(value):
         raise OverflowError
     return None if math.isnan(value) else value

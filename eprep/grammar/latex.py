@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from eprep.grammar.functions import FUNCTIONS_TABLE
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
 
 _ADD, _MUL, _NEG, _POW, _ATOM = 1, 2, 3, 4, 5
@@ -29,8 +30,6 @@ _GREEK = {
     "pi": r"\pi",
 }
 
-# Functions LaTeX knows as operators; the rest are written by hand below.
-_OPERATORS = {"exp", "log", "sin", "cos", "tan", "tanh", "sinh", "cosh", "max", "min"}
 
 _SCIENTIFIC = re.compile(r"^(\d+(?:\.\d*)?|\.\d+)[eE]([+-]?\d+)$")
 
@@ -96,17 +95,15 @@ def _call(node: Call) -> str:
         return rf"\left\lfloor {args[0]} \right\rfloor"
     if func == "ceil":
         return rf"\left\lceil {args[0]} \right\rceil"
-    if func == "sigmoid":
-        return rf"\sigma{_paren(args[0])}"
-    if func == "softplus":
-        return rf"\operatorname{{softplus}}{_paren(args[0])}"
     if func == "log" and len(args) == 2:
         return rf"\log_{{{args[1]}}}{_paren(args[0])}"
     if func == "diff":
         order = f"^{{{args[2]}}}" if len(args) == 3 else ""
         return rf"\frac{{d{order}}}{{d{args[1]}{order}}}{_paren(args[0])}"
-    assert func in _OPERATORS, func
-    return rf"\{func}{_paren(', '.join(args))}"
+    info = FUNCTIONS_TABLE.get(func)
+    # A function of the table has its command; a declared function (`f`) is written as named.
+    command = info.latex if info is not None and info.latex else _name(func)
+    return rf"{command}{_paren(', '.join(args))}"
 
 
 def _starts_with_digit(tex: str) -> bool:

@@ -2,45 +2,39 @@
 
 from __future__ import annotations
 
+import itertools
 import keyword
-from collections.abc import Iterable
+import math
+import re
+from collections.abc import Iterable, Mapping
 
 from eprep.grammar.errors import GrammarError
-from eprep.grammar.evaluator import constant_value
-from eprep.grammar.lexer import Token, tokenize
+from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, constant_value
+from eprep.grammar.functions import FUNCTION_ALIASES, FUNCTIONS_TABLE, SUGGESTIONS
+from eprep.grammar.lexer import _REPLACE, Token, tokenize
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
+from eprep.grammar.vocabulary import ALIASES
 
 MAX_DEPTH = 40
 MAX_NODES = 300
 MAX_DIGITS = 20
 MAX_LITERAL = 1e15
 MAX_CONSTANT_POWER = 1e30
-MAX_EXPONENT = 100
+MAX_EXPONENT = MAX_FLOAT_EXPONENT
+MAX_INTEGER_EXPONENT = 10_000  # compared symbolically; floats stop at MAX_EXPONENT
 MAX_DIFF_ORDER = 4
 MAX_NAME = 24
 
-ALIASES = {"eps": "epsilon", "lam": "lambda"}
-# name -> (fewest, most) arguments; None = no upper bound
+# name -> (fewest, most) arguments; None = no upper bound. Aliases (`ln`, `sgn`) included.
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
-    "exp": (1, 1),
-    "log": (1, 2),
-    "ln": (1, 1),
-    "sqrt": (1, 1),
-    "abs": (1, 1),
-    "sin": (1, 1),
-    "cos": (1, 1),
-    "tan": (1, 1),
-    "tanh": (1, 1),
-    "sinh": (1, 1),
-    "cosh": (1, 1),
-    "sigmoid": (1, 1),
-    "softplus": (1, 1),
-    "max": (2, None),
-    "min": (2, None),
-    "floor": (1, 1),
-    "ceil": (1, 1),
-    "diff": (2, 3),
-}
+    name: info.arity for name, info in FUNCTIONS_TABLE.items()
+} | {alias: FUNCTIONS_TABLE[name].arity for alias, name in FUNCTION_ALIASES.items()}
+FUNCTIONS["ln"] = (1, 1)
+# Spelled Greek letters are variables even when a parenthesis follows: `alpha(1 - alpha)`.
+_GREEK = frozenset(value for value in _REPLACE.values() if value.isalpha()) | {"epsilon"}
+# Letters a learner uses for an unknown function: `f(x)` is an error, not `f*x`.
+_FUNCTION_LETTERS = frozenset("fgh")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _EXPECT_OPERAND = "expected a number, a name or '('"
 
 
@@ -49,28 +43,66 @@ def _canonical(name: str) -> str:
 
 
 def parse(
-    text: str, *, variables: Iterable[str] | None = None, e_is_variable: bool = False
+    text: str,
+    *,
+    variables: Iterable[str] | None = None,
+    e_is_variable: bool = False,
+    functions: Mapping[str, int | None] | Iterable[str] | None = None,
+    known: Iterable[str] = (),
 ) -> Node:
     """Parse `text` into an AST.
 
     `variables`, when given, lists the only variable names allowed (aliases such as `eps` are
     accepted); a declared `e` is a variable rather than Euler's number, and a declared `sigma`
-    makes `sigma(...)` a product. Raises GrammarError with a 1-based position.
+    makes `sigma(...)` a product. `functions` declares names of unknown functions (`f`, with
+    its number of arguments, None for any) that may be called: `f(x)` is then a Call. `known`
+    names variables without restricting the others (domains given with --assume): `f(x)` is
+    then `f*x`. Raises GrammarError with a 1-based position.
     """
     declared = None if variables is None else {_canonical(v) for v in variables}
     if declared is not None and "e" in declared:
         e_is_variable = True
-    return _Parser(tokenize(text), declared, e_is_variable).parse()
+    parser = _Parser(tokenize(text), declared, e_is_variable, declared_functions(functions))
+    parser.plain |= set(known)
+    return parser.parse()
+
+
+def declared_functions(
+    functions: Mapping[str, int | None] | Iterable[str] | None,
+) -> dict[str, int | None]:
+    """Declared functions as name -> arity (None: any), each name checked."""
+    if functions is None:
+        return {}
+    table = dict(functions) if isinstance(functions, Mapping) else dict.fromkeys(functions)
+    for name in table:
+        if not isinstance(name, str) or not _NAME.fullmatch(name) or name.startswith("_"):
+            raise GrammarError(f"cannot declare a function named {name!r}", 1)
+        if name in FUNCTIONS or name in ("pi", "e") or keyword.iskeyword(name):
+            raise GrammarError(f"{name!r} is already a name of the grammar", 1)
+    return table
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token], declared: set[str] | None, e_var: bool) -> None:
+    def __init__(
+        self,
+        tokens: list[Token],
+        declared: set[str] | None,
+        e_var: bool,
+        functions: dict[str, int | None] | None = None,
+    ) -> None:
         self.tokens = tokens
         self.index = 0
         self.declared = declared
         self.e_var = e_var
+        self.functions = functions or {}
         self.depth = 0
         self.nodes = 0
+        # Names used somewhere without a parenthesis after them: variables, so `s(1-s)` is s*(1-s).
+        self.plain = {
+            tok.text
+            for tok, after in itertools.pairwise(tokens)
+            if tok.kind == "name" and not (after.kind == "op" and after.text == "(")
+        }
 
     # -- helpers -------------------------------------------------------------------------
     @property
@@ -164,9 +196,13 @@ class _Parser:
             value = constant_value(exponent)
         except OverflowError:
             value = float("inf")
-        if value is not None and abs(value) > MAX_EXPONENT:
+        whole = value is not None and math.isfinite(value) and value == int(value)
+        cap = MAX_INTEGER_EXPONENT if whole else MAX_EXPONENT
+        if value is not None and abs(value) > cap:
             raise GrammarError(
-                f"exponent {value:.6g} is too large (at most {MAX_EXPONENT} in magnitude)", pos
+                f"exponent {value:.6g} is too large (at most {MAX_EXPONENT} in magnitude, "
+                f"or a whole number up to {MAX_INTEGER_EXPONENT})",
+                pos,
             )
         if value is None:
             return
@@ -175,8 +211,9 @@ class _Parser:
         except OverflowError:
             folded = float("inf")
         if folded is not None and abs(folded) > MAX_CONSTANT_POWER:
+            shown = "" if math.isinf(folded) else f" {folded:.6g}"
             raise GrammarError(
-                f"constant power {folded:.6g} is too large (at most {MAX_CONSTANT_POWER:g})", pos
+                f"constant power{shown} is too large (at most {MAX_CONSTANT_POWER:g})", pos
             )
 
     def atom(self) -> Node:
@@ -223,9 +260,23 @@ class _Parser:
             if not self.at_op("("):
                 raise GrammarError(f"function {raw!r} needs parentheses: {raw}(...)", token.pos)
             return self.call(raw, token)
+        if raw in self.functions:
+            if not self.at_op("("):
+                raise GrammarError(f"function {raw!r} needs parentheses: {raw}(...)", token.pos)
+            return self.call(raw, token)
         if canonical == "pi" or (canonical == "e" and not self.e_var):
             return self.node(Const(canonical), token.pos)
+        if self.at_op("(") and not self.is_variable(raw, canonical):
+            raise GrammarError(f"unknown function {raw!r} — {_suggest(raw)}", token.pos)
         return self.variable(canonical, token)
+
+    def is_variable(self, raw: str, canonical: str) -> bool:
+        """May `raw` followed by '(' be a variable times a parenthesis (`s(1 - s)`)?"""
+        if self.declared is not None:
+            return canonical in self.declared
+        if raw in self.plain or canonical in _GREEK:
+            return True
+        return len(raw) == 1 and raw not in _FUNCTION_LETTERS
 
     def variable(self, name: str, token: Token) -> Node:
         if self.declared is not None and name not in self.declared:
@@ -250,8 +301,12 @@ class _Parser:
             raise self.unexpected("expected ',' or ')'")
         self.advance()
         self.leave()
-        func = {"ln": "log", "sigma": "sigmoid"}.get(raw, raw)
-        low, high = FUNCTIONS[func]
+        func = "sigmoid" if raw == "sigma" else FUNCTION_ALIASES.get(raw, raw)
+        if raw in self.functions:
+            arity = self.functions[raw]
+            low, high = (1, None) if arity is None else (arity, arity)
+        else:
+            low, high = FUNCTIONS.get(raw, FUNCTIONS[func])
         if len(args) < low or (high is not None and len(args) > high):
             if high is None:
                 wanted = f"at least {low} arguments"
@@ -295,3 +350,13 @@ def _diff_order(node: Node) -> int:
             return own + _diff_order(node.args[0])
         return inner
     return 0
+
+
+def _suggest(name: str) -> str:
+    """What to write instead of an unknown function."""
+    if name in SUGGESTIONS:
+        return f"write {SUGGESTIONS[name]}"
+    if len(name) == 1:
+        return f"declare it (--function {name}; functions = [{name!r}] in a question)"
+    known = ", ".join(sorted(FUNCTIONS_TABLE))
+    return f"write {name}*(...) for a product; the functions are {known}"

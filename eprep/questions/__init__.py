@@ -10,9 +10,9 @@ from eprep.questions.errors import BankError
 from eprep.questions.loader import bundled_bank_dir, env_bank_dirs, load_bank
 from eprep.questions.models import (
     BLANK,
-    KINDS,
     Bank,
     BankSelectionError,
+    Blank,
     Day,
     Formula,
     Mistake,
@@ -26,10 +26,10 @@ from eprep.questions.variants import Variant, VariantError, format_number, subst
 
 __all__ = [
     "BLANK",
-    "KINDS",
     "Bank",
     "BankError",
     "BankSelectionError",
+    "Blank",
     "Day",
     "Formula",
     "Mistake",

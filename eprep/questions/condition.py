@@ -1,35 +1,29 @@
-"""The `where` condition of a question: a tiny whitelisted language, parsed once, never eval'd.
+"""The `where` condition of a question: the answer grammar plus comparisons and logic, never eval'd.
 
-Grammar (loosest first): `or`, `and`, `not`, comparisons (`== != < <= > >=`, chainable),
-`+ -`, `* / // %` (and juxtaposition `2P`), unary `+ -`, power `^`/`**` (right-assoc),
-atoms: numbers, names (params and derived values), `true`/`false`, parentheses and the functions
-`abs min max floor ceil sqrt exp log round`.
+Arithmetic is the answer grammar's (GRAMMAR.md): its tokenizer reads every stretch between the
+condition's own operators and its parser (with its depth, size and literal limits) builds the
+terms, extended here by `%` and `//` (as tight as `*`). Around them: comparisons
+(`== != < <= > >=`, chainable), `not`, `and`, `or` (loosest), and `true`/`false`.
+Evaluation is in floats: every intermediate value must stay finite (an overflow is an error, so
+`(((H^100)^100)^100)^100` fails at once instead of building a huge integer), and the node count
+bounds the work of one evaluation.
 """
 
 from __future__ import annotations
 
-import keyword
 import math
 import operator
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-_TOKEN = re.compile(
-    r"\s*(?:(?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|//|==|!=|<=|>=|[-+*/%^()<>,]))"
-)
-_FUNCTIONS: dict[str, tuple[Callable[..., float], int, int]] = {
-    "abs": (abs, 1, 1),
-    "min": (min, 2, 16),
-    "max": (max, 2, 16),
-    "floor": (math.floor, 1, 1),
-    "ceil": (math.ceil, 1, 1),
-    "sqrt": (math.sqrt, 1, 1),
-    "exp": (math.exp, 1, 1),
-    "log": (math.log, 1, 1),
-    "round": (round, 1, 2),
-}
+from eprep.grammar import EvaluationError, GrammarError, evaluate
+from eprep.grammar.lexer import MAX_LENGTH, Token, tokenize
+from eprep.grammar.nodes import BinOp, Call, Const, Neg, Num, Sym
+from eprep.grammar.parser import MAX_CONSTANT_POWER, MAX_EXPONENT
+from eprep.grammar.parser import _Parser as _FormulaParser
+
+# The condition's own operators, longest first so that `<=` is not read as `<`.
+_OPERATORS = ("==", "!=", "<=", ">=", "//", "<", ">", "%")
 _COMPARE = {
     "==": operator.eq,
     "!=": operator.ne,
@@ -38,18 +32,9 @@ _COMPARE = {
     ">": operator.gt,
     ">=": operator.ge,
 }
-_ARITH = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "//": operator.floordiv,
-    "%": operator.mod,
-    "^": operator.pow,
-    "**": operator.pow,
-}
-_KEYWORDS = {"and", "or", "not", "true", "false"}
-_MAX_LENGTH = 500
+_ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+_WORDS = ("and", "or", "not")
+_CONSTANTS = {"pi": math.pi, "e": math.e}
 
 
 class ConditionError(ValueError):
@@ -57,161 +42,156 @@ class ConditionError(ValueError):
 
 
 @dataclass(frozen=True)
-class Node:
-    op: str  # "num" | "name" | "call" | "neg" | "not" | "and" | "or" | "cmp" | arithmetic op
-    args: tuple
-    value: object = None
+class Compare:
+    """`a < b <= c`: operands and the operators between them."""
+
+    operands: tuple
+    ops: tuple[str, ...]
 
 
-def _tokenize(text: str) -> list[tuple[str, str]]:
-    tokens: list[tuple[str, str]] = []
-    position = 0
-    text = text.rstrip()
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if not match or match.end() == position:
-            raise ConditionError(f"col {position + 1}: unexpected {text[position]!r}")
-        kind = match.lastgroup or "op"
-        tokens.append((kind, match.group(kind)))
-        position = match.end()
+@dataclass(frozen=True)
+class Logic:
+    """`and` / `or` over two or more parts, or `not` over one."""
+
+    op: str
+    parts: tuple
+
+
+def _tokens(text: str) -> list[Token]:
+    """Grammar tokens for the formula stretches, op tokens for the condition's operators."""
+    if len(text) > MAX_LENGTH:
+        raise GrammarError(f"longer than {MAX_LENGTH} characters", 1)
+    tokens: list[Token] = []
+    start = index = 0
+
+    def stretch(end: int) -> None:
+        piece = text[start:end]
+        if not piece.strip():
+            return
+        try:
+            found = tokenize(piece)
+        except GrammarError as error:  # its column counts from the stretch's start
+            raise GrammarError(error.message, error.position + start) from None
+        tokens.extend(Token(t.kind, t.text, t.pos + start) for t in found if t.kind != "end")
+
+    while index < len(text):
+        found = next((op for op in _OPERATORS if text.startswith(op, index)), None)
+        if found is None:
+            index += 1
+            continue
+        stretch(index)
+        tokens.append(Token("op", found, index + 1))
+        index += len(found)
+        start = index
+    stretch(len(text))
+    tokens.append(Token("end", "", len(text) + 1))
     return tokens
 
 
-class _Parser:
-    def __init__(self, text: str) -> None:
-        if len(text) > _MAX_LENGTH:
-            raise ConditionError(f"longer than {_MAX_LENGTH} characters")
-        self.tokens = _tokenize(text)
-        self.index = 0
-        self.depth = 0
+class _ConditionParser(_FormulaParser):
+    """The grammar's parser with a boolean layer on top and `%`, `//` among the products."""
 
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.index] if self.index < len(self.tokens) else None
+    def __init__(self, tokens: list[Token]) -> None:
+        super().__init__(tokens, None, False)
 
-    def take(self, value: str | None = None) -> tuple[str, str]:
-        token = self.peek()
-        if token is None or (value is not None and token[1] != value):
-            found = "the end" if token is None else repr(token[1])
-            raise ConditionError(f"expected {value or 'more'} but found {found}")
-        self.index += 1
-        return token
+    def at_word(self, word: str) -> bool:
+        return self.tok.kind == "name" and self.tok.text == word
 
-    def at(self, *values: str) -> bool:
-        token = self.peek()
-        return token is not None and token[1] in values and token[0] != "num"
-
-    def parse(self) -> Node:
+    def condition(self):
+        if self.tok.kind == "end":
+            raise GrammarError("empty condition", self.tok.pos)
         node = self.disjunction()
-        if self.peek() is not None:
-            raise ConditionError(f"unexpected {self.peek()[1]!r}")
+        if self.tok.kind != "end":
+            raise self.unexpected("expected an operator, 'and', 'or' or the end")
         return node
 
-    def disjunction(self) -> Node:
-        parts = [self.conjunction()]
-        while self.at("or"):
-            self.take()
-            parts.append(self.conjunction())
-        return parts[0] if len(parts) == 1 else Node("or", tuple(parts))
+    def disjunction(self):
+        return self._logic("or", self.conjunction)
 
-    def conjunction(self) -> Node:
-        parts = [self.negation()]
-        while self.at("and"):
-            self.take()
-            parts.append(self.negation())
-        return parts[0] if len(parts) == 1 else Node("and", tuple(parts))
+    def conjunction(self):
+        return self._logic("and", self.negation)
 
-    def negation(self) -> Node:
-        if self.at("not"):
-            self.take()
-            return Node("not", (self.negation(),))
-        return self.comparison()
+    def _logic(self, word: str, part):
+        first = self.tok.pos
+        parts = [part()]
+        while self.at_word(word):
+            self.advance()
+            parts.append(part())
+        return parts[0] if len(parts) == 1 else self.node(Logic(word, tuple(parts)), first)
 
-    def comparison(self) -> Node:
-        operands = [self.sum()]
+    def negation(self):
+        if not self.at_word("not"):
+            return self.comparison()
+        word = self.advance()
+        self.enter(word.pos)
+        inner = self.negation()
+        self.leave()
+        return self.node(Logic("not", (inner,)), word.pos)
+
+    def comparison(self):
+        first = self.tok.pos
+        operands = [self.expr()]
         ops: list[str] = []
-        while self.at(*_COMPARE):
-            ops.append(self.take()[1])
-            operands.append(self.sum())
-        return operands[0] if not ops else Node("cmp", tuple(operands), tuple(ops))
+        while self.at_op(*_COMPARE):
+            ops.append(self.advance().text)
+            operands.append(self.expr())
+        if not ops:
+            return operands[0]
+        return self.node(Compare(tuple(operands), tuple(ops)), first)
 
-    def sum(self) -> Node:
-        node = self.product()
-        while self.at("+", "-"):
-            op = self.take()[1]
-            node = Node(op, (node, self.product()))
-        return node
+    def starts_operand(self) -> bool:
+        if self.tok.kind == "name" and self.tok.text in _WORDS:
+            return False  # `a and b` is not the product a*and*b
+        return super().starts_operand()
 
-    def product(self) -> Node:
-        node = self.unary()
+    def term(self):
+        left = self.unary()
         while True:
-            if self.at("*", "/", "//", "%"):
-                op = self.take()[1]
-                node = Node(op, (node, self.unary()))
-            elif self._starts_atom():
-                node = Node("*", (node, self.power()))  # juxtaposition: 2P, 2(H+P)
+            if self.at_op("*", "/", "%", "//"):
+                op = self.advance()
+                right = self.unary()
+                left = self.node(BinOp(op.text, left, right), op.pos)
+            elif self.starts_operand():
+                pos = self.tok.pos
+                left = self.node(BinOp("*", left, self.power()), pos)
             else:
-                return node
+                return left
 
-    def _starts_atom(self) -> bool:
-        token = self.peek()
-        if token is None:
-            return False
-        kind, value = token
-        if kind == "name":
-            return value not in ("and", "or", "not")
-        return kind == "num" or value == "("
+    def atom(self):
+        token = self.tok
+        if self.at_op("("):  # may hold a whole condition: `not (a == 1 or a == 2)`
+            self.advance()
+            self.enter(token.pos)
+            inner = self.disjunction()
+            if not self.at_op(")"):
+                raise self.unexpected("expected ')'")
+            self.advance()
+            self.leave()
+            return inner
+        if token.kind == "name" and token.text in ("true", "false"):
+            self.advance()
+            return self.node(Num(1.0 if token.text == "true" else 0.0, token.text), token.pos)
+        if token.kind == "name" and token.text in _WORDS:
+            raise self.unexpected("expected a number, a name or '('")
+        return super().atom()
 
-    def unary(self) -> Node:
-        if self.at("-", "+"):
-            op = self.take()[1]
-            operand = self.unary()
-            return Node("neg", (operand,)) if op == "-" else operand
-        return self.power()
+    def call(self, raw: str, name_token: Token):
+        if raw == "diff":
+            raise GrammarError("diff() has no place in a condition", name_token.pos)
+        return super().call(raw, name_token)
 
-    def power(self) -> Node:
-        base = self.atom()
-        if self.at("^", "**"):
-            self.take()
-            return Node("^", (base, self.unary()))
-        return base
-
-    def atom(self) -> Node:
-        self.depth += 1
-        if self.depth > 40:
-            raise ConditionError("nested too deeply")
-        try:
-            kind, value = self.take()
-            if kind == "num":
-                number = float(value)
-                return Node("num", (), int(value) if value.isdigit() else number)
-            if value == "(":
-                node = self.disjunction()
-                self.take(")")
-                return node
-            if kind != "name" or value in ("and", "or", "not"):
-                raise ConditionError(f"unexpected {value!r}")
-            if value in ("true", "false"):
-                return Node("num", (), value == "true")
-            if self.at("("):
-                if value not in _FUNCTIONS:
-                    raise ConditionError(f"unknown function {value!r}")
-                self.take("(")
-                args = [self.sum()]
-                while self.at(","):
-                    self.take()
-                    args.append(self.sum())
-                self.take(")")
-                _, low, high = _FUNCTIONS[value]
-                if not low <= len(args) <= high:
-                    raise ConditionError(
-                        f"{value}() takes {low}..{high} arguments, not {len(args)}"
-                    )
-                return Node("call", tuple(args), value)
-            if value.startswith("__") or keyword.iskeyword(value):
-                raise ConditionError(f"name {value!r} is not allowed")
-            return Node("name", (), value)
-        finally:
-            self.depth -= 1
+    def check_power(self, base, exponent, result, pos: int) -> None:
+        # The grammar's rule, with this module's evaluator (which knows `%` and comparisons).
+        value = _constant(exponent)
+        if value is not None and abs(value) > MAX_EXPONENT:
+            raise GrammarError(
+                f"exponent {value:.6g} is too large (at most {MAX_EXPONENT} in magnitude)", pos
+            )
+        folded = _constant(result) if value is not None else None
+        if folded is not None and abs(folded) > MAX_CONSTANT_POWER:
+            raise GrammarError(
+                f"constant power {folded:.6g} is too large (at most {MAX_CONSTANT_POWER:g})", pos
+            )
 
 
 @dataclass(frozen=True)
@@ -219,58 +199,106 @@ class Condition:
     """A parsed `where` condition; `holds(values)` evaluates it for one variant."""
 
     text: str
-    root: Node
+    root: object
+    location: str = ""  # `file:line` of the `where` key, for error messages
 
     def names(self) -> set[str]:
         found: set[str] = set()
         stack = [self.root]
         while stack:
             node = stack.pop()
-            if node.op == "name":
-                found.add(node.value)
-            stack.extend(arg for arg in node.args if isinstance(arg, Node))
+            if isinstance(node, Sym):
+                found.add(node.name)
+            stack.extend(_children(node))
         return found
 
     def holds(self, values: Mapping[str, float]) -> bool:
         try:
-            return bool(_evaluate(self.root, values))
-        except (ArithmeticError, ValueError, OverflowError) as error:
-            raise ConditionError(f"cannot evaluate {self.text!r}: {error}") from None
+            return _value(self.root, values) != 0
+        except (ArithmeticError, ValueError, EvaluationError) as error:
+            reason = "overflow" if isinstance(error, OverflowError) else error
+            raise ConditionError(f"cannot evaluate {self.text!r}: {reason}") from None
 
 
-def parse_condition(text: str) -> Condition:
-    """Parse a `where` text; raises ConditionError with what and where."""
-    return Condition(text, _Parser(text).parse())
+def parse_condition(text: str, location: str = "") -> Condition:
+    """Parse a `where` text; raises ConditionError naming the column."""
+    try:
+        root = _ConditionParser(_tokens(text)).condition()
+    except GrammarError as error:
+        raise ConditionError(str(error)) from None
+    except RecursionError:
+        raise ConditionError("nested too deeply") from None
+    return Condition(text, root, location)
 
 
-def _evaluate(node: Node, values: Mapping[str, float]):
-    op = node.op
-    if op == "num":
+def _children(node) -> tuple:
+    if isinstance(node, Compare):
+        return node.operands
+    if isinstance(node, Logic):
+        return node.parts
+    if isinstance(node, Neg):
+        return (node.operand,)
+    if isinstance(node, BinOp):
+        return (node.left, node.right)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+def _constant(node) -> float | None:
+    """The value of a constant sub-expression, None if it has names or no finite value."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Sym):
+            return None
+        stack.extend(_children(current))
+    try:
+        return _value(node, {})
+    except (ArithmeticError, ValueError, EvaluationError):
+        return None
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise OverflowError("overflow")
+    return value
+
+
+def _value(node, values: Mapping[str, float]) -> float:
+    if isinstance(node, Num):
         return node.value
-    if op == "name":
-        if node.value not in values:
-            raise ValueError(f"unknown name {node.value!r}")
-        return values[node.value]
-    if op == "neg":
-        return -_evaluate(node.args[0], values)
-    if op == "not":
-        return not _evaluate(node.args[0], values)
-    if op == "and":
-        return all(_evaluate(arg, values) for arg in node.args)
-    if op == "or":
-        return any(_evaluate(arg, values) for arg in node.args)
-    if op == "cmp":
-        left = _evaluate(node.args[0], values)
-        for symbol, arg in zip(node.value, node.args[1:], strict=True):
-            right = _evaluate(arg, values)
+    if isinstance(node, Sym):
+        if node.name not in values:
+            raise ValueError(f"unknown name {node.name!r}")
+        return _finite(float(values[node.name]))
+    if isinstance(node, Const):
+        return _CONSTANTS[node.name]
+    if isinstance(node, Neg):
+        return -_value(node.operand, values)
+    if isinstance(node, Logic):
+        if node.op == "not":
+            return float(_value(node.parts[0], values) == 0)
+        truths = (_value(part, values) != 0 for part in node.parts)
+        return float(all(truths) if node.op == "and" else any(truths))
+    if isinstance(node, Compare):
+        left = _value(node.operands[0], values)
+        for symbol, operand in zip(node.ops, node.operands[1:], strict=True):
+            right = _value(operand, values)
             if not _COMPARE[symbol](left, right):
-                return False
+                return 0.0
             left = right
-        return True
-    if op == "call":
-        function = _FUNCTIONS[node.value][0]
-        return function(*(_evaluate(arg, values) for arg in node.args))
-    left, right = (_evaluate(arg, values) for arg in node.args)
-    if op in ("^", "**") and abs(right) > 100:
-        raise ValueError("exponent too large")
-    return _ARITH[op](left, right)
+        return 1.0
+    if isinstance(node, BinOp):
+        a, b = _value(node.left, values), _value(node.right, values)
+        if node.op == "^":
+            return _finite(math.pow(a, b))
+        if node.op == "%":
+            return _finite(a % b)
+        if node.op == "//":
+            return _finite(a // b)
+        return _finite(_ARITH[node.op](a, b))
+    assert isinstance(node, Call)
+    # The grammar's own function semantics, on arguments already evaluated.
+    args = tuple(Num(_value(arg, values), "") for arg in node.args)
+    return evaluate(Call(node.func, args), {})

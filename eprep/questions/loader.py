@@ -109,6 +109,9 @@ def _read(path: Path) -> tuple[str, dict]:
         detail = _TOML_POSITION.sub("", message).strip()
         column = f" (column {match.group(2)})" if match else ""
         raise BankError(path, line, f"TOML syntax: {detail}{column}") from None
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        message = "TOML nested too deeply (arrays or tables inside each other)"
+        raise BankError(path, 1, message) from None
 
 
 def _load_day(folder: Path, info: dict, seen_ids: dict[str, Question]) -> None:

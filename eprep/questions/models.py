@@ -13,9 +13,27 @@ if TYPE_CHECKING:
     from eprep.questions.params import ParamSpec
     from eprep.questions.variants import Variant
 
-KINDS = ("choice", "numeric", "expression", "derivation", "code")
 LANGUAGES = ("en", "ja")
-BLANK = "(あ)"
+
+
+def __getattr__(name: str) -> Any:
+    # KINDS is the registry's list (eprep.questions.kinds), read when first asked for
+    if name == "KINDS":
+        from eprep.questions import kinds
+
+        return kinds.names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+BLANK_LABELS = ("あ", "い", "う", "え")  # the exam's blank labels, in order
+
+
+def blank_mark(label: str) -> str:
+    """How a blank is written in a code listing: `(あ)`."""
+    return f"({label})"
+
+
+BLANK = blank_mark(BLANK_LABELS[0])
 
 
 @dataclass(frozen=True)
@@ -33,13 +51,15 @@ class Text:
 
 @dataclass(frozen=True)
 class Tolerance:
-    """How close a numeric answer must be: |a - b| <= max(rel * |b|, abs)."""
+    """How close a numeric answer must be (the vocabulary's `close` with these tolerances)."""
 
     rel: float = 1e-3
     abs: float = 1e-9
 
     def accepts(self, answer: float, key: float) -> bool:
-        return abs(answer - key) <= max(self.rel * abs(key), self.abs)
+        from eprep.grammar.vocabulary import close
+
+        return close(answer, key, self.rel, self.abs)
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,22 @@ class Option:
             if getattr(self, name) is not None:
                 return name
         raise AssertionError("an option always has one form")  # the loader guarantees it
+
+
+@dataclass(frozen=True)
+class Blank:
+    """One blank of a code listing: its label (あ, い, ...) and the options that may fill it."""
+
+    label: str
+    options: tuple[Option, ...]
+
+    @property
+    def mark(self) -> str:
+        return blank_mark(self.label)
+
+    @property
+    def correct_option(self) -> Option:
+        return next(option for option in self.options if option.correct)
 
 
 @dataclass(frozen=True)
@@ -108,24 +144,28 @@ class Question:
     answer: str | None = None
     tolerance: Tolerance = field(default_factory=Tolerance)
     variables: Mapping[str, str] = field(default_factory=dict)
+    functions: frozenset[str] = frozenset()  # declared unknown functions (`f(x)`), SCHEMA.md
     start: str | None = None
     solution: tuple[str, ...] = ()
     code: str | None = None
     options: tuple[Option, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
+    blanks: tuple[Blank, ...] = ()
+    exam_params: Mapping[str, ParamSpec] = field(default_factory=dict)
 
     @property
     def has_params(self) -> bool:
-        return any(spec.kind != "constant" for spec in self.params.values())
+        return any(spec.is_random for spec in self.params.values())
 
     def variant_count(self, wanted: int) -> int:
         """How many distinct variants to use when `wanted` are asked for (1 without params)."""
         return max(1, wanted) if self.has_params else 1
 
-    def variant(self, k: int = 0) -> Variant:
+    def variant(self, k: int = 0, *, exam: bool = False) -> Variant:
+        """Variant k; with `exam`, drawn from the hand-computable `exam_params` where given."""
         from eprep.questions.variants import make_variant
 
-        return make_variant(self, k)
+        return make_variant(self, k, exam=exam)
 
     @property
     def correct_option(self) -> Option | None:

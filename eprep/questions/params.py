@@ -20,24 +20,35 @@ class ParamSpecError(ValueError):
 class ParamSpec:
     """One parameter's distribution; `draw(rng)` gives its value for a variant."""
 
-    kind: str  # "randint" | "choice" | "uniform" | "constant"
+    form: str  # "randint" | "choice" | "uniform" | "constant"
     args: tuple[Number, ...]
     digits: int = 2
 
     def draw(self, rng: random.Random) -> Number:
-        if self.kind == "constant":
-            return self.args[0]
-        if self.kind == "randint":
-            return rng.randint(int(self.args[0]), int(self.args[1]))
-        if self.kind == "choice":
-            return self.args[rng.randrange(len(self.args))]
-        value = round(rng.uniform(self.args[0], self.args[1]), self.digits)
-        return int(value) if self.digits == 0 else value
+        return _DRAW[self.form](self, rng)
+
+    @property
+    def is_random(self) -> bool:
+        return self.form in _RANDOM
 
     def describe(self) -> str:
-        if self.kind == "constant":
+        if not self.is_random:
             return str(self.args[0])
-        return f"{self.kind}({', '.join(str(a) for a in self.args)})"
+        return f"{self.form}({', '.join(str(a) for a in self.args)})"
+
+
+def _uniform(spec: ParamSpec, rng: random.Random) -> Number:
+    value = round(rng.uniform(spec.args[0], spec.args[1]), spec.digits)
+    return int(value) if spec.digits == 0 else value
+
+
+_RANDOM = ("randint", "choice", "uniform")
+_DRAW = {
+    "constant": lambda spec, rng: spec.args[0],
+    "randint": lambda spec, rng: rng.randint(int(spec.args[0]), int(spec.args[1])),
+    "choice": lambda spec, rng: spec.args[rng.randrange(len(spec.args))],
+    "uniform": _uniform,
+}
 
 
 def _number(text: str) -> Number:
@@ -66,18 +77,26 @@ def parse_spec(spec: object) -> ParamSpec:
             f"bad parameter spec {spec!r}: expected randint(a, b), choice(v1, ...), uniform(a, b) "
             "or uniform(a, b, digits)"
         )
-    kind, body = match.groups()
+    form, body = match.groups()
     args = tuple(_number(part) for part in body.split(",")) if body.strip() else ()
-    if kind == "randint":
-        if len(args) != 2 or not all(isinstance(a, int) for a in args):
-            raise ParamSpecError(f"bad parameter spec {spec!r}: randint takes two integers")
-        if args[0] > args[1]:
-            raise ParamSpecError(f"bad parameter spec {spec!r}: empty range")
-        return ParamSpec(kind, args)
-    if kind == "choice":
-        if not args:
-            raise ParamSpecError(f"bad parameter spec {spec!r}: choice needs at least one value")
-        return ParamSpec(kind, args)
+    return _PARSE[form](spec, args)
+
+
+def _randint(spec: str, args: tuple[Number, ...]) -> ParamSpec:
+    if len(args) != 2 or not all(isinstance(a, int) for a in args):
+        raise ParamSpecError(f"bad parameter spec {spec!r}: randint takes two integers")
+    if args[0] > args[1]:
+        raise ParamSpecError(f"bad parameter spec {spec!r}: empty range")
+    return ParamSpec("randint", args)
+
+
+def _choice(spec: str, args: tuple[Number, ...]) -> ParamSpec:
+    if not args:
+        raise ParamSpecError(f"bad parameter spec {spec!r}: choice needs at least one value")
+    return ParamSpec("choice", args)
+
+
+def _uniform_spec(spec: str, args: tuple[Number, ...]) -> ParamSpec:
     if len(args) not in (2, 3):
         raise ParamSpecError(f"bad parameter spec {spec!r}: uniform takes (a, b) or (a, b, digits)")
     digits = 2
@@ -87,4 +106,7 @@ def parse_spec(spec: object) -> ParamSpec:
         digits = args[2]
     if args[0] >= args[1]:
         raise ParamSpecError(f"bad parameter spec {spec!r}: empty range")
-    return ParamSpec(kind, (float(args[0]), float(args[1])), digits)
+    return ParamSpec("uniform", (float(args[0]), float(args[1])), digits)
+
+
+_PARSE = {"randint": _randint, "choice": _choice, "uniform": _uniform_spec}

@@ -11,20 +11,13 @@ import re
 from typing import Any
 
 from eprep.errors import EprepError
+from eprep.grammar import FUNCTIONS
+from eprep.grammar.vocabulary import DomainError, parse_domain
+from eprep.questions import kinds
 from eprep.questions.condition import ConditionError, parse_condition
 from eprep.questions.errors import BankError
 from eprep.questions.locate import LineIndex, Path
-from eprep.questions.models import (
-    BLANK,
-    KINDS,
-    LANGUAGES,
-    Formula,
-    Mistake,
-    Option,
-    Question,
-    Text,
-    Tolerance,
-)
+from eprep.questions.models import LANGUAGES, Formula, Mistake, Option, Question, Text
 from eprep.questions.params import ParamSpecError, parse_spec
 from eprep.questions.variants import (
     VariantError,
@@ -37,19 +30,14 @@ from eprep.questions.variants import (
 SLUG = re.compile(r"^[a-z0-9-]+$")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,23}$")
 PROBE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-_DOMAIN = re.compile(
-    r"^\s*(real|positive|nonnegative|integer|positive\s+integer"
-    r"|[\[(]\s*[-+]?[\d.eE+-]+\s*,\s*[-+]?[\d.eE+-]+\s*[\])])\s*$"
-)
 # Names the grammar reads as constants or functions; a parameter must not shadow them.
-_RESERVED = {"pi", "e", "exp", "log", "ln", "sqrt", "abs", "sin", "cos", "tan", "tanh", "sinh",
-             "cosh", "sigmoid", "softplus", "max", "min", "floor", "ceil", "diff", "and", "or",
-             "not", "true", "false"}  # fmt: skip
+_RESERVED = {"pi", "e", *FUNCTIONS, "and", "or", "not", "true", "false"}
 
-QUESTION_KEYS = {
+# Keys every question may have; the rest belong to kinds (`eprep.questions.kinds`).
+COMMON_KEYS = {
     "id", "kind", "title", "prompt", "explanation", "difficulty", "tags", "source", "probe",
-    "probe_args", "reference", "reference_args", "concept", "trap", "params", "derived", "where", "answer", "tolerance",
-    "variables", "start", "solution", "code", "options", "mistakes",
+    "probe_args", "reference", "reference_args", "concept", "trap", "params", "derived", "where",
+    "exam_params",
 }  # fmt: skip
 OPTION_KEYS = {"text", "formula", "value", "code", "id", "correct", "feedback"}
 OPTION_FORMS = ("text", "formula", "value", "code")
@@ -64,6 +52,7 @@ class FileValidator:
         self._index: LineIndex | None = None
         self.placeholder_names: frozenset[str] | None = None
         self.placeholder_owner = ""
+        self.declared: frozenset[str] = frozenset()  # the current question's `functions`
         # Question header lines are needed for every question; the full index only on errors.
         self._headers = [
             text.count("\n", 0, m.start()) + 1
@@ -146,7 +135,7 @@ class FileValidator:
     def formula(self, value: Any, path: Path, allowed: frozenset[str]) -> str:
         text = self.string(value, path)
         try:
-            node = parse_formula(text, allowed)
+            node = parse_formula(text, allowed, self.declared)
         except EprepError as error:
             raise self.fail(path, f"{_dotted(path)}: cannot parse {text!r}: {error}") from None
         from eprep.grammar import free_symbols
@@ -198,7 +187,7 @@ class FileValidator:
 
     def question(self, raw: Any, path: Path, day: str, topic: str) -> Question:
         required = {"id", "kind", "title", "prompt", "explanation", "difficulty", "tags", "source"}
-        q = self.table(raw, path, QUESTION_KEYS, required)
+        q = self.table(raw, path, COMMON_KEYS | kinds.kind_keys(), required)
         at = lambda key: (*path, key)  # noqa: E731 - a path inside this question
 
         qid = self.string(q["id"], at("id"))
@@ -207,8 +196,12 @@ class FileValidator:
                 at("id"), f"id {qid!r} must be '{day}.{topic}.' followed by a slug [a-z0-9-]+"
             )
         kind = q["kind"]
-        if kind not in KINDS:
-            raise self.fail(at("kind"), f"kind {kind!r} must be one of {', '.join(KINDS)}")
+        spec = kinds.get(kind) if isinstance(kind, str) else None
+        if spec is None:
+            raise self.fail(at("kind"), f"kind {kind!r} must be one of {', '.join(kinds.names())}")
+        for key in sorted(kinds.kind_keys() - spec.keys):
+            if key in q:
+                raise self.fail(at(key), f"{key!r} is not used by {kind} questions")
         tags = q["tags"]
         if not isinstance(tags, list) or not all(
             isinstance(t, str) and SLUG.match(t) for t in tags
@@ -240,6 +233,8 @@ class FileValidator:
         self.placeholder_owner = qid
         variables = self.variables(q.get("variables", {}), at("variables"), names)
         all_names = names | frozenset(variables)
+        functions = self.functions(q.get("functions", []), at("functions"), all_names)
+        self.declared = functions
 
         fields: dict[str, Any] = {
             "id": qid,
@@ -264,20 +259,27 @@ class FileValidator:
             "derived": derived,
             "where": where,
             "variables": variables,
+            "functions": functions,
         }
-        self.kind_rules(q, path, kind, fields, names, all_names)
+        fields["exam_params"] = self.exam_params(q, path, params)
+        spec.validate(self, q, path, fields, names, all_names)
         self.placeholder_names = None
+        self.declared = frozenset()
         question = Question(**fields)
         if where is not None or derived:
             try:
                 make_variant(question, 0)
-            except VariantError:
-                raise self.fail(
-                    at("where") if where is not None else at("derived"),
-                    f"question {qid}: no valid variant: 'where' never holds in 1000 draws"
-                    if where is not None
-                    else f"question {qid}: derived values cannot be computed",
-                ) from None
+                if question.exam_params:
+                    make_variant(question, 0, exam=True)
+            except VariantError as error:
+                if where is None:
+                    message = f"question {qid}: derived values cannot be computed"
+                elif "'where' was never satisfied" in error.detail:
+                    message = f"question {qid}: no valid variant: 'where' never holds in 1000 draws"
+                else:  # the condition itself fails (overflow, division by zero, time budget)
+                    message = f"question {qid}: {error.detail}"
+                at_key = at("where") if where is not None else at("derived")
+                raise self.fail(at_key, message) from None
         return question
 
     def randomisation(self, q: dict, path: Path) -> tuple[dict, dict, Any, frozenset[str]]:
@@ -309,7 +311,8 @@ class FileValidator:
         if "where" in q:
             text = self.string(q["where"], (*path, "where"))
             try:
-                where = parse_condition(text)
+                line = self.index.line((*path, "where"))
+                where = parse_condition(text, f"{self.file}:{line}")
             except ConditionError as error:
                 raise self.fail(
                     (*path, "where"), f"where: cannot parse {text!r}: {error}"
@@ -318,6 +321,22 @@ class FileValidator:
             if unknown:
                 raise self.fail((*path, "where"), f"where: unknown name {unknown[0]!r}")
         return params, derived, where, frozenset(names)
+
+    def exam_params(self, q: dict, path: Path, params: dict) -> dict:
+        """`exam_params`: hand-computable specs that replace named params in exam format."""
+        raw = q.get("exam_params", {})
+        at = (*path, "exam_params")
+        if not isinstance(raw, dict):
+            raise self.fail(at, "exam_params must be a table of name = spec")
+        specs = {}
+        for name, spec in raw.items():
+            if name not in params:
+                raise self.fail((*at, name), f"exam_params.{name}: {name!r} is not a parameter")
+            try:
+                specs[name] = parse_spec(spec)
+            except ParamSpecError as error:
+                raise self.fail((*at, name), f"exam_params.{name}: {error}") from None
+        return specs
 
     def name(self, name: str, path: Path) -> None:
         if not NAME.match(name) or name in _RESERVED or name.startswith("__"):
@@ -330,120 +349,63 @@ class FileValidator:
             self.name(name, (*path, name))
             if name in names:
                 raise self.fail((*path, name), f"variable {name!r} repeats a parameter name")
-            if not isinstance(domain, str) or not _DOMAIN.match(domain):
+            try:
+                parse_domain(domain)
+            except DomainError as error:
                 raise self.fail(
-                    (*path, name),
-                    f"variables.{name}: bad domain {domain!r} "
-                    "(real, positive, nonnegative, integer, positive integer or an interval)",
-                )
+                    (*path, name), f"variables.{name}: bad domain {domain!r} ({error})"
+                ) from None
         return dict(raw)
 
-    def kind_rules(
-        self,
-        q: dict,
-        path: Path,
-        kind: str,
-        fields: dict,
-        names: frozenset[str],
-        all_names: frozenset[str],
-    ) -> None:
-        at = lambda key: (*path, key)  # noqa: E731
-        allowed_by_kind = {
-            "numeric": {"answer", "tolerance", "mistakes"},
-            "expression": {"answer", "variables", "mistakes"},
-            "derivation": {"answer", "variables", "start", "solution", "mistakes"},
-            "choice": {"answer", "variables", "options"},
-            "code": {"code", "options"},
-        }[kind]
-        for key in (
-            "answer",
-            "tolerance",
-            "variables",
-            "start",
-            "solution",
-            "code",
-            "options",
-            "mistakes",
-        ):
-            if key in q and key not in allowed_by_kind:
-                raise self.fail(at(key), f"{key!r} is not used by {kind} questions")
-        formula_names = all_names if kind != "numeric" else names
-        if kind in ("numeric", "expression", "derivation"):
-            if "answer" not in q:
-                raise self.fail(path, f"missing required key 'answer' in a {kind} question")
-            fields["answer"] = self.formula(q["answer"], at("answer"), formula_names)
-        if kind == "numeric" and "tolerance" in q:
-            tol = self.table(q["tolerance"], at("tolerance"), {"rel", "abs"})
-            fields["tolerance"] = Tolerance(
-                self.number(tol.get("rel", 1e-3), (*at("tolerance"), "rel")),
-                self.number(tol.get("abs", 1e-9), (*at("tolerance"), "abs")),
-            )
-        if kind in ("expression", "derivation") and not fields["variables"]:
-            raise self.fail(path, f'a {kind} question needs variables = {{ x = "real" }}')
-        if kind == "derivation":
-            if "start" not in q:
-                raise self.fail(path, "missing required key 'start' in a derivation question")
-            fields["start"] = self.formula(q["start"], at("start"), all_names)
-            steps = q.get("solution", [])
-            if not isinstance(steps, list):
-                raise self.fail(at("solution"), "solution must be a list of formulas")
-            fields["solution"] = tuple(self.formula(s, at("solution"), all_names) for s in steps)
-        mistakes = q.get("mistakes", [])
-        if not isinstance(mistakes, list):
+    def functions(self, raw: Any, path: Path, names: frozenset[str]) -> frozenset[str]:
+        """`functions = ["f", "g"]`: names a formula of the question may call, `f(x)`."""
+        if not isinstance(raw, list) or not all(isinstance(name, str) for name in raw):
+            raise self.fail(path, 'functions must be a list of names, e.g. functions = ["f"]')
+        for name in raw:
+            self.name(name, path)
+            if name in names:
+                raise self.fail(path, f"function {name!r} repeats a parameter or variable name")
+        return frozenset(raw)
+
+    def mistakes(self, q: dict, path: Path, names: frozenset[str]) -> tuple[Mistake, ...]:
+        """`[[question.mistakes]]`: known wrong formulas, each with its feedback."""
+        raw = q.get("mistakes", [])
+        if not isinstance(raw, list):
             raise self.fail(
-                at("mistakes"), "mistakes must be an array of tables: [[question.mistakes]]"
+                (*path, "mistakes"), "mistakes must be an array of tables: [[question.mistakes]]"
             )
         found = []
-        for i, raw in enumerate(mistakes):
+        for i, item in enumerate(raw):
             mpath = (*path, "mistakes", i)
-            self.table(raw, mpath, {"answer", "feedback"}, {"answer", "feedback"})
+            self.table(item, mpath, {"answer", "feedback"}, {"answer", "feedback"})
             found.append(
                 Mistake(
-                    self.formula(raw["answer"], (*mpath, "answer"), formula_names),
-                    self.text(raw["feedback"], (*mpath, "feedback")),
+                    self.formula(item["answer"], (*mpath, "answer"), names),
+                    self.text(item["feedback"], (*mpath, "feedback")),
                 )
             )
-        fields["mistakes"] = tuple(found)
-        if kind in ("choice", "code"):
-            fields["options"] = self.options(q, path, kind, names, all_names)
-        if kind == "choice":
-            forms = {option.form for option in fields["options"]}
-            if forms & {"formula", "value"}:
-                if "answer" not in q:
-                    raise self.fail(
-                        path, "a choice question with formula or value options needs 'answer'"
-                    )
-                fields["answer"] = self.formula(q["answer"], at("answer"), all_names)
-            elif "answer" in q:
-                raise self.fail(
-                    at("answer"), "'answer' is only used when options are formulas or values"
-                )
-        if kind == "code":
-            if "code" not in q:
-                raise self.fail(path, "missing required key 'code' in a code question")
-            code = self.string(q["code"], at("code"))
-            count = code.count(BLANK)
-            if count != 1:
-                raise self.fail(
-                    at("code"),
-                    f"the code template must contain the blank {BLANK} exactly once, "
-                    f"not {count} times",
-                )
-            fields["code"] = code
+        return tuple(found)
 
     def options(
-        self, q: dict, path: Path, kind: str, names: frozenset[str], all_names: frozenset[str]
+        self,
+        raw: Any,
+        at: Path,
+        owner: Path,
+        only: str | None,
+        names: frozenset[str],
+        all_names: frozenset[str],
     ) -> tuple[Option, ...]:
-        raw = q.get("options")
+        """An array of options at `at` (of the question or blank at `owner`); `only` one form."""
+        what = "code question" if only == "code" else "choice question"
         if not isinstance(raw, list) or len(raw) < 2:
             raise self.fail(
-                (*path, "options") if raw is not None else path,
-                f"a {kind} question needs at least 2 [[question.options]]",
+                at if raw is not None else owner,
+                f"a {what} needs at least 2 [[{_array_name(at)}]]",
             )
         options = []
         ids: set[str] = set()
         for i, item in enumerate(raw):
-            opath = (*path, "options", i)
+            opath = (*at, i)
             self.table(item, opath, OPTION_KEYS)
             forms = [form for form in OPTION_FORMS if form in item]
             if len(forms) != 1:
@@ -451,8 +413,8 @@ class FileValidator:
                     opath, f"option {i + 1} must have exactly one of text, formula, value, code"
                 )
             form = forms[0]
-            if kind == "code" and form != "code":
-                raise self.fail((*opath, form), f"option {i + 1} of a code question must be 'code'")
+            if only is not None and form != only:
+                raise self.fail((*opath, form), f"option {i + 1} of a {what} must be {only!r}")
             values: dict[str, Any] = {}
             if form == "text":
                 values["text"] = self.text(item["text"], (*opath, "text"))
@@ -476,11 +438,16 @@ class FileValidator:
             options.append(Option(index=i, correct=correct, **values))
         correct = [option.index for option in options if option.correct]
         if len(correct) != 1:
-            where = (*path, "options", correct[1], "correct") if correct else (*path, "options")
+            where = (*at, correct[1], "correct") if correct else at
             raise self.fail(
                 where, f"exactly one option must have correct = true, found {len(correct)}"
             )
         return tuple(options)
+
+
+def _array_name(path: Path) -> str:
+    """`question.options` or `question.blanks.options` for a path inside a question."""
+    return ".".join(["question", *(part for part in path[2:] if isinstance(part, str))])
 
 
 def _dotted(path: Path) -> str:

@@ -7,21 +7,34 @@ same stream) until the `where` condition holds, at most 1000 times.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from eprep.errors import EprepError
+from eprep.grammar.vocabulary import alias_names, format_number, seed_of, with_aliases
 from eprep.questions.condition import ConditionError
+
+__all__ = [
+    "Variant",
+    "VariantError",
+    "alias_names",
+    "format_number",
+    "make_variant",
+    "seed_of",
+    "substitute",
+    "with_aliases",
+]
 
 if TYPE_CHECKING:
     from eprep.questions.models import Option, Question, Text
 
 MAX_DRAWS = 1000
+WHERE_BUDGET = 2.0  # seconds of drawing and `where` evaluation for one variant
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 Number = int | float
@@ -30,50 +43,44 @@ Number = int | float
 class VariantError(EprepError):
     """A question whose parameters cannot produce a valid variant."""
 
-
-def seed_of(question_id: str, k: int, salt: str = "") -> int:
-    """A 64-bit seed for variant k of a question (an optional salt gives independent streams)."""
-    digest = hashlib.sha256(f"{question_id}:{k}{salt}".encode()).digest()
-    return int.from_bytes(digest[:8], "big")
-
-
-# The grammar reads these names as their canonical spelling (GRAMMAR.md, "Names").
-ALIASES = {"eps": "epsilon", "lam": "lambda"}
-
-
-def with_aliases(values: Mapping[str, Number]) -> dict[str, Number]:
-    """`values` plus the grammar's canonical name of every aliased key (`eps` -> `epsilon`)."""
-    env = dict(values)
-    for alias, canonical in ALIASES.items():
-        if alias in env and canonical not in env:
-            env[canonical] = env[alias]
-    return env
-
-
-def alias_names(names: frozenset[str]) -> frozenset[str]:
-    """`names` plus the canonical spelling of aliased ones."""
-    return names | {ALIASES[n] for n in names if n in ALIASES}
+    def __init__(self, where: str, detail: str) -> None:
+        super().__init__(f"{where}: {detail}")
+        self.detail = detail  # the message without its `file:line`
 
 
 @lru_cache(maxsize=4096)
-def parse_formula(text: str, names: frozenset[str] = frozenset()):
-    """Parse a bank formula with the answer grammar (cached: variants re-use the same few)."""
+def parse_formula(
+    text: str, names: frozenset[str] = frozenset(), functions: frozenset[str] = frozenset()
+):
+    """Parse a bank formula with the answer grammar (cached: variants re-use the same few).
+
+    `functions`: the question's declared functions (`functions = ["f"]`), callable as `f(x)`.
+    """
     from eprep.grammar import parse
 
-    return parse(text, variables=sorted(names))
+    return parse(text, variables=sorted(names), functions=sorted(functions))
 
 
 def evaluate_formula(
-    text: str, values: Mapping[str, Number], names: frozenset[str] | None = None
+    text: str,
+    values: Mapping[str, Number],
+    names: frozenset[str] | None = None,
+    functions: frozenset[str] = frozenset(),
 ) -> float:
-    """The float value of a bank formula with `values` substituted."""
+    """The float value of a bank formula with `values` substituted (a declared function has
+    none: EvaluationError)."""
     from eprep.grammar import evaluate
 
-    node = parse_formula(text, frozenset(values) if names is None else names)
+    node = parse_formula(text, frozenset(values) if names is None else names, functions)
     return evaluate(node, with_aliases(values))
 
 
-def bind_formula(text: str, values: Mapping[str, Number], names: frozenset[str]) -> str:
+def bind_formula(
+    text: str,
+    values: Mapping[str, Number],
+    names: frozenset[str],
+    functions: frozenset[str] = frozenset(),
+) -> str:
     """The formula with every name in `values` replaced by its number (for the checker)."""
     from eprep.grammar import to_text
     from eprep.grammar.nodes import Neg, Num, substitute
@@ -85,24 +92,7 @@ def bind_formula(text: str, values: Mapping[str, Number], names: frozenset[str])
         return Neg(literal) if value < 0 else literal
 
     numbers = {name: number(value) for name, value in with_aliases(values).items()}
-    return to_text(substitute(parse_formula(text, names), numbers))
-
-
-def format_number(value: Number) -> str:
-    """A number as a learner would write it: `3`, `0.25`, `1.5e-8` (6 significant digits)."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return str(value)
-    if value != value or value in (float("inf"), float("-inf")):
-        return str(value)
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    text = f"{value:.6g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return f"{mantissa}e{int(exponent)}"
-    return text
+    return to_text(substitute(parse_formula(text, names, functions), numbers))
 
 
 def substitute(text: str, values: Mapping[str, Number]) -> str:
@@ -128,11 +118,17 @@ class Variant:
     k: int
     values: Mapping[str, Number]
     draws: int = 1
+    exam: bool = False  # drawn from the question's exam_params (hand-computable family)
+
+    @property
+    def family(self) -> str:
+        """The salt of this variant's streams: "" for the drill family, ":exam" for the exam's."""
+        return ":exam" if self.exam and self.question.exam_params else ""
 
     @property
     def seed(self) -> int:
         """A seed for engine probes (a stream independent of the parameter draws)."""
-        return seed_of(self.question.id, self.k, ":probe")
+        return seed_of(self.question.id, self.k, f"{self.family}:probe")
 
     @property
     def names(self) -> frozenset[str]:
@@ -160,11 +156,11 @@ class Variant:
         env = dict(self.values)
         if extra:
             env.update(extra)
-        return evaluate_formula(formula, env, self.names)
+        return evaluate_formula(formula, env, self.names, self.question.functions)
 
     def bind(self, formula: str) -> str:
         """`formula` with this variant's params and derived values substituted (variables stay)."""
-        return bind_formula(formula, self.values, self.names)
+        return bind_formula(formula, self.values, self.names, self.question.functions)
 
     def key_value(self) -> float:
         """The numeric key of a numeric question for this variant."""
@@ -189,31 +185,46 @@ class Variant:
         return order
 
 
-def make_variant(question: Question, k: int) -> Variant:
-    """Variant k of a question, redrawn until `where` holds (VariantError if it never does)."""
+def make_variant(question: Question, k: int, *, exam: bool = False) -> Variant:
+    """Variant k of a question, redrawn until `where` holds (VariantError if it never does).
+
+    With `exam`, the params named in `exam_params` are drawn from those specs instead, on a
+    stream of their own (the drill family's variants stay what they were).
+    """
     if k < 0:
         raise ValueError("variant numbers start at 0")
-    rng = random.Random(seed_of(question.id, k))
+    exam = exam and bool(question.exam_params)
+    specs = {**question.params, **question.exam_params} if exam else question.params
+    rng = random.Random(seed_of(question.id, k, ":exam" if exam else ""))
     names = frozenset(question.params) | frozenset(question.derived) | frozenset(question.variables)
+    deadline = time.perf_counter() + WHERE_BUDGET
     for draw in range(1, MAX_DRAWS + 1):
-        values: dict[str, Number] = {name: spec.draw(rng) for name, spec in question.params.items()}
+        if draw > 1 and time.perf_counter() > deadline:
+            where = question.where.location if question.where else question.location
+            raise VariantError(
+                where or question.location,
+                f"where: variant {k} found no valid parameters within {WHERE_BUDGET:g} s "
+                f"({draw - 1} draws)",
+            )
+        values: dict[str, Number] = {name: spec.draw(rng) for name, spec in specs.items()}
         try:
             for name, formula in question.derived.items():
                 values[name] = _tidy(evaluate_formula(formula, values, names))
         except (EprepError, ArithmeticError, ValueError) as error:
             if draw == MAX_DRAWS:
-                raise VariantError(f"{question.location}: derived values fail: {error}") from None
+                raise VariantError(question.location, f"derived values fail: {error}") from None
             continue
         if question.where is None:
-            return Variant(question, k, values, draw)
+            return Variant(question, k, values, draw, exam)
         try:
             if question.where.holds(values):
-                return Variant(question, k, values, draw)
+                return Variant(question, k, values, draw, exam)
         except ConditionError as error:
-            raise VariantError(f"{question.location}: where: {error}") from None
+            where = question.where.location or question.location
+            raise VariantError(where, f"where: {error}") from None
     raise VariantError(
-        f"{question.location}: question {question.id}: 'where' was never satisfied in "
-        f"{MAX_DRAWS} draws of variant {k}"
+        question.location,
+        f"question {question.id}: 'where' was never satisfied in {MAX_DRAWS} draws of variant {k}",
     )
 
 

@@ -32,21 +32,17 @@ from typing import Any
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 
-# kind -> (easy_at_most_s, hard_above_s); see the module docstring
-THRESHOLDS: dict[str, tuple[float, float]] = {
-    "choice": (8.0, 45.0),
-    "code": (8.0, 45.0),
-    "numeric": (15.0, 90.0),
-    "expression": (20.0, 120.0),
-    "derivation": (60.0, 400.0),
-}
-
 
 def auto_rating(kind: str, correct: bool, duration_s: float) -> int:
     """The rating a review gets unless the learner overrides it."""
     if not correct:
         return AGAIN
-    easy_at_most, hard_above = THRESHOLDS.get(kind, THRESHOLDS["numeric"])
+    from eprep.quiz import kinds
+
+    try:
+        easy_at_most, hard_above = kinds.get(kind).thresholds
+    except KeyError:  # a kind stored in an old review: the default thresholds
+        easy_at_most, hard_above = kinds.QuizKind.thresholds
     if duration_s <= easy_at_most:
         return EASY
     if duration_s > hard_above:

@@ -6,6 +6,7 @@ of input at any prompt ends the session with its summary and loses nothing answe
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
@@ -15,20 +16,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from eprep.checker import kinds as check_kinds
+from eprep.checker.exam import exam_item
+from eprep.checker.kinds.base import LETTERS, Outcome
+from eprep.checker.kinds.choice import read_letter
+from eprep.checker.kinds.expression import read_expression as read_expression_text
 from eprep.errors import EprepError
+from eprep.quiz import kinds as quiz_kinds
 from eprep.quiz import scheduling
-from eprep.quiz.answers import (
-    LETTERS,
-    Outcome,
-    judge_choice,
-    judge_derivation,
-    judge_expression,
-    judge_numeric,
-    read_expression,
-    read_letter,
-    read_number,
-    shown_options,
-)
+from eprep.quiz.exam import read_item, show_item
 from eprep.quiz.render import highlight_code, indent, pretty_formula, render_markdown
 from eprep.quiz.terminal import Console
 
@@ -37,7 +33,6 @@ if TYPE_CHECKING:
     from eprep.quiz.store import CardRow, Store
 
 DEFAULT_COUNT = 10
-_CHECKED_KINDS = ("expression", "derivation")  # judged by eprep.checker (SymPy)
 
 
 class SessionEnded(Exception):
@@ -179,10 +174,12 @@ class Session:
         *,
         lang: str = "en",
         clock: Callable[[], datetime] = scheduling.utcnow,
+        format: str = "typed",
     ) -> None:
         self.store = store
         self.console = console
         self.lang = lang
+        self.exam = format == "exam"  # ask as the exam does: 4-choice items and blanks
         self.clock = clock
         self._warmer: threading.Thread | None = None
         self._planned: list[Planned] = []
@@ -204,7 +201,9 @@ class Session:
                     break
         finally:
             summary.seconds = time.monotonic() - started
-            self.store.end_session(session_id, self.clock())
+            # A store that just failed (full disk) must not hide that error behind this one.
+            with contextlib.suppress(EprepError):
+                self.store.end_session(session_id, self.clock())
         return summary
 
     # --- one question ---
@@ -213,9 +212,13 @@ class Session:
         self, item: Planned, number: int, total: int, summary: Summary, session_id: int
     ) -> None:
         console = self.console
-        variant = item.question.variant(item.k)
+        variant = item.question.variant(item.k, exam=self.exam)
         self._show(variant, item, number, total)
-        if number == 1 and any(p.question.kind in _CHECKED_KINDS for p in self._planned):
+        if (
+            number == 1
+            and not self.exam
+            and any(check_kinds.get(p.question.kind).uses_sympy for p in self._planned)
+        ):
             self._warm_checker()
         shown_at = time.monotonic()
         try:
@@ -227,13 +230,9 @@ class Session:
         duration_ms = int((submitted - shown_at) * 1000)
         self._feedback(outcome, variant)
         auto = scheduling.auto_rating(item.question.kind, outcome.correct, duration_ms / 1000)
-        rating = auto
-        interrupted = False
-        try:
-            rating = self._override(auto)
-        except SessionEnded:
-            interrupted = True  # the answer was given: keep it with the proposed rating
         now = self.clock()
+        # Recorded now, with the proposed rating: a session killed at the rating prompt
+        # (SIGKILL, SIGHUP, SIGTERM) keeps the answer.
         with _deferred_interrupt():  # Ctrl-C now would only lose an answer already given
             recorded = self.store.record_review(
                 question_id=item.question.id,
@@ -241,17 +240,26 @@ class Session:
                 kind=item.question.kind,
                 answer=outcome.answer,
                 correct=outcome.correct,
-                rating=rating,
+                rating=auto,
                 auto_rating=auto,
                 duration_ms=duration_ms,
                 now=now,
                 session_id=session_id,
             )
-            summary.results.append(
-                Result(item.question.id, item.k, item.question.kind, outcome.answer,
-                       outcome.correct, rating, auto, duration_ms, recorded.due,
-                       outcome.feedback, outcome.diagnosis)
-            )  # fmt: skip
+            result = Result(item.question.id, item.k, item.question.kind, outcome.answer,
+                            outcome.correct, auto, auto, duration_ms, recorded.due,
+                            outcome.feedback, outcome.diagnosis)  # fmt: skip
+            summary.results.append(result)
+        rating = auto
+        interrupted = False
+        try:
+            rating = self._override(auto)
+        except SessionEnded:
+            interrupted = True  # the answer was given: keep it with the proposed rating
+        if rating != auto:
+            with _deferred_interrupt():
+                recorded = self.store.change_rating(recorded.review_id, rating)
+            result.rating, result.due = rating, recorded.due
         console.print(
             f"rated {scheduling.RATING_NAMES[rating]} · next review "
             f"{scheduling.humanize_delta(recorded.due, now)} ({_local(recorded.due)})",
@@ -272,37 +280,51 @@ class Session:
         if code:
             console.print()
             console.print(indent(highlight_code(code, color=console.color), "    "))
-        if question.kind in ("choice", "code"):
-            if console.keys:
-                console.print("type a letter, or move with ↑/↓; Enter answers", "dim")
-            else:
-                console.print()
-            for letter, option in zip(LETTERS, shown_options(variant), strict=False):
-                console.print(
-                    f"  {console.styled(letter + ')', 'bold')} {self._option(variant, option)}"
-                )
-        elif question.kind == "expression" and question.variables:
-            console.print(f"variables: {', '.join(question.variables)}", "dim")
-        elif question.kind == "derivation":
-            console.print(
-                "Write one expression per line, each step starting with '=';"
-                " an empty line ends the derivation.",
-                "dim",
-            )
-            if question.start:
-                start = variant.bind(question.start)
-                console.print(f"start from: {pretty_formula(start)}", "dim")
+        if self.exam:
+            self._exam_item = exam_item(variant, self.lang)
+            show_item(self, self._exam_item)
+        else:
+            quiz_kinds.get(question.kind).show(self, variant)
 
-    def _option(self, variant: Variant, option: Any) -> str:
+    # --- helpers the kinds' presentations use ---
+
+    def show_options(self, texts: Sequence[str], mark: str | None = None) -> None:
+        """Lettered options (under a blank's mark when a listing has several blanks)."""
+        console = self.console
+        if mark is not None:
+            console.print()
+            console.print(mark, "bold")
+        elif console.keys:
+            console.print("type a letter, or move with ↑/↓; Enter answers", "dim")
+        else:
+            console.print()
+        for letter, text in zip(LETTERS, texts, strict=False):
+            console.print(f"  {console.styled(letter + ')', 'bold')} {text}")
+
+    def option_text(self, variant: Variant, option: Any) -> str:
+        """An option as the terminal shows it (Markdown, a Unicode formula, highlighted code)."""
         text = variant.option_text(option, self.lang)
-        if option.form == "text":
+        return self.styled_text(text, option.form)
+
+    def styled_text(self, text: str, form: str) -> str:
+        if form == "text":
             return render_markdown(text, color=self.console.color).replace("\n", "\n     ")
-        if option.form == "formula":
+        if form == "formula":
             return pretty_formula(text)
-        if option.form == "code":
+        if form == "code":
             code = highlight_code(text, color=self.console.color)
             return code.replace("\n", "\n     ")
         return text
+
+    def pick(self, count: int, mark: str | None = None) -> int:
+        """One option's shown position, by letter or (with a terminal) ↑/↓ and Enter."""
+        prompt = f"{mark + ' ' if mark else ''}answer (a–{LETTERS[count - 1]})> "
+        if self.console.keys:
+            return self._key_choice(prompt, [f"{LETTERS[i]})" for i in range(count)])
+        return read_letter(self.line(prompt), count)
+
+    def line(self, prompt: str) -> str:
+        return self._line(prompt)
 
     def _read_and_judge(self, variant: Variant) -> tuple[Outcome, float]:
         """Read until an answer is readable, then judge it; also return when it was submitted."""
@@ -322,39 +344,25 @@ class Session:
 
     def _read(self, variant: Variant) -> Callable[[], Outcome]:
         """Read one answer of the question's kind; return how to judge it."""
-        question = variant.question
-        kind = question.kind
-        if kind in ("choice", "code"):
-            count = len(question.options)
-            prompt = f"answer (a–{LETTERS[count - 1]})> "
-            if self.console.keys:
-                labels = [f"{LETTERS[i]})" for i in range(count)]
-                picked = self._key_choice(prompt, labels)
-            else:
-                picked = read_letter(self._line(prompt), count)
-            return lambda: judge_choice(variant, picked, self.lang)
-        if kind == "numeric":
-            line = self._line("answer (a number)> ").strip()
-            value, _read_as = read_number(line)
-            return lambda: judge_numeric(variant, value, line, self.lang)
-        if kind == "expression":
-            text, read_as = self._read_expression(variant)
-            return lambda: self._checked(judge_expression, variant, text, read_as, self.lang)
-        if kind == "derivation":
-            text = self._read_derivation()
-            return lambda: self._checked(judge_derivation, variant, text)
-        raise CannotJudge(f"{question.location}: unknown question kind {kind!r}")
+        if self.exam:
+            return read_item(self, self._exam_item)
+        kind = check_kinds.get(variant.question.kind)
+        answer = quiz_kinds.get(kind.name).read(self, variant)
+        if kind.uses_sympy:
+            return lambda: self._checked(kind.grade, variant, answer, self.lang)
+        return lambda: kind.grade(variant, answer, self.lang)
 
     def _checked(self, function: Callable[..., Outcome], *args: Any) -> Outcome:
         self.console.print("checking…", "dim")
         self._wait_for_warm_up()
         return function(*args)
 
-    def _read_expression(self, variant: Variant) -> tuple[str, str]:
+    def read_expression(self, variant: Variant) -> tuple[str, str]:
+        """An expression answer, shown back as read (and confirmed when it reads differently)."""
         variables = variant.question.variables
         text = self._line("answer> ")
         while True:
-            read_as = read_expression(text, variables)
+            read_as = read_expression_text(text, variables, variant.question.functions)
             self.console.print(f"read as: {read_as}", "dim")
             if not self.console.interactive or _same_reading(text, read_as):
                 return text.strip(), read_as
@@ -364,7 +372,8 @@ class Session:
                 return text.strip(), read_as
             text = edited
 
-    def _read_derivation(self) -> str:
+    def read_derivation(self) -> str:
+        """Lines until an empty one (end of input also ends it without a terminal)."""
         lines: list[str] = []
         while True:
             try:
@@ -423,7 +432,9 @@ class Session:
             console.print(render_markdown(outcome.feedback, color=color), "yellow")
         if outcome.diagnosis:
             console.print(outcome.diagnosis, "yellow")
-        if not outcome.correct or variant.question.kind in ("expression", "derivation"):
+        if not outcome.correct or (
+            not self.exam and quiz_kinds.get(variant.question.kind).show_key
+        ):
             key_lines = outcome.key.split("\n")
             console.print("key: " + key_lines[0], "cyan")
             for line in key_lines[1:]:

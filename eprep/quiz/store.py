@@ -6,11 +6,15 @@ Guarantees:
   overwrite each other's reviews (they wait for each other up to `BUSY_TIMEOUT_MS`);
 - WAL journal, synchronous=FULL: a crash or Ctrl-C loses nothing committed;
 - a file that is not an eprep database (garbage, another program's SQLite, a newer schema) is
-  never written to: opening it raises `DatabaseFileError` naming the file and what to do.
+  never written to: opening it raises `DatabaseFileError` naming the file and what to do;
+- a write that fails (read-only file or folder, full disk) rolls back only itself and raises
+  `DatabaseFileError` saying which of these it is; every review committed before stays.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -134,6 +138,29 @@ def _error(path: Path, problem: str, advice: str) -> DatabaseFileError:
     return DatabaseFileError(f"{path}: {problem}; {advice}")
 
 
+def _write_denied(path: Path) -> str | None:
+    """Why eprep may not write the database or the journal beside it, if it may not."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only (no write permission)"
+    if not os.access(folder, os.W_OK):
+        return f"its folder {folder} is read-only (no write permission for the journal beside it)"
+    return None
+
+
+def _sqlite_problem(path: Path, error: sqlite3.Error) -> str:
+    """What an SQLite error means for the learner: a full disk, no permission, or the error."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name.startswith("SQLITE_FULL") or "disk is full" in str(error):
+        return "the disk is full"
+    denied = _write_denied(path)
+    if denied is not None:
+        return denied
+    if name.startswith("SQLITE_READONLY"):
+        return "it is read-only"
+    return str(error)
+
+
 def _inspect_existing(path: Path) -> None:
     """Refuse (without writing a byte) a file that is not an eprep progress database."""
     move_aside = "it was left unchanged — move it aside or pass another file with --db / EPREP_HOME"
@@ -161,6 +188,9 @@ def _inspect_existing(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
+        denied = _write_denied(path)
+        if denied is not None:  # SQLite could not create its journal: not a corrupt file
+            raise _error(path, f"cannot be opened: {denied}", _PERMISSION_ADVICE) from None
         raise _error(path, f"is a corrupt SQLite database ({error})", move_aside) from None
     if app_id == 0 and tables == 0:
         return  # an empty SQLite database: ours to initialise
@@ -172,6 +202,10 @@ def _inspect_existing(path: Path) -> None:
             f"was written by a newer eprep (schema {version}, this one knows {SCHEMA_VERSION})",
             "upgrade eprep; the file was left unchanged",
         )
+
+
+_PERMISSION_ADVICE = "give eprep write permission there, or pass another file with --db"
+_SAVED = "answers already given are saved"
 
 
 class Store:
@@ -209,9 +243,9 @@ class Store:
             store = cls(path, conn)
             store._migrate()
         except sqlite3.DatabaseError as error:
-            raise _error(
-                path, f"cannot be opened ({error})", "check the file and its folder"
-            ) from None
+            problem = _sqlite_problem(path, error)
+            advice = "free some space" if problem == "the disk is full" else _PERMISSION_ADVICE
+            raise _error(path, f"cannot be opened: {problem}", advice) from None
         return store
 
     def close(self) -> None:
@@ -230,14 +264,22 @@ class Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as error:
-            raise _error(self.path, f"cannot be written ({error})", "try again") from None
+            raise self._write_error(error) from None
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
             conn.execute("COMMIT")
+        except BaseException as error:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.DatabaseError):
+                raise self._write_error(error) from None
+            raise
+
+    def _write_error(self, error: sqlite3.DatabaseError) -> DatabaseFileError:
+        problem = _sqlite_problem(self.path, error)
+        if problem == "the disk is full":
+            return _error(self.path, f"cannot be written: {problem}", f"{_SAVED}; free some space")
+        return _error(self.path, f"cannot be written: {problem}", f"{_SAVED}; {_PERMISSION_ADVICE}")
 
     def _migrate(self) -> None:
         with self._transaction() as conn:
@@ -372,3 +414,35 @@ class Store:
                 ),
             )
             return RecordedReview(int(cursor.lastrowid), before, after, due)
+
+    def change_rating(self, review_id: int, rating: int) -> RecordedReview:
+        """Re-rate a stored review (the learner overrode the proposed rating afterwards).
+
+        The card is rescheduled from its state before that review, as if it had been rated
+        `rating` then; a card reviewed again since keeps its newer state.
+        """
+        with self._transaction() as conn:
+            card_id, before, after, old, at, duration_ms = conn.execute(
+                "SELECT card_id, card_before, card_after, rating, reviewed_at, duration_ms"
+                " FROM reviews WHERE id = ?",
+                (review_id,),
+            ).fetchone()
+            moment = datetime.fromisoformat(at)
+            new_after, due = scheduling.review(before, rating, moment, duration_ms)
+            conn.execute(
+                "UPDATE reviews SET rating = ?, card_after = ? WHERE id = ?",
+                (rating, new_after, review_id),
+            )
+            conn.execute(
+                "UPDATE cards SET state = ?, due = ?, lapses = lapses + ? - ?"
+                " WHERE id = ? AND state = ?",
+                (
+                    new_after,
+                    due.isoformat(),
+                    int(rating == scheduling.AGAIN),
+                    int(old == scheduling.AGAIN),
+                    card_id,
+                    after,
+                ),
+            )
+            return RecordedReview(review_id, before, new_after, due)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from eprep.checker import kinds as check_kinds
+from eprep.site import kinds as site_kinds
 from eprep.site.examples import ExampleOutput, for_topic
 from eprep.site.i18n import strings
 from eprep.site.markup import Markup, code_block, tex_to_mathml
@@ -40,24 +42,23 @@ def question_path(lang: str, question_id: str) -> str:
 
 def _proof(question: Any) -> dict[str, Any]:
     """Which witnesses hold for this question, as the checker reports them (never re-derived)."""
-    from eprep.checker.witnesses import proof_of
+    from eprep.checker import proof_of
 
     proof = proof_of(question)
     return {
         "witnesses": list(proof.witnesses),
         "sourced": proof.sourced,
         "reference": proof.reference,
-        "code": question.kind == "code",
+        "exact_note": site_kinds.get(question.kind).exact_note,
     }
 
 
 def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
     """Everything a question block shows, for variant 0, rendered to HTML."""
-    from eprep.questions.variants import format_number
-
     variant = question.variant(0)
     where = f"{question.location}: {question.id}"
-    order = variant.option_order() if question.options else []
+    kind = site_kinds.get(question.kind)
+    order = variant.option_order() if kind.widget == "options" else []
     options = []
     for index in order:
         option = question.options[index]
@@ -89,16 +90,19 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
         for i, m in enumerate(question.mistakes)
     ]
     data = check_data(question, variant, order)
-    key_text, key = "", None
-    if question.kind == "numeric":
-        key_text = format_number(data["key"])
-    if question.kind in ("numeric", "expression", "derivation") and question.answer:
+    key_text = kind.key_text(data)
+    key = None
+    if kind.widget == "typed" and question.answer:
         key = formula_view(question, variant, question.answer, f"{where} answer")
     template = variant.code()
     return {
         "id": question.id,
         "dom_id": "q-" + question.id.replace(".", "-"),
         "kind": question.kind,
+        "widget": kind.widget,
+        "hint": kind.hint,
+        "blanks": blanks_view(question, variant, lang, markup, where),
+        "exam": exam_view(question, lang, markup, where) if kind.widget == "typed" else None,
         "title": markup.inline(variant.title(lang), f"{where} title"),
         "title_text": variant.title(lang),
         "prompt": markup.block(variant.prompt(lang), f"{where} prompt"),
@@ -131,6 +135,77 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
     }
 
 
+def blanks_view(
+    question: Any, variant: Any, lang: str, markup: Markup, where: str
+) -> list[dict[str, Any]]:
+    """Every blank of a code listing: its mark and its options in the order shown."""
+    from eprep.checker.kinds.code import blank_order
+
+    views = []
+    for b, blank in enumerate(question.blanks):
+        options = []
+        for index in blank_order(variant, b):
+            option = blank.options[index]
+            feedback = variant.render(option.feedback, lang)
+            options.append(
+                {
+                    "html": code_block(variant.option_text(option, lang), "python"),
+                    "correct": option.correct,
+                    "feedback": markup.inline(feedback, f"{where} {blank.mark} feedback")
+                    if feedback
+                    else "",
+                }
+            )
+        views.append({"mark": blank.mark, "index": b, "options": options})
+    return views
+
+
+def exam_view(question: Any, lang: str, markup: Markup, where: str) -> dict[str, Any]:
+    """The question as the exam asks it (variant 0 of its exam family): a 4-choice form."""
+    from eprep.checker.exam import exam_item
+
+    variant = question.variant(0, exam=True)
+    item = exam_item(variant, lang)
+    group = item.groups[0]
+    options = []
+    for i, option in enumerate(group.options):
+        at = f"{where} exam option {i + 1}"
+        options.append(
+            {
+                "html": _exam_option_html(option, markup, at),
+                "correct": option.correct,
+                "feedback": markup.inline(option.feedback, f"{at} feedback")
+                if option.feedback
+                else "",
+            }
+        )
+    return {
+        "dom_id": "x-" + question.id.replace(".", "-"),
+        "lead": markup.inline(item.lead, f"{where} exam lead") if item.lead else "",
+        # a hand-computable family has numbers of its own: show its prompt too
+        "prompt": markup.block(variant.prompt(lang), f"{where} exam prompt")
+        if question.exam_params
+        else "",
+        "lines": [_math(line, f"{where} exam line {n}") for n, line in enumerate(item.lines, 1)],
+        "options": options,
+        "data_json": to_json({"check": "choice", "correct": group.correct}),
+    }
+
+
+def _math(formula: str, where: str) -> str:
+    from eprep.grammar import parse, to_latex
+
+    return tex_to_mathml(to_latex(parse(formula)), where=where)
+
+
+def _exam_option_html(option: Any, markup: Markup, where: str) -> str:
+    if option.form == "formula":
+        return _math(option.text, where)
+    if option.form == "code":
+        return code_block(option.text, "python")
+    return markup.inline(option.text, where)
+
+
 def formula_view(question: Any, variant: Any, formula: str, where: str) -> dict[str, str]:
     """A bank formula typeset as MathML, with the grammar text a learner would type for it.
 
@@ -139,7 +214,7 @@ def formula_view(question: Any, variant: Any, formula: str, where: str) -> dict[
     """
     from eprep.grammar import parse, to_latex, to_text
 
-    bound = formula if question.kind == "numeric" else variant.bind(formula)
+    bound = formula if check_kinds.get(question.kind).key_is_number else variant.bind(formula)
     node = parse(bound)
     return {"math": tex_to_mathml(to_latex(node), where=where), "text": to_text(node)}
 

@@ -54,7 +54,8 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "witness_engine": (
             "Engine: a probe runs the bundled NumPy engine and its measurement agrees with the "
-            "key at every variant (for code, exactly the correct option passes)."
+            "key at every variant (for code, only the listing with the correct code in every "
+            "blank passes; each wrong option fails)."
         ),
         "proves_body": (
             "Each key is proven by two independent witnesses — a SymPy reference definition "
@@ -78,6 +79,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind_code": "fill in the code",
         "in_terms_of": "Write a formula in",
         "pick_option": "Pick an option, then Check.",
+        "exam_toggle": "Exam format: four choices",
+        "exam_note": "As the exam asks it: pick one option.",
         "numeric_hint": "Type a number or a constant expression such as 1/4 or 2^-3.",
         "proves_title": "What eprep proves",
         "count_line": "{days} days · {topics} topics · {questions} questions",
@@ -131,14 +134,15 @@ STRINGS: dict[str, dict[str, str]] = {
             "な値と一致することを確認しています。"
         ),
         "witness_engine": (
-            "エンジン：プローブが同梱の NumPy エンジンを実行し、その測定値がすべての変種で解答と一致"
-            "します（コード問題では正解の選択肢だけが合格します）。"
+            "エンジン：プローブが同梱の NumPy エンジンを実行し、その測定値がすべての変種で解答と"
+            "一致します（コード問題では、すべての空欄に正解を入れたリストだけが合格し、誤った"
+            "選択肢はどれも不合格になります）。"
         ),
         "proves_body": (
             "各解答は二つの独立な証人で証明されます。SymPy の参照定義（恒等式として、またはすべての"
-            "変種で厳密に）と NumPy エンジンでの測定です。どれが成り立つかは各問題のページに示され、"
-            "それより少ない解答は `eprep verify` が不合格にします。事実を問う問題は「出典による」と"
-            "表示され、証明済みとは表示されません。"
+            "変種で厳密に）と NumPy エンジンでの測定です。どれが成り立つかは各問題のページに"
+            "示され、それより少ない解答は `eprep verify` が不合格にします。"
+            "事実を問う問題は「出典による」と表示され、証明済みとは表示されません。"
         ),
         "source": "出典",
         "difficulty": "難易度",
@@ -156,6 +160,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind_code": "コードの穴埋め",
         "in_terms_of": "次の変数で式を書いてください：",
         "pick_option": "選択肢を選んで「判定」を押してください。",
+        "exam_toggle": "試験形式（四肢択一）",
+        "exam_note": "試験と同じ形式である。選択肢から一つ選べ。",
         "numeric_hint": "数値または 1/4、2^-3 のような定数式を入力してください。",
         "proves_title": "eprep が証明すること",
         "count_line": "{days} 日 · {topics} トピック · {questions} 問",

@@ -36,6 +36,8 @@ def _hostile(marker: Path) -> list[str]:
         "x; import os",
         "x\n__import__('os')",
         "exp(exp(exp(exp(100))))",
+        "(x + 1)^10000 - (x - 1)^9999",
+        "(x + y)^10000*(x - y)^10000",
         "max(" + ",".join(f"tanh(x^{i})" for i in range(1, 60)) + ")",
     ]
 
@@ -85,3 +87,91 @@ def test_binary_derivation_file(tmp_path: Path) -> None:
     junk.write_bytes(b"\xff\xfe\x00x\n= x\n")
     code, _, output = _run(["derive", str(junk)], tmp_path)
     assert code == 2 and "UTF-8" in output
+
+
+def _doubling_lets(count: int) -> str:
+    lines = ["let a0 = x"] + [f"let a{i} = a{i - 1} + a{i - 1}" for i in range(1, count + 1)]
+    return "\n".join([*lines, f"a{count}", f"= a{count}", ""])
+
+
+def _nested_sqrt_lets(count: int) -> str:
+    # Each let wraps the previous one in 39 square roots (the grammar allows 40 levels).
+    lines = ["let a0 = sqrt(x)"] + [
+        f"let a{i} = " + "sqrt(" * 39 + f"a{i - 1}" + ")" * 39 for i in range(1, count + 1)
+    ]
+    return "\n".join(["assume x: positive", *lines, f"a{count}", f"= a{count} + 0", ""])
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("doubling", _doubling_lets(20), 9),  # a8 = 2^8 = 256 leaves, 511 nodes: line 9
+        ("nested-sqrt", _nested_sqrt_lets(30), 10),  # a8 has 2 + 8*39 = 314 nodes: line 10
+    ],
+)
+def test_let_bombs_are_refused_with_the_line(
+    tmp_path: Path, name: str, text: str, line: int
+) -> None:
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text)
+    assert len(text.encode()) < 10_000
+    code, elapsed, output = _run(["derive", str(path)], tmp_path)
+    assert code == 2, output
+    assert elapsed < LIMIT_S, f"took {elapsed:.2f} s"
+    assert "Traceback" not in output and output.count("\n") <= 1
+    assert output.startswith(f"eprep: error: {path}:{line}: with its lets substituted"), output
+
+
+def test_lets_within_the_limits_still_work(tmp_path: Path) -> None:
+    path = tmp_path / "ok.txt"
+    path.write_text(_doubling_lets(5))  # 32 leaves, 63 nodes
+    code, _, output = _run(["derive", str(path)], tmp_path)
+    assert code == 0, output
+    deep = tmp_path / "deep.txt"
+    deep.write_text(_nested_sqrt_lets(7))  # 275 nested square roots: deep, but within 300 parts
+    code, _, output = _run(["derive", str(deep)], tmp_path)
+    assert code in (0, 1) and "Traceback" not in output, output
+
+
+def test_derive_reads_at_most_the_limit_from_an_endless_file(tmp_path: Path) -> None:
+    code, elapsed, output = _run(["derive", "/dev/zero"], tmp_path)
+    assert code == 2 and elapsed < LIMIT_S, output
+    assert output.strip() == "eprep: error: /dev/zero: file is larger than 100 kB"
+
+
+def test_derive_reads_limit_plus_one_byte() -> None:
+    from click.testing import CliRunner
+
+    from eprep.checker.derivation import MAX_BYTES
+    from eprep.commands.check import derive
+
+    read: list[int] = []
+
+    class CountingFile:
+        def __init__(self, *args, **kwargs) -> None:
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            return None
+
+        def read(self, size: int = -1) -> bytes:
+            read.append(size)
+            return b"x" * (MAX_BYTES + 1 if size < 0 else size)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "open", lambda self, *a, **k: CountingFile())
+        result = CliRunner().invoke(derive, ["/dev/zero"])
+    assert "larger than 100 kB" in str(result.exception)  # the EprepError main() prints
+    assert read == [MAX_BYTES + 1]
+
+
+def test_a_long_valid_answer_is_judged_not_refused(tmp_path: Path) -> None:
+    # 251 typed characters; the spaced-out "read as" text is over 500.
+    answer = "+".join(["x*y"] * 63)
+    assert 250 <= len(answer) <= 500
+    code, _, output = _run(["check", answer, "--expected", "63*x*y"], tmp_path)
+    assert code == 0, output
+    assert "characters long" not in output

@@ -6,21 +6,27 @@ import subprocess
 import sys
 import time
 
+from eprep.checker.wire import to_wire
 from eprep.checker.worker import WorkerClient
+from eprep.grammar import parse
+
+
+def tree(text: str) -> list:
+    return to_wire(parse(text))
 
 
 def test_overrun_kills_and_restarts() -> None:
     client = WorkerClient()
     try:
-        ok = {"answer": "x + 1", "expected": "1 + x", "domains": {}, "budget": 20.0}
+        ok = {"answer": tree("x + 1"), "expected": tree("1 + x"), "domains": {}, "budget": 20.0}
         assert client.request(ok, 60.0)["equivalent"] is True
         first = client._proc
         assert first is not None
         # A big polynomial identity with a generous soft budget keeps SymPy busy: the parent's
         # hard deadline must stop it.
         slow = {
-            "answer": "(x+1)^100*(x-1)^100*(x+2)^100",
-            "expected": "(x^2-1)^100*(x+2)^100",
+            "answer": tree("(x+1)^100*(x-1)^100*(x+2)^100"),
+            "expected": tree("(x^2-1)^100*(x+2)^100"),
             "domains": {},
             "budget": 60.0,
         }
@@ -50,3 +56,23 @@ def test_imports_stay_lazy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_wire_round_trip_and_rejects_foreign_data() -> None:
+    import pytest
+
+    from eprep.checker.wire import from_wire
+    from eprep.errors import EprepError
+
+    for text in ("-x^2 + 3.5*y/(1 - e)", "max(x, pi, sigmoid(z))", "diff(log(x), x, 2)"):
+        node = parse(text)
+        assert from_wire(tree(text)) == node
+    for bad in (
+        [],
+        ["exec", "x"],
+        ["bin", "%", ["sym", "x"], ["sym", "y"]],
+        "x",
+        ["num", "1", "1"],
+    ):
+        with pytest.raises(EprepError):
+            from_wire(bad)

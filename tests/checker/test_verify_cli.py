@@ -73,28 +73,41 @@ def test_sound_bank_verifies_with_two_workers(runs) -> None:
     result = runs["good"]
     assert result.returncode == 0, result.stdout + result.stderr
     # conv-height and power have parameters (4 variants each); the choice, derivation and
-    # code questions have none (1 each): 5 questions, 11 variants.
-    assert result.stdout.rstrip().splitlines()[-1] == "verified 5 questions, 11 variants, 0 failed"
+    # code questions have none (1 each): 5 questions, 11 variants. The window count and the
+    # code are proven exactly (a floor; a run), the three calculus keys as identities.
+    assert (
+        result.stdout.rstrip().splitlines()[-1]
+        == "verified 5 questions (3 identity, 2 exact, 5 engine), 11 variants, 0 failed"
+    )
     assert failure_lines(result.stdout) == []
 
 
-def test_wrong_key_fails_every_variant_in_the_engine_check(runs) -> None:
+def test_wrong_key_fails_every_variant_in_every_check(runs) -> None:
     result = runs["wrong_key"]
     assert result.returncode == 1
-    assert result.stdout.rstrip().splitlines()[-1] == "verified 1 questions, 3 variants, 3 failed"
-    lines = failure_lines(result.stdout)
-    # The key forgot the +1 — which is also a listed mistake — so each variant fails both proofs.
+    assert (
+        result.stdout.rstrip().splitlines()[-1]
+        == "verified 1 questions (0 identity, 0 exact, 0 engine), 3 variants, 3 failed"
+    )
+    # (the exam-format check also fails: a mistake equal to the key is no distractor)
+    lines = [line for line in failure_lines(result.stdout) if "[exam]" not in line]
+    # The key forgot the +1 — which is also a listed mistake — so each variant fails the engine,
+    # the reference definition (exactly: the identity cannot hold) and the mistake check.
     for k in range(3):
         mine = [line for line in lines if line.startswith(f"day2.t.conv-height variant {k} [")]
         assert any("[engine]" in line and "engine =" in line for line in mine), mine
         assert any("[symbolic]" in line and "is accepted as the key" in line for line in mine), mine
-    assert len(lines) == 6
+        assert any("[reference]" in line and "the definition gives" in line for line in mine)
+    assert len(lines) == 9
 
 
 def test_secretly_correct_distractor_is_caught_twice(runs) -> None:
     result = runs["secret_distractor"]
     assert result.returncode == 1
-    assert result.stdout.rstrip().splitlines()[-1] == "verified 1 questions, 1 variants, 1 failed"
+    assert (
+        result.stdout.rstrip().splitlines()[-1]
+        == "verified 1 questions (1 identity, 0 exact, 0 engine), 1 variants, 1 failed"
+    )
     lines = failure_lines(result.stdout)
     assert any("[symbolic]" in line and "options 1 and 4 are equivalent" in line for line in lines)
     assert any("[engine]" in line and "distractor option 4 also matches" in line for line in lines)
@@ -103,7 +116,7 @@ def test_secretly_correct_distractor_is_caught_twice(runs) -> None:
 def test_mistake_equivalent_to_key_is_caught(runs) -> None:
     result = runs["mistake_is_key"]
     assert result.returncode == 1
-    lines = failure_lines(result.stdout)
+    lines = [line for line in failure_lines(result.stdout) if "[exam]" not in line]
     assert len(lines) == 2 and all(
         "'a*x*x^(a - 2)' is equivalent to the key" in line for line in lines
     )
@@ -113,8 +126,13 @@ def test_code_distractor_that_passes_is_caught_and_runs_are_time_limited(runs) -
     result = runs["code_distractor_passes"]
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert report["summary"]["line"] == "verified 1 questions, 1 variants, 1 failed"
+    assert (
+        report["summary"]["line"]
+        == "verified 1 questions (0 identity, 1 exact, 0 engine), 1 variants, 1 failed"
+    )
     (question,) = report["questions"]
+    # The key itself matches its definition exactly; the engine witness fails (a distractor passes).
+    assert question["witnesses"] == ["exact"] and question["reference"] == "test_relu_code"
     reasons = [f["reason"] for f in question["failures"]]
     assert reasons == ["distractor option 2 (x * (x > 0)) passes the code probe"]
     # Option 4 loops forever: it must have been stopped by the 1 s limit, not hung the run.

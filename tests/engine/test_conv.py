@@ -47,14 +47,29 @@ CONV_CASES = [  # (x shape, W shape, stride, pad)
     ((2, 1, 6, 6), (3, 1, 5, 5), 1, 2),
     ((1, 2, 5, 7), (2, 2, 3, 1), 2, 0),
     ((2, 2, 4, 4), (3, 2, 2, 2), 1, 0),
+    # strides that do not divide H + 2P - F (and W + 2P - F): floor, trailing rows unused
+    ((2, 3, 8, 9), (4, 3, 3, 3), 2, 1),
+    ((2, 2, 10, 7), (3, 2, 4, 2), 3, 0),
+    ((1, 2, 9, 11), (2, 2, 5, 5), 4, 2),
+    ((2, 5, 8, 8), (11, 5, 3, 3), 2, 0),  # FN > 2C: the other backward path
 ]
+
+
+def positions(size, window, stride, pad):
+    """Window placements that fit in the padded input, counted one by one."""
+    return sum(1 for start in range(0, size + 2 * pad, stride) if start + window <= size + 2 * pad)
 
 
 def test_conv_output_size_values_and_errors():
     assert conv_output_size(28, 5) == 24
     assert conv_output_size(7, 3, stride=2, pad=1) == 4
+    # A stride that does not divide: the floor, i.e. the windows that fit (PyTorch, DLFS im2col).
+    assert conv_output_size(28, 5, stride=2) == positions(28, 5, 2, 0) == 12
+    for size, window, stride, pad in [(9, 3, 2, 0), (10, 4, 3, 1), (227, 11, 4, 2), (6, 6, 5, 0)]:
+        assert conv_output_size(size, window, stride, pad) == positions(size, window, stride, pad)
+    assert conv_output_size(7, 3, stride=2, pad=1, strict=True) == 4
     with pytest.raises(ValueError, match=r"stride 2 does not divide .* 28 \+ 0 - 5 = 23"):
-        conv_output_size(28, 5, stride=2)
+        conv_output_size(28, 5, stride=2, strict=True)
     with pytest.raises(ValueError, match="filter_size 9 is larger"):
         conv_output_size(4, 9)
     with pytest.raises(ValueError, match="input_size must be >= 1, got -3"):
@@ -112,6 +127,10 @@ POOL_CASES = [  # (x shape, pool_h, pool_w, stride, pad)
     ((2, 2, 7, 7), 3, 3, 2, 1),
     ((1, 2, 5, 5), 2, 2, 1, 1),
     ((2, 1, 7, 6), 3, 2, 2, 0),
+    # strides that do not divide
+    ((2, 3, 5, 7), 2, 2, 2, 0),
+    ((2, 2, 8, 9), 3, 3, 2, 1),
+    ((1, 2, 10, 7), 3, 2, 3, 1),
 ]
 
 
@@ -175,14 +194,31 @@ def test_bad_shapes_are_named():
         conv.forward(np.zeros((5, 5)))
     with pytest.raises(ValueError, match="b of shape"):
         Convolution(np.zeros((2, 3, 3, 3)), np.zeros(3))
-    with pytest.raises(ValueError, match="stride 2 does not divide"):
-        Convolution(np.zeros((1, 1, 2, 2)), np.zeros(1), stride=2).forward(np.zeros((1, 1, 5, 5)))
+    with pytest.raises(ValueError, match="filter_size 6 is larger"):
+        Convolution(np.zeros((1, 1, 6, 6)), np.zeros(1)).forward(np.zeros((1, 1, 5, 5)))
     with pytest.raises(ValueError, match="pad 2 must be at most half"):
         Pooling(2, 2, pad=2)
     with pytest.raises(ValueError, match=r"col has shape \(3, 4\)"):
         col2im(np.zeros((3, 4)), (1, 1, 4, 4), 2, 2)
-    with pytest.raises(ValueError, match="stride 2 does not divide"):
-        im2col(np.zeros((1, 1, 6, 6)), 3, 3, stride=2)
+    with pytest.raises(ValueError, match="filter_size 7 is larger"):
+        im2col(np.zeros((1, 1, 6, 6)), 7, 7)
+
+
+def test_non_dividing_stride_floors_and_leaves_the_unreached_border_without_gradient():
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((1, 1, 6, 6))
+    # 3x3 windows at stride 2 start at 0 and 2 (start 4 would need row 6): the last row and
+    # column are never read, so their gradient is exactly zero.
+    conv = Convolution(rng.standard_normal((1, 1, 3, 3)), np.zeros(1), stride=2)
+    out = conv.forward(x)
+    assert out.shape == (1, 1, 2, 2)
+    dx = conv.backward(np.ones_like(out))
+    assert np.all(dx[0, 0, 5, :] == 0) and np.all(dx[0, 0, :, 5] == 0)
+    assert np.all(dx[0, 0, :5, :5] != 0)
+    pool = Pooling(3, 3, stride=2)
+    assert pool.forward(x).shape == (1, 1, 2, 2)
+    assert np.all(pool.backward(np.ones((1, 1, 2, 2)))[0, 0, 5, :] == 0)
+    assert im2col(x, 3, 3, stride=2).shape == (4, 9)
 
 
 def test_torch_parity_conv_and_pooling():
@@ -193,6 +229,9 @@ def test_torch_parity_conv_and_pooling():
         x, W, b = rng.standard_normal(xs), rng.standard_normal(ws), rng.standard_normal(ws[0])
         layer = Convolution(W, b, stride=stride, pad=pad)
         out = layer.forward(x)
+        assert out.shape[2:] == tuple(
+            positions(size, f, stride, pad) for size, f in zip(xs[2:], ws[2:], strict=True)
+        )
         dout = rng.standard_normal(out.shape)
         dx = layer.backward(dout)
         tx, tW, tb = (torch.tensor(a, requires_grad=True) for a in (x, W, b))

@@ -11,6 +11,7 @@ from conftest import TOL, layer_gradient_errors
 from eprep.engine import (
     Affine,
     BatchNormalization,
+    ClassicDropout,
     Dropout,
     Relu,
     Sigmoid,
@@ -66,15 +67,51 @@ def test_softmax_with_loss_value_and_gradient_honour_dout(targets):
     expected = 0.0
     for row, k in zip(x, labels, strict=True):
         p = math.exp(row[k]) / sum(math.exp(v) for v in row)
-        expected -= math.log(p + 1e-7) / 5
-    assert loss == pytest.approx(expected, rel=1e-12)
+        expected -= math.log(p) / 5  # no 1e-7: the loss goes through log-softmax
+    assert loss == pytest.approx(expected, rel=1e-13)
     dout = 2.5
     dx = layer.backward(dout)
     numeric = numerical_gradient(lambda _: dout * layer.forward(x, t), x)
     assert relative_error(dx, numeric) < TOL
-    # up to the 1e-7 inside the log this is DLFS's (y - t) / N, times dout
+    # exactly DLFS's (y - t) / N, times dout
     y = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
-    np.testing.assert_allclose(dx, dout * (y - np.eye(4)[labels]) / 5, atol=1e-6)
+    np.testing.assert_allclose(dx, dout * (y - np.eye(4)[labels]) / 5, rtol=1e-13, atol=1e-16)
+
+
+def test_softmax_with_loss_is_stable_for_huge_scores():
+    layer = SoftmaxWithLoss()
+    x = np.array([[1000.0, 0.0, -1000.0], [-800.0, 800.0, 0.0]])
+    loss = layer.forward(x, np.array([2, 0]))
+    # log-softmax of the true classes: -2000 and -1600, exactly representable
+    assert loss == pytest.approx((2000.0 + 1600.0) / 2, rel=1e-15)
+    dx = layer.backward()
+    np.testing.assert_allclose(dx, [[0.5, 0.0, -0.5], [-0.5, 0.5, 0.0]], atol=1e-15)
+
+
+@pytest.mark.parametrize("targets", ["labels", "one-hot", "soft"])
+def test_torch_parity_softmax_with_loss(targets):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(20)
+    for n, k, scale in ((8, 10, 1.0), (5, 3, 8.0), (16, 5, 0.1)):
+        x = rng.standard_normal((n, k)) * scale
+        labels = rng.integers(0, k, n)
+        if targets == "labels":
+            t, tt = labels, torch.tensor(labels)
+        elif targets == "one-hot":
+            t = np.eye(k)[labels]
+            tt = torch.tensor(t)
+        else:
+            t = rng.dirichlet(np.ones(k), size=n)
+            tt = torch.tensor(t)
+        layer = SoftmaxWithLoss()
+        loss = layer.forward(x, t)
+        dout = 1.7
+        dx = layer.backward(dout)
+        tx = torch.tensor(x, requires_grad=True)
+        tloss = torch.nn.functional.cross_entropy(tx, tt)
+        (tloss * dout).backward()
+        assert abs(loss - tloss.item()) < 1e-10
+        assert np.max(np.abs(dx - tx.grad.numpy())) < 1e-10
 
 
 def test_dropout_drop_rate_and_expectation_monte_carlo():
@@ -223,3 +260,38 @@ def test_float32_stays_float32_and_agrees_with_float64():
     np.testing.assert_allclose(h32, h64, rtol=1e-5, atol=1e-6)
     assert loss32 == pytest.approx(loss64, rel=1e-5)
     np.testing.assert_allclose(dx32, dx64, rtol=1e-3, atol=1e-6)
+
+
+def test_classic_dropout_train_mask_unscaled_and_inference_scaled_monte_carlo():
+    ratio = 0.3
+    layer = ClassicDropout(ratio, rng=np.random.default_rng(30))
+    x = np.full(200_000, 2.0)
+    out = layer.forward(x, train_flg=True)
+    # Kept units are passed unscaled: every output is 0 or exactly the input.
+    assert set(np.unique(out)) == {0.0, 2.0}
+    n = x.size
+    assert abs(np.mean(out == 0) - ratio) < 5 * math.sqrt(ratio * (1 - ratio) / n)
+    # Inference multiplies by the keep probability, which is the training output's expectation:
+    # E[2 * mask] = 2 * 0.7 = 1.4; Monte-Carlo standard error 2 * sqrt(0.21 / n).
+    test = layer.forward(x, train_flg=False)
+    np.testing.assert_allclose(test, 2.0 * 0.7, rtol=1e-15)
+    assert abs(out.mean() - test[0]) < 5 * 2 * math.sqrt(0.21 / n)
+
+
+def test_classic_dropout_backward_and_gradients_in_both_modes():
+    rng = np.random.default_rng(31)
+    x = rng.standard_normal((6, 7))
+    layer = ClassicDropout(0.4, rng=np.random.default_rng(32))
+    out = layer.forward(x)
+    np.testing.assert_array_equal(layer.backward(np.ones_like(x)), (out != 0).astype(float))
+    fixed = ClassicDropout(0.4, rng=np.random.default_rng(33))
+    fixed.reuse_mask = True
+    assert layer_gradient_errors(fixed, x, rng)["x"] < TOL
+    fixed.forward(x, train_flg=False)
+    r = rng.standard_normal(x.shape)
+    numeric = numerical_gradient(lambda _: float(np.sum(fixed.forward(x, train_flg=False) * r)), x)
+    fixed.forward(x, train_flg=False)
+    assert relative_error(fixed.backward(r), numeric) < TOL
+    with pytest.raises(ValueError, match=r"\[0, 1\), got 1.0"):
+        ClassicDropout(1.0)
+    assert ClassicDropout(0.5).forward(np.ones(3, np.float32), train_flg=False).dtype == np.float32

@@ -69,6 +69,20 @@ def test_simple_conv_net_gradients_and_shapes():
     assert_gradients_match(net, rng.standard_normal((3, 2, 6, 6)), rng.integers(0, 3, 3))
 
 
+def test_simple_conv_net_on_an_odd_size_floors_the_pooling():
+    rng = np.random.default_rng(12)
+    # 9x9 input, 3x3 filter -> 7x7; 2x2 pooling at stride 2 fits 3 windows per axis (DLFS's
+    # int(7/2)), so Affine1 receives 2 * 3 * 3 = 18 features per sample.
+    net = SimpleConvNet(
+        (1, 9, 9), {"filter_num": 2, "filter_size": 3, "pad": 0, "stride": 1},
+        hidden_size=4, output_size=3, weight_init_std="he", rng=rng,
+    )  # fmt: skip
+    x = rng.standard_normal((2, 1, 9, 9))
+    net.predict(x)
+    assert net.layers["Affine1"].x.shape == (2, 18)
+    assert_gradients_match(net, rng.standard_normal((3, 1, 9, 9)), rng.integers(0, 3, 3))
+
+
 def test_params_are_shared_with_the_layers():
     rng = np.random.default_rng(3)
     net = MultiLayerNet(4, [5], 3, rng=rng)
@@ -120,7 +134,7 @@ def test_loss_adds_l2_and_l1_on_weights_only():
     x, t = rng.standard_normal((4, 3)), rng.integers(0, 2, 4)
     h = np.maximum(x @ net.params["W1"] + net.params["b1"], 0)
     y = softmax(h @ net.params["W2"] + net.params["b2"])
-    ce = -np.mean(np.log(y[np.arange(4), t] + 1e-7))
+    ce = -np.mean(np.log(y[np.arange(4), t]))  # SoftmaxWithLoss: exact log-softmax
     weights = (net.params["W1"], net.params["W2"])
     penalty = sum(0.15 * np.sum(W**2) + 0.2 * np.sum(np.abs(W)) for W in weights)
     assert net.loss(x, t) == pytest.approx(ce + penalty, rel=1e-12)
@@ -149,8 +163,8 @@ def test_nets_reproducible_and_bad_arguments():
         MultiLayerNet(3, [4], 2, activation="gelu")
     with pytest.raises(ValueError, match=r"\[3, -4, 2\]"):
         MultiLayerNet(3, [-4], 2)
-    with pytest.raises(ValueError, match="stride 2 does not divide"):
-        SimpleConvNet((1, 9, 9), {"filter_num": 2, "filter_size": 3, "pad": 0, "stride": 1})
+    with pytest.raises(ValueError, match="filter_size 5 is larger"):
+        SimpleConvNet((1, 4, 4), {"filter_num": 2, "filter_size": 5, "pad": 0, "stride": 1})
     with pytest.raises(ValueError, match="'padding'"):
         SimpleConvNet(conv_param={"padding": 1})
     net = MultiLayerNet(3, [4], 2, rng=np.random.default_rng(8))

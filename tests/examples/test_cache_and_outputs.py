@@ -44,7 +44,9 @@ def test_second_run_is_served_from_the_cache(
 
 def test_cache_lives_under_eprep_cache(cache_root: Path, quick_results: dict) -> None:
     stored = sorted(p.name for p in (cache_root / "examples").glob("*.json"))
-    assert len(stored) == len(names())
+    # One entry per example run (seed 0 here; other tests add seed-1 runs, which --no-cache
+    # also stores).
+    assert all(any(p.startswith(f"{name}-") for name in names()) for p in stored)
     for name in names():
         assert any(p.startswith(f"{name}-") for p in stored)
 
@@ -73,8 +75,15 @@ def test_key_depends_on_arguments_and_engine_source(
     assert cache_key("dropout", True, 0) != base
 
 
+def _entry(name: str) -> Path:
+    """The cache file of the quick, seed-0 run of `name`."""
+    from eprep.examples import cache
+
+    return cache._cache_file(name, cache.cache_key(name, True, 0))
+
+
 def test_a_damaged_cache_entry_is_recomputed(quick_results: dict, cache_root: Path) -> None:
-    [entry] = (cache_root / "examples").glob("dropout-*.json")
+    entry = _entry("dropout")
     original = entry.read_bytes()
     try:
         entry.write_text("{not json", encoding="utf-8")
@@ -132,3 +141,67 @@ def test_an_unwritable_cache_still_gives_the_result(
     outcome = run_example("dropout", quick=True, seed=0)
     assert not outcome.from_cache
     assert outcome.result == quick_results["dropout"]
+
+
+@pytest.mark.parametrize("name", names())
+def test_every_fresh_result_has_its_declared_shape(quick_results: dict, name: str) -> None:
+    from eprep.examples import load
+    from eprep.examples.schema import shape_error
+
+    assert shape_error(quick_results[name], load(name).RESULT_SCHEMA) is None
+
+
+def _wrong_shapes(result: dict) -> list[dict]:
+    """Entries with the right key and a wrong result: each must be recomputed."""
+    missing = {k: v for k, v in result.items() if k != "fractions"}
+    retyped = {**result, "fractions": "many"}
+    inner = {**result, "fractions": [{**result["fractions"][0], "ratio": "half"}]}
+    return [missing, retyped, inner, {}]
+
+
+def test_a_cache_entry_of_the_wrong_shape_is_recomputed_and_overwritten(
+    quick_results: dict, cache_root: Path, tmp_path: Path
+) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from eprep.cli import main
+    from eprep.examples import cache
+
+    entry = _entry("dropout")
+    original = json.loads(entry.read_text(encoding="utf-8"))
+    try:
+        for bad in _wrong_shapes(original["result"]):
+            entry.write_text(json.dumps({**original, "result": bad}), encoding="utf-8")
+            assert cache.entry_state("dropout", quick=True) == "unusable"
+            result = CliRunner().invoke(
+                main, ["example", "run", "dropout", "--quick", "--out", str(tmp_path)]
+            )
+            assert result.exit_code == 0, result.output
+            assert "served from the cache" not in result.output
+            assert json.loads(entry.read_text(encoding="utf-8")) == original  # overwritten
+            assert cache.entry_state("dropout", quick=True) == "usable"
+        # --no-cache replaces an entry too, even one that looks usable
+        entry.write_text(json.dumps({**original, "result": {**original["result"], "units": 1}}))
+        outcome = run_example("dropout", quick=True, seed=0, use_cache=False)
+        assert not outcome.from_cache
+        assert json.loads(entry.read_text(encoding="utf-8")) == original
+    finally:
+        entry.write_text(json.dumps(original), encoding="utf-8")
+
+
+def test_site_examples_survive_a_wrong_shaped_entry(quick_results: dict, cache_root: Path) -> None:
+    import json
+
+    from eprep.site.examples import find_examples, prepare_examples
+
+    entry = _entry("perceptron")
+    original = json.loads(entry.read_text(encoding="utf-8"))
+    try:
+        entry.write_text(json.dumps({**original, "result": {"tasks": 3}}), encoding="utf-8")
+        folder = prepare_examples(quick=True)
+        assert "perceptron" in [example.name for example in find_examples(folder)]
+        assert json.loads(entry.read_text(encoding="utf-8")) == original
+    finally:
+        entry.write_text(json.dumps(original), encoding="utf-8")

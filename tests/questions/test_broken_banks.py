@@ -41,6 +41,8 @@ CASES = {
     "bad-day-file": "unknown key 'colour'",
     "bad-domain": "bad domain 'reals'",
     "misplaced-file": "belong in a day folder",
+    "reference-args-alone": "reference_args without a reference",
+    "bad-reference-name": "reference must be a name like 'conv_output'",
 }
 
 

@@ -53,3 +53,81 @@ def test_env_and_option_banks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     assert len(load_bank_from_options([str(GOOD)])) == 5
     monkeypatch.setenv("EPREP_BUNDLED", "1")
     assert len(load_bank_from_options([str(GOOD)])) == 5 + len(load_bank())
+
+
+class _Payload:
+    """Unpickling this runs `os.system` on a command that leaves a marker file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_planted_pickle_never_runs(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pickle
+
+    from eprep.questions import cache
+
+    monkeypatch.setenv("EPREP_HOME", str(tmp_path / "home"))
+    load_bank([GOOD], bundled=False)
+    [written] = cache_dir.glob("bank-*.pickle")
+    key_file = tmp_path / "home" / cache.KEY_FILENAME
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert not key_file.is_relative_to(cache_dir)
+    marker = tmp_path / "ran"
+    evil = pickle.dumps(_Payload(marker))
+    head_length = len(cache._FORMAT) + 64  # format tag + the full sha256 key in hex
+    original = written.read_bytes()
+    # A planted pickle: unsigned, with a forged (all-zero) signature, or a signature made
+    # under another key; each must be ignored, rebuilt, and never unpickled.
+    key = original[len(cache._FORMAT) : head_length].decode()
+    for mac in (b"", b"\0" * 32, cache._sign(b"k" * 32, key, evil)):
+        written.write_bytes(original[:head_length] + mac + evil)
+        assert len(load_bank([GOOD], bundled=False)) == 5
+        assert not marker.exists()
+        assert written.read_bytes() != original[:head_length] + mac + evil  # rebuilt
+    # The real key signs it: the check is what stops the payload (proof that it would run).
+    secret = key_file.read_bytes()
+    written.write_bytes(original[:head_length] + cache._sign(secret, key, evil) + evil)
+    cache.read(key)
+    assert marker.exists()
+
+
+def test_no_cache_when_the_key_is_not_private(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eprep.questions import cache
+
+    monkeypatch.setenv("EPREP_HOME", str(tmp_path / "home"))
+    assert cache.signing_key() is not None
+    (tmp_path / "home" / cache.KEY_FILENAME).chmod(0o644)
+    assert cache.signing_key() is None
+    assert len(load_bank([GOOD], bundled=False)) == 5
+    assert not list(cache_dir.glob("bank-*.pickle"))
+
+
+def test_toml_nested_too_deeply_is_a_clean_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    day = tmp_path / "bank" / "day2"
+    day.mkdir(parents=True)
+    (day / "deep.toml").write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "eprep", "list", "--bank", str(tmp_path / "bank")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**__import__("os").environ, "EPREP_BUNDLED": "0", "EPREP_CACHE": "0"},
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == (
+        f"eprep: error: {day / 'deep.toml'}:1: "
+        "TOML nested too deeply (arrays or tables inside each other)"
+    )

@@ -105,7 +105,7 @@ def test_question_fields_are_read(tmp_path: Path) -> None:
     assert code.correct_option.code == "np.maximum(0, x)"
     power = bank.get("day2.t.power")
     assert power.variables == {"x": "positive"} and power.has_params
-    assert [m.answer for m in power.mistakes] == ["x^(a - 1)", "a*x^a"]
+    assert [m.answer for m in power.mistakes] == ["x^(a - 1)", "a*x^(a + 1)", "a*x^a"]
     deriv = bank.get("day2.t.sigmoid-derivation")
     assert deriv.start == "diff(sigmoid(x), x)" and len(deriv.solution) == 2
     assert deriv.variant_count(20) == 1 and power.variant_count(20) == 20

@@ -45,7 +45,7 @@ def test_choice_question_wrong_then_right_from_file_url(built_site, page, screen
 def test_expression_rewrite_known_mistake_and_garbage(built_site, page, screenshot):
     page.goto(_topic_url(built_site, "fixture1.activations"))
     box = page.locator(f"{SIGMOID_Q} input.answer")
-    result = page.locator(f"{SIGMOID_Q} .result")
+    result = page.locator(f"{SIGMOID_Q} > form .result")  # the typed form, not the exam form
     # An equivalent rewrite: e^-x/(1+e^-x)^2 equals sigmoid(x)(1 - sigmoid(x)).
     box.fill("exp(-x)/(1+exp(-x))^2")
     box.press("Enter")
@@ -76,7 +76,7 @@ def test_numeric_question_uses_the_tolerance(built_site, bank, page):
         (built_site / "en" / "questions" / "fixture2.cnn.output-height.html").resolve().as_uri()
     )
     box = page.locator("input.answer")
-    result = page.locator(".result")
+    result = page.locator("section.question > form .result")
     box.fill(str(expected * (1 + 5e-4)))  # inside the bank's default rel 1e-3
     box.press("Enter")
     assert result.inner_text().strip() == "Right."
@@ -180,3 +180,54 @@ def test_shared_corpus_agrees_between_python_and_browser(built_site, page):
             assert case.get("error") or case.get("eval_error"), case["text"]
             if "position" in case:
                 assert py["position"] == case["position"], case["text"]
+
+
+def test_exam_form_behind_its_toggle_and_a_multi_blank_listing(built_site, bank, page, screenshot):
+    question = bank.get("day2.cnn.output-height")
+    values = question.variant(0, exam=True).values
+    # oracle: count the filter's positions over the padded input (not the key's formula)
+    padded = values["H"] + 2 * values["P"]
+    positions = len(range(0, padded - values["F"] + 1, values["S"]))
+    page.goto((built_site / "ja" / "questions" / f"{question.id}.html").resolve().as_uri())
+    toggle = page.locator("details.exam-toggle")
+    form = toggle.locator("form.exam-form")
+    assert not form.is_visible()  # behind the toggle
+    toggle.locator("summary").click()
+    assert "正しい値を選べ。" in form.inner_text()
+    labels = form.locator("label.option")
+    texts = [labels.nth(i).inner_text().strip() for i in range(labels.count())]
+    assert labels.count() == 4 and str(positions) in texts
+    wrong = next(i for i, t in enumerate(texts) if t != str(positions))
+    labels.nth(wrong).locator("input").check()
+    form.get_by_role("button").click()
+    result = form.locator(".result")
+    assert "不正解" in result.inner_text() and result.locator(".feedback").count() == 1
+    labels.nth(texts.index(str(positions))).locator("input").check()
+    form.get_by_role("button").click()
+    assert result.inner_text().strip() == "正解です。"
+    screenshot(page, "exam-form")
+
+    # A listing with several blanks: each blank is its own radio group, judged together.
+    listing = bank.get("day2.optimizers.momentum-code")
+    assert [b.label for b in listing.blanks] == ["あ", "い"]
+    page.goto(_topic_url(built_site, "day2.optimizers"))
+    code_form = page.locator("#q-day2-optimizers-momentum-code form.selfcheck").first
+    blanks = code_form.locator("fieldset.blank")
+    assert blanks.count() == 2
+
+    def pick(blank: int, code: str) -> None:
+        options = blanks.nth(blank).locator("label.option")
+        for i in range(options.count()):
+            if options.nth(i).inner_text().strip() == code:
+                options.nth(i).locator("input").check()
+                return
+        raise AssertionError(f"no option {code!r} in blank {blank}")
+
+    pick(0, "self.momentum * self.v[key] - self.lr * grads[key]")
+    pick(1, "-= self.v[key]")
+    code_form.get_by_role("button").click()
+    text = code_form.locator(".result").inner_text()
+    assert "Wrong." in text and "(い)" in text and "minus sign" in text
+    pick(1, "+= self.v[key]")
+    code_form.get_by_role("button").click()
+    assert code_form.locator(".result").inner_text().strip() == "Right."

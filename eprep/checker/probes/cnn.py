@@ -1,4 +1,8 @@
-"""Probes for the CNN questions: sizes and counts are read off real engine layers and nets.
+"""Probes for the CNN questions: sizes and counts are measured on real engine layers and nets.
+
+Sizes are the shapes of real forward outputs; parameter counts are the number of parameter
+scalars to which the engine's backward pass gives a non-zero gradient (what training can
+change), never the size of an allocated array or a product of layer sizes.
 
 Variant names: `H` (input height, square unless `IW` gives the width), `C` (input channels), `N`
 (batch), `F` or `FH`/`FW` (filter size), `FN` (filters), `P` (padding), `S` (stride), `PH`
@@ -14,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from eprep.checker.probes import OptionId, Value, Variant, code_probe, probe
-from eprep.engine import Convolution, Pooling, Relu, SimpleConvNet, im2col
+from eprep.engine import Affine, Convolution, Pooling, Relu, SimpleConvNet, im2col
 
 
 def _int(variant: Variant, name: str, default: int | None = None) -> int:
@@ -82,23 +86,50 @@ def pool_output(variant: Variant, rng: np.random.Generator) -> Value:
     return Value(layer.forward(rng.standard_normal((1, 2, h, h))).shape[2])
 
 
+def trained_scalars(*grads: np.ndarray) -> int:
+    """How many parameter scalars received a non-zero gradient from a backward pass."""
+    return int(sum(np.count_nonzero(g) for g in grads))
+
+
+def _layer_trained_scalars(net: Any, index: int, x: np.ndarray, rng: np.random.Generator) -> int:
+    """Parameters of the layer holding W{index}/b{index} of an engine net, by backpropagation.
+
+    x runs forward through the net's layers up to that layer, which then runs backward on a
+    random upstream gradient (not the loss's: a hidden ReLU unit that is off for the whole batch
+    would hide its weights); the non-zero entries of its dW and db are counted.
+    """
+    weights = net.params[f"W{index}"]
+    for layer in net.layers.values():
+        if getattr(layer, "W", None) is weights:
+            out = layer.forward(x)
+            layer.backward(rng.standard_normal(out.shape))
+            return trained_scalars(layer.dW, layer.db)
+        x = layer.forward(x, train_flg=True)
+    raise ValueError(f"no layer of the net holds params['W{index}']")
+
+
+# Images per batch when counting: a pooled feature is 0 for all of B random images with
+# probability about 16^-B, which would hide the weights it feeds.
+_COUNT_BATCH = 16
+
+
 @probe("conv_param_count")
 def conv_param_count(variant: Variant, rng: np.random.Generator) -> Value:
-    """Size of W1 plus b1 of an engine SimpleConvNet built with the variant's conv layer.
+    """Parameters of the conv layer of an engine SimpleConvNet, counted by backpropagation.
 
-    The count cannot depend on the image size, so the net gets the smallest input its 2x2
-    pooling accepts (F + 1), and a forward pass checks that the layer really runs.
+    The count cannot depend on the image size, so the net gets a small (F + 1) x (F + 1) input.
     """
     c, fn, f = _int(variant, "C"), _int(variant, "FN"), _int(variant, "F")
     net = SimpleConvNet(
         input_dim=(c, f + 1, f + 1),
         conv_param={"filter_num": fn, "filter_size": f, "pad": 0, "stride": 1},
-        hidden_size=2,
-        output_size=2,
+        hidden_size=4,
+        output_size=3,
+        weight_init_std="he",
         rng=rng,
     )
-    net.predict(rng.standard_normal((1, c, f + 1, f + 1)))
-    return Value(net.params["W1"].size + net.params["b1"].size)
+    x = rng.standard_normal((_COUNT_BATCH, c, f + 1, f + 1))
+    return Value(_layer_trained_scalars(net, 1, x, rng))
 
 
 @probe("flatten_after_pool")
@@ -111,10 +142,14 @@ def flatten_after_pool(variant: Variant, rng: np.random.Generator) -> Value:
 
 @probe("simple_convnet_params")
 def simple_convnet_params(variant: Variant, rng: np.random.Generator, *, layer: int) -> Value:
-    """Size of W{layer} plus b{layer} of an engine SimpleConvNet built from the variant."""
-    h = _int(variant, "H")
+    """Parameters of layer W{layer}/b{layer} of an engine SimpleConvNet, by backpropagation.
+
+    The net has the variant's input and conv layer, HID hidden units and 10 classes; it runs on
+    a batch of random images, and the layer's parameters are counted as in conv_param_count.
+    """
+    h, c = _int(variant, "H"), _int(variant, "C", 1)
     net = SimpleConvNet(
-        input_dim=(_int(variant, "C", 1), h, h),
+        input_dim=(c, h, h),
         conv_param={
             "filter_num": _int(variant, "FN"),
             "filter_size": _int(variant, "F"),
@@ -123,20 +158,30 @@ def simple_convnet_params(variant: Variant, rng: np.random.Generator, *, layer: 
         },
         hidden_size=_int(variant, "HID"),
         output_size=10,
-        weight_init_std=0.01,
+        weight_init_std="he",
         rng=rng,
     )
-    return Value(net.params[f"W{layer}"].size + net.params[f"b{layer}"].size)
+    x = rng.standard_normal((_COUNT_BATCH, c, h, h))
+    return Value(_layer_trained_scalars(net, layer, x, rng))
 
 
 @probe("im2col_shape")
 def im2col_shape(variant: Variant, rng: np.random.Generator, *, axis: int) -> Value:
-    """Rows (axis 0) or columns (axis 1) of the engine's im2col for the variant's batch."""
+    """Rows of the engine's im2col (axis 0), or the input values one row reads (axis 1).
+
+    For axis 1 every input value is labelled by a distinct positive number, and the distinct
+    labels in a row are counted (padding reads 0 and is not counted): the taps of one window.
+    """
     fh, fw = _filter_size(variant)
     h = _int(variant, "H")
-    x = rng.standard_normal((_int(variant, "N"), _int(variant, "C"), h, h))
-    col = im2col(x, fh, fw, stride=_int(variant, "S", 1), pad=_int(variant, "P", 0))
-    return Value(col.shape[axis])
+    shape = (_int(variant, "N"), _int(variant, "C"), h, h)
+    stride, pad = _int(variant, "S", 1), _int(variant, "P", 0)
+    if axis == 0:
+        return Value(im2col(rng.standard_normal(shape), fh, fw, stride=stride, pad=pad).shape[0])
+    labels = np.arange(1, int(np.prod(shape)) + 1, dtype=np.float64).reshape(shape)
+    col = im2col(labels, fh, fw, stride=stride, pad=pad)
+    row = col[col.shape[0] // 2]  # a window in the middle of the first image's batch
+    return Value(len(np.unique(row[row > 0])))
 
 
 @probe("receptive_field")
@@ -180,14 +225,42 @@ _ALEXNET_CONVS = (
 _ALEXNET_FCS = (("fc6", 4096), ("fc7", 4096), ("fc8", 1000))
 
 
+# Output units of a fully connected layer built at once when counting (memory: fc6 is 9216 x
+# 4096; 512 units of it at a time in float32 is 19 MB).
+_FC_CHUNK = 512
+
+
+def _fc_trained_scalars(features: int, units: int, rng: np.random.Generator) -> int:
+    """Parameters of a fully connected layer (features -> units), counted by backpropagation.
+
+    The layer is built as engine Affine layers of at most _FC_CHUNK output units side by side
+    (the same function: each output unit has its own weights); each runs forward and backward on
+    a random batch, and the non-zero entries of dW and db are counted. The weights start at zero:
+    an affine layer's gradients x^T dout and sum(dout) do not depend on them, and drawing 58 M
+    random weights would dominate the probe's time.
+    """
+    total = 0
+    x = rng.standard_normal((2, features)).astype(np.float32)
+    zeros = np.zeros((features, min(_FC_CHUNK, units)), np.float32)  # shared: never written
+    for start in range(0, units, _FC_CHUNK):
+        width = min(_FC_CHUNK, units - start)
+        layer = Affine(zeros[:, :width], np.zeros(width, np.float32))
+        out = layer.forward(x)
+        layer.backward(rng.standard_normal(out.shape).astype(np.float32))
+        total += trained_scalars(layer.dW, layer.db)
+    return total
+
+
 @lru_cache(maxsize=1)
 def alexnet_stats() -> dict[str, Any]:
     """Run a 3x227x227 image through engine layers shaped like AlexNet's convolution stack.
 
-    Each convolution's input channel count is taken from the previous layer's real output, and
-    its parameters are counted from the engine layer's W and b. The fully connected layers are
-    not materialised (fc6 alone would need 300 MB): their counts follow from the measured
-    flattened size, in_features * out_features + out_features.
+    Each convolution's input channel count is taken from the previous layer's real output.
+    Parameters are counted by backpropagation: each layer runs forward on a random input of
+    the shape it really receives (the real one has whole channels that ReLU silenced, which would
+    hide their weights) and backward on a random upstream gradient, and the non-zero entries of
+    its gradients are counted. The fully connected layers get the flattened size the convolution
+    stack really produces.
     """
     rng = np.random.default_rng(0)
     x = rng.standard_normal((1, 3, 227, 227))
@@ -196,14 +269,16 @@ def alexnet_stats() -> dict[str, Any]:
     for name, filters, size, stride, pad, pool in _ALEXNET_CONVS:
         w = 0.01 * rng.standard_normal((filters, x.shape[1], size, size))
         layer = Convolution(w, np.zeros(filters), stride=stride, pad=pad)
+        counted = layer.forward(rng.standard_normal(x.shape))
+        layer.backward_params(rng.standard_normal(counted.shape))
+        params[name] = trained_scalars(layer.dW, layer.db)
         x = Relu().forward(layer.forward(x))
         heights[name] = x.shape[2]
-        params[name] = layer.W.size + layer.b.size
         if pool:
             x = Pooling(3, 3, stride=2).forward(x)
     features = x[0].size
     for name, units in _ALEXNET_FCS:
-        params[name] = features * units + units
+        params[name] = _fc_trained_scalars(features, units, rng)
         features = units
     return {"heights": heights, "params": params, "flatten": x[0].size}
 

@@ -1,12 +1,15 @@
 """Probes for day2 vanishing gradients: activation derivatives, gradient products, initial scales.
 
 Every probe runs the real engine: derivatives come from `numerical_gradient` of the engine's
-activation functions, gradient products from `backward` through stacked engine layers, weight
-scales from the weights an engine network actually draws.
+activation functions, gradient products from `backward` through stacked engine layers, and
+initial scales from the property they exist for: the weight std that keeps the variance of the
+activations constant through a deep stack of engine layers, found by search (no probe computes
+sqrt(1/n) or reads the engine's initialiser).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -99,26 +102,97 @@ def activation_chain_gradient(
     return Value(float(dout[0, 0]))
 
 
-def _net_weight_std(n: int, spec: str, rng: np.random.Generator) -> tuple[float, int]:
-    """Sample std of W1 of an engine MultiLayerNet with `n` inputs, and the number of weights."""
-    from eprep.engine import MultiLayerNet
+# Deep stacks for the initial-scale probes: depth grows as the width shrinks (a narrow layer's
+# gain is noisier: its squared weight norm alone has a relative spread of sqrt(2) / width), and
+# the batch is the number of input vectors pushed through.
+_STACK_BATCH = 8
 
-    hidden = 400
-    activation = "relu" if spec in ("he", "relu") else "sigmoid"
-    net = MultiLayerNet(n, [hidden], 10, activation=activation, weight_init_std=spec, rng=rng)
-    weights = net.params["W1"]
-    return float(np.std(weights)), int(weights.size)
+
+def _stack_depth(width: int) -> int:
+    return max(4, min(64, 6400 // width))
+
+
+def _stack_gains(sigma: float, draws: list[np.ndarray], x: np.ndarray, relu: bool) -> np.ndarray:
+    """E[u_l^2] / E[u_{l-1}^2] for each layer of a stack of engine layers with weights sigma*Z.
+
+    u_0 = x; layer l computes u_l = Affine(sigma * Z_l, 0).forward(act(u_{l-1})), where act is
+    an engine Relu (He's setting) or nothing (Xavier's linear regime, the slope-1 centre of tanh
+    that Glorot's derivation assumes). Pre-activations have mean zero, so E[u^2] is their
+    variance. Each u_l is rescaled to E[u^2] = 1 before the next layer (both settings are
+    positively homogeneous, so no gain changes), which keeps a deep stack from under- or
+    overflowing.
+    """
+    from eprep.engine import Affine, Relu
+
+    gains = np.empty(len(draws))
+    u = x / np.sqrt(np.mean(x * x))
+    for index, z in enumerate(draws):
+        a = Relu().forward(u) if relu else u
+        u = Affine(sigma * z, np.zeros(z.shape[1])).forward(a)
+        gains[index] = float(np.mean(u * u))
+        if gains[index] == 0.0:
+            raise AssertionError("every unit of a layer is off for the whole batch")
+        u = u / np.sqrt(gains[index])
+    return gains
+
+
+def _root_in_log(f, low: float, high: float, iterations: int = 200) -> float:
+    """A root of the increasing function f(log s) in [log low, log high] (Illinois regula falsi)."""
+    a, b = np.log(low), np.log(high)
+    fa, fb = f(a), f(b)
+    if not fa < 0 < fb:
+        raise AssertionError(f"no variance-keeping scale between {low} and {high}")
+    side = 0
+    for _ in range(iterations):
+        c = (a * fb - b * fa) / (fb - fa)
+        fc = f(c)
+        if abs(fc) < 1e-12 or abs(b - a) < 1e-13:
+            return float(np.exp(c))
+        if (fc > 0) == (fb > 0):
+            b, fb = c, fc
+            if side == -1:
+                fa /= 2
+            side = -1
+        else:
+            a, fa = c, fc
+            if side == 1:
+                fb /= 2
+            side = 1
+    return float(np.exp(c))
+
+
+def variance_keeping_std(width: int, relu: bool, rng: np.random.Generator) -> tuple[float, float]:
+    """The weight std that keeps the activation variance through a deep stack, and its rel. SE.
+
+    The condition is that a layer keeps the variance on average: the mean over the stack's
+    layers of their variance gains is 1. The draws Z and the input are fixed, so the mean gain
+    is a deterministic, increasing function of sigma, and its root is found by search. The
+    standard error comes from the spread of the per-layer gains at the root (each layer is an
+    independent draw); a gain goes as sigma^2, so sigma has half its relative standard error.
+    """
+    depth = _stack_depth(width)
+    draws = [rng.standard_normal((width, width)) for _ in range(depth)]
+    x = rng.standard_normal((_STACK_BATCH, width))
+    sigma = _root_in_log(
+        lambda log_s: float(np.log(np.mean(_stack_gains(np.exp(log_s), draws, x, relu)))),
+        1e-3,
+        10.0,
+    )
+    gains = _stack_gains(sigma, draws, x, relu)
+    return sigma, float(np.std(gains, ddof=1) / np.sqrt(depth) / np.mean(gains) / 2.0)
 
 
 @probe("init_weight_std")
 def init_weight_std(variant: Variant, rng: np.random.Generator, spec: str = "xavier") -> Value:
-    """Std of the first-layer weights an engine network draws with `weight_init_std=spec`.
+    """The weight std that keeps the activation variance through deep engine stacks of width n.
 
-    The sample std of M normal draws has relative standard error about 1/sqrt(2M); the tolerance
-    is 5 of those.
+    spec "xavier": Affine layers alone (the linear regime); "he": Affine layers with ReLU
+    between them. The tolerance is 5 standard errors of the measured std.
     """
-    std, count = _net_weight_std(int(variant["n"]), spec, rng)
-    return Value(std, rel_tol=float(5.0 / np.sqrt(2.0 * count)), abs_tol=0.0)
+    if spec not in ("xavier", "he"):
+        raise ValueError(f"unknown spec {spec!r}: use 'xavier' or 'he'")
+    sigma, rel_se = variance_keeping_std(int(variant["n"]), spec == "he", rng)
+    return Value(sigma, rel_tol=5.0 * rel_se, abs_tol=0.0)
 
 
 @probe("zero_init_symmetry")
@@ -154,34 +228,58 @@ def zero_init_symmetry(variant: Variant, rng: np.random.Generator) -> OptionId:
 
 @code_probe("sigmoid_backward_code")
 def sigmoid_backward_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
-    """The template's `SigmoidLayer` must match the engine's `Sigmoid` forward and backward."""
-    from eprep.engine import Sigmoid
+    """The template's `SigmoidLayer.backward` must be the derivative of its own forward.
+
+    forward must match the engine's sigmoid; backward(dout) must equal the engine's
+    numerical_gradient of sum(forward(x) * dout), a central difference of the forward pass.
+    """
+    from eprep.engine import numerical_gradient, sigmoid
 
     for shape in [(4, 3), (2, 5)]:
         x = rng.standard_normal(shape) * 3.0
         dout = rng.standard_normal(shape)
-        mine, ref = namespace["SigmoidLayer"](), Sigmoid()
-        np.testing.assert_allclose(mine.forward(x), ref.forward(x), rtol=1e-12, atol=1e-15)
-        np.testing.assert_allclose(
-            mine.backward(dout),
-            ref.backward(dout),
-            rtol=1e-10,
-            atol=1e-14,
-            err_msg="SigmoidLayer.backward differs from the engine's Sigmoid.backward",
+        layer = namespace["SigmoidLayer"]()
+        np.testing.assert_allclose(layer.forward(x), sigmoid(x), rtol=1e-12, atol=1e-15)
+        numeric = numerical_gradient(
+            lambda a, dout=dout: float(np.sum(namespace["SigmoidLayer"]().forward(a) * dout)),
+            x.copy(),
         )
+        layer.forward(x)
+        np.testing.assert_allclose(
+            layer.backward(dout),
+            numeric,
+            rtol=_FD_REL,
+            atol=_FD_ABS,
+            err_msg="SigmoidLayer.backward is not the derivative of its forward pass",
+        )
+
+
+# Widths of the ReLU stack the He code probe builds: alternating, so that a fan-out scale
+# (sqrt(2/n_out)) gains 300/120 on one layer and 120/300 on the next; each layer is judged.
+_HE_WIDTHS = (300, 120, 300, 120, 300)
+_HE_BATCH = 64
+# A layer's log-gain has a standard error of about sqrt(2 / (n_out * batch)) <= 0.016 here;
+# 0.2 is over 10 of those, and the nearest wrong scale (Xavier's) is log 2 = 0.69 away.
+_HE_LOG_GAIN_TOL = 0.2
 
 
 @code_probe("he_init_code")
 def he_init_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
-    """The template's `he_normal(n_in, n_out, rng)` must draw weights with the engine's He scale."""
-    from eprep.engine import weight_init_std
+    """Weights from the template's `he_normal(n_in, n_out, rng)` must keep ReLU nets' variance.
 
-    n_in, n_out = 300, 120  # different, so a fan-out scale is caught
-    weights = np.asarray(namespace["he_normal"](n_in, n_out, rng))
-    assert weights.shape == (n_in, n_out), f"shape {weights.shape}, expected {(n_in, n_out)}"
-    expected = weight_init_std("he", n_in)
-    rel_se = 1.0 / np.sqrt(2.0 * weights.size)  # standard error of a sample std, relative
-    std = float(np.std(weights))
-    assert abs(std / expected - 1.0) < 5.0 * rel_se, (
-        f"weights have std {std:.5f}, the engine's He scale for n_in={n_in} is {expected:.5f}"
-    )
+    A stack of engine Affine layers with ReLU between them is built from the template's weights;
+    the second moment of the pre-activations must stay the same through every layer.
+    """
+    from eprep.engine import Affine, Relu
+
+    u = rng.standard_normal((_HE_BATCH, _HE_WIDTHS[0]))
+    for n_in, n_out in itertools.pairwise(_HE_WIDTHS):
+        weights = np.asarray(namespace["he_normal"](n_in, n_out, rng), dtype=np.float64)
+        assert weights.shape == (n_in, n_out), f"shape {weights.shape}, expected {(n_in, n_out)}"
+        before = float(np.mean(u * u))
+        u = Affine(weights, np.zeros(n_out)).forward(Relu().forward(u))
+        gain = float(np.mean(u * u)) / before
+        assert gain > 0 and abs(np.log(gain)) < _HE_LOG_GAIN_TOL, (
+            f"a ReLU layer {n_in} -> {n_out} with these weights multiplies the activation "
+            f"variance by {gain:.3f} instead of keeping it"
+        )

@@ -149,10 +149,7 @@ def exact(value: Any) -> sympy.Expr:
         raise TypeError("a boolean is not a number")
     if isinstance(value, int):
         return sympy.Integer(value)
-    if isinstance(value, str):
-        frac = Fraction(value)
-    else:
-        frac = Fraction(repr(float(value)))
+    frac = Fraction(value) if isinstance(value, str) else Fraction(repr(float(value)))
     return sympy.Rational(frac.numerator, frac.denominator)
 
 
@@ -182,8 +179,6 @@ def float_close(got: float, want: sympy.Expr, rel: float = 1e-9, abs_: float = 1
 
 def grid(rng: Any, shape: tuple[int, ...], bound: int = 12, denominator: int = 4) -> Any:
     """Driver inputs that floats hold exactly: k / denominator with |k| <= bound, never 0."""
-    import numpy as np
-
     values = rng.integers(1, bound + 1, size=shape) * rng.choice([-1, 1], size=shape)
     return values.astype(float) / denominator
 
@@ -215,19 +210,19 @@ class RecordingRng:
 
 
 __all__ = [
-    "RecordingRng",
-    "from_float",
-    "grid",
     "CodeDefinition",
     "NeedsValues",
     "Pick",
+    "RecordingRng",
     "Rounded",
     "arg",
     "code_reference",
     "exact",
     "float_close",
+    "from_float",
     "get_code_reference",
     "get_reference",
+    "grid",
     "integer",
     "is_code_reference",
     "is_number",

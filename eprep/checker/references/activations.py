@@ -18,7 +18,6 @@ from eprep.checker.references import (
     from_float,
     grid,
     integer,
-    is_number,
     reference,
 )
 
@@ -104,7 +103,7 @@ def softmax_batch_gradient(p: Params, *, prob: str = "y", batch: str = "N") -> s
     y_symbol = sympy.Symbol("y_t", positive=True)
     (r_of_y,) = sympy.solve(sympy.Eq(y_symbol, sympy.exp(a) / (sympy.exp(a) + rest)), rest)
     in_y = sympy.simplify(gradient.subs(rest, r_of_y))
-    return in_y.subs(y_symbol, y) if not is_number(y) else in_y.subs(y_symbol, y)
+    return in_y.subs(y_symbol, y)
 
 
 @code_reference("sigmoid_backward_code")

@@ -58,17 +58,6 @@ def bn_batch_variance(p: Params, *, batch: Sequence[str] = ("x1", "x2", "x3")) -
     return _statistics([p[x] for x in batch])[1]
 
 
-@reference("bn_output_mean")
-def bn_output_mean(
-    p: Params, *, gamma: str = "gamma", beta: str = "beta", size: int = 4
-) -> sympy.Expr:
-    """The batch mean of y over a batch of `size` arbitrary (symbolic) inputs."""
-    batch = sympy.symbols(f"z1:{size + 1}", real=True)
-    eps = sympy.Symbol("eps", positive=True)
-    outputs = _train_outputs(batch, p[gamma], p[beta], eps)
-    return sympy.simplify(sympy.together(sum(outputs) / size))
-
-
 @reference("bn_running_mean")
 def bn_running_mean(
     p: Params, *, batches: Sequence[str] = ("m1", "m2"), momentum: str = "momentum"
@@ -245,3 +234,13 @@ def _rows(values):
     import numpy as np
 
     return np.asarray(values, dtype=float).tolist()
+
+
+@reference("bn_output_mean_square")
+def bn_output_mean_square(
+    p: Params, *, gamma: str = "gamma", beta: str = "beta", size: int = 4
+) -> sympy.Expr:
+    """The batch mean of y^2 with eps = 0, over a batch of `size` arbitrary (symbolic) inputs."""
+    batch = sympy.symbols(f"z1:{size + 1}", real=True)
+    outputs = _train_outputs(batch, p[gamma], p[beta], sympy.S.Zero)
+    return sympy.simplify(sympy.expand(sum(y**2 for y in outputs) / size))

@@ -83,6 +83,22 @@ def pool_output(
     return positions(p[height], p[window], arg(p, pad), arg(p, stride))
 
 
+@reference("conv_pool_height")
+def conv_pool_height(
+    p: Params,
+    *,
+    height: str = "H",
+    filter: str = "F",
+    pad: str = "P",
+    stride: str = "S",
+    window: str = "PH",
+    pool_stride: str = "PS",
+) -> sympy.Expr:
+    """Positions of the pooling window over the positions of the convolution's window."""
+    conv = positions(p[height], p[filter], arg(p, pad), arg(p, stride))
+    return positions(conv, p[window], 0, p[pool_stride])
+
+
 @reference("im2col_shape")
 def im2col_shape(p: Params, *, axis: int) -> sympy.Expr:
     """im2col's matrix: one row per (sample, output position), one column per window entry."""
@@ -138,7 +154,7 @@ def pool_backward_nonzero(p: Params) -> sympy.Expr:
     return p["N"] * p["C"] * per_map
 
 
-# (name, kind, out channels, kernel, stride, pad) on 227 x 227 x 3; pools are 3 x 3, stride 2.
+# (name, layer type, out channels, kernel, stride, pad) on 227 x 227 x 3; pools are 3 x 3, stride 2.
 _ALEXNET = (
     ("conv1", "conv", 96, 11, 4, 0),
     ("pool1", "pool", None, 3, 2, 0),
@@ -158,11 +174,11 @@ def _alexnet() -> dict[str, dict[str, sympy.Expr]]:
     """Each layer's output height, output size and parameter count, walked layer by layer."""
     size, channels, flat = sympy.Integer(227), sympy.Integer(3), None
     table: dict[str, dict[str, sympy.Expr]] = {}
-    for name, kind, out, kernel, stride, pad in _ALEXNET:
-        if kind == "conv":
+    for name, layer_type, out, kernel, stride, pad in _ALEXNET:
+        if layer_type == "conv":
             params = parameter_count((out, channels, kernel, kernel), (out,))
             size, channels = positions(size, kernel, pad, stride), sympy.Integer(out)
-        elif kind == "pool":
+        elif layer_type == "pool":
             params = sympy.S.Zero
             size = positions(size, kernel, pad, stride)
         else:

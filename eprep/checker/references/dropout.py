@@ -168,8 +168,21 @@ def dropout_backward_code(*, ratio: float = 0.3) -> CodeDefinition:
             want = from_float(dout) * sympy.diff(t * kept * scale, t)
             if not float_close(got, want):
                 return [
-                    f"dout = {dout} with draw {u:.4f}: dx = {got}, the definition {float(want):.12g}"
+                    f"dout = {dout} with draw {u:.4f}: dx = {got}, "
+                    f"the definition {float(want):.12g}"
                 ]
         return []
 
     return CodeDefinition(lambda ns, rng: _run_layer(ns, rng, ratio, True), check)
+
+
+@reference("dropout_batch_mean")
+def dropout_batch_mean(
+    p: Params, *, x: str = "x", drop: str = "p", batch: str = "n", dropped: str = "k"
+) -> sympy.Expr:
+    """The batch mean of one unit's training outputs when the mask drops it in k of n samples."""
+    n, k = p[batch], p[dropped]
+    kept_output = p[x] * _inverted_scale(p[drop])  # a kept unit; a dropped one outputs 0
+    i = sympy.Symbol("i", integer=True, positive=True)
+    total = sympy.Sum(kept_output, (i, 1, n - k)).doit() + sympy.Sum(0, (i, 1, k)).doit()
+    return total / n

@@ -8,6 +8,7 @@ w <- w - eta dP/dw, solved as a recurrence.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import sympy
 
@@ -61,7 +62,7 @@ def l2_penalty_loss(
     """(lambda/2) sum over W_1..W_L of sum_ij W_ij^2, every entry equal to `value`."""
     i, j = sympy.symbols("i j", integer=True, positive=True)
     total = sympy.S.Zero
-    for rows, cols in zip(sizes, sizes[1:], strict=False):  # W_l has shape (d_l, d_{l+1})
+    for rows, cols in pairwise(sizes):  # W_l has shape (d_l, d_{l+1})
         total += sympy.Sum(p[value] ** 2, (i, 1, p[rows]), (j, 1, p[cols])).doit()
     return p[decay] / 2 * total
 

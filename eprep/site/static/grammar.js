@@ -5,7 +5,7 @@
   "use strict";
 
   var MAX_LENGTH = 500, MAX_DEPTH = 40, MAX_NODES = 300, MAX_DIGITS = 20, MAX_LITERAL = 1e15;
-  var MAX_CONST_POWER = 1e30, MAX_EXPONENT = 100, MAX_NAME = 24, MAX_DIFF_ORDER = 4;
+  var MAX_CONST_POWER = 1e30, MAX_EXPONENT = 100, MAX_INTEGER_EXPONENT = 10000, MAX_NAME = 24, MAX_DIFF_ORDER = 4;
 
   var GREEK = { "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon",
     "η": "eta", "θ": "theta", "λ": "lambda", "μ": "mu", "ρ": "rho", "σ": "sigma",
@@ -14,10 +14,21 @@
     "\u2212": "-", "–": "-" };
   var ALIASES = { eps: "epsilon", lam: "lambda" };
   // name -> [min arity, max arity]
+  // (mirrors eprep/grammar/functions.py, the one table of the Python side)
   var FUNCTIONS = { exp: [1, 1], log: [1, 2], sqrt: [1, 1], abs: [1, 1], sin: [1, 1],
-    cos: [1, 1], tan: [1, 1], tanh: [1, 1], sinh: [1, 1], cosh: [1, 1], sigmoid: [1, 1],
-    softplus: [1, 1], max: [2, Infinity], min: [2, Infinity], floor: [1, 1], ceil: [1, 1],
-    diff: [2, 3] };
+    cos: [1, 1], tan: [1, 1], asin: [1, 1], acos: [1, 1], atan: [1, 1], tanh: [1, 1],
+    sinh: [1, 1], cosh: [1, 1], sigmoid: [1, 1], softplus: [1, 1], sign: [1, 1], erf: [1, 1],
+    max: [2, Infinity], min: [2, Infinity], floor: [1, 1], ceil: [1, 1], diff: [2, 3] };
+  var FUNCTION_ALIASES = { ln: "log", sgn: "sign", arcsin: "asin", arccos: "acos", arctan: "atan" };
+  var SUGGESTIONS = { sec: "1/cos(x)", csc: "1/sin(x)", cosec: "1/sin(x)", cot: "1/tan(x)",
+    log10: "log(x, 10)", lg: "log(x, 10)", log2: "log(x, 2)", relu: "max(0, x)",
+    ReLU: "max(0, x)", erfc: "1 - erf(x)", Phi: "(1 + erf(x/sqrt(2)))/2",
+    gelu: "x*(1 + erf(x/sqrt(2)))/2", GELU: "x*(1 + erf(x/sqrt(2)))/2",
+    asinh: "log(x + sqrt(x^2 + 1))", arsinh: "log(x + sqrt(x^2 + 1))",
+    acosh: "log(x + sqrt(x^2 - 1))", atanh: "log((1 + x)/(1 - x))/2", coth: "1/tanh(x)",
+    sech: "1/cosh(x)", expm1: "exp(x) - 1", log1p: "log(1 + x)", pow: "x^y", square: "x^2",
+    sum: "a + b + …", mean: "(a + b + …)/n" };
+  var FUNCTION_LETTERS = { f: true, g: true, h: true };
   // `lambda` is a Greek letter here, so it is not on the keyword list.
   var KEYWORDS = ["False", "None", "True", "and", "as", "assert", "async", "await", "break",
     "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from",
@@ -99,9 +110,10 @@
     return tokens;
   }
 
-  function Parser(tokens, variables) {
+  function Parser(tokens, variables, functions) {
     this.tokens = tokens; this.i = 0; this.depth = 0; this.nodes = 0;
     this.variables = variables || {};
+    this.functions = functions || {};
   }
   Parser.prototype.peek = function () { return this.tokens[this.i]; };
   Parser.prototype.next = function () { return this.tokens[this.i++]; };
@@ -214,11 +226,13 @@
     if (name.length > 4 && name.slice(0, 2) === "__" && name.slice(-2) === "__")
       throw new GrammarError("'" + name + "' is not allowed", tok.pos);
     if (ALIASES[name]) name = ALIASES[name];
-    var declared = Object.prototype.hasOwnProperty.call(this.variables, name);
-    var func = name === "ln" ? "log" : name;
+    var has = Object.prototype.hasOwnProperty;
+    var declared = has.call(this.variables, name);
+    var func = has.call(FUNCTION_ALIASES, name) ? FUNCTION_ALIASES[name] : name;
     if (func === "sigma" && !declared) func = "sigmoid";
-    var isFunc = Object.prototype.hasOwnProperty.call(FUNCTIONS, func) && !(name === "sigma" && declared);
-    if (isFunc) {
+    var isFunc = has.call(FUNCTIONS, func) && !(name === "sigma" && declared);
+    var isDeclaredFunc = !isFunc && has.call(this.functions, name);
+    if (isFunc || isDeclaredFunc) {
       if (!this.isOp("(")) throw new GrammarError("function '" + tok.text + "' needs '(' after it", tok.pos);
       var open = this.next();
       this.enter(open);
@@ -226,13 +240,19 @@
       while (this.isOp(",")) { this.next(); args.push(this.expr()); }
       this.leave();
       this.expect(")", "')' or ','");
-      var ar = FUNCTIONS[func];
+      var ar = name === "ln" ? [1, 1] : FUNCTIONS[func];
+      if (isDeclaredFunc) {
+        var n = this.functions[name];
+        ar = n === null || n === undefined ? [1, Infinity] : [n, n];
+      }
       if (args.length < ar[0] || args.length > ar[1])
         throw new GrammarError("function '" + tok.text + "' takes " + arityText(ar) + ", got " + args.length, tok.pos);
       if (func === "diff") checkDiff(args, tok);
       return this.node({ type: "Call", func: func, args: args, pos: tok.pos });
     }
     var constant = constantOf(name, declared);
+    if (constant === null && !declared && this.isOp("("))
+      throw new GrammarError("unknown function '" + tok.text + "' — " + suggest(tok.text), tok.pos);
     if (constant === null && !declared) {
       var known = Object.keys(this.variables).sort();
       throw new GrammarError("unknown name '" + name + "' (the variables are: " + (known.length ? known.join(", ") : "none") + ")", tok.pos);
@@ -240,6 +260,11 @@
     return this.node({ type: "Sym", name: name, pos: tok.pos, constant: constant });
   };
 
+  function suggest(name) {
+    if (Object.prototype.hasOwnProperty.call(SUGGESTIONS, name)) return "write " + SUGGESTIONS[name];
+    if (name.length === 1) return "declare it (--function " + name + "; functions = ['" + name + "'] in a question)";
+    return "write " + name + "*(...) for a product; the functions are " + Object.keys(FUNCTIONS).sort().join(", ");
+  }
   function arityText(ar) {
     if (ar[1] === Infinity) return "at least " + ar[0] + " arguments";
     if (ar[0] === ar[1]) return ar[0] + (ar[0] === 1 ? " argument" : " arguments");
@@ -289,7 +314,11 @@
     var tokens = tokenize(norm);
     var vars = {};
     (options.variables || []).forEach(function (v) { vars[ALIASES[v] || v] = true; });
-    var p = new Parser(tokens, vars);
+    var funcs = {};
+    var declaredFuncs = options.functions || {};
+    if (Array.isArray(declaredFuncs)) declaredFuncs.forEach(function (f) { funcs[f] = null; });
+    else Object.keys(declaredFuncs).forEach(function (f) { funcs[f] = declaredFuncs[f]; });
+    var p = new Parser(tokens, vars, funcs);
     if (p.peek().type === "end") throw new GrammarError("empty input — expected a number, a name or '('", p.peek().pos);
     var tree = p.expr();
     var t = p.peek();
@@ -328,6 +357,31 @@
     if (x === Infinity || x === -Infinity) fail("domain", "math domain error");
     return fn(x);
   }
+  function inverseTrig(fn, x) {
+    if (!(x >= -1 && x <= 1) && !isNaN(x)) fail("domain", "math domain error");
+    return fn(x);
+  }
+  function sign(x) { return x > 0 ? 1 : x < 0 ? -1 : 0; }
+  /* erf to double precision (JavaScript has no Math.erf): a series of positive terms below 3,
+   * the continued fraction of erfc above (Abramowitz & Stegun 7.1.6 and 7.1.14). */
+  function erf(x) {
+    if (isNaN(x)) return x;
+    var ax = Math.abs(x), s = x < 0 ? -1 : 1;
+    if (ax >= 6) return s;
+    if (ax < 3) {
+      var term = ax, sum = ax, x2 = ax * ax;
+      for (var n = 1; n < 200 && term > 1e-17 * sum; n++) {
+        term *= 2 * x2 / (2 * n + 1);
+        sum += term;
+      }
+      return s * 2 / Math.sqrt(Math.PI) * Math.exp(-x2) * sum;
+    }
+    // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))
+    var f = ax;
+    for (var k = 60; k >= 1; k--) f = ax + (k / 2) / f;
+    var erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
+    return s * (1 - erfc);
+  }
   function rounding(fn, x) {
     if (isNaN(x)) fail("domain", "math domain error");
     if (!isFinite(x)) fail("overflow", "overflow");
@@ -347,6 +401,11 @@
       case "sin": return trig(Math.sin, a[0]);
       case "cos": return trig(Math.cos, a[0]);
       case "tan": return trig(Math.tan, a[0]);
+      case "asin": return inverseTrig(Math.asin, a[0]);
+      case "acos": return inverseTrig(Math.acos, a[0]);
+      case "atan": return Math.atan(a[0]);
+      case "sign": return sign(a[0]);
+      case "erf": return erf(a[0]);
       case "tanh": return Math.tanh(a[0]);
       case "sinh": return overflowIfInfinite(Math.sinh(a[0]), a[0]);
       case "cosh": return overflowIfInfinite(Math.cosh(a[0]), a[0]);
@@ -374,7 +433,11 @@
           case "-": return l - r;
           case "*": return l * r;
           case "/": if (r === 0) fail("zero", "division by zero"); return l / r;
-          case "^": return pow(l, r);
+          case "^":
+            // x^6000 parses (the checker compares it symbolically); floats stop at MAX_EXPONENT.
+            if (Math.abs(r) > MAX_EXPONENT && names(node.right).length === 0)
+              fail("size", "exponent " + r + " is too large to evaluate in floats");
+            return pow(l, r);
         }
         break;
       }
@@ -387,7 +450,11 @@
             if (node.func === "_pick_max" ? values[j] > values[best] : values[j] < values[best]) best = j;
           return ev(node.args[half + best], env);
         }
-        return evalCall(node.func, node.args.map(function (a) { return ev(a, env); }));
+        var values = node.args.map(function (a) { return ev(a, env); });
+        // A function the question declares: the caller passes its value as a JS function.
+        if (!Object.prototype.hasOwnProperty.call(FUNCTIONS, node.func) && typeof env[node.func] === "function")
+          return env[node.func].apply(null, values);
+        return evalCall(node.func, values);
     }
     throw new EvaluationError("cannot evaluate node " + node.type);
   }
@@ -422,7 +489,7 @@
     if (names(node).length) return null;
     var value;
     try { value = ev(node, {}); } catch (e) {
-      if (e instanceof EvaluationError && e.kind === "overflow") return Infinity;
+      if (e instanceof EvaluationError && (e.kind === "overflow" || e.kind === "size")) return Infinity;
       if (e instanceof EvaluationError) return null;
       throw e;
     }
@@ -441,7 +508,8 @@
   function checkPower(n) {
     var ex = constValue(n.right);
     if (ex === null) return;
-    if (Math.abs(ex) > MAX_EXPONENT) throw new GrammarError("exponent " + ex + " is too large (at most " + MAX_EXPONENT + " in magnitude)", n.pos);
+    var cap = isFinite(ex) && ex === Math.floor(ex) ? MAX_INTEGER_EXPONENT : MAX_EXPONENT;
+    if (Math.abs(ex) > cap) throw new GrammarError("exponent " + ex + " is too large (at most " + MAX_EXPONENT + " in magnitude, or a whole number up to " + MAX_INTEGER_EXPONENT + ")", n.pos);
     var folded = constValue(n);
     if (folded !== null && Math.abs(folded) > MAX_CONST_POWER) throw new GrammarError("constant power is too large (at most 1e30)", n.pos);
   }
@@ -449,7 +517,8 @@
   /* ---- symbolic differentiation (mirrors eprep/grammar/derivative.py) ---- */
   var MAX_DERIVATIVE_NODES = 20000;
   var ZERO = { type: "Num", value: 0, text: "0" }, ONE = { type: "Num", value: 1, text: "1" },
-    TWO = { type: "Num", value: 2, text: "2" };
+    TWO = { type: "Num", value: 2, text: "2" },
+    PI = { type: "Sym", name: "pi", constant: Math.PI };
   function isNum(n, v) { return n.type === "Num" && n.value === v; }
   function add(a, b) { return isNum(a, 0) ? b : isNum(b, 0) ? a : { type: "BinOp", op: "+", left: a, right: b }; }
   function sub(a, b) { return isNum(b, 0) ? a : isNum(a, 0) ? neg(b) : { type: "BinOp", op: "-", left: a, right: b }; }
@@ -506,7 +575,7 @@
     var f = node.func, args = node.args;
     if (f === "max" || f === "min")
       return call("_pick_" + f, args.concat(args.map(function (x) { return derivative(x, v); })));
-    if (f === "floor" || f === "ceil") return ZERO;
+    if (f === "floor" || f === "ceil" || f === "sign") return ZERO;
     if (f === "log" && args.length === 2) return derivative(div(call("log", [args[0]]), call("log", [args[1]])), v);
     if (f === "_defined") return call(f, [args[0], derivative(args[1], v)]);
     if (f === "_pick_max" || f === "_pick_min") {
@@ -527,6 +596,10 @@
       case "cosh": outer = call("sinh", [u]); break;
       case "sigmoid": outer = mul(node, sub(ONE, node)); break;
       case "softplus": outer = call("sigmoid", [u]); break;
+      case "asin": outer = div(ONE, call("sqrt", [sub(ONE, power(u, TWO))])); break;
+      case "acos": outer = neg(div(ONE, call("sqrt", [sub(ONE, power(u, TWO))]))); break;
+      case "atan": outer = div(ONE, add(ONE, power(u, TWO))); break;
+      case "erf": outer = mul(div(TWO, call("sqrt", [PI])), call("exp", [neg(power(u, TWO))])); break;
       default: throw new EvaluationError("cannot differentiate " + f);
     }
     return mul(outer, du);

@@ -17,11 +17,17 @@
   function pointText(point) {
     return Object.keys(point).sort().map(function (k) { return k + "=" + num(point[k]); }).join(", ");
   }
+  /* The vocabulary's one "close enough" rule (eprep/grammar/vocabulary.py close). */
   function close(a, b, tol) {
-    return Math.abs(a - b) <= Math.max(tol.rel * Math.abs(b), tol.abs);
+    if (!isFinite(a) || !isFinite(b)) return a === b;
+    return Math.abs(a - b) <= Math.max(tol.rel * Math.max(Math.abs(a), Math.abs(b)), tol.abs);
   }
 
   function show(form, ok, text, feedbackNode) {
+    showAll(form, ok, text, feedbackNode ? [feedbackNode] : []);
+  }
+
+  function showAll(form, ok, text, feedbackNodes) {
     var box = form.querySelector(".result");
     box.className = "result " + (ok ? "right" : "wrong");
     box.textContent = "";
@@ -29,12 +35,13 @@
     line.className = "verdict";
     line.textContent = text;
     box.appendChild(line);
-    if (feedbackNode && feedbackNode.innerHTML.trim()) {
+    feedbackNodes.forEach(function (node) {
+      if (!node || !node.innerHTML.trim()) return;
       var fb = document.createElement("div");
       fb.className = "feedback";
-      fb.innerHTML = feedbackNode.innerHTML; // build-time HTML from the bank, never learner text
+      fb.innerHTML = node.innerHTML; // build-time HTML from the bank, never learner text
       box.appendChild(fb);
-    }
+    });
   }
 
   function checkChoice(form, data) {
@@ -43,6 +50,21 @@
     var index = Number(picked.value);
     var ok = index === data.correct;
     show(form, ok, ok ? T.right : T.wrong, form.querySelector('[data-option-feedback="' + index + '"]'));
+  }
+
+  /* A code listing: every blank must hold its key; each wrong blank shows its own feedback. */
+  function checkBlanks(form, data) {
+    var ok = true, notes = [];
+    for (var b = 0; b < data.correct.length; b++) {
+      var picked = form.querySelector('fieldset[data-blank="' + b + '"] input[type=radio]:checked');
+      if (!picked) { show(form, false, T.choose); return; }
+      var index = Number(picked.value);
+      if (index !== data.correct[b]) {
+        ok = false;
+        notes.push(form.querySelector('[data-blank-feedback="' + b + '-' + index + '"]'));
+      }
+    }
+    showAll(form, ok, ok ? T.right : T.wrong, notes);
   }
 
   /* Parse the learner's text; returns the AST or shows the error and returns null. */
@@ -134,13 +156,13 @@
     }
   }
 
+  var CHECKS = { choice: checkChoice, blanks: checkBlanks, numeric: checkNumeric, expression: checkExpression };
+
   function setUp(form) {
     var data = JSON.parse(form.querySelector("script.check-data").textContent);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (data.kind === "choice") checkChoice(form, data);
-      else if (data.kind === "numeric") checkNumeric(form, data);
-      else checkExpression(form, data);
+      (CHECKS[data.check] || checkExpression)(form, data);
     });
   }
 

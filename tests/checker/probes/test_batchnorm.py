@@ -10,6 +10,8 @@ import pytest
 
 from eprep.checker.probes import get_code_probe, get_probe
 
+from .bank_probes import evidence, separates, variants
+
 VARIANTS = [
     {"x1": 1.0, "x2": -0.5, "x3": 0.2, "gamma": 1.5, "beta": 0.3, "epsilon": 0.1},
     {"x1": -1.7, "x2": 0.4, "x3": 1.9, "gamma": 0.6, "beta": -0.8, "epsilon": 0.01},
@@ -103,7 +105,8 @@ def test_inference_statistics_are_the_running_ones() -> None:
 @pytest.mark.parametrize("n", [4, 17])
 def test_input_gradient_sums_to_zero(n: int) -> None:
     got = get_probe("bn_dx_sum")({"N": n}, np.random.default_rng(6))
-    assert _close(got, 0.0)
+    # Shifting every sample by h shifts the mean by h and leaves the output alone: slope 0.
+    separates(got, 0.0, [1.0, float(n), 1e-6])
 
 
 def _forward(x, gamma, beta, eps, denominator):
@@ -157,3 +160,100 @@ def test_param_grads_code_probe_wants_xn_times_dout() -> None:
     probe({"bn_param_grads": _param_grads(True)}, {}, np.random.default_rng(9))
     with pytest.raises(AssertionError):
         probe({"bn_param_grads": _param_grads(False)}, {}, np.random.default_rng(9))
+
+
+# ---------------------------------------------------------------- wrong keys and broken layers
+
+
+@pytest.mark.parametrize("values", variants("day2.batchnorm.forward-output", 6))
+def test_training_output_rejects_the_eps_errata(values: dict) -> None:
+    xs = [values["x1"], values["x2"], values["x3"]]
+    mu, var = sum(xs) / 3, statistics.pvariance(xs)
+    g, b, e, d = values["gamma"], values["beta"], values["epsilon"], values["x1"] - mu
+    found = evidence("day2.batchnorm.forward-output", values)
+    wrong = [
+        g * d / math.sqrt(var - e) + b,
+        g * d / (math.sqrt(var) + e) + b,
+        g * d / (var + e) + b,
+    ]
+    wrong.append(g * d / math.sqrt(statistics.variance(xs) + e) + b)  # unbiased variance
+    separates(found, _hand_output(values), wrong)
+
+
+@pytest.mark.parametrize("values", variants("day2.batchnorm.batch-variance", 6))
+def test_batch_variance_rejects_the_unbiased_one(values: dict) -> None:
+    xs = [values["x1"], values["x2"], values["x3"]]
+    found = evidence("day2.batchnorm.batch-variance", values)
+    wrong = [statistics.variance(xs), statistics.pstdev(xs), statistics.pvariance(xs) + 1e-3]
+    separates(found, statistics.pvariance(xs), wrong)
+
+
+@pytest.mark.parametrize("values", variants("day2.batchnorm.inference-output", 6))
+def test_inference_output_rejects_wrong_keys(values: dict) -> None:
+    g, b, e = values["gamma"], values["beta"], values["epsilon"]
+    d, rv = values["x"] - values["rm"], values["rv"]
+    found = evidence("day2.batchnorm.inference-output", values)
+    right = g * d / math.sqrt(rv + e) + b
+    separates(found, right, [g * d / (rv + e) + b, d / math.sqrt(rv + e), g * d / math.sqrt(rv)])
+
+
+def test_batch_with_statistics_has_them() -> None:
+    from eprep.checker.probes.batchnorm import batch_with_statistics
+
+    batch = batch_with_statistics(2.9, -0.8, 0.25)[:, 0]
+    assert batch[0] == 2.9
+    assert statistics.fmean(batch) == pytest.approx(-0.8, abs=1e-12)
+    assert statistics.pvariance(batch) == pytest.approx(0.25, rel=1e-10)
+
+
+def _broken_bn(monkeypatch, forward):
+    """Make the engine's BatchNormalization use `forward(self, x, train_flg)` for the probes."""
+    import eprep.engine
+
+    class Broken(eprep.engine.BatchNormalization):
+        pass
+
+    Broken.forward = forward
+    monkeypatch.setattr(eprep.engine, "BatchNormalization", Broken)
+
+
+def test_train_output_probe_fails_when_training_ignores_the_batch_mean(monkeypatch) -> None:
+    from eprep.engine import BatchNormalization
+
+    original = BatchNormalization.forward
+
+    def uncentred(self, x, train_flg=True):
+        out = original(self, x, train_flg)
+        if train_flg:  # adds the batch mean back: no longer a normalisation by the mean
+            out = out + self.gamma * x.mean(axis=0) / self.std
+        return out
+
+    _broken_bn(monkeypatch, uncentred)
+    v = VARIANTS[0]
+    with pytest.raises(AssertionError, match="not a normalisation"):
+        get_probe("bn_train_output")(v, np.random.default_rng(0))
+
+
+def test_inference_output_probe_fails_when_inference_ignores_eps(monkeypatch) -> None:
+    from eprep.engine import BatchNormalization
+
+    original = BatchNormalization.forward
+
+    def no_eps_at_inference(self, x, train_flg=True):
+        if train_flg:
+            return original(self, x, train_flg)
+        return self.gamma * (x - self.running_mean) / np.sqrt(self.running_var) + self.beta
+
+    _broken_bn(monkeypatch, no_eps_at_inference)
+    v = {"x": 1.3, "rm": 0.4, "rv": 0.3, "gamma": 1.2, "beta": -0.3, "epsilon": 0.1}
+    with pytest.raises(AssertionError, match="inference gives"):
+        get_probe("bn_inference_output")(v, np.random.default_rng(0))
+
+
+def test_inference_statistics_probe_sees_a_layer_that_uses_the_batch(monkeypatch) -> None:
+    from eprep.engine import BatchNormalization
+
+    original = BatchNormalization.forward
+    _broken_bn(monkeypatch, lambda self, x, train_flg=True: original(self, x, True))
+    found = get_probe("bn_inference_statistics")({}, np.random.default_rng(5))
+    assert found.option_id in ("batch", "update")  # training mode also moves the running stats

@@ -11,7 +11,7 @@ import pytest
 
 from eprep.checker.probes import OptionId, get_code_probe, get_probe
 
-from .bank_probes import run
+from .bank_probes import evidence, run, separates
 from .bank_probes import variants as bank_variants
 
 
@@ -69,7 +69,33 @@ def test_pool_output_counts_the_padding() -> None:
 def test_param_count(values: dict[str, float]) -> None:
     fn, c, f = values["FN"], values["C"], values["F"]
     weights_per_filter = c * f * f
-    assert run("day2.cnn.param-count", values) == fn * weights_per_filter + fn
+    found = evidence("day2.cnn.param-count", values)
+    # wrong keys: no bias, no input channels, a 1-D filter, the image size multiplied in
+    wrong = [fn * weights_per_filter, fn * f * f + fn, fn * c * f + fn]
+    wrong.append(fn * weights_per_filter * values["H"] ** 2 + fn)
+    separates(found, fn * weights_per_filter + fn, [w for w in wrong if w != found.value or f > 1])
+
+
+def test_param_count_is_measured_not_allocated() -> None:
+    # A conv layer whose filters ignore their last column (a buggy engine, say) has fewer
+    # parameters than its W array holds: the count comes from the gradients, not from W.size.
+    from eprep.checker.probes.cnn import trained_scalars
+
+    rng = np.random.default_rng(0)
+    W = rng.standard_normal((4, 2, 3, 3))
+    W[:, :, :, 2] = 0.0
+    from eprep.engine import Convolution
+
+    class LastColumnIgnored(Convolution):
+        def backward(self, dout):
+            dx = super().backward(dout)
+            self.dW[:, :, :, 2] = 0.0
+            return dx
+
+    layer = LastColumnIgnored(W, np.zeros(4))
+    out = layer.forward(rng.standard_normal((3, 2, 6, 6)))
+    layer.backward(rng.standard_normal(out.shape))
+    assert trained_scalars(layer.dW, layer.db) == 4 * 2 * 3 * 2 + 4
 
 
 @pytest.mark.parametrize("values", variants("day2.cnn.output-channels"))
@@ -92,13 +118,16 @@ def test_flatten_after_pool_mnist_classic() -> None:
     assert evidence.value == 4320
 
 
-@pytest.mark.parametrize("values", variants("day2.cnn.affine-after-pool-params"))
+@pytest.mark.parametrize("values", variants("day2.cnn.affine-after-pool-params", 6))
 def test_affine_after_pool_params(values: dict[str, float]) -> None:
     pooled = positions(positions(values["H"], values["F"], 1, 0), 2, 2, 0)
     inputs = values["FN"] * pooled * pooled
-    assert (
-        run("day2.cnn.affine-after-pool-params", values) == inputs * values["HID"] + values["HID"]
-    )
+    hid = values["HID"]
+    found = evidence("day2.cnn.affine-after-pool-params", values)
+    unpooled = values["FN"] * positions(values["H"], values["F"], 1, 0) ** 2
+    # wrong keys: no bias, pooling forgotten, the input image's size instead of the pooled map
+    wrong = [inputs * hid, unpooled * hid + hid, values["FN"] * (values["H"] // 2) ** 2 * hid + hid]
+    separates(found, inputs * hid + hid, wrong)
 
 
 @pytest.mark.parametrize("values", variants("day2.cnn.im2col-rows"))
@@ -109,7 +138,10 @@ def test_im2col_rows(values: dict[str, float]) -> None:
 
 @pytest.mark.parametrize("values", variants("day2.cnn.im2col-cols"))
 def test_im2col_cols(values: dict[str, float]) -> None:
-    assert run("day2.cnn.im2col-cols", values) == values["C"] * values["FH"] * values["FW"]
+    c, fh, fw = values["C"], values["FH"], values["FW"]
+    found = evidence("day2.cnn.im2col-cols", values)
+    wrong = [c * fh * fw * values["FN"], fh * fw, values["N"] * c * fh * fw]
+    separates(found, c * fh * fw, wrong)
 
 
 def receptive_width(layers: int, f: int) -> int:
@@ -146,6 +178,19 @@ def test_pool_backward_nonzero(values: dict[str, float]) -> None:
 )
 def test_alexnet_figures(report: str, expected: int) -> None:
     assert get_probe("alexnet")({}, np.random.default_rng(0), report=report).value == expected
+
+
+def test_alexnet_param_counts_reject_wrong_keys() -> None:
+    def found(report: str):
+        return get_probe("alexnet")({}, np.random.default_rng(0), report=report)
+
+    # conv1: 96 filters of 3 x 11 x 11 plus 96 biases (counted here by hand: 363 taps each)
+    taps = 3 * 11 * 11
+    separates(found("conv1-params"), 96 * taps + 96, [96 * taps, 96 * 11 * 11 + 96, 96 * taps * 55])
+    # fc6: 256 maps of 6 x 6 = 9216 inputs to each of 4096 units, plus 4096 biases
+    inputs = 256 * 6 * 6
+    wrong = [inputs * 4096, 256 * 13 * 13 * 4096 + 4096, 4096 * 4096 + 4096]
+    separates(found("fc6-params"), inputs * 4096 + 4096, wrong)
 
 
 def test_alexnet_total_and_largest_layer() -> None:

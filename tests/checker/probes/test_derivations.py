@@ -61,6 +61,7 @@ def test_softmax_ce_gradient_is_y_minus_t() -> None:
     # dL/da of -log(e^a / (e^a + e^b)) = e^a / (e^a + e^b) - 1 = sigmoid(a - b) - 1.
     assert _matches(samples, lambda p: _sigmoid(p["a"] - p["b"]) - 1)
     assert not _matches(samples, lambda p: 1 - _sigmoid(p["a"] - p["b"]))
+    assert not _matches(samples, lambda p: _sigmoid(p["a"] - p["b"]))  # t dropped
 
 
 def test_softmax_batch_gradient_divides_by_n() -> None:
@@ -124,6 +125,8 @@ def test_elastic_net_gradient(l1: float, l2: float) -> None:
     samples = _run("deriv_elastic_net_gradient", 11, {"l1": l1, "l2": l2})
     assert _matches(samples, lambda p: l1 * math.copysign(1.0, p["w"]) + l2 * p["w"])
     assert not _matches(samples, lambda p: l1 * math.copysign(1.0, p["w"]) + 2 * l2 * p["w"])
+    assert not _matches(samples, lambda p: l1 * abs(p["w"]) + l2 * p["w"])
+    assert not _matches(samples, lambda p: l2 * p["w"])
 
 
 def test_tanh_values_equal_stretched_sigmoid() -> None:

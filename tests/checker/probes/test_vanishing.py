@@ -11,6 +11,8 @@ import pytest
 
 from eprep.checker.probes import get_code_probe, get_probe, is_code_probe
 
+from .bank_probes import separates
+
 BANK = Path(__file__).resolve().parents[3] / "eprep" / "questions" / "bank" / "day2"
 
 
@@ -70,12 +72,22 @@ def test_relu_chain_gradient_is_w_to_the_depth(depth: int, w: float, x0: float) 
 
 
 @pytest.mark.parametrize(("spec", "factor"), [("xavier", 1.0), ("he", 2.0)])
-@pytest.mark.parametrize("n", [20, 300])
+@pytest.mark.parametrize("n", [20, 57, 300])
 def test_initial_weight_std_is_sqrt_factor_over_n(spec: str, factor: float, n: int) -> None:
+    # Hand derivation: Var[u] = n Var[w] Var[x] (linear) or n Var[w] E[relu(x)^2] = n Var[w]
+    # Var[x] / 2 (ReLU); keeping Var[u] = Var[x] needs std sqrt(1/n) or sqrt(2/n).
     got = get_probe("init_weight_std")({"n": n}, np.random.default_rng(5), spec=spec)
-    assert _close(got, math.sqrt(factor / n))
     other = 3.0 - factor  # the other initialiser's factor must fall outside the tolerance
-    assert not _close(got, math.sqrt(other / n))
+    wrong = [math.sqrt(other / n), factor / n, math.sqrt(factor / (2 * n))]
+    separates(got, math.sqrt(factor / n), wrong)
+
+
+def test_initial_weight_std_search_finds_the_scale_not_a_formula() -> None:
+    # The probe only sees its own stack: a stack of linear layers of width 50 is kept at unit
+    # variance by std 1/sqrt(50), whatever the variant's other values are.
+    got = get_probe("init_weight_std")({"n": 50, "x": 7.0}, np.random.default_rng(9))
+    assert abs(got.value * math.sqrt(50) - 1.0) < got.rel_tol
+    assert got.rel_tol < 0.1
 
 
 def test_zero_initialisation_keeps_hidden_units_symmetric() -> None:
@@ -97,11 +109,22 @@ class _TanhRuleSigmoid(_GoodSigmoid):
         return dout * (1.0 - self.out**2)
 
 
+class _OutSigmoid(_GoodSigmoid):
+    def backward(self, dout):
+        return dout * self.out
+
+
+class _ExpOfOutSigmoid(_GoodSigmoid):
+    def backward(self, dout):
+        return dout * np.exp(-self.out) / (1.0 + np.exp(-self.out)) ** 2
+
+
 def test_sigmoid_backward_code_probe_accepts_only_the_right_rule() -> None:
     probe = get_code_probe("sigmoid_backward_code")
     probe({"SigmoidLayer": _GoodSigmoid}, {}, np.random.default_rng(7))
-    with pytest.raises(AssertionError):
-        probe({"SigmoidLayer": _TanhRuleSigmoid}, {}, np.random.default_rng(7))
+    for wrong in (_TanhRuleSigmoid, _OutSigmoid, _ExpOfOutSigmoid):
+        with pytest.raises(AssertionError, match="not the derivative"):
+            probe({"SigmoidLayer": wrong}, {}, np.random.default_rng(7))
 
 
 def _he(n_in, n_out, rng):
@@ -116,9 +139,14 @@ def _he_fan_out(n_in, n_out, rng):
     return rng.standard_normal((n_in, n_out)) * math.sqrt(2.0 / n_out)
 
 
+def _he_variance(n_in, n_out, rng):
+    return rng.standard_normal((n_in, n_out)) * (2.0 / n_in)
+
+
 def test_he_init_code_probe_accepts_only_fan_in_he() -> None:
     probe = get_code_probe("he_init_code")
-    probe({"he_normal": _he}, {}, np.random.default_rng(8))
-    for wrong in (_xavier, _he_fan_out):
-        with pytest.raises(AssertionError):
+    for seed in range(3):
+        probe({"he_normal": _he}, {}, np.random.default_rng(seed))
+    for wrong in (_xavier, _he_fan_out, _he_variance):
+        with pytest.raises(AssertionError, match="variance"):
             probe({"he_normal": wrong}, {}, np.random.default_rng(8))

@@ -1,0 +1,144 @@
+"""expression: a formula of the question's variables, judged equivalent by the checker."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from eprep.checker.kinds import register
+from eprep.checker.kinds.base import (
+    CheckKind,
+    Outcome,
+    Unreadable,
+    disagreement,
+    self_test_bank,
+    verdict_text,
+)
+from eprep.errors import EprepError
+
+
+def read_expression(
+    text: str, variables: Mapping[str, str], functions: frozenset[str] = frozenset()
+) -> str:
+    """How an expression answer is read (`to_text` of its parse); Unreadable when it cannot be.
+
+    `functions`: the question's declared functions (`functions = ["f"]`), callable as `f(x)`.
+    """
+    from eprep.grammar import free_symbols, parse, to_text
+
+    if not text.strip():
+        raise Unreadable("empty answer: type an expression")
+    node = parse(
+        text, variables=sorted(variables), e_is_variable="e" in variables, functions=functions
+    )
+    unknown = free_symbols(node) - set(variables)
+    if unknown:
+        known = ", ".join(sorted(variables)) or "none"
+        raise Unreadable(f"unknown name {', '.join(sorted(unknown))} (variables: {known})")
+    return to_text(node)
+
+
+def judge_expression(variant: Any, text: str, read_as: str, lang: str) -> Outcome:
+    """Judge an expression with the checker; a known mistake's feedback, else its diagnosis."""
+    from eprep.checker import judge
+    from eprep.quiz.render import pretty_formula
+
+    question = variant.question
+    assert question.answer is not None
+    key = variant.bind(question.answer)
+    mistakes = [variant.bind(m.answer) for m in question.mistakes]
+    variables = dict(question.variables)
+    judgement = judge(
+        text, key, variables, mistakes, e_is_variable="e" in variables,
+        functions=question.functions,
+    )  # fmt: skip
+    feedback = diagnosis = None
+    if not judgement.correct:
+        index = judgement.mistake_index
+        if index is not None:
+            feedback = variant.render(question.mistakes[index].feedback, lang)
+        else:
+            diagnosis = verdict_text(judgement.verdict)
+    return Outcome(correct=judgement.correct, answer=text, key=pretty_formula(key),
+                   read_as=read_as, feedback=feedback, diagnosis=diagnosis)  # fmt: skip
+
+
+class Expression(CheckKind):
+    name = "expression"
+    exam_from_mistakes = True
+    uses_sympy = True
+
+    def parse(self, variant: Any, text: str) -> tuple[str, str]:
+        question = variant.question
+        return text.strip(), read_expression(text, question.variables, question.functions)
+
+    def grade(self, variant: Any, answer: tuple[str, str], lang: str = "en") -> Outcome:
+        return judge_expression(variant, answer[0], answer[1], lang)
+
+    def symbolic(self, question: Any, variant: Any, equivalent: Any) -> list[str]:
+        key = variant.bind(question.answer)
+        declared = {"functions": question.functions} if question.functions else {}
+        problems = []
+        for mistake in question.mistakes:
+            if equivalent(variant.bind(mistake.answer), key, question.variables, **declared):
+                problems.append(
+                    f"mistake {mistake.answer!r} is equivalent to the key {question.answer!r}"
+                )
+        return problems
+
+    def against_samples(self, question: Any, variant: Any, evidence: Any) -> list[str]:
+        return key_samples(question, variant, evidence, [("the key", question.answer)])
+
+    def exam_item(self, variant: Any, lang: str = "en") -> Any:
+        from eprep.checker.exam import from_mistakes
+
+        return from_mistakes(variant, lang)
+
+    def test(self, equivalent: Any) -> list[str]:
+        (q,) = self_test_bank(_SELF_TEST)
+        v = q.variant(0)
+        problems = []
+        if self.parse(v, "2x")[1] != "2*x":
+            problems.append(f"2x is read as {self.parse(v, '2x')[1]!r}, not '2*x'")
+        try:
+            self.parse(v, "y")
+            problems.append("an unknown name is accepted")
+        except EprepError:  # Unreadable or the grammar's own GrammarError
+            pass
+        if self.symbolic(q, v, equivalent):
+            problems.append("the mistake x^2 is reported equivalent to the key 2*x")
+        return problems
+
+
+def key_samples(question: Any, variant: Any, evidence: Any, formulas: list) -> list[str]:
+    """Each (label, formula) must match the probe's samples at every point."""
+    problems = []
+    for label, formula in formulas:
+        reason = disagreement(variant, formula, evidence)
+        if reason:
+            problems.append(f"{label} {formula!r} disagrees with the engine {reason}")
+    return problems
+
+
+_SELF_TEST = """
+[topic]
+title.en = "t"
+order = 1
+[[question]]
+id = "t.k.e"
+kind = "expression"
+title.en = "t"
+prompt.en = "t"
+explanation.en = "t"
+difficulty = 1
+tags = []
+source = "t"
+concept = true
+variables = { x = "real" }
+answer = "2*x"
+[[question.mistakes]]
+answer = "x^2"
+feedback.en = "squared"
+"""
+
+register(Expression())

@@ -1,0 +1,55 @@
+"""Equations (`y = 2x + 1`): two formulas of the grammar joined by one `=`.
+
+An equation is not a node of the AST: it is read here, and the checker decides how its sides
+are compared (GRAMMAR.md, "Equations").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from eprep.grammar.errors import GrammarError
+from eprep.grammar.nodes import Node
+from eprep.grammar.parser import parse
+from eprep.grammar.printer import to_text
+
+
+@dataclass(frozen=True)
+class Equation:
+    lhs: Node
+    rhs: Node
+
+    def text(self) -> str:
+        """The "read as" form: `y = 2*x + 1`."""
+        return f"{to_text(self.lhs)} = {to_text(self.rhs)}"
+
+
+def is_equation(text: str) -> bool:
+    return "=" in text
+
+
+def parse_equation(text: str, **options: Any) -> Equation:
+    """Parse `lhs = rhs` (options as for `parse`); errors point into the original text."""
+    first = text.find("=")
+    if first < 0:
+        raise GrammarError("an equation needs '=' between its two sides", len(text) + 1)
+    second = text.find("=", first + 1)
+    if second >= 0:
+        raise GrammarError("an equation has one '=' (write one relation per answer)", second + 1)
+    left, right = text[:first], text[first + 1 :]
+    if not left.strip():
+        raise GrammarError("nothing before '=' — an equation needs a left side", first + 1)
+    if not right.strip():
+        raise GrammarError("nothing after '=' — an equation needs a right side", first + 1)
+    lhs = parse(left, **options)
+    try:
+        rhs = parse(right, **options)
+    except GrammarError as error:
+        raise GrammarError(error.message, error.position + first + 1) from None
+    return Equation(lhs, rhs)
+
+
+def parse_formula(text: str, **options: Any) -> Node | Equation:
+    """A formula, or an equation when the text has an `=`."""
+    return parse_equation(text, **options) if is_equation(text) else parse(text, **options)

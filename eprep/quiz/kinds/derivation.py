@@ -1,0 +1,33 @@
+"""derivation in the terminal: one expression per line, steps starting with '='."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eprep.quiz.kinds import QuizKind, register
+
+
+class Derivation(QuizKind):
+    name = "derivation"
+    thresholds = (60.0, 400.0)
+    show_key = True
+
+    def show(self, session: Any, variant: Any) -> None:
+        from eprep.quiz.render import pretty_formula
+
+        session.console.print(
+            "Write one expression per line, each step starting with '=';"
+            " an empty line ends the derivation.",
+            "dim",
+        )
+        if variant.question.start:
+            start = variant.bind(variant.question.start)
+            session.console.print(f"start from: {pretty_formula(start)}", "dim")
+
+    def read(self, session: Any, variant: Any) -> str:
+        from eprep.checker import kinds
+
+        return kinds.get(self.name).parse(variant, session.read_derivation())
+
+
+register(Derivation())

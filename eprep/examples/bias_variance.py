@@ -31,6 +31,22 @@ DEGREES = tuple(range(0, 10))
 GRID = np.linspace(0.0, 1.0, 101)
 
 
+RESULT_SCHEMA = {
+    "quick": "bool",
+    "resamples": "int",
+    "noise": "float",
+    "table": [
+        {
+            "degree": "int",
+            "train_error": "float",
+            "test_error": "float",
+            "bias2": "float",
+            "variance": "float",
+        }
+    ],
+}
+
+
 def _truth(x: np.ndarray) -> np.ndarray:
     return np.sin(2 * np.pi * x)
 

@@ -30,6 +30,22 @@ OPTIMIZERS = ("SGD", "Momentum", "Adam")
 _LEARNING_RATES = {"SGD": 0.5, "Momentum": 0.1, "Adam": 0.01}
 
 
+RESULT_SCHEMA = {
+    "quick": "bool",
+    "iterations": "int",
+    "sklearn": {"w": ["float"], "b": "float", "loss": "float"},
+    "runs": {
+        "*": {
+            "w": ["float"],
+            "b": "float",
+            "loss": "float",
+            "max_difference": "float",
+            "curve": ["float"],
+        }
+    },
+}
+
+
 def _data() -> tuple[np.ndarray, np.ndarray]:
     """Iris versicolor (0) against virginica (1), the four features standardised."""
     from sklearn.datasets import load_iris

@@ -28,6 +28,19 @@ SHOWN_K = (1, 2, 5, 10, 20, 64)
 SHOWN_DIGITS = 4
 
 
+RESULT_SCHEMA = {
+    "quick": "bool",
+    "n": "int",
+    "ratios": ["float"],
+    "sklearn_ratios": ["float"],
+    "errors": ["float"],
+    "discarded": ["float"],
+    "components_for_90": "int",
+    "originals": [["float"]],
+    "reconstructions": {"*": [["float"]]},
+}
+
+
 def _digits() -> np.ndarray:
     from sklearn.datasets import load_digits
 

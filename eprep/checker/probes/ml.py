@@ -231,12 +231,12 @@ def hinge_loss(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("kernel_value")
-def kernel_value(variant: Variant, rng: np.random.Generator, x: str, z: str, kind: str) -> Value:
+def kernel_value(variant: Variant, rng: np.random.Generator, x: str, z: str, form: str) -> Value:
     """`sklearn.metrics.pairwise` RBF (gamma) or polynomial (degree d, coef0 c, gamma 1) kernel."""
     from sklearn.metrics import pairwise
 
     a, b = _vector(variant, x).reshape(1, -1), _vector(variant, z).reshape(1, -1)
-    if kind == "rbf":
+    if form == "rbf":
         value = pairwise.rbf_kernel(a, b, gamma=float(variant["gamma"]))
     else:
         value = pairwise.polynomial_kernel(
@@ -267,18 +267,18 @@ def split_gain(variant: Variant, rng: np.random.Generator, criterion: str) -> Va
 
 
 @probe("distance")
-def distance(variant: Variant, rng: np.random.Generator, x: str, z: str, kind: str) -> Value:
+def distance(variant: Variant, rng: np.random.Generator, x: str, z: str, measure: str) -> Value:
     """`scipy.spatial.distance`: euclidean, cityblock, chebyshev, cosine similarity, mahalanobis."""
     from scipy.spatial import distance as d
 
     a, b = _vector(variant, x), _vector(variant, z)
-    if kind == "cosine":
+    if measure == "cosine":
         value = 1.0 - d.cosine(a, b)  # SciPy returns the cosine distance 1 - similarity
-    elif kind == "mahalanobis":
+    elif measure == "mahalanobis":
         inverse = np.linalg.inv(np.diag(_vector(variant, "s1,s2")))
         value = d.mahalanobis(a, b, inverse)
     else:
-        value = getattr(d, kind)(a, b)
+        value = getattr(d, measure)(a, b)
     return Value(float(value), rel_tol=1e-9, abs_tol=1e-12)
 
 

@@ -204,10 +204,10 @@ def hinge_loss(p: Params) -> sympy.Expr:
 
 
 @reference("kernel_value")
-def kernel_value(p: Params, *, x: str, z: str, kind: str) -> sympy.Expr:
+def kernel_value(p: Params, *, x: str, z: str, form: str) -> sympy.Expr:
     """RBF exp(-gamma ||x - z||^2) or polynomial (x·z + c)^d."""
     a, b = _values(p, x), _values(p, z)
-    if kind == "rbf":
+    if form == "rbf":
         return sympy.exp(-p["gamma"] * sum((u - v) ** 2 for u, v in zip(a, b, strict=True)))
     return (sum(u * v for u, v in zip(a, b, strict=True)) + p["c"]) ** p["d"]
 
@@ -235,24 +235,24 @@ def split_gain(p: Params, *, criterion: str) -> sympy.Expr:
 
 
 @reference("distance")
-def distance(p: Params, *, x: str, z: str, kind: str) -> sympy.Expr:
+def distance(p: Params, *, x: str, z: str, measure: str) -> sympy.Expr:
     """Minkowski p = 2, 1, ∞; cosine of the angle; Mahalanobis with a diagonal covariance."""
     a, b = _values(p, x), _values(p, z)
     diffs = [u - v for u, v in zip(a, b, strict=True)]
-    if kind == "euclidean":
+    if measure == "euclidean":
         return sympy.sqrt(sum(d**2 for d in diffs))
-    if kind == "cityblock":
+    if measure == "cityblock":
         return sum(abs(d) for d in diffs)
-    if kind == "chebyshev":
+    if measure == "chebyshev":
         return sympy.Max(*[abs(d) for d in diffs])
-    if kind == "cosine":
+    if measure == "cosine":
         dot = sum(u * v for u, v in zip(a, b, strict=True))
         return dot / (sympy.sqrt(sum(u**2 for u in a)) * sympy.sqrt(sum(v**2 for v in b)))
-    if kind == "mahalanobis":
+    if measure == "mahalanobis":
         cov = sympy.diag(p["s1"], p["s2"])
         d = sympy.Matrix(diffs)
         return sympy.sqrt((d.T * cov.inv() * d)[0])
-    raise ValueError(f"unknown distance {kind!r}")
+    raise ValueError(f"unknown distance {measure!r}")
 
 
 @reference("margin_width")

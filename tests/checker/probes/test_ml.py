@@ -101,11 +101,11 @@ def test_hinge_kernels_and_split_gains() -> None:
     assert _close(_run("hinge_loss", dict(y=-1, f=0.5)), 1.5)
     assert _close(_run("hinge_loss", dict(y=1, f=2.0)), 0.0)
     rbf = _run(
-        "kernel_value", dict(x1=0, x2=0, z1=1, z2=1, gamma=0.5), x="x1,x2", z="z1,z2", kind="rbf"
+        "kernel_value", dict(x1=0, x2=0, z1=1, z2=1, gamma=0.5), x="x1,x2", z="z1,z2", form="rbf"
     )
     assert _close(rbf, math.exp(-1))
     poly = _run(
-        "kernel_value", dict(x1=1, x2=2, z1=3, z2=1, c=1, d=2), x="x1,x2", z="z1,z2", kind="poly"
+        "kernel_value", dict(x1=1, x2=2, z1=3, z2=1, c=1, d=2), x="x1,x2", z="z1,z2", form="poly"
     )
     assert _close(poly, 36)
     pure = dict(la=4, lb=0, ra=0, rb=4)  # a perfect split of a 50/50 node
@@ -116,12 +116,12 @@ def test_hinge_kernels_and_split_gains() -> None:
 def test_distances_margin_and_validation() -> None:
     pts = dict(x1=1, x2=2, x3=3, z1=4, z2=0, z3=3)  # differences 3, 2, 0
     args = dict(x="x1,x2,x3", z="z1,z2,z3")
-    assert _close(_run("distance", pts, kind="cityblock", **args), 5)
-    assert _close(_run("distance", pts, kind="chebyshev", **args), 3)
-    assert _close(_run("distance", pts, kind="euclidean", **args), math.sqrt(13))
-    assert _close(_run("distance", pts, kind="cosine", **args), 13 / (math.sqrt(14) * 5))
+    assert _close(_run("distance", pts, measure="cityblock", **args), 5)
+    assert _close(_run("distance", pts, measure="chebyshev", **args), 3)
+    assert _close(_run("distance", pts, measure="euclidean", **args), math.sqrt(13))
+    assert _close(_run("distance", pts, measure="cosine", **args), 13 / (math.sqrt(14) * 5))
     maha = dict(x1=0, x2=0, z1=2, z2=6, s1=4, s2=9)
-    assert _close(_run("distance", maha, x="x1,x2", z="z1,z2", kind="mahalanobis"), math.sqrt(5))
+    assert _close(_run("distance", maha, x="x1,x2", z="z1,z2", measure="mahalanobis"), math.sqrt(5))
     assert _close(_run("margin_width", dict(w1=3, w2=4)), 2 / 5)
     assert _close(_run("kfold_train_size", dict(n=100, k=5)), 80)
     edge = _run("subcube_edge_mc", dict(d=10, r=0.1))

@@ -399,3 +399,20 @@ def node_impurity(variant: Variant, rng: np.random.Generator, counts: str, crite
     y = np.concatenate([np.full(size, label) for label, size in enumerate(sizes)])
     tree = DecisionTreeClassifier(max_depth=1, criterion=criterion).fit(np.zeros((y.size, 1)), y)
     return Value(float(tree.tree_.impurity[0]), rel_tol=1e-9, abs_tol=1e-12)
+
+
+@probe("kmeans_inertia")
+def kmeans_inertia(variant: Variant, rng: np.random.Generator, points: str, centres: str) -> Value:
+    """`KMeans.inertia_` after one Lloyd iteration from the given centres."""
+    from sklearn.cluster import KMeans
+
+    x = _vector(variant, points).reshape(-1, 1)
+    init = _vector(variant, centres).reshape(-1, 1)
+    model = KMeans(len(init), init=init, n_init=1, max_iter=1, algorithm="lloyd").fit(x)
+    return Value(float(model.inertia_), rel_tol=1e-9, abs_tol=1e-9)
+
+
+@probe("sigmoid_derivative")
+def sigmoid_derivative(variant: Variant, rng: np.random.Generator) -> Value:
+    """A central difference of SciPy's `expit` at z."""
+    return _central_difference(_sigmoid, float(variant["z"]))

@@ -337,3 +337,25 @@ def node_impurity(p: Params, *, counts: str, criterion: str) -> sympy.Expr:
     sizes = [p[c] for c in counts.split(",")]
     _numbers(*sizes)
     return _impurity(sizes, criterion)
+
+
+@reference("kmeans_inertia")
+def kmeans_inertia(p: Params, *, points: str, centres: str) -> sympy.Expr:
+    """One Lloyd step (assign, take means), then Σ of squared distances to the nearest centre."""
+    xs, cs = _values(p, points), _values(p, centres)
+    _numbers(*xs, *cs)
+
+    def nearest(x, centres_):
+        return min(range(len(centres_)), key=lambda j: abs(x - centres_[j]))
+
+    new = []
+    for j in range(len(cs)):
+        mine = [x for x in xs if nearest(x, cs) == j]
+        new.append(sympy.Rational(1, len(mine)) * sum(mine) if mine else cs[j])
+    return sum((x - new[nearest(x, new)]) ** 2 for x in xs)
+
+
+@reference("sigmoid_derivative")
+def sigmoid_derivative(p: Params) -> sympy.Expr:
+    z = sympy.Symbol("z_", real=True)
+    return sympy.diff(_sigmoid(z), z).subs(z, p["z"])

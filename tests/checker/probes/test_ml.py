@@ -157,3 +157,12 @@ def test_node_impurities_and_false_positive_rate() -> None:
     gini = _run("node_impurity", dict(a=2, b=1, c=1), counts="a,b,c", criterion="gini")
     assert _close(gini, 0.625)
     assert _close(_run("classification_metric", dict(TP=8, FP=2, FN=4, TN=6), metric="fpr"), 0.25)
+
+
+def test_kmeans_inertia_and_sigmoid_derivative() -> None:
+    # From centres 0 and 4: clusters {0, 1} and {5, 6, 7}, new centres 0.5 and 6.
+    values = dict(x1=0, x2=1, x3=5, x4=6, x5=7, c1=0, c2=4)
+    got = _run("kmeans_inertia", values, points="x1,x2,x3,x4,x5", centres="c1,c2")
+    assert _close(got, 0.25 + 0.25 + 1 + 0 + 1)
+    s = 1 / (1 + math.exp(-1.0))
+    assert _close(_run("sigmoid_derivative", dict(z=1.0)), s * (1 - s))

@@ -410,3 +410,13 @@ def correlation_mc(variant: Variant, rng: np.random.Generator) -> Value:
     pairs = rng.multivariate_normal([0.0, 0.0], cov, size=_DRAWS)
     rho = float(np.corrcoef(pairs[:, 0], pairs[:, 1])[0, 1])
     return Value(rho, rel_tol=0.0, abs_tol=5 * (1 - rho**2) / np.sqrt(_DRAWS) + 1e-12)
+
+
+@probe("matrix_power_entry")
+def matrix_power_entry(
+    variant: Variant, rng: np.random.Generator, entries: str, n: int, power: str, row: int, col: int
+) -> Value:
+    """Entry (row, col) of `np.linalg.matrix_power` of the matrix (integer arithmetic)."""
+    a = np.array([int(variant[c]) for c in entries], dtype=np.int64).reshape(n, n)
+    value = np.linalg.matrix_power(a, int(variant[power]))[row - 1, col - 1]
+    return Value(float(value))

@@ -386,3 +386,15 @@ def correlation(p: Params) -> sympy.Expr:
     y = p["c"] / sx * z1 + sympy.sqrt(p["vy"] - p["c"] ** 2 / p["vx"]) * z2
     cov = stats.covariance(x, y)
     return sympy.simplify(cov / (stats.std(x) * stats.std(y)))
+
+
+@reference("matrix_power_entry")
+def matrix_power_entry(
+    p: Params, *, entries: str, n: int, power: str, row: int, col: int
+) -> sympy.Expr:
+    """Entry (row, col) of A·A·…·A, the product written out."""
+    a = _matrix(p, entries, n)
+    product = sympy.eye(n)
+    for _ in range(integer(p[power])):
+        product = product * a
+    return sympy.expand(product[row - 1, col - 1])

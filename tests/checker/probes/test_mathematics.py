@@ -142,3 +142,11 @@ def test_trace_smallest_eigenvalue_binomial_variance_and_correlation() -> None:
     two = _run("bayes_two_tests_mc", dict(prev=0.01, sens=0.9, fpr=0.1))
     assert _close(two, 0.0081 / (0.0081 + 0.0099))
     assert _close(_run("correlation_mc", dict(vx=4, vy=9, c=3)), 0.5)
+
+
+def test_matrix_power_is_the_matrix_product_not_the_entrywise_power() -> None:
+    # [[2, 1], [1, 2]]^2 = [[5, 4], [4, 5]]; entry-wise it would be 4.
+    got = _run(
+        "matrix_power_entry", dict(a=2, b=1, m=2), entries="abba", n=2, power="m", row=1, col=1
+    )
+    assert _close(got, 5) and not _close(got, 4)

@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "list": ("eprep.commands.quiz", "list_questions", "List days, topics and questions."),
     "check": ("eprep.commands.check", "check", "Is a formula equivalent to the expected one?"),
     "derive": ("eprep.commands.check", "derive", "Check a derivation step by step."),
+    "lint": ("eprep.commands.lint", "lint", "Find the wrong course formulas in your notes."),
+    "help": ("eprep.commands.help", "help_topic", "Guides: `eprep help notation` (formulas)."),
     "verify": ("eprep.commands.verify", "verify", "Prove every answer key in the bank."),
     "site": ("eprep.commands.site", "site", "Build or serve the static study site."),
     "example": ("eprep.commands.example", "example", "Run the course's classic experiments."),
@@ -53,7 +55,11 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Formulas can be typed in plain text or LaTeX: see `eprep help notation`.",
+)
 @click.version_option(__version__, prog_name="eprep")
 def main() -> None:
     """eprep: drill and check deep-learning theory for the JDLA E qualification."""

@@ -41,8 +41,10 @@ def check(
     """Is ANSWER equivalent to the expected formula? Exit 0 yes, 1 no, 2 unreadable input,
     3 undefined (a formula without variables that has no value, such as 1/0 or log(-1)).
 
-    Variables are real unless --assume says otherwise. Formulas may begin with a minus, as
-    typed: eprep check '-t*h' --expected '-h*t'. Either side may be an equation (y = 2x + 1).
+    ANSWER is plain text or LaTeX: 'sqrt(2/n)', '\\sqrt{\\frac{2}{n}}', "σ'(x)", 'd/dx tanh(x)'
+    (see `eprep help notation`). Variables are real unless --assume says otherwise. Formulas
+    may begin with a minus, as typed: eprep check '-t*h' --expected '-h*t'. Either side may be
+    an equation (y = 2x + 1).
     """
     from eprep.checker.api import equivalent, parse_answer
     from eprep.checker.domains import parse_assume
@@ -52,6 +54,10 @@ def check(
         parsed = parse_answer(answer, functions=functions)
         if not as_json:
             click.echo(f"read as:  {parsed.read_as}")
+            if parsed.read_as.replace(" ", "") != answer.replace(" ", ""):
+                from eprep.quiz.texmath import typeset
+
+                click.echo(f"typeset:  {typeset(parsed.node)}")
         verdict = equivalent(parsed.node, expected, domains, functions=functions)
     except EprepError as error:
         if as_json:
@@ -82,7 +88,20 @@ def verdict_exit_code(verdict) -> int:
 def derive(
     file: Path, assume: tuple[str, ...], start: str | None, end: str | None, as_json: bool
 ) -> None:
-    """Check each step of the derivation in FILE. Exit 0 all hold, 1 a step fails, 2 bad file."""
+    """Check each step of the derivation in FILE. Exit 0 all hold, 1 a step fails, 2 bad file.
+
+    \b
+    A derivation file, for example:
+        # the sigmoid's derivative
+        assume x: real
+        let s = sigmoid(x)
+        diff(s, x)
+        = exp(-x)/(1 + exp(-x))^2
+        = s*(1 - s)
+    `#` starts a comment, `assume NAME: DOMAIN` and `let NAME = FORMULA` come first, each step
+    begins with `=` and must equal the line before; formulas may be LaTeX. More: `eprep help
+    notation`.
+    """
     from eprep.checker.derivation import MAX_BYTES, check_derivation, step_message
 
     try:

@@ -13,6 +13,7 @@ from eprep.grammar.errors import GrammarError
 from eprep.grammar.nodes import Node
 from eprep.grammar.parser import parse
 from eprep.grammar.printer import to_text
+from eprep.grammar.tex_reader import blank_delimiters
 
 
 @dataclass(frozen=True)
@@ -52,4 +53,7 @@ def parse_equation(text: str, **options: Any) -> Equation:
 
 def parse_formula(text: str, **options: Any) -> Node | Equation:
     """A formula, or an equation when the text has an `=`."""
-    return parse_equation(text, **options) if is_equation(text) else parse(text, **options)
+    if is_equation(text):
+        # `$y = 2x$`: the LaTeX delimiters go around the equation, not around each side
+        return parse_equation(blank_delimiters(text), **options)
+    return parse(text, **options)

@@ -1,8 +1,9 @@
 """`to_latex`: typeset a formula of the answer grammar (for the study site's MathML).
 
 Names follow the course's notation: Greek names become letters (`epsilon` → ε), a trailing
-number or an `_suffix` becomes a subscript (`W1` → W₁, `beta_1` → β₁), `*_hat` gets a hat and
-other multi-letter names are upright (`lr`). `sigmoid` is written σ, as in the course notes.
+number or an `_suffix` becomes a subscript (`W1` → W₁, `beta_1` → β₁), `*_hat`, `*_bar` and
+`*_tilde` get their accent and other multi-letter names are upright (`lr`). `sigmoid` is
+written σ, as in the course notes.
 """
 
 from __future__ import annotations
@@ -34,10 +35,13 @@ _GREEK = {
 _SCIENTIFIC = re.compile(r"^(\d+(?:\.\d*)?|\.\d+)[eE]([+-]?\d+)$")
 
 
+_ACCENTS = {"_hat": "hat", "_bar": "bar", "_tilde": "tilde"}  # as the LaTeX reader names them
+
+
 def _name(name: str) -> str:
-    hat = name.endswith("_hat")
-    if hat:
-        name = name[: -len("_hat")]
+    accent = next((a for a in _ACCENTS if name.endswith(a) and len(name) > len(a)), None)
+    if accent:
+        name = name[: -len(accent)]
     base, _, subscript = name.partition("_")
     digits = re.search(r"\d+$", base)
     if digits and digits.start() > 0 and not subscript:
@@ -48,8 +52,8 @@ def _name(name: str) -> str:
         body = base
     else:
         body = rf"\mathrm{{{base}}}"
-    if hat:
-        body = rf"\hat{{{body}}}"
+    if accent:
+        body = rf"\{_ACCENTS[accent]}{{{body}}}"
     if subscript:
         body += f"_{{{_name(subscript) if subscript.isalpha() else subscript}}}"
     return body

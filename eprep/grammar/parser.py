@@ -11,8 +11,9 @@ from collections.abc import Iterable, Mapping
 from eprep.grammar.errors import GrammarError
 from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, constant_value
 from eprep.grammar.functions import FUNCTION_ALIASES, FUNCTIONS_TABLE, SUGGESTIONS
-from eprep.grammar.lexer import _REPLACE, Token, tokenize
+from eprep.grammar.lexer import _REPLACE, Token
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
+from eprep.grammar.tex_reader import read_tokens
 from eprep.grammar.vocabulary import ALIASES
 
 MAX_DEPTH = 40
@@ -62,7 +63,10 @@ def parse(
     declared = None if variables is None else {_canonical(v) for v in variables}
     if declared is not None and "e" in declared:
         e_is_variable = True
-    parser = _Parser(tokenize(text), declared, e_is_variable, declared_functions(functions))
+    calls = declared_functions(functions)
+    # LaTeX and notations such as d/dx are read into plain tokens here (tex_reader.py).
+    tokens = read_tokens(text, FUNCTIONS.keys() | calls.keys())
+    parser = _Parser(tokens, declared, e_is_variable, calls)
     parser.plain |= set(known)
     return parser.parse()
 

@@ -10,7 +10,7 @@ import contextlib
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -364,6 +364,8 @@ class Session:
         while True:
             read_as = read_expression_text(text, variables, variant.question.functions)
             self.console.print(f"read as: {read_as}", "dim")
+            if not _same_reading(text, read_as):
+                self.console.print(f"typeset: {_typeset(text, variables)}", "dim")
             if not self.console.interactive or _same_reading(text, read_as):
                 return text.strip(), read_as
             # what was typed and how it was read differ: let the learner confirm or correct it
@@ -480,6 +482,14 @@ def _deferred_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
     if received:
         raise KeyboardInterrupt
+
+
+def _typeset(text: str, variables: Mapping[str, str]) -> str:
+    """How the site would typeset an answer that `read_expression` accepted."""
+    from eprep.grammar import parse
+    from eprep.quiz.texmath import typeset
+
+    return typeset(parse(text, variables=sorted(variables), e_is_variable="e" in variables))
 
 
 def _same_reading(typed: str, read_as: str) -> bool:

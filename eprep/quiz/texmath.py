@@ -9,6 +9,11 @@ has no characters for are written `x_(ij)` / `x^(T)` rather than left with brace
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from eprep.grammar import Node
+    from eprep.grammar.equation import Equation
 
 # \name -> plain text: operator names (must come before unicodeit, which reads `\log` as `\l`+`og`)
 _OPERATOR_NAMES = {
@@ -172,3 +177,14 @@ def replace_math(text: str) -> str:
         return tex_to_unicode(match.group(2))
 
     return _MATH.sub(convert, text)
+
+
+def typeset(node: Node | Equation) -> str:
+    """A parsed formula (or equation) as the site typesets it (`to_latex`), in one line of
+    Unicode."""
+    from eprep.grammar import to_latex
+    from eprep.grammar.equation import Equation
+
+    if isinstance(node, Equation):
+        return f"{typeset(node.lhs)} = {typeset(node.rhs)}"
+    return tex_to_unicode(to_latex(node))

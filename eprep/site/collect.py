@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eprep.checker import kinds as check_kinds
+from eprep.grammar.guide import notation_guide
 from eprep.site import kinds as site_kinds
 from eprep.site.examples import ExampleOutput, for_topic
 from eprep.site.i18n import strings
@@ -332,5 +333,10 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
             Page(f"{lang}/traps.html", "traps.html", lang, s["traps"], {**common, "traps": traps})
         )
         pages.append(Page(f"{lang}/about.html", "about.html", lang, s["about"], {**common}))
+        guide = markup.block(notation_guide(lang), f"notation guide ({lang})")
+        pages.append(
+            Page(f"{lang}/notation.html", "notation.html", lang, s["notation"],
+                 {**common, "guide": guide})
+        )  # fmt: skip
         pages.append(Page(f"{lang}/search.html", "search.html", lang, s["search"], {**common}))
     return pages

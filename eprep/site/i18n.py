@@ -19,6 +19,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "question": "Question",
         "traps": "Exam traps",
         "about": "About",
+        "notation": "Writing formulas",
         "search": "Search",
         "search_offline": "Search needs the site served over HTTP: run `eprep site serve`.",
         "formula_sheet": "Formula sheet",
@@ -98,6 +99,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "question": "問題",
         "traps": "試験の落とし穴",
         "about": "このサイトについて",
+        "notation": "数式の書き方",
         "search": "検索",
         "search_offline": (
             "検索は HTTP で配信したときに使えます：`eprep site serve` を実行してください。"
@@ -184,6 +186,7 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "unreadable": "Cannot read your answer at column {col}: {msg}",
         "unknown_name": "Unknown name '{name}': use {names}.",
         "eval_error": "Your formula has no real value at {point}: {msg}",
+        "read_as": "Read as:",
     },
     "ja": {
         "right": "正解です。",
@@ -196,6 +199,7 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "unreadable": "{col} 文字目が読めません：{msg}",
         "unknown_name": "未知の名前 '{name}'：{names} を使ってください。",
         "eval_error": "{point} であなたの式は実数値になりません：{msg}",
+        "read_as": "読み取った式：",
     },
 }
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from eprep.errors import EprepError
@@ -194,7 +194,14 @@ trees = st.recursive(_leaves, _extend, max_leaves=12)
 @given(trees)
 def test_to_text_round_trip(tree) -> None:
     text = to_text(tree)
-    assert parse(text) == tree
+    try:
+        parsed = parse(text)
+    except GrammarError as error:
+        # A constant tree can exceed the parser's size limits (exp(pi^3)^3 > 1e30): that is the
+        # limit working, not a printing bug.
+        assume("too large" not in error.message)
+        raise
+    assert parsed == tree
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -180,6 +181,165 @@ def test_shared_corpus_agrees_between_python_and_browser(built_site, page):
             assert case.get("error") or case.get("eval_error"), case["text"]
             if "position" in case:
                 assert py["position"] == case["position"], case["text"]
+
+
+def test_latex_answers_in_the_self_check_widget(built_site, page):
+    page.goto(_topic_url(built_site, "fixture1.activations"))
+    box = page.locator(f"{SIGMOID_Q} input.answer")
+    result = page.locator(f"{SIGMOID_Q} > form .result")  # the typed form, not the exam form
+    box.fill(r"\sigma(x)\left(1-\sigma(x)\right)")
+    box.press("Enter")
+    assert result.inner_text().startswith("Right.")
+    box.fill(r"$\frac{d}{dx} \frac{1}{1+e^{-x}}$")
+    box.press("Enter")
+    assert result.inner_text().startswith("Right.")
+    # the "read as" line shows how the LaTeX was understood, typeset (MathML from the parse)
+    read_as = result.locator(".read-as")
+    assert read_as.inner_text().startswith("Read as:")
+    assert read_as.locator("math mfrac").count() >= 2  # d/dx and 1/(1+e^-x)
+    box.fill("σ'(x)")
+    box.press("Enter")
+    assert result.inner_text().startswith("Right.")
+    box.fill(r"\sigma(x)\left(1+\sigma(x)\right)")
+    box.press("Enter")
+    assert "known mistake" in result.inner_text()
+    box.fill(r"\frac{1}{1+e^{-x}")
+    box.press("Enter")
+    assert "column 9" in result.inner_text() and "never closed" in result.inner_text()
+    box.fill(r"\nabla x")
+    box.press("Enter")
+    assert "column 1" in result.inner_text() and "\\nabla" in result.inner_text()
+
+
+LATEX_CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "latex.json"
+_POINTS = 8
+
+# The self-check's comparison (static/selfcheck.js): the learner's formula evaluated at the
+# build-time points against the key's values there (rel 1e-6, abs 1e-9), undefined key points
+# skipped.
+JS_LATEX_VERDICTS = """cases => cases.map(c => {
+  let tree;
+  try { tree = EprepGrammar.parse(c.text, {variables: c.variables}); }
+  catch (e) {
+    if (e instanceof EprepGrammar.GrammarError) return {verdict: "refused", position: e.position};
+    throw e;
+  }
+  let compared = 0;
+  for (let k = 0; k < c.points.length; k++) {
+    if (c.key[k] === null) continue;
+    let got;
+    try { got = EprepGrammar.evaluate(tree, c.points[k]); }
+    catch (e) { return {verdict: "different"}; }
+    const tolerance = Math.max(1e-6 * Math.abs(c.key[k]), 1e-9);
+    if (Math.abs(got - c.key[k]) > tolerance) return {verdict: "different"};
+    compared++;
+  }
+  return {verdict: compared > 0 ? "equivalent" : "no points"};
+})"""
+
+
+def _self_check_data(case: dict) -> dict:
+    """What the site's build computes for a question: points and the key's values there."""
+    import random
+
+    from eprep.grammar import EvaluationError, GrammarError, evaluate, free_symbols, parse
+
+    expected = parse(case["expected"])
+    names = set(free_symbols(expected))
+    with contextlib.suppress(GrammarError):
+        names |= free_symbols(parse(case["text"]))
+    rng = random.Random(case["text"])
+    points, key = [], []
+    for _ in range(_POINTS):
+        # positive values for an assumed-positive variable, mixed signs otherwise
+        point = {
+            name: round(rng.uniform(0.1, 3.0) if case.get("assume") else rng.uniform(-2.0, 2.0), 4)
+            for name in sorted(names)
+        }
+        try:
+            key.append(evaluate(expected, point))
+        except EvaluationError:
+            key.append(None)
+        points.append(point)
+    return {"text": case["text"], "variables": sorted(names), "points": points, "key": key}
+
+
+def test_latex_corpus_judged_by_the_self_check(built_site, page):
+    cases = json.loads(LATEX_CORPUS.read_text(encoding="utf-8"))["cases"]
+    page.goto((built_site / "en" / "index.html").resolve().as_uri())
+    data = [_self_check_data(case) for case in cases]
+    verdicts = page.evaluate(JS_LATEX_VERDICTS, data)
+    assert len(verdicts) == len(cases) >= 60
+    for case, got in zip(cases, verdicts, strict=True):
+        assert got["verdict"] == case["verdict"], (case, got)
+        if case["verdict"] == "refused":
+            assert got["position"] == case["position"], (case, got)
+
+
+_FUZZ_ENV = {"x": 0.7, "y": -1.3, "alpha": 0.2, "beta_1": 0.9, "x_i": 0.3, "x_hat": 0.4}
+
+
+def _latex_expr(rng, depth: int = 0) -> str:
+    """A random formula in LaTeX and the notations (valid by construction, before mutation)."""
+    atoms = ["x", "y", "2", "0.5", r"\alpha", r"\beta_1", "x_{i}", r"\hat{x}", r"\pi", "e"]
+    if depth > 3 or rng.random() < 0.3:
+        return rng.choice(atoms)
+    a, b = _latex_expr(rng, depth + 1), _latex_expr(rng, depth + 1)
+    forms = [
+        rf"\frac{{{a}}}{{{b}}}", rf"\sqrt{{{a}}}", rf"\left({a}\right)^{{2}}", f"{a} + {b}",
+        rf"{a} \cdot {b}", f"{a} - {b}", rf"e^{{{a}}}", rf"\tanh({a})", rf"\tanh^2({a})",
+        rf"\exp\left({a}\right)", r"\sigma'(x)", rf"\frac{{d}}{{dx}}\left({a}\right)",
+        rf"\left|{a}\right|", rf"\sqrt[3]{{{a}}}", f"√({a})", rf"\mathrm{{softplus}}({a})",
+        rf"{{{a}}}\,{{{b}}}", rf"\dfrac{{1}}{{1+e^{{-{a}}}}}",
+    ]  # fmt: skip
+    return rng.choice(forms)
+
+
+def _fuzz_cases(count: int) -> list[str]:
+    import random
+
+    rng = random.Random(15)
+    texts = []
+    for _ in range(count):
+        text = _latex_expr(rng)
+        if rng.random() < 0.4 and text:  # a typo: drop, double or swap one character
+            k = rng.randrange(len(text))
+            text = rng.choice([text[:k] + text[k + 1 :], text[:k] + text[k] + text[k:],
+                               text[:k] + "}" + text[k:], text[:k] + "{" + text[k:]])  # fmt: skip
+        texts.append(text)
+    return texts
+
+
+def test_tex_reader_twins_agree_on_generated_input(built_site, page):
+    """Python and JS read 1500 generated LaTeX formulas (40% with a typo) the same way."""
+    texts = _fuzz_cases(1500)
+    variables = sorted(_FUZZ_ENV)
+    cases = [{"text": t, "variables": variables, "env": _FUZZ_ENV} for t in texts]
+    page.goto((built_site / "en" / "index.html").resolve().as_uri())
+    browser = page.evaluate(JS_OUTCOMES, cases)
+    kinds = set()
+    for case, js in zip(cases, browser, strict=True):
+        py = _python_outcome(case)
+        kinds.add("value" if "value" in py else py["error"])
+        if "value" in py:
+            assert "value" in js, (case["text"], py, js)
+            assert math.isclose(py["value"], js["value"], rel_tol=1e-9, abs_tol=1e-12), case["text"]
+        else:
+            assert js == py, (case["text"], py, js)
+    assert kinds == {"value", "parse", "eval"}
+
+
+def test_notation_guide_page_in_both_languages(built_site, page):
+    page.goto((built_site / "en" / "index.html").resolve().as_uri())
+    page.get_by_role("link", name="Writing formulas").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/en/notation.html")
+    text = page.locator("main").inner_text()
+    assert "\\frac{a}{b}" in text and "assume x: positive" in text and "d/dx sigmoid(x)" in text
+    page.locator("[data-lang-switch=ja]").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/ja/notation.html")
+    assert "導出ファイル" in page.locator("main").inner_text()
 
 
 def test_exam_form_behind_its_toggle_and_a_multi_blank_listing(built_site, bank, page, screenshot):

@@ -305,19 +305,34 @@
     else if (node.type === "BinOp") { walk(node.left, fn); walk(node.right, fn); }
     else if (node.type === "Call") node.args.forEach(function (a) { walk(a, fn); });
   }
+  /* LaTeX and notations such as d/dx are rewritten into the plain grammar first (tex_reader.js),
+   * keeping each character's original column. */
+  function read(text, declared) {
+    var reader = root.EprepTexReader;
+    if (!reader) return normalise(text);
+    // the names f'(x) and tanh^2(x) treat as functions: the table, its aliases, declared ones
+    var functions = Object.assign({ ln: [1, 1] }, FUNCTIONS, FUNCTION_ALIASES, declared || {});
+    var t = reader.translate(text, functions);
+    if (t.text === text) return normalise(text);
+    if (Array.from(t.text).length > MAX_LENGTH)
+      throw new GrammarError("input longer than " + MAX_LENGTH + " characters", 1);
+    var norm = normalise(t.text);
+    norm.pos = norm.pos.map(function (p) { return p - 1 < t.cols.length ? t.cols[p - 1] : t.endCol; });
+    return norm;
+  }
   function parse(text, options) {
     options = options || {};
     if (typeof text !== "string") throw new GrammarError("input is not text", 1);
     if (Array.from(text).length > MAX_LENGTH)
       throw new GrammarError("input longer than " + MAX_LENGTH + " characters", 1);
-    var norm = normalise(text);
-    var tokens = tokenize(norm);
-    var vars = {};
-    (options.variables || []).forEach(function (v) { vars[ALIASES[v] || v] = true; });
     var funcs = {};
     var declaredFuncs = options.functions || {};
     if (Array.isArray(declaredFuncs)) declaredFuncs.forEach(function (f) { funcs[f] = null; });
     else Object.keys(declaredFuncs).forEach(function (f) { funcs[f] = declaredFuncs[f]; });
+    var norm = read(text, funcs);
+    var tokens = tokenize(norm);
+    var vars = {};
+    (options.variables || []).forEach(function (v) { vars[ALIASES[v] || v] = true; });
     var p = new Parser(tokens, vars, funcs);
     if (p.peek().type === "end") throw new GrammarError("empty input — expected a number, a name or '('", p.peek().pos);
     var tree = p.expr();

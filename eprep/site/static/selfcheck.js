@@ -44,6 +44,83 @@
     });
   }
 
+  /* ---- "read as": a LaTeX or notation answer shown typeset (MathML built with the DOM from the
+   * parsed tree, so learner text is never markup), as eprep/grammar/latex.py typesets formulas ---- */
+  var MATHML = "http://www.w3.org/1998/Math/MathML";
+  var GREEK = { alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", zeta: "ζ", eta: "η",
+    theta: "θ", iota: "ι", kappa: "κ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ", pi: "π", rho: "ρ",
+    sigma: "σ", tau: "τ", upsilon: "υ", phi: "φ", chi: "χ", psi: "ψ", omega: "ω", Gamma: "Γ",
+    Delta: "Δ", Theta: "Θ", Lambda: "Λ", Xi: "Ξ", Pi: "Π", Sigma: "Σ", Phi: "Φ", Psi: "Ψ", Omega: "Ω" };
+  var ACCENT = { _hat: "^", _bar: "¯", _tilde: "~" };
+  function el(tag, children, text) {
+    var node = document.createElementNS(MATHML, tag);
+    if (text !== undefined) node.textContent = text;
+    (children || []).forEach(function (c) { node.appendChild(c); });
+    return node;
+  }
+  function mo(text) { return el("mo", [], text); }
+  function paren(inner) { return el("mrow", [mo("("), inner, mo(")")]); }
+  function mname(name) {
+    var accent = null;
+    Object.keys(ACCENT).forEach(function (a) {
+      if (name.length > a.length && name.slice(-a.length) === a) { accent = ACCENT[a]; name = name.slice(0, -a.length); }
+    });
+    var cut = name.indexOf("_"), base = cut > 0 ? name.slice(0, cut) : name, sub = cut > 0 ? name.slice(cut + 1) : "";
+    var digits = /^(.*?[A-Za-z])(\d+)$/.exec(base);
+    if (!sub && digits) { base = digits[1]; sub = digits[2]; }
+    var body = el("mi", [], GREEK[base] || base);
+    if (base.length > 1 && !GREEK[base]) body.setAttribute("mathvariant", "normal");
+    if (accent) body = el("mover", [body, mo(accent)]);
+    if (sub) body = el("msub", [body, sub.indexOf("_") >= 0 || !GREEK[sub] ? el("mi", [], sub) : el("mi", [], GREEK[sub])]);
+    return body;
+  }
+  var PREC = { "+": 1, "-": 1, "*": 2, "/": 5, "^": 4 };
+  function prec(n) { return n.type === "BinOp" ? PREC[n.op] : n.type === "Neg" ? 3 : 5; }
+  function wrap(n, yes) { var m = mathml(n); return yes ? paren(m) : m; }
+  function mathml(n) {
+    if (n.type === "Num") return el("mn", [], n.text);
+    if (n.type === "Sym") return n.constant !== null && n.constant !== undefined ? el("mi", [], n.name === "pi" ? "π" : "e") : mname(n.name);
+    if (n.type === "Neg") return el("mrow", [mo("−"), wrap(n.operand, prec(n.operand) <= 3)]);
+    if (n.type === "Call") {
+      var args = n.args.map(mathml);
+      if (n.func === "sqrt") return el("msqrt", [args[0]]);
+      if (n.func === "abs") return el("mrow", [mo("|"), args[0], mo("|")]);
+      if (n.func === "diff") {
+        var order = n.args.length === 3 ? n.args[2].text : null;
+        var d = order ? el("msup", [el("mi", [], "d"), el("mn", [], order)]) : el("mi", [], "d");
+        var dx = el("mrow", [el("mi", [], "d"), order ? el("msup", [args[1], el("mn", [], order)]) : args[1]]);
+        return el("mrow", [el("mfrac", [d, dx]), paren(args[0])]);
+      }
+      var name = n.func === "sigmoid" ? el("mi", [], "σ") : el("mi", [], n.func);
+      var inner = [];
+      args.forEach(function (a, k) { if (k) inner.push(mo(",")); inner.push(a); });
+      return el("mrow", [name, paren(el("mrow", inner))]);
+    }
+    var l = n.left, r = n.right;
+    if (n.op === "/") return el("mfrac", [mathml(l), mathml(r)]);
+    if (n.op === "^") return el("msup", [wrap(l, prec(l) <= 4 || (l.type === "Call" && l.func !== "sqrt")), mathml(r)]);
+    if (n.op === "*") {
+      var rhs = wrap(r, prec(r) <= 2 || r.type === "Neg");
+      var digit = r.type === "Num" || (r.type === "BinOp" && r.op === "^" && r.left.type === "Num");
+      return el("mrow", [wrap(l, prec(l) < 2), mo(digit ? "·" : "\u2062"), rhs]);
+    }
+    return el("mrow", [mathml(l), mo(n.op === "-" ? "−" : "+"), wrap(r, prec(r) <= 1 || r.type === "Neg")]);
+  }
+  function notation(text) {
+    var R = window.EprepTexReader;
+    return (R && R.isLatex(text)) || /[√'′∂|]|d\s*\/\s*d/.test(text);
+  }
+  /* Append "Read as: <typeset formula>" to the result box for a LaTeX or notation answer. */
+  function readAs(form, text, tree) {
+    if (!tree || !notation(text)) return;
+    var line = document.createElement("p");
+    line.className = "read-as";
+    line.appendChild(document.createTextNode(T.read_as + " "));
+    var math = el("math", [mathml(tree)]);
+    line.appendChild(math);
+    form.querySelector(".result").appendChild(line);
+  }
+
   function checkChoice(form, data) {
     var picked = form.querySelector("input[type=radio]:checked");
     if (!picked) { show(form, false, T.choose); return; }
@@ -163,6 +240,13 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       (CHECKS[data.check] || checkExpression)(form, data);
+      var input = form.querySelector("input.answer");
+      if (input && data.check !== "choice" && data.check !== "blanks") {
+        var text = input.value, tree = null;
+        var allowed = (data.variables || []).concat(Object.keys(data.params || {}));
+        try { tree = G.parse(text, { variables: allowed }); } catch (e) { tree = null; }
+        readAs(form, text, tree);
+      }
     });
   }
 

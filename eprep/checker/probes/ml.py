@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eprep.checker.probes import Value, Variant, probe
+from eprep.checker.probes import OptionId, Value, Variant, probe
 
 
 def _vector(variant: Variant, names: str) -> np.ndarray:
@@ -416,3 +416,25 @@ def kmeans_inertia(variant: Variant, rng: np.random.Generator, points: str, cent
 def sigmoid_derivative(variant: Variant, rng: np.random.Generator) -> Value:
     """A central difference of SciPy's `expit` at z."""
     return _central_difference(_sigmoid, float(variant["z"]))
+
+
+@probe("svm_c_effect")
+def svm_c_effect(variant: Variant, rng: np.random.Generator) -> OptionId:
+    """Fit a linear `SVC` with the small and the large C on overlapping blobs; compare them.
+
+    The margin is 2/‖w‖ of each fitted `coef_`; support vectors are counted by `n_support_`.
+    """
+    from sklearn.svm import SVC
+
+    x = np.vstack([rng.normal([-1.0, 0.0], 1.0, (100, 2)), rng.normal([1.0, 0.0], 1.0, (100, 2))])
+    y = np.array([0] * 100 + [1] * 100)
+    fits = [SVC(kernel="linear", C=float(variant[c])).fit(x, y) for c in ("c1", "c2")]
+    margins = [2.0 / np.linalg.norm(f.coef_) for f in fits]
+    vectors = [int(f.n_support_.sum()) for f in fits]
+    if margins[1] < margins[0] and vectors[1] < vectors[0]:
+        return OptionId("narrower")
+    if margins[1] > margins[0] and vectors[1] > vectors[0]:
+        return OptionId("wider")
+    if np.isclose(margins[0], margins[1]) and vectors[0] == vectors[1]:
+        return OptionId("no-effect")
+    return OptionId("kernel-width")

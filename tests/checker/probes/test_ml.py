@@ -166,3 +166,12 @@ def test_kmeans_inertia_and_sigmoid_derivative() -> None:
     assert _close(got, 0.25 + 0.25 + 1 + 0 + 1)
     s = 1 / (1 + math.exp(-1.0))
     assert _close(_run("sigmoid_derivative", dict(z=1.0)), s * (1 - s))
+
+
+def test_a_larger_c_narrows_the_margin_of_a_fitted_svm() -> None:
+    from eprep.checker.probes import OptionId
+
+    assert _run("svm_c_effect", dict(c1=0.01, c2=100)) == OptionId("narrower")
+    assert _run("svm_c_effect", dict(c1=100, c2=0.01)) == OptionId(
+        "wider"
+    )  # the probe can disagree

@@ -438,3 +438,12 @@ def svm_c_effect(variant: Variant, rng: np.random.Generator) -> OptionId:
     if np.isclose(margins[0], margins[1]) and vectors[0] == vectors[1]:
         return OptionId("no-effect")
     return OptionId("kernel-width")
+
+
+@probe("loo_train_uses")
+def loo_train_uses(variant: Variant, rng: np.random.Generator) -> Value:
+    """In how many `LeaveOneOut` splits sample 0 is in the training indices."""
+    from sklearn.model_selection import LeaveOneOut
+
+    splits = LeaveOneOut().split(np.zeros((int(variant["n"]), 1)))
+    return Value(float(sum(1 for train, _ in splits if 0 in train)))

@@ -359,3 +359,12 @@ def kmeans_inertia(p: Params, *, points: str, centres: str) -> sympy.Expr:
 def sigmoid_derivative(p: Params) -> sympy.Expr:
     z = sympy.Symbol("z_", real=True)
     return sympy.diff(_sigmoid(z), z).subs(z, p["z"])
+
+
+@reference("loo_train_uses")
+def loo_train_uses(p: Params) -> sympy.Expr:
+    """Over the held-out 1-subsets of n samples, those that leave sample 0 in training, counted."""
+    from itertools import combinations
+
+    _numbers(p["n"])
+    return sympy.Integer(sum(1 for held in combinations(range(int(p["n"])), 1) if 0 not in held))

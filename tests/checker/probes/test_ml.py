@@ -175,3 +175,7 @@ def test_a_larger_c_narrows_the_margin_of_a_fitted_svm() -> None:
     assert _run("svm_c_effect", dict(c1=100, c2=0.01)) == OptionId(
         "wider"
     )  # the probe can disagree
+
+
+def test_leave_one_out_trains_each_sample_n_minus_one_times() -> None:
+    assert _close(_run("loo_train_uses", dict(n=10)), 9)

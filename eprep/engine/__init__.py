@@ -2,21 +2,27 @@
 
 Layers: forward(x, train_flg=...) and backward(dout) -> dx, parameter gradients in dW/db
 (dgamma/dbeta). Optimizers: update(params, grads) in place. Nets: params dict shared with
-the layers. float64 by default; float32 inputs stay float32. Imports nothing from eprep.
+the layers. Recurrent, attention and word2vec layers follow DLFS2 instead: `params` and
+`grads` lists, gradients overwritten in place. float64 by default; float32 inputs stay
+float32. Imports nothing from eprep.
 
 Where it departs from DLFS (each layer's docstring says why): strides that do not divide take
 the floor; SoftmaxWithLoss uses an exact log-softmax and backward (y - t) / N; Dropout is
 inverted and ClassicDropout is DLFS's original; max pooling pads with -inf.
 """
 
+from eprep.engine.attention import Attention, AttentionWeight, TimeAttention, WeightSum
 from eprep.engine.conv import AvgPooling, Convolution, Pooling, col2im, conv_output_size, im2col
 from eprep.engine.functions import (
     cross_entropy_error,
+    leaky_relu,
+    leaky_relu_grad,
     relu,
     relu_grad,
     sigmoid,
     sigmoid_grad,
     softmax,
+    step_function,
     sum_squared_error,
     tanh,
     tanh_grad,
@@ -35,32 +41,80 @@ from eprep.engine.layers import (
 from eprep.engine.nets import MultiLayerNet, MultiLayerNetExtend, SimpleConvNet
 from eprep.engine.normalization import BatchNormalization
 from eprep.engine.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
+from eprep.engine.search import beam_search
+from eprep.engine.time_layers import (
+    GRU,
+    LSTM,
+    RNN,
+    Embedding,
+    TimeAffine,
+    TimeBiLSTM,
+    TimeEmbedding,
+    TimeGRU,
+    TimeLSTM,
+    TimeRNN,
+    TimeSoftmaxWithLoss,
+    clip_grads,
+)
+from eprep.engine.word2vec import (
+    CBOW,
+    EmbeddingDot,
+    NegativeSamplingLoss,
+    SigmoidWithLoss,
+    SkipGram,
+    UnigramSampler,
+)
 
 __all__ = [
+    "CBOW",
+    "GRU",
+    "LSTM",
+    "RNN",
     "SGD",
     "AdaGrad",
     "Adam",
     "Affine",
+    "Attention",
+    "AttentionWeight",
     "AvgPooling",
     "BatchNormalization",
     "ClassicDropout",
     "Convolution",
     "Dropout",
+    "Embedding",
+    "EmbeddingDot",
     "Momentum",
     "MultiLayerNet",
     "MultiLayerNetExtend",
+    "NegativeSamplingLoss",
     "Nesterov",
     "Pooling",
     "RMSprop",
     "Relu",
     "Sigmoid",
+    "SigmoidWithLoss",
     "SimpleConvNet",
+    "SkipGram",
     "SoftmaxWithLoss",
     "Tanh",
+    "TimeAffine",
+    "TimeAttention",
+    "TimeBiLSTM",
+    "TimeEmbedding",
+    "TimeGRU",
+    "TimeLSTM",
+    "TimeRNN",
+    "TimeSoftmaxWithLoss",
+    "UnigramSampler",
+    "WeightSum",
+    "beam_search",
+    "clip_grads",
     "col2im",
     "conv_output_size",
     "cross_entropy_error",
     "im2col",
+    "leaky_relu",
+    "leaky_relu_grad",
     "numerical_gradient",
     "relative_error",
     "relu",
@@ -68,6 +122,7 @@ __all__ = [
     "sigmoid",
     "sigmoid_grad",
     "softmax",
+    "step_function",
     "sum_squared_error",
     "tanh",
     "tanh_grad",

@@ -30,6 +30,23 @@ def relu_grad(x: np.ndarray) -> np.ndarray:
     return (x > 0).astype(np.result_type(x, np.float32))
 
 
+def step_function(x: np.ndarray) -> np.ndarray:
+    """1 where x > 0, else 0 (DLFS's definition: the step at exactly 0 is 0)."""
+    return (np.asarray(x) > 0).astype(np.int64)
+
+
+def leaky_relu(x: np.ndarray, alpha: float = 0.01) -> np.ndarray:
+    """x where x > 0, alpha * x elsewhere (a small slope keeps negative units trainable)."""
+    x = np.asarray(x)
+    return np.where(x > 0, x, alpha * x)
+
+
+def leaky_relu_grad(x: np.ndarray, alpha: float = 0.01) -> np.ndarray:
+    """Derivative of leaky_relu: 1 where x > 0, alpha elsewhere (alpha taken at 0)."""
+    x = np.asarray(x)
+    return np.where(x > 0, 1.0, alpha).astype(np.result_type(x, np.float32))
+
+
 def tanh(x: np.ndarray) -> np.ndarray:
     """Hyperbolic tangent elementwise."""
     return np.tanh(x)

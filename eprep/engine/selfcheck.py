@@ -20,6 +20,7 @@ from eprep.engine.layers import (
 )
 from eprep.engine.nets import MultiLayerNet, MultiLayerNetExtend, SimpleConvNet
 from eprep.engine.normalization import BatchNormalization
+from eprep.engine.selfcheck_time import time_layer_checks
 
 # Analytic and numerical gradients must agree to this relative error (float64).
 GRADCHECK_TOLERANCE = 1e-7
@@ -187,6 +188,8 @@ def _checks(seed: int) -> Iterator[Check]:
         rng=np.random.default_rng(seed + 4),
     )
     yield from check_net("SimpleConvNet", net, normal((3, 2, 8, 8)), rng.integers(0, 3, 3))
+    for name, shape, error in time_layer_checks(seed):
+        yield Check(name, shape, error)
 
     # Later additions draw from their own generator, so the cases above keep their inputs.
     rng = np.random.default_rng(seed + 5)

@@ -110,3 +110,13 @@ def test_numerical_gradient_refuses_integers_and_non_arrays():
     frozen.flags.writeable = False
     with pytest.raises(ValueError, match="read-only"):
         numerical_gradient(lambda v: 0.0, frozen)
+
+
+def test_step_function_is_zero_at_zero_and_leaky_relu_has_its_slope():
+    from eprep.engine import leaky_relu, leaky_relu_grad, numerical_gradient, step_function
+
+    np.testing.assert_array_equal(step_function(np.array([-1.5, 0.0, 2.0])), [0, 0, 1])
+    x = np.array([-2.0, -0.3, 0.4, 3.0])
+    np.testing.assert_allclose(leaky_relu(x, 0.1), [-0.2, -0.03, 0.4, 3.0])
+    numeric = numerical_gradient(lambda v: float(np.sum(leaky_relu(v, 0.1))), x.copy())
+    np.testing.assert_allclose(leaky_relu_grad(x, 0.1), numeric, rtol=1e-9)

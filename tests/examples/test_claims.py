@@ -52,6 +52,22 @@ def test_claim_checks_reject_a_broken_result(quick_results: dict) -> None:
             case["layers"][-1]["rms"] = case["layers"][0]["rms"] / 10
     assert not all(c.ok for c in load("initial-weights").check_claim(init))
 
+    add = copy.deepcopy(quick_results["rnn-binary-addition"])
+    add["bit_accuracy"] = 0.95
+    assert not all(c.ok for c in load("rnn-binary-addition").check_claim(add))
+
+    for cell, accuracy in (("lstm", 0.3), ("rnn", 0.9)):
+        memory = copy.deepcopy(quick_results["lstm-vs-rnn"])
+        memory["cells"][cell]["accuracy"] = accuracy
+        assert not all(c.ok for c in load("lstm-vs-rnn").check_claim(memory))
+    memory = copy.deepcopy(quick_results["lstm-vs-rnn"])
+    memory["cells"]["rnn"]["first_to_last"] = memory["cells"]["lstm"]["first_to_last"]
+    assert not all(c.ok for c in load("lstm-vs-rnn").check_claim(memory))
+
+    vectors = copy.deepcopy(quick_results["word2vec"])
+    vectors["neighbours"]["cat"] = ["horse", "bread", "sheep"]
+    assert not all(c.ok for c in load("word2vec").check_claim(vectors))
+
     pca = copy.deepcopy(quick_results["pca"])
     pca["errors"][5] *= 1.5  # a reconstruction worse than the discarded eigenvalues
     assert not all(c.ok for c in load("pca").check_claim(pca))

@@ -65,6 +65,51 @@ def test_single_unit_cannot_beat_ln2_on_xor(quick_results: dict) -> None:
     assert all(abs(y - 0.5) < 0.05 for y in task["outputs"])
 
 
+def test_binary_addition_data_is_addition() -> None:
+    """The bit streams, read back by hand, are a, b and a + b (least significant bit first)."""
+    from eprep.examples.rnn_binary_addition import additions
+
+    x, t = additions(np.random.default_rng(0), 50)
+    weights = 2 ** np.arange(8)
+    a, b, total = x[:, :, 0] @ weights, x[:, :, 1] @ weights, t @ weights
+    np.testing.assert_array_equal(a + b, total)
+    assert a.max() < 128 and b.max() < 128
+
+
+def test_lstm_gradient_flow_matches_a_direct_finite_difference(quick_results: dict) -> None:
+    """The RNN's tiny first-step gradient is real: perturbing x_1 barely moves the last output."""
+    from eprep.examples.lstm_vs_rnn import sequences
+    from eprep.examples.sequence import SequenceClassifier
+
+    model = SequenceClassifier("rnn", 8, 16, 4, np.random.default_rng([0, 0]))
+    xs, ts, _ = sequences(np.random.default_rng(1), 5)
+    model.loss_layer.forward(model.scores(xs), ts)
+    analytic = model.backward()[:, 0, :]
+    h = 1e-4
+    direction = np.zeros_like(xs)
+    direction[:, 0, :] = np.sign(analytic)
+
+    def loss(shift: float) -> float:
+        return model.loss_layer.forward(model.scores(xs + shift * direction), ts)
+
+    # The directional derivative along sign(g) is sum |g|; central difference, relative 1e-4.
+    moved = (loss(h) - loss(-h)) / (2 * h)
+    expected = np.abs(analytic).sum()
+    assert expected > 0 and abs(moved - expected) < 1e-4 * expected
+    flow = quick_results["lstm-vs-rnn"]["cells"]["rnn"]["gradient_norms"]
+    assert flow[0] < flow[-1]
+
+
+def test_word2vec_contexts_by_hand() -> None:
+    from eprep.examples.word2vec import contexts_and_targets, read_corpus
+
+    contexts, targets = contexts_and_targets(np.array([10, 11, 12, 13, 14, 15]), 2)
+    np.testing.assert_array_equal(targets, [12, 13])
+    np.testing.assert_array_equal(contexts, [[10, 11, 13, 14], [11, 12, 14, 15]])
+    corpus, vocab = read_corpus()
+    assert 3000 <= corpus.size <= 4000 and "cat" in vocab
+
+
 def test_pca_ratios_match_an_svd_of_the_digits(quick_results: dict) -> None:
     """Explained-variance ratios from the squared singular values of the full data (not quick)."""
     from sklearn.datasets import load_digits

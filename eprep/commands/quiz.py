@@ -84,10 +84,9 @@ def quiz(
         if summary.skipped_missing:
             shown = ", ".join(summary.skipped_missing[:3])
             more = "…" if len(summary.skipped_missing) > 3 else ""
+            count_missing = len(summary.skipped_missing)
             console.print(
-                f"note: {len(summary.skipped_missing)} question(s) in your history are no longer "
-                f"in the bank ({shown}{more}); their history is kept and they are skipped",
-                "yellow",
+                message(lang, "missing", count=count_missing, shown=f"{shown}{more}"), "yellow"
             )
         planned = plan_session(
             questions, cards, scheduling.utcnow(), count=count, mode=mode or "mixed", seed=seed

@@ -19,6 +19,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nothing_mixed": "nothing due or new to study in this selection",
         "nothing_new": "nothing new to study in this selection",
         "nothing_due": "nothing due to study in this selection",
+        "missing": "note: {count} question(s) in your history are no longer in the bank ({shown}); "
+        "their history is kept and they are skipped",
     },
     "ja": {
         "summary": "— セッションの結果 —",
@@ -35,6 +37,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nothing_mixed": "この範囲には復習期限の問題も新しい問題もありません。",
         "nothing_new": "この範囲には新しい問題がありません。",
         "nothing_due": "この範囲には復習期限の問題がありません。",
+        "missing": "注: 学習履歴にある {count} 問（{shown}）はもう問題集にありません。"
+        "履歴は残し、出題しません。",
     },
 }
 

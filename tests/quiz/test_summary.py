@@ -87,3 +87,15 @@ def test_json_in_a_terminal_keeps_stdout_for_the_json(home: Path, tmp_path: Path
     child.expect(pexpect.EOF)
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["answered"] == 1 and data["results"][0]["id"] == ONE
+
+
+def test_vanished_questions_note_in_japanese(home: Path) -> None:
+    run_eprep(["quiz", ONE, *BANK], home, "a\n")
+    conn = sqlite3.connect(home / DB_FILENAME)
+    with conn:
+        conn.execute("UPDATE cards SET question_id = 'qz.basics.retired'")
+        conn.execute("UPDATE reviews SET question_id = 'qz.basics.retired'")
+    conn.close()
+    result = run_eprep(["quiz", "qz", *BANK, "--lang", "ja", "-n", "1"], home, "")
+    assert "学習履歴にある 1 問（qz.basics.retired）はもう問題集にありません。" in result.stdout
+    assert "no longer in the bank" not in result.stdout

@@ -119,11 +119,27 @@ def stats(
 
 @click.command("list")
 @click.argument("selectors", nargs=-1, metavar="[SELECTOR]...")
+@click.option(
+    "--by-syllabus", is_flag=True, help="Questions per JDLA syllabus area, empty areas included."
+)
 @lang_option
 @bank_option
-def list_questions(selectors: tuple[str, ...], lang: str, banks: tuple[str, ...]) -> None:
-    """The days, topics and questions of the bank, with counts."""
+@click.option("--json", "as_json", is_flag=True, help="With --by-syllabus: print it as JSON.")
+def list_questions(
+    selectors: tuple[str, ...], by_syllabus: bool, lang: str, banks: tuple[str, ...], as_json: bool
+) -> None:
+    """The days, topics and questions of the bank, with counts (or its syllabus coverage)."""
+    if as_json and not by_syllabus:
+        raise click.UsageError("--json needs --by-syllabus")
+    bank = load_bank_from_options(banks)
+    if by_syllabus:
+        from eprep.questions.syllabus import current
+        from eprep.quiz.coverage import compute_coverage, format_coverage
+
+        result = compute_coverage(bank.select(selectors), current(), lang)
+        text = json.dumps(result, ensure_ascii=False, indent=2) if as_json else None
+        click.echo(text or format_coverage(result))
+        return
     from eprep.quiz.stats import format_list
 
-    bank = load_bank_from_options(banks)
     click.echo(format_list(bank, bank.select(selectors), lang))

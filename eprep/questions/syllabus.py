@@ -94,7 +94,7 @@ def load_syllabus(path: str) -> Syllabus:
     check = FileValidator(path, text)
     check.table(data, (), {"syllabus", "area"}, {"syllabus", "area"})
     head = check.table(data["syllabus"], ("syllabus",), {"title"}, {"title"})
-    title = _both_languages(check, head["title"], ("syllabus", "title"))
+    title = _both_languages(check, head["title"], ("syllabus", "title"), "the syllabus")
     raw = data["area"]
     if not isinstance(raw, list) or not raw:
         raise check.fail(("area",), "area must be an array of tables: [[area]]")
@@ -119,14 +119,15 @@ def load_syllabus(path: str) -> Syllabus:
                 (*at, "id"), f"area {area_id!r}: its parent {parent!r} must come first"
             )
         seen[area_id] = lines.line((*at, "id"))
-        areas.append(Area(area_id, _both_languages(check, item["title"], (*at, "title")), parent))
+        title = _both_languages(check, item["title"], (*at, "title"), f"area {area_id!r}")
+        areas.append(Area(area_id, title, parent))
     return Syllabus(title=title, areas=tuple(areas), path=path)
 
 
-def _both_languages(check: FileValidator, value: object, path: tuple) -> Text:
+def _both_languages(check: FileValidator, value: object, path: tuple, what: str) -> Text:
     """A title with both en and ja text (learner-facing in both languages)."""
     text = check.text(value, path)
     for lang in LANGUAGES:
         if lang not in text.values:
-            raise check.fail(path, f"{'.'.join(map(str, path))} has no {lang!r} text")
+            raise check.fail(path, f"{what} has no {lang!r} title")
     return text

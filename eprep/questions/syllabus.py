@@ -6,7 +6,6 @@ EPREP_SYLLABUS names another tree file (to try a revised syllabus without editin
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass
@@ -71,6 +70,8 @@ class Syllabus:
 
     def unknown_message(self, value: str) -> str:
         """Why `value` is not an area, with the nearest id when one is close."""
+        import difflib  # only on this error path: the quiz's start stays light
+
         close = difflib.get_close_matches(value, [a.id for a in self.areas], n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         return f"syllabus {value!r} is not a syllabus area ({hint}see eprep list --by-syllabus)"

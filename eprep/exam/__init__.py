@@ -1,4 +1,4 @@
 """The mock exam (`eprep exam`): a paper drawn across the syllabus areas by weight.
 
-Only the drawing of a paper exists so far (`eprep.exam.paper`); see issue 20 for the rest.
+So far: drawing a paper (`eprep.exam.paper`) and scoring it (`eprep.exam.report`); no command yet.
 """

@@ -56,6 +56,22 @@ class Paper:
     asked: int  # how many items were asked for
     empty_areas: tuple[str, ...]  # listed areas with a share but no question to ask
     outside: tuple[str, ...]  # question ids that count for no listed area (not drawn)
+    unaskable: tuple[str, ...] = ()  # question ids with no exam-format item (not drawn)
+
+
+def exam_ready(question: Question) -> bool:
+    """Whether the question can be asked as the exam asks (4 choices, or a listing's blanks)."""
+    from eprep.checker.exam import EXAM_DISTRACTORS, exam_item, exam_variant, kinds_of
+    from eprep.errors import EprepError
+
+    try:
+        item = exam_item(exam_variant(question, 0))
+    except EprepError:
+        return False
+    if any(len(group.options) < 2 for group in item.groups):
+        return False
+    # a key and its known mistakes: as many distractors as the exam's items have
+    return not kinds_of(question).exam_from_mistakes or item.mistakes_used >= EXAM_DISTRACTORS
 
 
 def load_weights(syllabus: Syllabus, path: Path = WEIGHTS_FILE) -> Weights:
@@ -114,16 +130,17 @@ def draw_paper(
     weights: Weights,
     count: int,
     seed: int | None = None,
-    askable: Callable[[Question], bool] = lambda question: True,
+    askable: Callable[[Question], bool] = exam_ready,
 ) -> Paper:
     """A paper of up to `count` distinct questions, each at a variant drawn from the seed."""
     if seed is None:
         seed = random.SystemRandom().randrange(2**31)
     rng = random.Random(seed)
     pools: dict[str, list[Question]] = {area: [] for area in weights.shares}
-    outside = []
+    outside, unaskable = [], []
     for question in questions:
         if not askable(question):
+            unaskable.append(question.id)
             continue
         owner = weights.owner(question.syllabus, syllabus)
         if owner is None:
@@ -137,4 +154,4 @@ def draw_paper(
             variant = rng.randrange(1, 10**6) if question.has_params else 0
             items.append(PaperItem(len(items) + 1, question.id, variant, area))
     empty = tuple(a for a in weights.shares if not pools[a])
-    return Paper(seed, tuple(items), count, empty, tuple(outside))
+    return Paper(seed, tuple(items), count, empty, tuple(outside), tuple(unaskable))

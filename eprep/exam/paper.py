@@ -58,6 +58,28 @@ class Paper:
     outside: tuple[str, ...]  # question ids that count for no listed area (not drawn)
     unaskable: tuple[str, ...] = ()  # question ids with no exam-format item (not drawn)
 
+    def to_json(self) -> dict:
+        """The paper as stored with the exam (what `--resume` reads back)."""
+        return {
+            "seed": self.seed,
+            "asked": self.asked,
+            "items": [[i.number, i.question_id, i.variant, i.area] for i in self.items],
+            "empty_areas": list(self.empty_areas),
+            "outside": list(self.outside),
+            "unaskable": list(self.unaskable),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Paper:
+        return cls(
+            seed=int(data["seed"]),
+            items=tuple(PaperItem(int(n), str(q), int(k), str(a)) for n, q, k, a in data["items"]),
+            asked=int(data["asked"]),
+            empty_areas=tuple(data["empty_areas"]),
+            outside=tuple(data["outside"]),
+            unaskable=tuple(data["unaskable"]),
+        )
+
 
 def exam_ready(question: Question) -> bool:
     """Whether the question can be asked as the exam asks (4 choices, or a listing's blanks)."""

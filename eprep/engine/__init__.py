@@ -41,6 +41,7 @@ from eprep.engine.layers import (
 from eprep.engine.nets import MultiLayerNet, MultiLayerNetExtend, SimpleConvNet
 from eprep.engine.normalization import BatchNormalization
 from eprep.engine.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
+from eprep.engine.search import beam_search
 from eprep.engine.time_layers import (
     GRU,
     LSTM,
@@ -106,6 +107,7 @@ __all__ = [
     "TimeSoftmaxWithLoss",
     "UnigramSampler",
     "WeightSum",
+    "beam_search",
     "clip_grads",
     "col2im",
     "conv_output_size",

@@ -27,6 +27,9 @@ EXAMPLES: dict[str, str] = {
     "rnn-binary-addition": "eprep.examples.rnn_binary_addition",
     "lstm-vs-rnn": "eprep.examples.lstm_vs_rnn",
     "word2vec": "eprep.examples.word2vec",
+    "pca": "eprep.examples.pca",
+    "bias-variance": "eprep.examples.bias_variance",
+    "logistic-regression": "eprep.examples.logistic_regression",
 }
 
 # Example name -> bank topics it illustrates (besides a topic or tag of the same name); the site
@@ -39,6 +42,9 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "rnn-binary-addition": ("rnn", "bptt"),
     "lstm-vs-rnn": ("rnn", "lstm", "bptt"),
     "word2vec": ("word2vec", "embedding"),
+    "pca": ("clustering-pca",),
+    "bias-variance": ("regression",),
+    "logistic-regression": ("classification",),
 }
 
 # Modules every example uses; their source is part of each cache key.

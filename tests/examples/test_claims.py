@@ -68,6 +68,19 @@ def test_claim_checks_reject_a_broken_result(quick_results: dict) -> None:
     vectors["neighbours"]["cat"] = ["horse", "bread", "sheep"]
     assert not all(c.ok for c in load("word2vec").check_claim(vectors))
 
+    pca = copy.deepcopy(quick_results["pca"])
+    pca["errors"][5] *= 1.5  # a reconstruction worse than the discarded eigenvalues
+    assert not all(c.ok for c in load("pca").check_claim(pca))
+
+    bv = copy.deepcopy(quick_results["bias-variance"])
+    for row in bv["table"]:
+        row["test_error"] = row["train_error"]  # no U: test error falls like training error
+    assert not all(c.ok for c in load("bias-variance").check_claim(bv))
+
+    lr = copy.deepcopy(quick_results["logistic-regression"])
+    lr["runs"]["SGD"]["max_difference"] = 0.05
+    assert not all(c.ok for c in load("logistic-regression").check_claim(lr))
+
 
 def test_modules_match_the_registry() -> None:
     for name in names():

@@ -108,3 +108,40 @@ def test_word2vec_contexts_by_hand() -> None:
     np.testing.assert_array_equal(contexts, [[10, 11, 13, 14], [11, 12, 14, 15]])
     corpus, vocab = read_corpus()
     assert 3000 <= corpus.size <= 4000 and "cat" in vocab
+
+
+def test_pca_ratios_match_an_svd_of_the_digits(quick_results: dict) -> None:
+    """Explained-variance ratios from the squared singular values of the full data (not quick)."""
+    from sklearn.datasets import load_digits
+
+    x = load_digits().data.astype(float)
+    s = np.linalg.svd(x - x.mean(axis=0), compute_uv=False)
+    full_k90 = int(np.searchsorted(np.cumsum(s**2) / np.sum(s**2), 0.9) + 1)
+    result = quick_results["pca"]  # a random half of the digits: close to the full set's
+    assert abs(result["components_for_90"] - full_k90) <= 3
+    assert abs(result["ratios"][0] - s[0] ** 2 / np.sum(s**2)) < 0.02
+
+
+def test_bias_variance_noise_floor_is_sigma_squared(quick_results: dict) -> None:
+    """No model beats the irreducible error: every test error exceeds σ² minus sampling error."""
+    result = quick_results["bias-variance"]
+    for row in result["table"]:
+        assert row["test_error"] > 0.95 * result["noise"] ** 2
+
+
+def test_logistic_regression_solution_has_zero_gradient(quick_results: dict) -> None:
+    """At scikit-learn's coefficients the penalised log-loss gradient vanishes (computed here)."""
+    from sklearn.datasets import load_iris
+
+    bunch = load_iris()
+    keep = bunch.target > 0
+    x = bunch.data[keep]
+    x = (x - x.mean(axis=0)) / x.std(axis=0)
+    y = (bunch.target[keep] == 2).astype(float)
+    sk = quick_results["logistic-regression"]["sklearn"]
+    w, b = np.array(sk["w"]), sk["b"]
+    p = 1 / (1 + np.exp(-(x @ w + b)))
+    grad_w = x.T @ (p - y) + w  # C = 1: sum of log-losses plus ||w||^2 / 2
+    assert np.max(np.abs(grad_w)) < 1e-6 and abs(np.sum(p - y)) < 1e-6
+    for run in quick_results["logistic-regression"]["runs"].values():
+        assert np.max(np.abs(np.array(run["w"]) - w)) < 1e-3

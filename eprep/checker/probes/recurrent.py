@@ -710,3 +710,21 @@ def cbow_hidden(variant: Variant, rng: np.random.Generator) -> Value:
     model.loss_layer.forward = spy
     model.forward(np.array([[1, 2]]), np.array([3]))
     return Value(float(seen[0][0, 0]))
+
+
+@probe("beam_candidates")
+def beam_candidates(variant: Variant, rng: np.random.Generator) -> Value:
+    """Candidates the engine's beam search compares at its third step (beam width k, V tokens)."""
+    from eprep.engine import beam_search
+
+    k, vocabulary = _int(variant, "k"), _int(variant, "V")
+    compared: list[int] = []
+
+    def next_log_probs(prefixes: np.ndarray) -> np.ndarray:
+        logits = rng.standard_normal((len(prefixes), vocabulary))  # a random next-token model
+        scores = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        compared.append(scores.size)  # every kept prefix times every token
+        return scores
+
+    beam_search(next_log_probs, 0, k, 3)
+    return Value(compared[2])

@@ -685,3 +685,10 @@ def cbow_hidden(p: Params) -> sympy.Expr:
     """CBOW's hidden layer: the mean of the context words' input vectors."""
     context = [p["u1"], p["u2"]]
     return sum(context, sympy.S.Zero) / len(context)
+
+
+@reference("beam_candidates")
+def beam_candidates(p: Params) -> sympy.Expr:
+    """After the first steps k prefixes are kept, and each is extended by each of the V tokens."""
+    kept_prefixes, tokens = p["k"], p["V"]
+    return kept_prefixes * tokens

@@ -413,3 +413,10 @@ def test_cbow_hidden_is_the_mean(values: dict[str, float]) -> None:
     measured = run("day3.word2vec.cbow-hidden", values)
     assert measured == pytest.approx((values["u1"] + values["u2"]) / 2, rel=1e-12)
     assert _differs(measured, values["u1"] + values["u2"])
+
+
+@pytest.mark.parametrize("values", variants("day3.seq2seq.beam-candidates", 3))
+def test_beam_candidates(values: dict[str, float]) -> None:
+    measured = run("day3.seq2seq.beam-candidates", values)
+    assert measured == values["k"] * values["V"]
+    assert _differs(measured, values["V"])

@@ -120,8 +120,8 @@ def load_syllabus(path: str) -> Syllabus:
                 (*at, "id"), f"area {area_id!r}: its parent {parent!r} must come first"
             )
         seen[area_id] = lines.line((*at, "id"))
-        title = _both_languages(check, item["title"], (*at, "title"), f"area {area_id!r}")
-        areas.append(Area(area_id, title, parent))
+        label = _both_languages(check, item["title"], (*at, "title"), f"area {area_id!r}")
+        areas.append(Area(area_id, label, parent))
     return Syllabus(title=title, areas=tuple(areas), path=path)
 
 

@@ -270,6 +270,9 @@ def test_list_by_syllabus_counts_the_bundled_bank() -> None:
     )]  # fmt: skip
 
     text = run_cli("list", "--by-syllabus", EPREP_BUNDLED="1").stdout.splitlines()
+    head = tomllib.loads(TREE.read_text(encoding="utf-8"))["syllabus"]["title"]["en"]
+    assert text[0] == f"{head}: {report['questions']} questions"
+    assert report["syllabus"]["ja"] == "JDLA E資格 シラバス（2024年版）"
     for area in report["areas"]:
         indent = "  " * area["id"].count(".")
         assert any(line.startswith(f"{area['total']:5d}  {indent}{area['id']}  ") for line in text)

@@ -1,6 +1,6 @@
 """The mock exam (`eprep exam`): a paper drawn across the syllabus areas by weight.
 
-So far: drawing a paper (`eprep.exam.paper`), scoring it (`eprep.exam.report`) and keeping
-its answers in the progress database as they are given (`eprep.exam.sitting`: go to, answer,
-change, flag, overview, the clock, resume, submit with lapses); no command or site page yet.
+`paper` draws it, `sitting` keeps its answers in the progress database as they are given (go to,
+answer, change, flag, the clock, resume, submit with lapses), `terminal` sits it line by line,
+`report` scores it, `run` ties them together. Not yet: `--history`, the site's page.
 """

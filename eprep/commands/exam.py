@@ -21,6 +21,7 @@ _DB_HELP = "Progress database (default: $EPREP_HOME/progress.sqlite3, else the u
 @click.option("--weights", "weights", type=click.Path(dir_okay=False, exists=True), default=None,
               help="Area weights (TOML, like eprep/exam/weights.toml).")  # fmt: skip
 @click.option("--resume", is_flag=True, help="Continue the unfinished paper with its time left.")
+@click.option("--history", is_flag=True, help="Past papers: scores per area over time.")
 @lang_option
 @click.option("--db", type=click.Path(dir_okay=False), default=None, help=_DB_HELP)
 @bank_option
@@ -32,6 +33,7 @@ def exam(
     seed: int | None,
     weights: str | None,
     resume: bool,
+    history: bool,
     lang: str,
     db: str | None,
     banks: tuple[str, ...],
@@ -43,15 +45,19 @@ def exam(
     goes to that item, f flags it, r lists answered/unanswered/flagged, s submits. Every answer
     is saved as it is given; Ctrl-C or end of input stops, and --resume continues the paper
     with the time that was left. Then: the score per syllabus area and topic, the missed items
-    with their keys, and the weakest topics to drill with `eprep quiz TOPIC`.
+    with their keys, and the weakest topics to drill with `eprep quiz TOPIC`. --history shows
+    past papers (scores per area over time).
     """
     from pathlib import Path
 
     from eprep.exam.paper import WEIGHTS_FILE
-    from eprep.exam.run import report_json, sit_exam
+    from eprep.exam.run import exam_history, report_json, sit_exam
     from eprep.quiz.paths import database_path
     from eprep.quiz.terminal import Console
 
+    if history:
+        click.echo(exam_history(database_path(db), lang, as_json))
+        return
     bank = load_bank_from_options(banks)
     console = Console(out=sys.stderr if as_json else sys.stdout)
     report = sit_exam(

@@ -90,5 +90,19 @@ def sit_exam(
         return {**report, "exam": sitting.exam_id}
 
 
+def exam_history(db: Path, lang: str = "en", as_json: bool = False) -> str:
+    """Past papers, as text with a chart per area, or as JSON."""
+    from eprep.exam.history import compute_history, format_history
+    from eprep.questions.syllabus import current
+    from eprep.quiz.store import Store
+
+    syllabus = current()
+    with Store.open(db) as store:
+        papers = compute_history(store, syllabus)
+    if as_json:
+        return json.dumps(papers, ensure_ascii=False, indent=2)
+    return format_history(papers, syllabus, lang)
+
+
 def report_json(report: dict | None) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2)

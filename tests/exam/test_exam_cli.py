@@ -85,6 +85,13 @@ def test_sit_stop_resume_and_the_report(tmp_path: Path) -> None:
     again = run_exam(tmp_path, [], "--resume")
     assert again.returncode == 2 and "no unfinished exam to resume" in again.stderr
 
+    (past,) = json.loads(run_exam(tmp_path, [], "--history", "--json").stdout)
+    assert (past["right"], past["items"]) == (4, 10)
+    assert {a: [s["right"], s["items"]] for a, s in past["areas"].items()} == expected
+    chart = run_exam(tmp_path, [], "--history", "--lang", "ja").stdout.splitlines()
+    assert chart[0] == "模擬試験 1 回"
+    assert chart[1] == "  ▄   40.0%  合計"  # 40 % is the fourth of eight bars
+
 
 def test_time_running_out_submits_what_was_answered(tmp_path: Path) -> None:
     from eprep.quiz.store import Store

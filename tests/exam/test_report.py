@@ -45,3 +45,10 @@ def test_a_scripted_paper_is_scored_per_area_and_topic() -> None:
     assert "得点：3/6（50%）、未解答 1 問" in text
     assert "深層学習の応用" in text and "出題できる問題がない分野：math" in text
     assert "  day3.word2vec: eprep quiz day3.word2vec" in format_report(report, "en")
+
+
+def test_the_history_chart_has_one_bar_per_paper() -> None:
+    from eprep.exam.history import spark
+
+    # eight bars for 0-100 %: 0 % the lowest, 50 % the fifth, 100 % the highest, a gap if absent
+    assert spark([0.0, 50.0, None, 100.0, 99.0]) == "▁▅ ██"

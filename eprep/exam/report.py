@@ -23,6 +23,7 @@ _WORDS = {
         "topics": "By topic",
         "weakest": "Weakest topics (drill them):",
         "time": "Time: {seconds:.0f} s in all, {mean:.0f} s per answered item",
+        "per_item": "Seconds per item (item: seconds, - unanswered)",
         "empty": "Weighted areas with no questions to ask: {areas}",
     },
     "ja": {
@@ -31,6 +32,7 @@ _WORDS = {
         "topics": "トピック別",
         "weakest": "正答率の低いトピック（復習用）：",
         "time": "解答時間：合計 {seconds:.0f} 秒、解答した 1 問あたり {mean:.0f} 秒",
+        "per_item": "問題ごとの解答時間（問題番号：秒、- は未解答）",
         "empty": "出題できる問題がない分野：{areas}",
     },
 }
@@ -127,6 +129,12 @@ def format_report(report: Mapping[str, Any], lang: str = "en") -> str:
         lines.append(
             f"  {topic['right']:3d}/{topic['items']:<3d} {topic['percent']:5.1f}%  {topic['topic']}"
         )
+    lines += ["", words["per_item"]]
+    cells = [
+        f"{r['number']:3d}:{r['seconds']:4.0f}" if r["answered"] else f"{r['number']:3d}:   -"
+        for r in report["per_item"]
+    ]
+    lines += ["  " + "  ".join(cells[i : i + 10]) for i in range(0, len(cells), 10)]
     if report["empty_areas"]:
         lines += ["", words["empty"].format(areas=", ".join(report["empty_areas"]))]
     if report["weakest"]:

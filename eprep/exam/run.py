@@ -77,7 +77,7 @@ def sit_exam(
         screen = ExamScreen(console, sitting, bank, presenter, lang, scheduling.utcnow)
         try:
             screen.run()
-        except Stopped:
+        except (Stopped, KeyboardInterrupt):
             sitting.store.set_exam_elapsed(sitting.exam_id, sitting.elapsed_ms)
             console.print()
             console.print(screen.words["stopped"], "yellow")

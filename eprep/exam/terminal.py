@@ -18,6 +18,7 @@ from eprep.checker.exam import exam_item, grade
 from eprep.checker.kinds.base import LETTERS
 from eprep.quiz.exam import plain, show_item
 from eprep.quiz.render import highlight_code, render_markdown
+from eprep.quiz.session import _deferred_interrupt  # the quiz's: Ctrl-C waits for a write
 
 if TYPE_CHECKING:
     from eprep.exam.sitting import Sitting
@@ -129,7 +130,8 @@ class ExamScreen:
             elif command.isdigit() and 1 <= int(command) <= total:
                 current = int(command)
             elif command == "f":
-                self.sitting.flag(current, not self.sitting.flagged(current), self.now())
+                with _deferred_interrupt():
+                    self.sitting.flag(current, not self.sitting.flagged(current), self.now())
             elif command == "r":
                 self.review()
             elif command == "s":
@@ -140,7 +142,8 @@ class ExamScreen:
                 picks = self._letters(command, item)
                 outcome = grade(item, picks, plain)
                 seconds = (self.sitting.elapsed_ms - shown_at) / 1000
-                self.sitting.answer(current, command, outcome.correct, seconds, self.now())
+                with _deferred_interrupt():  # a Ctrl-C now must not lose this answer
+                    self.sitting.answer(current, command, outcome.correct, seconds, self.now())
                 current = current % total + 1
             else:
                 self.console.print(self.words["unknown"].format(groups=len(item.groups)), "yellow")

@@ -101,7 +101,10 @@ def quiz(
 def stats(
     selectors: tuple[str, ...], db: str | None, banks: tuple[str, ...], as_json: bool
 ) -> None:
-    """Progress per day and topic: seen/total, accuracy, due now and this week, streak."""
+    """Progress per day and topic: seen/total, accuracy, due now and this week, streak; past
+    mock exams (scores per syllabus area over time)."""
+    from eprep.exam.history import compute_history, format_history
+    from eprep.questions.syllabus import current
     from eprep.quiz import scheduling
     from eprep.quiz.paths import database_path
     from eprep.quiz.stats import compute_stats, format_stats
@@ -111,10 +114,14 @@ def stats(
     questions = bank.select(selectors)
     with Store.open(database_path(db)) as store:
         result = compute_stats(bank, questions, store.cards(), store.reviews(), scheduling.utcnow())
+        papers = compute_history(store, current())  # past mock exams (`eprep exam --history`)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**result, "exams": papers}, ensure_ascii=False, indent=2))
     else:
         click.echo(format_stats(result))
+        if papers:
+            click.echo()
+            click.echo(format_history(papers, current()))
 
 
 @click.command("list")

@@ -91,6 +91,11 @@ def test_sit_stop_resume_and_the_report(tmp_path: Path) -> None:
     chart = run_exam(tmp_path, [], "--history", "--lang", "ja").stdout.splitlines()
     assert chart[0] == "模擬試験 1 回"
     assert chart[1] == "  ▄   40.0%  合計"  # 40 % is the fourth of eight bars
+    env = {**os.environ, "EPREP_HOME": str(tmp_path), "EPREP_BANK": "", "EPREP_CACHE": "0"}
+    stats = subprocess.run(
+        [sys.executable, "-m", "eprep", "stats", "--json"], capture_output=True, text=True, env=env
+    )
+    assert json.loads(stats.stdout)["exams"] == [past]
 
 
 def test_time_running_out_submits_what_was_answered(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ WORDS = {
         "stopped": "Stopped: every answer is saved. `eprep exam --resume` continues the paper.",
         "missed": "Missed items",
         "key": "key: {key}",
+        "more": "Enter: more missed items, q: stop> ",
     },
     "ja": {
         "header": "第 {n} 問 / 全 {total} 問   残り時間 {left}",
@@ -53,6 +54,7 @@ WORDS = {
         "stopped": "中断した。解答はすべて保存されている。`eprep exam --resume` で再開できる。",
         "missed": "誤答・未解答の問題",
         "key": "正解：{key}",
+        "more": "Enter で続きを表示、q で終了> ",
     },
 }
 LABELS = {
@@ -197,11 +199,17 @@ class ExamScreen:
                 label = LABELS[self.lang][key]
                 self.console.print(self.words["numbers"].format(label=label, numbers=numbers))
 
-    def show_missed(self, report: dict) -> None:
-        """Every missed item with its key and explanation."""
+    def show_missed(self, report: dict, page: int = 5) -> None:
+        """Every missed item with its key and explanation, `page` at a time in a terminal."""
         self.console.print()
         self.console.print(self.words["missed"], "bold")
-        for number in report["missed"]:
+        for shown, number in enumerate(report["missed"]):
+            if shown and shown % page == 0 and self.console.interactive:
+                try:
+                    if self.console.read_line(self.words["more"]).strip().lower() == "q":
+                        return
+                except (EOFError, KeyboardInterrupt):
+                    return
             variant, item = self.exam_item(number)
             keys = [
                 f"{(g.mark or '') + ' ' if g.mark else ''}{LETTERS[g.correct]}) "

@@ -86,3 +86,32 @@ def test_an_unreadable_stored_paper_is_one_error(tmp_path: Path) -> None:
         store.start_exam(seed=1, paper='{"items": 3}', minutes=1, now=T0)
         with pytest.raises(EprepError, match="exam 1 has an unreadable paper"):
             Sitting.resume(store)
+
+
+def test_missed_items_are_paged_in_a_terminal(tmp_path: Path) -> None:
+    import io
+
+    from eprep.exam.paper import Paper, PaperItem
+    from eprep.exam.sitting import Sitting
+    from eprep.exam.terminal import ExamScreen
+    from eprep.questions import load_bank
+    from eprep.quiz.store import Store
+    from eprep.quiz.terminal import Console
+
+    bank = load_bank()
+    ids = [q.id for q in bank.select(["day2.cnn"])][:7]
+    paper = Paper(
+        1, tuple(PaperItem(i + 1, q, 0, "dl-basics") for i, q in enumerate(ids)), 7, (), ()
+    )
+    out = io.StringIO()
+    console = Console(inp=io.StringIO("\nq\n"), out=out, interactive=True, color=False)
+    with Store.open(tmp_path / "p.db") as store:
+        sitting = Sitting.start(store, paper, 10, T0)
+        screen = ExamScreen(console, sitting, bank, None, "en", lambda: T0)
+        screen.show_missed({"missed": [1, 2, 3, 4, 5, 6, 7]}, page=3)
+    text = out.getvalue()
+    shown = [
+        n for n in range(1, 8) if f"\n{n}. {bank.get(ids[n - 1]).variant(0).title('en')}" in text
+    ]
+    assert shown == [1, 2, 3, 4, 5, 6]  # Enter after 3, q after 6
+    assert text.count("Enter: more missed items, q: stop> ") == 2

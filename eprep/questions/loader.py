@@ -12,7 +12,7 @@ from eprep.questions import cache
 from eprep.questions.errors import BankError
 from eprep.questions.models import Bank, Day, Question, Text, Topic
 from eprep.questions.schema import FileValidator
-from eprep.questions.syllabus import Syllabus, current, tree_path
+from eprep.questions.syllabus import Syllabus, current
 from eprep.questions.tomlfile import read_toml
 
 DAY_NAME = re.compile(r"^[a-z0-9_-]+$")
@@ -44,16 +44,18 @@ def load_bank(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> Bank
     """
     roots = ([bundled_bank_dir()] if bundled else []) + [Path(p) for p in extra]
     layout = [(root, _bank_files(root)) for root in roots]
+    syllabus = current()  # a missing or broken tree file is its own `file:line:` error
     use_cache = cache.enabled()
     if use_cache:
         # The syllabus tree decides which areas are valid: it is part of the key.
         key = cache.bank_key(
-            [tree_path(), *(f for _, files in layout for f in files)], repr([str(r) for r in roots])
+            [Path(syllabus.path), *(f for _, files in layout for f in files)],
+            repr([str(r) for r in roots]),
         )
         cached = cache.read(key)
         if cached is not None:
             return cached
-    bank = _build(layout, current())
+    bank = _build(layout, syllabus)
     if use_cache:
         cache.write(key, bank)
     return bank

@@ -286,3 +286,13 @@ def test_list_by_syllabus_respects_selectors_and_json_needs_it() -> None:
     assert day3 >= 1 and report["questions"] == sum(a["questions"] for a in report["areas"])
     usage = run_cli("list", "--json", EPREP_BUNDLED="1")
     assert usage.returncode == 2 and "--json needs --by-syllabus" in usage.stderr
+
+
+def test_a_missing_tree_file_is_one_error_with_the_cache_on(tmp_path: Path) -> None:
+    bank = write(tmp_path / "bank", {"d/t.toml": topic(questions=question("d.t.q"))})
+    missing = tmp_path / "nope.toml"
+    result = run_cli(
+        "list", "--bank", str(bank), EPREP_SYLLABUS=str(missing), EPREP_CACHE="1",
+        EPREP_CACHE_DIR=str(tmp_path / "cache"),
+    )  # fmt: skip
+    assert_one_error(result, f"{missing}:1: cannot read: No such file or directory")

@@ -84,6 +84,9 @@ class WorkerClient:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=env,
+            # Its own session: a Ctrl-C typed at the quiz interrupts the quiz, not its worker
+            # (which would die mid-request and leave the quiz waiting for a reply).
+            start_new_session=True,
         )
         self._ready = False
         self._buffer = b""

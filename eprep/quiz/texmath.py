@@ -151,10 +151,23 @@ def _finish_scripts(text: str) -> str:
     return text
 
 
+_MATRIX = re.compile(r"\\begin\{([pbvB]?)matrix\}(.*?)\\end\{\1matrix\}", re.DOTALL)
+
+
+def _matrix(match: re.Match[str]) -> str:
+    """A matrix environment as NumPy-style nested rows: [[5, −2], [1, 2]] (vmatrix: |[…], […]|)."""
+    rows = [row for row in re.split(r"\\\\", match.group(2)) if row.strip()]
+    shown = ", ".join(
+        "[" + ", ".join(tex_to_unicode(entry) for entry in row.split("&")) + "]" for row in rows
+    )
+    return f"|{shown}|" if match.group(1) == "v" else f"[{shown}]"
+
+
 def tex_to_unicode(tex: str) -> str:
     """One line of readable Unicode for a LaTeX math fragment."""
     import unicodeit
 
+    tex = _MATRIX.sub(_matrix, tex)  # unicodeit would leave `beginpmatrix … endpmatrix`
     tex = re.sub(r"\^\s*\{?\s*\\prime\s*\}?", "′", tex)  # x^{\prime} is x′
     text = unicodeit.replace(_rewrite(tex))
     text = _finish_scripts(text)

@@ -66,3 +66,15 @@ def test_pretty_formula() -> None:
     assert pretty_formula("sigmoid(x)*(1 - sigmoid(x))") == "σ(x)·(1 - σ(x))"
     assert pretty_formula("sqrt(v) + eps*x^2") == "√(v) + eps·x²"
     assert pretty_formula("beta_1*m") == "beta_1·m"
+
+
+def test_matrices_read_as_nested_rows() -> None:
+    from eprep.quiz.texmath import tex_to_unicode
+
+    assert tex_to_unicode(r"A = \begin{pmatrix} 5 & -2 \\ 1 & 2 \end{pmatrix}") == (
+        "A = [[5, −2], [1, 2]]"
+    )
+    assert tex_to_unicode(r"\begin{bmatrix} \frac{1}{2} & 0 \\ 0 & x_1 \end{bmatrix}") == (
+        "[[1/2, 0], [0, x₁]]"
+    )
+    assert tex_to_unicode(r"\begin{vmatrix} a & b \\ c & d \end{vmatrix}") == "|[a, b], [c, d]|"

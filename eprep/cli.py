@@ -17,6 +17,7 @@ from eprep.errors import EprepError
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "quiz": ("eprep.commands.quiz", "quiz", "Drill questions: due reviews first, then new ones."),
     "stats": ("eprep.commands.quiz", "stats", "Progress per day and topic."),
+    "exam": ("eprep.commands.exam", "exam", "Sit a mock exam scored by syllabus area."),
     "list": ("eprep.commands.quiz", "list_questions", "List days, topics and questions."),
     "check": ("eprep.commands.check", "check", "Is a formula equivalent to the expected one?"),
     "derive": ("eprep.commands.check", "derive", "Check a derivation step by step."),

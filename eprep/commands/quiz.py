@@ -116,7 +116,10 @@ def quiz(
 def stats(
     selectors: tuple[str, ...], db: str | None, banks: tuple[str, ...], as_json: bool
 ) -> None:
-    """Progress per day and topic: seen/total, accuracy, due now and this week, streak."""
+    """Progress per day and topic: seen/total, accuracy, due now and this week, streak; past
+    mock exams (scores per syllabus area over time)."""
+    from eprep.exam.history import compute_history, format_history
+    from eprep.questions.syllabus import current
     from eprep.quiz import scheduling
     from eprep.quiz.paths import database_path
     from eprep.quiz.stats import compute_stats, format_stats
@@ -126,19 +129,39 @@ def stats(
     questions = bank.select(selectors)
     with Store.open(database_path(db)) as store:
         result = compute_stats(bank, questions, store.cards(), store.reviews(), scheduling.utcnow())
+        papers = compute_history(store, current())  # past mock exams (`eprep exam --history`)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**result, "exams": papers}, ensure_ascii=False, indent=2))
     else:
         click.echo(format_stats(result))
+        if papers:
+            click.echo()
+            click.echo(format_history(papers, current()))
 
 
 @click.command("list")
 @click.argument("selectors", nargs=-1, metavar="[SELECTOR]...")
+@click.option(
+    "--by-syllabus", is_flag=True, help="Questions per JDLA syllabus area, empty areas included."
+)
 @lang_option
 @bank_option
-def list_questions(selectors: tuple[str, ...], lang: str, banks: tuple[str, ...]) -> None:
-    """The days, topics and questions of the bank, with counts."""
+@click.option("--json", "as_json", is_flag=True, help="With --by-syllabus: print it as JSON.")
+def list_questions(
+    selectors: tuple[str, ...], by_syllabus: bool, lang: str, banks: tuple[str, ...], as_json: bool
+) -> None:
+    """The days, topics and questions of the bank, with counts (or its syllabus coverage)."""
+    if as_json and not by_syllabus:
+        raise click.UsageError("--json needs --by-syllabus")
+    bank = load_bank_from_options(banks)
+    if by_syllabus:
+        from eprep.questions.syllabus import current
+        from eprep.quiz.coverage import compute_coverage, format_coverage
+
+        result = compute_coverage(bank.select(selectors), current(), lang)
+        text = json.dumps(result, ensure_ascii=False, indent=2) if as_json else None
+        click.echo(text or format_coverage(result))
+        return
     from eprep.quiz.stats import format_list
 
-    bank = load_bank_from_options(banks)
     click.echo(format_list(bank, bank.select(selectors), lang))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,10 +12,11 @@ from eprep.questions import cache
 from eprep.questions.errors import BankError
 from eprep.questions.models import Bank, Day, Question, Text, Topic
 from eprep.questions.schema import FileValidator
+from eprep.questions.syllabus import Syllabus, current
+from eprep.questions.tomlfile import read_toml
 
 DAY_NAME = re.compile(r"^[a-z0-9_-]+$")
 TOPIC_NAME = re.compile(r"^[a-z0-9_-]+$")
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 ENV_VAR = "EPREP_BANK"
 # EPREP_BUNDLED=0 loads only the user's folders (to check a user bank, or in tests, in isolation).
 BUNDLED_ENV_VAR = "EPREP_BUNDLED"
@@ -44,15 +44,18 @@ def load_bank(extra: Iterable[str | Path] = (), *, bundled: bool = True) -> Bank
     """
     roots = ([bundled_bank_dir()] if bundled else []) + [Path(p) for p in extra]
     layout = [(root, _bank_files(root)) for root in roots]
+    syllabus = current()  # a missing or broken tree file is its own `file:line:` error
     use_cache = cache.enabled()
     if use_cache:
+        # The syllabus tree decides which areas are valid: it is part of the key.
         key = cache.bank_key(
-            [f for _, files in layout for f in files], repr([str(r) for r in roots])
+            [Path(syllabus.path), *(f for _, files in layout for f in files)],
+            repr([str(r) for r in roots]),
         )
         cached = cache.read(key)
         if cached is not None:
             return cached
-    bank = _build(layout)
+    bank = _build(layout, syllabus)
     if use_cache:
         cache.write(key, bank)
     return bank
@@ -74,13 +77,14 @@ def _bank_files(root: Path) -> list[Path]:
     return files
 
 
-def _build(layout: list[tuple[Path, list[Path]]]) -> Bank:
+def _build(layout: list[tuple[Path, list[Path]]], syllabus: Syllabus) -> Bank:
     days: dict[str, dict] = {}
     seen_ids: dict[str, Question] = {}
     for _, files in layout:
         folders = sorted({f.parent for f in files})
         for folder in folders:
-            _load_day(folder, days.setdefault(folder.name, {"meta": None, "topics": {}}), seen_ids)
+            info = days.setdefault(folder.name, {"meta": None, "topics": {}, "syllabus": None})
+            _load_day(folder, info, seen_ids, syllabus)
     built = []
     for name, info in days.items():
         title, summary, order = info["meta"] or (Text({"en": name}), None, 1000)
@@ -92,35 +96,18 @@ def _build(layout: list[tuple[Path, list[Path]]]) -> Bank:
     return Bank(tuple(built))
 
 
-def _read(path: Path) -> tuple[str, dict]:
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise BankError(path, line, "not valid UTF-8") from None
-    except OSError as error:
-        raise BankError(path, 1, f"cannot read: {error.strerror}") from None
-    try:
-        return text, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        match = _TOML_POSITION.search(message)
-        line = int(match.group(1)) if match else 1
-        detail = _TOML_POSITION.sub("", message).strip()
-        column = f" (column {match.group(2)})" if match else ""
-        raise BankError(path, line, f"TOML syntax: {detail}{column}") from None
-    except RecursionError:  # tomllib recurses per nested array or inline table
-        message = "TOML nested too deeply (arrays or tables inside each other)"
-        raise BankError(path, 1, message) from None
-
-
-def _load_day(folder: Path, info: dict, seen_ids: dict[str, Question]) -> None:
+def _load_day(folder: Path, info: dict, seen_ids: dict[str, Question], syllabus: Syllabus) -> None:
+    # A folder's own `_day.toml` area is the default of its files; without one, the day's.
+    area = info["syllabus"]
     day_file = folder / "_day.toml"
     if day_file.is_file():
-        text, data = _read(day_file)
-        meta = FileValidator(str(day_file), text).day(data)
+        text, data = read_toml(day_file)
+        day_validator = FileValidator(str(day_file), text, syllabus)
+        meta = day_validator.day(data)
+        area = day_validator.day_area(data) or area
         if info["meta"] is None:
             info["meta"] = meta
+            info["syllabus"] = area
     for path in sorted(folder.glob("*.toml")):
         if path.name.startswith("_"):
             continue
@@ -130,9 +117,9 @@ def _load_day(folder: Path, info: dict, seen_ids: dict[str, Question]) -> None:
         if topic_name in info["topics"]:
             other = info["topics"][topic_name].path
             raise BankError(path, 1, f"topic {folder.name}.{topic_name} is also defined in {other}")
-        text, data = _read(path)
-        validator = FileValidator(str(path), text)
-        head, formulas, questions = validator.topic(data, folder.name, topic_name)
+        text, data = read_toml(path)
+        validator = FileValidator(str(path), text, syllabus)
+        head, formulas, questions = validator.topic(data, folder.name, topic_name, area)
         for question in questions:
             if question.id in seen_ids:
                 first = seen_ids[question.id]
@@ -151,6 +138,7 @@ def _load_day(folder: Path, info: dict, seen_ids: dict[str, Question]) -> None:
             if "summary" in head
             else None,
             path=str(path),
+            syllabus=head["syllabus"] or area,
             formulas=formulas,
             questions=tuple(questions),
         )

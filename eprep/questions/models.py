@@ -152,6 +152,7 @@ class Question:
     mistakes: tuple[Mistake, ...] = ()
     blanks: tuple[Blank, ...] = ()
     exam_params: Mapping[str, ParamSpec] = field(default_factory=dict)
+    syllabus: str | None = None  # its area (own, else the topic's or day's); None: unassigned
 
     @property
     def has_params(self) -> bool:
@@ -188,6 +189,7 @@ class Topic:
     formulas: tuple[Formula, ...] = ()
     questions: tuple[Question, ...] = ()
     summary: Text | None = None
+    syllabus: str | None = None  # the file's default area (its own, else the day's)
 
     @property
     def key(self) -> str:

@@ -8,7 +8,7 @@ conditions are parsed here.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eprep.errors import EprepError
 from eprep.grammar import FUNCTIONS
@@ -27,6 +27,9 @@ from eprep.questions.variants import (
     placeholders,
 )
 
+if TYPE_CHECKING:
+    from eprep.questions.syllabus import Syllabus
+
 SLUG = re.compile(r"^[a-z0-9-]+$")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,23}$")
 PROBE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -37,7 +40,7 @@ _RESERVED = {"pi", "e", *FUNCTIONS, "and", "or", "not", "true", "false"}
 COMMON_KEYS = {
     "id", "kind", "title", "prompt", "explanation", "difficulty", "tags", "source", "probe",
     "probe_args", "reference", "reference_args", "concept", "trap", "params", "derived", "where",
-    "exam_params",
+    "exam_params", "syllabus",
 }  # fmt: skip
 OPTION_KEYS = {"text", "formula", "value", "code", "id", "correct", "feedback"}
 OPTION_FORMS = ("text", "formula", "value", "code")
@@ -46,8 +49,9 @@ OPTION_FORMS = ("text", "formula", "value", "code")
 class FileValidator:
     """Validates the parsed contents of one file; `fail(path, message)` raises BankError."""
 
-    def __init__(self, file: str, text: str) -> None:
+    def __init__(self, file: str, text: str, syllabus: Syllabus | None = None) -> None:
         self.file = file
+        self.syllabus = syllabus  # the areas `syllabus = "..."` may name
         self._source = text
         self._index: LineIndex | None = None
         self.placeholder_names: frozenset[str] | None = None
@@ -145,23 +149,44 @@ class FileValidator:
             raise self.fail(path, f"{_dotted(path)}: unknown name {unknown[0]!r} in {text!r}")
         return text
 
+    def area(self, value: Any, path: Path) -> str | None:
+        """A `syllabus = "dl-basics.cnn"` key: an area of the syllabus tree (None when absent)."""
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(path, 'syllabus must be an area id like "dl-basics.cnn"')
+        if self.syllabus is None:
+            raise self.fail(path, "syllabus areas are not known here")
+        if value not in self.syllabus:
+            raise self.fail(path, self.syllabus.unknown_message(value))
+        return value
+
     # --- files ----------------------------------------------------------------------------
 
     def day(self, data: dict) -> tuple[Text, Text | None, int]:
         self.table(data, (), {"day"}, {"day"})
-        day = self.table(data["day"], ("day",), {"title", "summary", "order"}, {"title", "order"})
+        day = self.table(
+            data["day"], ("day",), {"title", "summary", "order", "syllabus"}, {"title", "order"}
+        )
         title = self.text(day["title"], ("day", "title"))
         summary = self.text(day["summary"], ("day", "summary")) if "summary" in day else None
         return title, summary, self.integer(day["order"], ("day", "order"), 0, 10_000)
 
+    def day_area(self, data: dict) -> str | None:
+        """The day's default area (`syllabus` in `[day]`), after `day()` has checked the file."""
+        return self.area(data["day"].get("syllabus"), ("day", "syllabus"))
+
     def topic(
-        self, data: dict, day: str, topic: str
+        self, data: dict, day: str, topic: str, default_area: str | None = None
     ) -> tuple[dict, tuple[Formula, ...], list[Question]]:
+        """The topic's head, formula sheet and questions; `head["syllabus"]` is its area."""
         self.table(data, (), {"topic", "formula", "question"}, {"topic"})
         head = self.table(
-            data["topic"], ("topic",), {"title", "summary", "order"}, {"title", "order"}
+            data["topic"], ("topic",), {"title", "summary", "order", "syllabus"}, {"title", "order"}
         )
         self.text(head["title"], ("topic", "title"))
+        head = {**head, "syllabus": self.area(head.get("syllabus"), ("topic", "syllabus"))}
+        area = head["syllabus"] or default_area
         formulas = data.get("formula", [])
         if not isinstance(formulas, list):
             raise self.fail(("formula",), "formula must be an array of tables: [[formula]]")
@@ -179,13 +204,16 @@ class FileValidator:
         if not isinstance(raw_questions, list):
             raise self.fail(("question",), "question must be an array of tables: [[question]]")
         questions = [
-            self.question(item, ("question", i), day, topic) for i, item in enumerate(raw_questions)
+            self.question(item, ("question", i), day, topic, area)
+            for i, item in enumerate(raw_questions)
         ]
         return head, tuple(sheet), questions
 
     # --- questions ------------------------------------------------------------------------
 
-    def question(self, raw: Any, path: Path, day: str, topic: str) -> Question:
+    def question(
+        self, raw: Any, path: Path, day: str, topic: str, area: str | None = None
+    ) -> Question:
         required = {"id", "kind", "title", "prompt", "explanation", "difficulty", "tags", "source"}
         q = self.table(raw, path, COMMON_KEYS | kinds.kind_keys(), required)
         at = lambda key: (*path, key)  # noqa: E731 - a path inside this question
@@ -247,6 +275,7 @@ class FileValidator:
             "difficulty": self.integer(q["difficulty"], at("difficulty"), 1, 3),
             "tags": tuple(tags),
             "source": self.string(q["source"], at("source")),
+            "syllabus": self.area(q.get("syllabus"), at("syllabus")) or area,
             "path": self.file,
             "line": self.question_line(path[1]),
             "probe": probe,

@@ -83,7 +83,40 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE reviews ADD COLUMN session_id INTEGER REFERENCES sessions(id)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    # mock exams (`eprep exam`): the paper as drawn, then every answer the moment it is given
+    conn.execute(
+        """CREATE TABLE exams (
+            id INTEGER PRIMARY KEY,
+            seed INTEGER NOT NULL,
+            paper TEXT NOT NULL,                -- JSON: the drawn items and how they were drawn
+            minutes INTEGER NOT NULL,           -- time allowed
+            elapsed_ms INTEGER NOT NULL DEFAULT 0,  -- time used so far (what --resume subtracts)
+            started_at TEXT NOT NULL,
+            submitted_at TEXT
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE exam_answers (
+            exam_id INTEGER NOT NULL REFERENCES exams(id),
+            item INTEGER NOT NULL,              -- the item's number on the paper, from 1
+            question_id TEXT NOT NULL,
+            variant INTEGER NOT NULL,
+            answer TEXT NOT NULL,               -- the picked letters, one per option group
+            correct INTEGER NOT NULL,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            duration_ms INTEGER NOT NULL,       -- all time spent on the item, every visit
+            answered_at TEXT NOT NULL,
+            PRIMARY KEY (exam_id, item)
+        )"""
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_to_1,
+    _migrate_to_2,
+    _migrate_to_3,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -119,6 +152,33 @@ class ReviewRow:
     card_before: str
     card_after: str
     session_id: int | None
+
+
+@dataclass(frozen=True)
+class ExamRow:
+    """One mock exam as stored: its paper (JSON), the time allowed and used, if submitted."""
+
+    id: int
+    seed: int
+    paper: str
+    minutes: int
+    elapsed_ms: int
+    started_at: datetime
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ExamAnswerRow:
+    """The current answer to one item of a mock exam."""
+
+    item: int
+    question_id: str
+    variant: int
+    answer: str
+    correct: bool
+    flagged: bool
+    duration_ms: int
+    answered_at: datetime
 
 
 @dataclass(frozen=True)
@@ -446,3 +506,103 @@ class Store:
                 ),
             )
             return RecordedReview(review_id, before, new_after, due)
+
+    # --- mock exams ---
+
+    def start_exam(self, *, seed: int, paper: str, minutes: int, now: datetime) -> int:
+        """Store a drawn paper before its first item is shown; returns the exam's id."""
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO exams(seed, paper, minutes, started_at) VALUES (?, ?, ?, ?)",
+                (seed, paper, minutes, now.isoformat()),
+            )
+            return int(cursor.lastrowid)
+
+    def record_exam_answer(
+        self,
+        exam_id: int,
+        *,
+        item: int,
+        question_id: str,
+        variant: int,
+        answer: str,
+        correct: bool,
+        flagged: bool,
+        duration_ms: int,
+        elapsed_ms: int,
+        now: datetime,
+    ) -> None:
+        """Store (or change) one item's answer and the paper's time used, in one transaction.
+
+        A changed answer replaces the earlier one; the item's time adds up over its visits.
+        """
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO exam_answers(exam_id, item, question_id, variant, answer, correct,"
+                " flagged, duration_ms, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(exam_id, item) DO UPDATE SET answer = excluded.answer,"
+                " correct = excluded.correct, flagged = excluded.flagged,"
+                " duration_ms = duration_ms + excluded.duration_ms,"
+                " answered_at = excluded.answered_at",
+                (
+                    exam_id,
+                    item,
+                    question_id,
+                    variant,
+                    answer,
+                    int(correct),
+                    int(flagged),
+                    duration_ms,
+                    now.isoformat(),
+                ),
+            )
+            conn.execute("UPDATE exams SET elapsed_ms = ? WHERE id = ?", (elapsed_ms, exam_id))
+
+    def set_exam_elapsed(self, exam_id: int, elapsed_ms: int) -> None:
+        """The time used so far (kept between answers too, e.g. while the review screen shows)."""
+        with self._transaction() as conn:
+            conn.execute("UPDATE exams SET elapsed_ms = ? WHERE id = ?", (elapsed_ms, exam_id))
+
+    def submit_exam(self, exam_id: int, elapsed_ms: int, now: datetime) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE exams SET submitted_at = ?, elapsed_ms = ? WHERE id = ?",
+                (now.isoformat(), elapsed_ms, exam_id),
+            )
+
+    def exams(self) -> list[ExamRow]:
+        """Every mock exam, oldest first."""
+        rows = self._conn.execute(
+            "SELECT id, seed, paper, minutes, elapsed_ms, started_at, submitted_at FROM exams"
+            " ORDER BY id"
+        ).fetchall()
+        return [
+            ExamRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                datetime.fromisoformat(r[5]),
+                datetime.fromisoformat(r[6]) if r[6] else None,
+            )
+            for r in rows
+        ]
+
+    def unfinished_exam(self) -> ExamRow | None:
+        """The newest exam not yet submitted (what `eprep exam --resume` continues)."""
+        return next((e for e in reversed(self.exams()) if e.submitted_at is None), None)
+
+    def exam_answers(self, exam_id: int) -> dict[int, ExamAnswerRow]:
+        """The current answer to every answered item of an exam, by item number."""
+        rows = self._conn.execute(
+            "SELECT item, question_id, variant, answer, correct, flagged, duration_ms,"
+            " answered_at FROM exam_answers WHERE exam_id = ? ORDER BY item",
+            (exam_id,),
+        ).fetchall()
+        return {
+            r[0]: ExamAnswerRow(
+                r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]), r[6], datetime.fromisoformat(r[7])
+            )
+            for r in rows
+        }

@@ -145,7 +145,7 @@ def test_migrates_version_1_keeping_history(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     with Store.open(path) as store:
-        assert store.schema_version == len(MIGRATIONS) == 2
+        assert store.schema_version == len(MIGRATIONS) == 3
         (old,) = store.reviews()
         assert old.question_id == "qz.a.b" and old.session_id is None
         session = store.start_session(T0, "qz")

@@ -728,3 +728,22 @@ def beam_candidates(variant: Variant, rng: np.random.Generator) -> Value:
 
     beam_search(next_log_probs, 0, k, 3)
     return Value(compared[2])
+
+
+@probe("attention_decoder_head_parameters")
+def attention_decoder_head_parameters(variant: Variant, rng: np.random.Generator) -> Value:
+    """Parameters of the Affine after an engine TimeAttention in a DLFS2-style decoder.
+
+    The decoder concatenates each context vector with its hidden state; the width of that
+    concatenation is measured on real outputs, an engine TimeAffine to V words is built on it,
+    and its parameters that a backward pass reaches are counted.
+    """
+    from eprep.engine import TimeAffine, TimeAttention
+
+    h, vocabulary = _int(variant, "H"), _int(variant, "V")
+    enc, dec = rng.standard_normal((2, 4, h)), rng.standard_normal((2, 3, h))
+    joined = np.concatenate((TimeAttention().forward(enc, dec), dec), axis=2)
+    head = TimeAffine(rng.standard_normal((joined.shape[2], vocabulary)), np.zeros(vocabulary))
+    out = head.forward(joined)
+    head.backward(rng.standard_normal(out.shape))
+    return Value(sum(int(np.count_nonzero(g)) for g in head.grads))

@@ -692,3 +692,10 @@ def beam_candidates(p: Params) -> sympy.Expr:
     """After the first steps k prefixes are kept, and each is extended by each of the V tokens."""
     kept_prefixes, tokens = p["k"], p["V"]
     return kept_prefixes * tokens
+
+
+@reference("attention_decoder_head_parameters")
+def attention_decoder_head_parameters(p: Params) -> sympy.Expr:
+    """The head maps the concatenation [c; h] (H + H features) to V scores, with a bias."""
+    features = p["H"] + p["H"]  # the context vector and the decoder's hidden state
+    return features * p["V"] + p["V"]

@@ -420,3 +420,12 @@ def test_beam_candidates(values: dict[str, float]) -> None:
     measured = run("day3.seq2seq.beam-candidates", values)
     assert measured == values["k"] * values["V"]
     assert _differs(measured, values["V"])
+
+
+@pytest.mark.parametrize("values", variants("day3.attention.decoder-head-parameters", 3))
+def test_attention_decoder_head_parameters(values: dict[str, float]) -> None:
+    h, v = int(values["H"]), int(values["V"])
+    shapes = [(h + h, v), (v,)]  # weight of the concatenated [c; h], and the bias
+    measured = run("day3.attention.decoder-head-parameters", values)
+    assert measured == sum(math.prod(s) for s in shapes)
+    assert _differs(measured, h * v + v)

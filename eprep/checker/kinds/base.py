@@ -166,11 +166,27 @@ def verdict_text(verdict: Any) -> str:
     return text
 
 
-def self_test_bank(toml: str) -> list[Any]:
-    """The questions of a small in-memory topic file (for the kinds' self-tests)."""
+# What every self-test question shares; each kind adds only the fields it is about.
+_SELF_TEST_TOPIC = '[topic]\ntitle.en = "t"\norder = 1\n'
+_SELF_TEST_COMMON = """title.en = "t"
+prompt.en = "t"
+explanation.en = "t"
+difficulty = 1
+tags = []
+source = "t"
+concept = true
+"""
+
+
+def self_test_bank(kind: str, *questions: tuple[str, str]) -> list[Any]:
+    """The `kind` questions of a small in-memory topic file, one per (slug, own TOML fields)."""
     import tomllib
 
     from eprep.questions.schema import FileValidator
 
-    _, _, questions = FileValidator("<self-test>", toml).topic(tomllib.loads(toml), "t", "k")
-    return questions
+    toml = _SELF_TEST_TOPIC + "".join(
+        f'[[question]]\nid = "t.k.{slug}"\nkind = "{kind}"\n{_SELF_TEST_COMMON}{fields}'
+        for slug, fields in questions
+    )
+    _, _, questions_ = FileValidator("<self-test>", toml).topic(tomllib.loads(toml), "t", "k")
+    return questions_

@@ -130,7 +130,7 @@ class Choice(CheckKind):
         return from_options(variant, lang)
 
     def test(self, equivalent: Any) -> list[str]:
-        (q,) = self_test_bank(_SELF_TEST)
+        (q,) = self_test_bank("choice", ("c", _SELF_TEST))
         v = q.variant(0)
         shown = shown_options(v)
         right = next(i for i, o in enumerate(shown) if o.correct)
@@ -154,20 +154,7 @@ def _candidates(question: Any) -> list[tuple[str, str]]:
     ]
 
 
-_SELF_TEST = """
-[topic]
-title.en = "t"
-order = 1
-[[question]]
-id = "t.k.c"
-kind = "choice"
-title.en = "t"
-prompt.en = "t"
-explanation.en = "t"
-difficulty = 1
-tags = []
-source = "t"
-concept = true
+_SELF_TEST = """\
 answer = "2"
 [[question.options]]
 value = "1 + 1"

@@ -132,7 +132,7 @@ class Code(CheckKind):
         return from_blanks(variant, lang)
 
     def test(self, equivalent: Any) -> list[str]:
-        (q,) = self_test_bank(_SELF_TEST)
+        (q,) = self_test_bank("code", ("code", _SELF_TEST))
         v = q.variant(0)
         problems = []
         if "x = 1 + 2" not in completed(v):
@@ -161,20 +161,7 @@ def _one_line(code: str | None) -> str:
     return text if len(text) <= 50 else text[:47] + "..."
 
 
-_SELF_TEST = """
-[topic]
-title.en = "t"
-order = 1
-[[question]]
-id = "t.k.code"
-kind = "code"
-title.en = "t"
-prompt.en = "t"
-explanation.en = "t"
-difficulty = 1
-tags = []
-source = "t"
-concept = true
+_SELF_TEST = """\
 code = "x = (あ) (い) 2"
 [[question.blanks]]
 label = "あ"

@@ -79,7 +79,10 @@ class Derivation(CheckKind):
         return derivation_item(variant, lang)
 
     def test(self, equivalent: Any) -> list[str]:
-        good, bad = self_test_bank(_SELF_TEST)
+        good, bad = self_test_bank(
+            "derivation",
+            *((slug, _FIELDS.format(step=step)) for slug, step in (("good", "2*x"), ("bad", "3x"))),
+        )
         problems = []
         if self.symbolic(good, good.variant(0), equivalent):
             problems.append("a sound chain x + x = 2*x = 2x is reported unsound")
@@ -93,24 +96,11 @@ class Derivation(CheckKind):
         return problems
 
 
-_QUESTION = """
-[[question]]
-id = "t.k.{slug}"
-kind = "derivation"
-title.en = "t"
-prompt.en = "t"
-explanation.en = "t"
-difficulty = 1
-tags = []
-source = "t"
-concept = true
+_FIELDS = """\
 variables = {{ x = "real" }}
 start = "x + x"
 solution = ["{step}"]
 answer = "2x"
 """
-_SELF_TEST = '[topic]\ntitle.en = "t"\norder = 1\n' + "".join(
-    _QUESTION.format(slug=slug, step=step) for slug, step in (("good", "2*x"), ("bad", "3x"))
-)
 
 register(Derivation())

@@ -95,7 +95,7 @@ class Expression(CheckKind):
         return from_mistakes(variant, lang)
 
     def test(self, equivalent: Any) -> list[str]:
-        (q,) = self_test_bank(_SELF_TEST)
+        (q,) = self_test_bank("expression", ("e", _SELF_TEST))
         v = q.variant(0)
         problems = []
         if self.parse(v, "2x")[1] != "2*x":
@@ -120,20 +120,7 @@ def key_samples(question: Any, variant: Any, evidence: Any, formulas: list) -> l
     return problems
 
 
-_SELF_TEST = """
-[topic]
-title.en = "t"
-order = 1
-[[question]]
-id = "t.k.e"
-kind = "expression"
-title.en = "t"
-prompt.en = "t"
-explanation.en = "t"
-difficulty = 1
-tags = []
-source = "t"
-concept = true
+_SELF_TEST = """\
 variables = { x = "real" }
 answer = "2*x"
 [[question.mistakes]]

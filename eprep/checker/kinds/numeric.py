@@ -104,7 +104,7 @@ class Numeric(CheckKind):
         return from_mistakes(variant, lang)
 
     def test(self, equivalent: Any) -> list[str]:
-        (q,) = self_test_bank(_SELF_TEST)
+        (q,) = self_test_bank("numeric", ("n", _SELF_TEST))
         v = q.variant(0)
         problems = []
         if not self.grade(v, self.parse(v, "12/4"), "en").correct:
@@ -117,20 +117,7 @@ class Numeric(CheckKind):
         return problems
 
 
-_SELF_TEST = """
-[topic]
-title.en = "t"
-order = 1
-[[question]]
-id = "t.k.n"
-kind = "numeric"
-title.en = "t"
-prompt.en = "t"
-explanation.en = "t"
-difficulty = 1
-tags = []
-source = "t"
-concept = true
+_SELF_TEST = """\
 answer = "1 + 2"
 [[question.mistakes]]
 answer = "4"

@@ -9,10 +9,10 @@ See `eprep/questions/SCHEMA.md` for the contract.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from eprep.checker.registry import WitnessRegistry
 
 Variant = Mapping[str, float]
 
@@ -48,67 +48,33 @@ ProbeFunction = Callable[..., Evidence]
 CodeProbeFunction = Callable[..., None]
 
 
-@dataclass
-class _Registry:
-    probes: dict[str, ProbeFunction] = field(default_factory=dict)
-    code_probes: dict[str, CodeProbeFunction] = field(default_factory=dict)
-    loaded: bool = False
-
-
-_REGISTRY = _Registry()
+_REGISTRY = WitnessRegistry(__name__, __path__, "probe")
 
 
 def probe(name: str) -> Callable[[ProbeFunction], ProbeFunction]:
     """Register `fn(variant, rng, **probe_args) -> Value | Samples | OptionId` as `name`."""
-
-    def register(fn: ProbeFunction) -> ProbeFunction:
-        if name in _REGISTRY.probes or name in _REGISTRY.code_probes:
-            raise ValueError(f"probe {name!r} is registered twice")
-        _REGISTRY.probes[name] = fn
-        return fn
-
-    return register
+    return _REGISTRY.value(name)
 
 
 def code_probe(name: str) -> Callable[[CodeProbeFunction], CodeProbeFunction]:
     """Register `fn(namespace, variant, rng, **probe_args)`, raising AssertionError on failure."""
-
-    def register(fn: CodeProbeFunction) -> CodeProbeFunction:
-        if name in _REGISTRY.probes or name in _REGISTRY.code_probes:
-            raise ValueError(f"probe {name!r} is registered twice")
-        _REGISTRY.code_probes[name] = fn
-        return fn
-
-    return register
-
-
-def _load_all() -> None:
-    """Import every topic module of this package so that its probes register."""
-    if _REGISTRY.loaded:
-        return
-    _REGISTRY.loaded = True
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+    return _REGISTRY.code(name)
 
 
 def get_probe(name: str) -> ProbeFunction:
-    _load_all()
-    return _REGISTRY.probes[name]
+    return _REGISTRY.get_value(name)
 
 
 def get_code_probe(name: str) -> CodeProbeFunction:
-    _load_all()
-    return _REGISTRY.code_probes[name]
+    return _REGISTRY.get_code(name)
 
 
 def is_code_probe(name: str) -> bool:
-    _load_all()
-    return name in _REGISTRY.code_probes
+    return _REGISTRY.is_code(name)
 
 
 def probe_names() -> list[str]:
-    _load_all()
-    return sorted([*_REGISTRY.probes, *_REGISTRY.code_probes])
+    return _REGISTRY.names()
 
 
 __all__ = [

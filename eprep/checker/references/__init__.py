@@ -21,15 +21,15 @@ the definition exactly at those inputs in the verifier and returns the disagreem
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
+
+from eprep.checker.registry import WitnessRegistry
 
 Params = Mapping[str, Any]  # name -> sympy Symbol or exact number
 
@@ -64,72 +64,38 @@ class CodeDefinition:
 ReferenceFunction = Callable[..., Any]
 
 
-@dataclass
-class _Registry:
-    values: dict[str, ReferenceFunction] = field(default_factory=dict)
-    code: dict[str, ReferenceFunction] = field(default_factory=dict)
-    loaded: bool = False
-
-
-_REGISTRY = _Registry()
+_REGISTRY = WitnessRegistry(__name__, __path__, "reference")
 
 
 def reference(name: str) -> Callable[[ReferenceFunction], ReferenceFunction]:
     """Register `fn(p, **reference_args) -> sympy.Expr | Pick | Rounded` as `name`."""
-
-    def register(fn: ReferenceFunction) -> ReferenceFunction:
-        if name in _REGISTRY.values or name in _REGISTRY.code:
-            raise ValueError(f"reference {name!r} is registered twice")
-        _REGISTRY.values[name] = fn
-        return fn
-
-    return register
+    return _REGISTRY.value(name)
 
 
 def code_reference(name: str) -> Callable[[ReferenceFunction], ReferenceFunction]:
     """Register `fn(**reference_args) -> CodeDefinition` as `name`."""
-
-    def register(fn: ReferenceFunction) -> ReferenceFunction:
-        if name in _REGISTRY.values or name in _REGISTRY.code:
-            raise ValueError(f"reference {name!r} is registered twice")
-        _REGISTRY.code[name] = fn
-        return fn
-
-    return register
-
-
-def _load_all() -> None:
-    if _REGISTRY.loaded:
-        return
-    _REGISTRY.loaded = True
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+    return _REGISTRY.code(name)
 
 
 def get_reference(name: str) -> ReferenceFunction:
-    _load_all()
-    return _REGISTRY.values[name]
+    return _REGISTRY.get_value(name)
 
 
 def get_code_reference(name: str) -> ReferenceFunction:
-    _load_all()
-    return _REGISTRY.code[name]
+    return _REGISTRY.get_code(name)
 
 
 def is_code_reference(name: str) -> bool:
-    _load_all()
-    return name in _REGISTRY.code
+    return _REGISTRY.is_code(name)
 
 
 def reference_names() -> list[str]:
-    _load_all()
-    return sorted([*_REGISTRY.values, *_REGISTRY.code])
+    return _REGISTRY.names()
 
 
 def reference_source(name: str) -> str:
     """The source of the module defining `name` (part of the witness cache key)."""
-    _load_all()
-    fn = _REGISTRY.values.get(name) or _REGISTRY.code.get(name)
+    fn = _REGISTRY.find(name)
     if fn is None:
         return ""
     try:

@@ -21,6 +21,7 @@ from eprep.grammar.lexer import MAX_LENGTH, Token, tokenize
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Num, Sym
 from eprep.grammar.parser import MAX_CONSTANT_POWER, MAX_EXPONENT
 from eprep.grammar.parser import _Parser as _FormulaParser
+from eprep.grammar.vocabulary import with_aliases
 
 # The condition's own operators, longest first so that `<=` is not read as `<`.
 _OPERATORS = ("==", "!=", "<=", ">=", "//", "<", ">", "%")
@@ -203,6 +204,7 @@ class Condition:
     location: str = ""  # `file:line` of the `where` key, for error messages
 
     def names(self) -> set[str]:
+        """The names the condition reads, in the grammar's spelling (`lam` is `lambda`)."""
         found: set[str] = set()
         stack = [self.root]
         while stack:
@@ -214,7 +216,8 @@ class Condition:
 
     def holds(self, values: Mapping[str, float]) -> bool:
         try:
-            return _value(self.root, values) != 0
+            # The grammar reads `lam` as `lambda`: bind the canonical names too.
+            return _value(self.root, with_aliases(values)) != 0
         except (ArithmeticError, ValueError, EvaluationError) as error:
             reason = "overflow" if isinstance(error, OverflowError) else error
             raise ConditionError(f"cannot evaluate {self.text!r}: {reason}") from None

@@ -346,7 +346,7 @@ class FileValidator:
                 raise self.fail(
                     (*path, "where"), f"where: cannot parse {text!r}: {error}"
                 ) from None
-            unknown = sorted(where.names() - names)
+            unknown = sorted(where.names() - alias_names(frozenset(names)))
             if unknown:
                 raise self.fail((*path, "where"), f"where: unknown name {unknown[0]!r}")
         return params, derived, where, frozenset(names)

@@ -109,3 +109,39 @@ def test_option_order_is_a_reproducible_shuffle() -> None:
     orders = [question.variant(k).option_order() for k in range(3)]
     assert all(sorted(order) == [0, 1, 2, 3] for order in orders)
     assert question.variant(0).option_order() == orders[0]
+
+
+def test_where_may_name_aliased_params(tmp_path: Path) -> None:
+    # SCHEMA.md: `eps` and `lam` are fine as param names; a `where` naming them must load and
+    # hold for the drawn values (the grammar reads them as `epsilon` and `lambda`).
+    day = tmp_path / "day2"
+    day.mkdir()
+    (day / "t.toml").write_text(
+        """[topic]
+title.en = "T"
+title.ja = "T"
+order = 1
+
+[[question]]
+id = "day2.t.alias"
+kind = "numeric"
+title.en = "T"
+title.ja = "T"
+prompt.en = "P"
+prompt.ja = "P"
+explanation.en = "E"
+explanation.ja = "E"
+difficulty = 1
+tags = []
+source = "test"
+probe = "p"
+reference = "r"
+params = { lam = "choice(1, 2, 3, 4)", eps = "choice(0.5, 0.25)" }
+where = "lam >= 3 and eps < 0.3 and lam*eps != 0"
+answer = "lam + eps"
+""",
+        encoding="utf-8",
+    )
+    question = load_bank([tmp_path], bundled=False).get("day2.t.alias")
+    drawn = [question.variant(k).values for k in range(20)]
+    assert all(v["lam"] in (3, 4) and v["eps"] == 0.25 for v in drawn)

@@ -290,14 +290,18 @@ def default_workers() -> int:
 
 
 def load_probes() -> None:
-    """Import every probe module now; a broken one is a one-line EprepError, not a traceback."""
-    from eprep.checker import probes
+    """Import every probe and reference module now; a broken one (or a name registered twice)
+    is a one-line EprepError, not a traceback."""
+    from eprep.checker import probes, references
 
     try:
         probes.probe_names()
+        references.reference_names()
+    except EprepError:
+        raise
     except Exception as error:
         raise EprepError(
-            f"the probe modules do not import: {type(error).__name__}: {error}"
+            f"the witness modules do not import: {type(error).__name__}: {error}"
         ) from None
 
 

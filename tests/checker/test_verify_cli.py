@@ -158,3 +158,32 @@ def test_unknown_day_and_id_are_clean_errors() -> None:
         assert result.returncode == 2
         assert result.stderr.startswith("eprep: error: --")
         assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("family", ["probe", "reference"])
+def test_a_witness_name_registered_twice_is_a_one_line_error(tmp_path: Path, family: str) -> None:
+    # A user probe file reuses the name of a bundled witness (`ols_fit`, in probes/ml.py and
+    # references/ml.py): verify must say so in one line naming both definitions, exit 2.
+    extra = tmp_path / "clash.py"
+    module = "probes" if family == "probe" else "references"
+    extra.write_text(
+        f"from eprep.checker.{module} import {family}\n\n\n"
+        f'@{family}("ols_fit")\n'
+        "def mine(*args, **kwargs):\n"
+        "    return None\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "EPREP_CACHE": "0", "EPREP_PROBE_FILES": str(extra)}
+    result = subprocess.run(
+        [sys.executable, "-m", "eprep", "verify", "--id", "ml.regression.ols-slope"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("eprep: error: "), result.stderr
+    assert f"{family} 'ols_fit' is registered twice" in lines[0]
+    assert "clash.py:4" in lines[0] and f"{module}/ml.py:" in lines[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eprep.checker.mutate import ESCAPED, EQUIVALENT, mutation_test
+from eprep.checker.mutate import EQUIVALENT, ESCAPED, mutation_test
 from eprep.questions import load_bank
 
 

@@ -420,3 +420,43 @@ def matrix_power_entry(
     a = np.array([int(variant[c]) for c in entries], dtype=np.int64).reshape(n, n)
     value = np.linalg.matrix_power(a, int(variant[power]))[row - 1, col - 1]
     return Value(float(value))
+
+
+def _from_eigenpairs(variant: Variant) -> np.ndarray:
+    """The 2 x 2 matrix M with M q1 = l1 q1 and M q2 = l2 q2, q1 = (3, 4)/5, q2 = (-4, 3)/5.
+
+    Solved as a 4 x 4 linear system in M's entries (the eigen-equations themselves), then
+    checked with `np.linalg.eigh`.
+    """
+    q = np.array([[3.0, 4.0], [-4.0, 3.0]]) / 5.0
+    lams = np.array([float(variant["l1"]), float(variant["l2"])])
+    # Row i of the system: (M q_j)_r = l_j (q_j)_r, unknowns M_11, M_12, M_21, M_22.
+    system, rhs = [], []
+    for vec, lam in zip(q, lams, strict=True):
+        for r in range(2):
+            row = np.zeros(4)
+            row[2 * r : 2 * r + 2] = vec
+            system.append(row)
+            rhs.append(lam * vec[r])
+    m = np.linalg.solve(np.array(system), np.array(rhs)).reshape(2, 2)
+    if not np.allclose(np.sort(np.linalg.eigvalsh((m + m.T) / 2)), np.sort(lams)):
+        raise AssertionError("the matrix does not have the given eigenvalues")
+    return m
+
+
+@probe("eigen_reconstruction")
+def eigen_reconstruction(
+    variant: Variant, rng: np.random.Generator, row: int, col: int, power: str = ""
+) -> Value:
+    """Entry (row, col) of the matrix with the given eigenpairs, or of its `matrix_power`."""
+    m = _from_eigenpairs(variant)
+    if power:
+        m = np.linalg.matrix_power(m, int(variant[power]))
+    return Value(float(m[row - 1, col - 1]), rel_tol=1e-9, abs_tol=1e-9)
+
+
+@probe("normal_second_moment_mc")
+def normal_second_moment_mc(variant: Variant, rng: np.random.Generator) -> Value:
+    """The mean of X^2 over draws of X ~ N(mu, s^2) (5 SE)."""
+    x = rng.normal(float(variant["mu"]), float(variant["s"]), size=_DRAWS)
+    return _mc_mean(x**2)

@@ -398,3 +398,27 @@ def matrix_power_entry(
     for _ in range(integer(p[power])):
         product = product * a
     return sympy.expand(product[row - 1, col - 1])
+
+
+def _eigenbasis() -> sympy.Matrix:
+    """Columns q1 = (3, 4)/5 and q2 = (-4, 3)/5: an orthonormal basis."""
+    return sympy.Matrix([[3, -4], [4, 3]]) / 5
+
+
+@reference("eigen_reconstruction")
+def eigen_reconstruction(p: Params, *, row: int, col: int, power: str = "") -> sympy.Expr:
+    """A = Q Λ Qᵀ from the eigenpairs (or its n-th power, the product written out)."""
+    q = _eigenbasis()
+    a = q * sympy.diag(p["l1"], p["l2"]) * q.T
+    if power:
+        product = sympy.eye(2)
+        for _ in range(integer(p[power])):
+            product = product * a
+        a = product
+    return sympy.expand(a[row - 1, col - 1])
+
+
+@reference("normal_second_moment")
+def normal_second_moment(p: Params) -> sympy.Expr:
+    """E[X^2] for X ~ N(mu, s^2), by `sympy.stats`."""
+    return sympy.simplify(stats.E(stats.Normal("X", p["mu"], p["s"]) ** 2))

@@ -43,7 +43,9 @@ def lasso_threshold_points(variant: Variant, rng: np.random.Generator) -> Sample
     for i in range(12):
         lam = float(rng.uniform(0.2, 2.0))
         # A third of the points inside the threshold (|z| < lam), the rest outside, both signs.
-        z = float(rng.choice([-1, 1]) * (rng.uniform(0, lam) if i % 3 == 0 else lam + rng.uniform(0.1, 3)))
+        z = float(
+            rng.choice([-1, 1]) * (rng.uniform(0, lam) if i % 3 == 0 else lam + rng.uniform(0.1, 3))
+        )
         model = Lasso(alpha=lam, fit_intercept=False, tol=1e-12, max_iter=10_000)
         model.fit(np.array([[1.0]]), np.array([z]))
         points.append({"z": z, "lam": lam})
@@ -121,7 +123,9 @@ def bernoulli_entropy_points(variant: Variant, rng: np.random.Generator) -> Samp
     from scipy.stats import bernoulli
 
     ps = rng.uniform(0.02, 0.98, size=12)
-    return _samples([{"p": float(p)} for p in ps], [bernoulli(p).entropy() for p in ps], 1e-9, 1e-12)
+    return _samples(
+        [{"p": float(p)} for p in ps], [bernoulli(p).entropy() for p in ps], 1e-9, 1e-12
+    )
 
 
 @probe("two_point_variance")
@@ -143,8 +147,8 @@ def gaussian_nll_points(variant: Variant, rng: np.random.Generator) -> Samples:
 
     points, values = [], []
     for _ in range(12):
-        x1, x2, y1, y2, w = (float(v) for v in rng.uniform(-3, 3, size=5))
-        s = float(rng.uniform(0.3, 3.0))
+        x1, x2, y1, y2, w = (float(v) for v in rng.uniform(-2, 2, size=5))
+        s = float(rng.uniform(1.0, 3.0))
         nll = -float(norm.logpdf(y1, w * x1, s) + norm.logpdf(y2, w * x2, s))
         points.append({"x1": x1, "x2": x2, "y1": y1, "y2": y2, "w": w, "s": s})
         values.append(nll)

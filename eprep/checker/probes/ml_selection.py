@@ -113,7 +113,9 @@ def precision_at_top(variant: Variant, rng: np.random.Generator, positives: str,
 
 
 @probe("hard_margin_weight")
-def hard_margin_weight(variant: Variant, rng: np.random.Generator, negatives: str, positives: str) -> Value:
+def hard_margin_weight(
+    variant: Variant, rng: np.random.Generator, negatives: str, positives: str
+) -> Value:
     """The weight of `SVC(kernel="linear")` with a huge C on 1-D data: a hard margin."""
     from sklearn.svm import SVC
 

@@ -48,9 +48,7 @@ def gaussian_kl_formula(p: Params) -> sympy.Expr:
 def bernoulli_entropy_formula(p: Params) -> sympy.Expr:
     """-Σ_k P(B = k) log P(B = k) for B ~ Bernoulli(p), in nats."""
     b = stats.Bernoulli("B", p["p"])
-    return -sum(
-        stats.P(sympy.Eq(b, k)) * sympy.log(stats.P(sympy.Eq(b, k))) for k in (0, 1)
-    )
+    return -sum(stats.P(sympy.Eq(b, k)) * sympy.log(stats.P(sympy.Eq(b, k))) for k in (0, 1))
 
 
 @reference("two_point_variance")

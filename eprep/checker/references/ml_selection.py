@@ -19,11 +19,17 @@ from eprep.checker.references import Params, integer, reference
 
 @reference("shrinkage_mse")
 def shrinkage_mse(p: Params) -> sympy.Expr:
-    """E[(c x̄ - mu)^2] with x̄ the mean of n independent N(mu, s^2) draws."""
-    n = integer(p["n"])
-    draws = [stats.Normal(f"X{i}", p["mu"], p["s"]) for i in range(n)]
-    estimate = p["c"] * sum(draws) / n
-    return sympy.simplify(stats.E(sympy.expand((estimate - p["mu"]) ** 2)))
+    """E[(c x̄ - mu)^2], x̄ = S/n with S the sum of n independent N(mu, s^2) draws.
+
+    The square is expanded over the draws: E[S] = n E[X], and E[S^2] has n terms E[X^2] and
+    n(n - 1) cross terms E[X_i X_j] = E[X]^2 (independence); the moments come from `sympy.stats`.
+    """
+    n = p["n"]
+    x = stats.Normal("X", p["mu"], p["s"])
+    m1, m2 = stats.E(x), stats.E(x**2)
+    sum_mean, sum_square = n * m1, n * m2 + n * (n - 1) * m1**2
+    c = p["c"]
+    return sympy.expand(c**2 * sum_square / n**2 - 2 * c * p["mu"] * sum_mean / n + p["mu"] ** 2)
 
 
 @reference("interpolating_degree")

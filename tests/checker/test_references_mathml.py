@@ -69,3 +69,48 @@ def test_count_definitions_need_numbers() -> None:
     except NeedsValues:
         return
     raise AssertionError("a k-means step over symbols must ask for numbers")
+
+
+def test_issue19_numeric_definitions_worked_by_hand() -> None:
+    # bias² (1/2 - 1)^2 * 2^2 = 1, variance (1/4)(1)/4 = 1/16.
+    assert ref("shrinkage_mse", dict(mu=2, s=1, n=4, c=R(1, 2))) == R(17, 16)
+    assert ref("interpolating_degree", dict(n=6)) == 5
+    assert ref("grid_search_fits", dict(m=3, k=5)) == 16
+    assert ref("loo_training_total", dict(n=7)) == 42
+    ranks = dict(r1=1, r2=3, r3=6, t=4)
+    assert ref("average_precision", ranks, positives="r1,r2,r3", n=8) == R(13, 18)
+    assert ref("precision_at_top", ranks, positives="r1,r2,r3", n=8) == R(1, 2)
+    margin = dict(u=-1, v=3, n2=-2, n3=-4, p2=4, p3=5)
+    assert ref("hard_margin_weight", margin, negatives="n3,n2,u", positives="v,p2,p3") == R(1, 2)
+    # A = 3 q1 q1ᵀ - q2 q2ᵀ with q1 = (3, 4)/5, q2 = (-4, 3)/5: a11 = (27 - 16)/25.
+    assert ref("eigen_reconstruction", dict(l1=3, l2=-1), row=1, col=1) == R(11, 25)
+    cube = ref("eigen_reconstruction", dict(l1=3, l2=-1, n=3), row=1, col=2, power="n")
+    assert cube == R(12 * (27 + 1), 25)
+    assert ref("normal_second_moment", dict(mu=2, s=3)) == 13
+
+
+def test_issue19_formula_definitions_as_identities() -> None:
+    sxy, w, x1, x2, y1, y2, m1, m2 = sympy.symbols("sxy w x1 x2 y1 y2 m1 m2", real=True)
+    sxx, lam, s, s1, s2, big_s, n = sympy.symbols("sxx lam s s1 s2 S n", positive=True)
+    p_ = sympy.Symbol("p", positive=True)
+    a, b = sympy.symbols("a b", real=True)
+
+    def same(name: str, values: dict, want) -> None:
+        got = get_reference(name)(values)
+        assert sympy.simplify(sympy.expand_log(got - want, force=True)) == 0, (name, got)
+
+    same("ridge_from_sums", dict(sxy=sxy, sxx=sxx, lam=lam), sxy / (sxx + lam))
+    same("gaussian_variance_mle_formula", dict(S=big_s, n=n), big_s / n)
+    kl = sympy.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - R(1, 2)
+    same("gaussian_kl_formula", dict(m1=m1, m2=m2, s1=s1, s2=s2), kl)
+    entropy = -p_ * sympy.log(p_) - (1 - p_) * sympy.log(1 - p_)
+    same("bernoulli_entropy_formula", dict(p=p_), entropy)
+    same("two_point_variance", dict(a=a, b=b, p=p_), p_ * (1 - p_) * (a - b) ** 2)
+    nll = sympy.log(2 * sympy.pi * s**2) + ((y1 - w * x1) ** 2 + (y2 - w * x2) ** 2) / (2 * s**2)
+    same("gaussian_nll_two", dict(w=w, x1=x1, x2=x2, y1=y1, y2=y2, s=s), nll)
+    grad = (w * x1 - y1) * x1 + (w * x2 - y2) * x2
+    same("mse_gradient_formula", dict(w=w, x1=x1, x2=x2, y1=y1, y2=y2), grad)
+    soft = get_reference("soft_threshold_formula")
+    z = sympy.Symbol("z", real=True)
+    for zv, lv, want in [(3, 1, 2), (-3, 1, -2), (R(1, 2), 1, 0), (-R(1, 2), 1, 0)]:
+        assert soft(dict(z=z, lam=lam)).subs({z: zv, lam: lv}) == want

@@ -25,13 +25,15 @@ def read_expression(
     `functions`: the question's declared functions (`functions = ["f"]`), callable as `f(x)`.
     """
     from eprep.grammar import free_symbols, parse, to_text
+    from eprep.grammar.vocabulary import alias_names
 
     if not text.strip():
         raise Unreadable("empty answer: type an expression")
     node = parse(
         text, variables=sorted(variables), e_is_variable="e" in variables, functions=functions
     )
-    unknown = free_symbols(node) - set(variables)
+    # The grammar reads `lam` as `lambda`: a variable may be declared in either spelling.
+    unknown = free_symbols(node) - alias_names(frozenset(variables))
     if unknown:
         known = ", ".join(sorted(variables)) or "none"
         raise Unreadable(f"unknown name {', '.join(sorted(unknown))} (variables: {known})")

@@ -77,6 +77,7 @@ def test_issue19_numeric_definitions_worked_by_hand() -> None:
     assert ref("interpolating_degree", dict(n=6)) == 5
     assert ref("grid_search_fits", dict(m=3, k=5)) == 16
     assert ref("loo_training_total", dict(n=7)) == 42
+    assert ref("kfold_training_total", dict(n=60, k=4)) == 180
     ranks = dict(r1=1, r2=3, r3=6, t=4)
     assert ref("average_precision", ranks, positives="r1,r2,r3", n=8) == R(13, 18)
     assert ref("precision_at_top", ranks, positives="r1,r2,r3", n=8) == R(1, 2)

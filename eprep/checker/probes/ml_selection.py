@@ -128,3 +128,13 @@ def hard_margin_weight(
     if np.min(margins) < 1 - 1e-6:
         raise AssertionError("the fitted SVM violates the hard margin")
     return Value(float(model.coef_[0, 0]), rel_tol=1e-6, abs_tol=1e-9)
+
+
+@probe("kfold_training_total")
+def kfold_training_total(variant: Variant, rng: np.random.Generator) -> Value:
+    """The training-set sizes of `KFold(k)`'s splits of n samples, summed."""
+    from sklearn.model_selection import KFold
+
+    x = np.zeros((int(variant["n"]), 1))
+    splits = KFold(int(variant["k"]), shuffle=True, random_state=0).split(x)
+    return Value(float(sum(len(train) for train, _ in splits)), rel_tol=0.0)

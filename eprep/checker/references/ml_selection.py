@@ -108,3 +108,11 @@ def hard_margin_weight(p: Params, *, negatives: str, positives: str) -> sympy.Ex
     if best is None:
         raise AssertionError("the classes are not separable")
     return best
+
+
+@reference("kfold_training_total")
+def kfold_training_total(p: Params) -> sympy.Expr:
+    """Fold f is held out once; the fit for fold f trains on the other k - 1 folds of n/k."""
+    n, k = integer(p["n"]), integer(p["k"])
+    folds = [n // k] * k  # n is a multiple of k in the question
+    return sympy.Integer(sum(sum(size for g, size in enumerate(folds) if g != f) for f in range(k)))

@@ -26,6 +26,7 @@ def test_model_selection_probes_worked_by_hand() -> None:
     # 3 candidates x 5 folds, plus the refit.
     assert _close(_run("grid_search_fits", dict(n=20, k=5, m=3)), 16)
     assert _close(_run("loo_training_total", dict(n=7)), 7 * 6)
+    assert _close(_run("kfold_training_total", dict(n=60, k=4)), 4 * 45)  # 4 fits on 45 each
 
 
 def test_ranking_probes_worked_by_hand() -> None:

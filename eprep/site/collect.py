@@ -12,7 +12,6 @@ from typing import Any
 from eprep.checker import kinds as check_kinds
 from eprep.grammar.guide import notation_guide
 from eprep.site import kinds as site_kinds
-from eprep.site.exam import exam_page
 from eprep.site.examples import ExampleOutput, for_topic
 from eprep.site.i18n import strings
 from eprep.site.markup import Markup, code_block, tex_to_mathml
@@ -340,5 +339,6 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
                  {**common, "guide": guide})
         )  # fmt: skip
         pages.append(Page(f"{lang}/search.html", "search.html", lang, s["search"], {**common}))
-        pages.append(exam_page(lang, common))  # the mock exam (eprep/site/exam.py)
+        # the mock exam: its script draws the paper from the data eprep/site/exam.py writes
+        pages.append(Page(f"{lang}/exam.html", "exam.html", lang, s["mock_exam"], {**common}))
     return pages

@@ -13,6 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from eprep.site.collect import _exam_option_html, _math
+from eprep.site.markup import code_block
+from eprep.site.selfcheck import to_json
+
 DATA_FILE = "exam-data.js"
 PAGE_FILE = "exam.html"
 DATA_GLOBAL = "EPREP_EXAM"
@@ -22,158 +26,129 @@ SITE_VARIANTS = (1, 2, 3)
 DEFAULT_COUNT = 100
 DEFAULT_MINUTES = 120
 
-# Interface strings of the page: `page` ones go into the HTML, `js` ones to the script.
-STRINGS: dict[str, dict[str, dict[str, str]]] = {
+# Interface strings of the page (its script puts them in; the page's title and the navigation's
+# label are the site's `mock_exam` string, eprep/site/i18n.py).
+STRINGS: dict[str, dict[str, str]] = {
     "en": {
-        "page": {
-            "title": "Mock exam",
-            "intro": (
-                "A timed paper drawn from the verified bank and weighted across the syllabus "
-                "areas as `eprep exam` weights it. Nothing is judged until you submit; then you "
-                "see your score by area and by topic, and every missed item with its key."
-            ),
-            "noscript": "The mock exam needs JavaScript.",
-            "count": "Items",
-            "minutes": "Minutes",
-            "seed": "Seed (empty: a new paper)",
-            "start": "Start the paper",
-            "resume": "Continue the unfinished paper",
-            "history": "Past papers",
-            "weights": "Weights by area",
-        },
-        "js": {
-            "item": "Item {n}/{total}",
-            "time_left": "Time left {left}",
-            "flagged": "flagged",
-            "flag": "Flag for review",
-            "unflag": "Remove the flag",
-            "prev": "Previous",
-            "next": "Next (skip)",
-            "review": "Review and submit",
-            "goto": "Go to item",
-            "review_line": "Answered {a}, unanswered {u}, flagged {f}",
-            "answered": "answered",
-            "unanswered": "unanswered",
-            "back": "Back to the paper",
-            "submit": "Submit the paper",
-            "submit_note": "Unanswered items count as wrong.",
-            "time_up": "Time is up: the answered items were submitted.",
-            "score": "Score: {right}/{n} ({percent}%), {unanswered} unanswered",
-            "time_used": "Time used: {used}",
-            "areas": "By syllabus area",
-            "topics": "By topic",
-            "area": "Area",
-            "topic": "Topic",
-            "right": "Right",
-            "weakest": "Weakest topics (drill them in the terminal):",
-            "missed": "Missed items",
-            "no_missed": "No item missed.",
-            "key": "Key",
-            "yours": "Your answer",
-            "none": "unanswered",
-            "explanation": "Explanation",
-            "share": "This paper (same seed, same items):",
-            "short": "{n} items asked for, {m} drawn: the bank has no more to ask.",
-            "empty_areas": "Weighted areas with no questions to ask: {areas}",
-            "bad_value": "{what} must be a whole number from {low} to {high}.",
-            "no_items": "No question can be asked in exam format.",
-            "date": "Date",
-            "seed_col": "Seed",
-            "score_col": "Score",
-            "no_history": "No paper submitted yet.",
-            "again": "Sit this paper again",
-            "count_name": "Items",
-            "minutes_name": "Minutes",
-            "seed_name": "Seed",
-        },
+        "intro": (
+            "A timed paper drawn from the verified bank and weighted across the syllabus "
+            "areas as `eprep exam` weights it. Nothing is judged until you submit; then you "
+            "see your score by area and by topic, and every missed item with its key."
+        ),
+        "count": "Items",
+        "minutes": "Minutes",
+        "seed": "Seed (empty: a new paper)",
+        "start": "Start the paper",
+        "resume": "Continue the unfinished paper",
+        "history": "Past papers",
+        "weights": "Weights by area",
+        "item": "Item {n}/{total}",
+        "time_left": "Time left {left}",
+        "flagged": "flagged",
+        "flag": "Flag for review",
+        "unflag": "Remove the flag",
+        "prev": "Previous",
+        "next": "Next (skip)",
+        "review": "Review and submit",
+        "goto": "Go to item",
+        "review_line": "Answered {a}, unanswered {u}, flagged {f}",
+        "answered": "answered",
+        "unanswered": "unanswered",
+        "back": "Back to the paper",
+        "submit": "Submit the paper",
+        "submit_note": "Unanswered items count as wrong.",
+        "time_up": "Time is up: the answered items were submitted.",
+        "score": "Score: {right}/{n} ({percent}%), {unanswered} unanswered",
+        "time_used": "Time used: {used}",
+        "areas": "By syllabus area",
+        "topics": "By topic",
+        "area": "Area",
+        "topic": "Topic",
+        "right": "Right",
+        "weakest": "Weakest topics (drill them in the terminal):",
+        "missed": "Missed items",
+        "no_missed": "No item missed.",
+        "key": "Key",
+        "yours": "Your answer",
+        "none": "unanswered",
+        "explanation": "Explanation",
+        "share": "This paper (same seed, same items):",
+        "short": "{n} items asked for, {m} drawn: the bank has no more to ask.",
+        "empty_areas": "Weighted areas with no questions to ask: {areas}",
+        "bad_value": "{what} must be a whole number from {low} to {high}.",
+        "no_items": "No question can be asked in exam format.",
+        "date": "Date",
+        "seed_col": "Seed",
+        "score_col": "Score",
+        "no_history": "No paper submitted yet.",
+        "again": "Sit this paper again",
+        "count_name": "Items",
+        "minutes_name": "Minutes",
+        "seed_name": "Seed",
     },
     "ja": {
-        "page": {
-            "title": "模擬試験",
-            "intro": (
-                "検証済みの問題集から、`eprep exam` と同じ配分でシラバスの分野ごとに出題する"
-                "時間制限つきの模擬試験である。提出するまで正誤は表示されない。提出すると、"
-                "分野別・トピック別の得点と、誤答した問題の正解が表示される。"
-            ),
-            "noscript": "模擬試験には JavaScript が必要である。",
-            "count": "問題数",
-            "minutes": "試験時間（分）",
-            "seed": "シード（空欄なら新しい問題）",
-            "start": "試験を開始",
-            "resume": "未提出の試験を再開",
-            "history": "過去の試験",
-            "weights": "分野別の配分",
-        },
-        "js": {
-            "item": "第 {n} 問 / 全 {total} 問",
-            "time_left": "残り時間 {left}",
-            "flagged": "見直し",
-            "flag": "見直しの印をつける",
-            "unflag": "見直しの印を外す",
-            "prev": "前へ",
-            "next": "次へ（スキップ）",
-            "review": "見直して提出",
-            "goto": "問題番号で移動",
-            "review_line": "解答済み {a} 問、未解答 {u} 問、見直し {f} 問",
-            "answered": "解答済み",
-            "unanswered": "未解答",
-            "back": "問題に戻る",
-            "submit": "提出する",
-            "submit_note": "未解答の問題は誤答として採点される。",
-            "time_up": "試験時間が終了した。解答済みの問題を提出した。",
-            "score": "得点：{right}/{n}（{percent}%）、未解答 {unanswered} 問",
-            "time_used": "解答時間：{used}",
-            "areas": "シラバスの分野別",
-            "topics": "トピック別",
-            "area": "分野",
-            "topic": "トピック",
-            "right": "正答",
-            "weakest": "正答率の低いトピック（ターミナルで復習）：",
-            "missed": "誤答・未解答の問題",
-            "no_missed": "誤答した問題はない。",
-            "key": "正解",
-            "yours": "解答",
-            "none": "未解答",
-            "explanation": "解説",
-            "share": "この試験（同じシードで同じ問題）：",
-            "short": "{n} 問を指定したが、出題できたのは {m} 問である（問題数の不足）。",
-            "empty_areas": "出題できる問題がない分野：{areas}",
-            "bad_value": "{what}は {low} から {high} までの整数で指定せよ。",
-            "no_items": "試験形式で出題できる問題がない。",
-            "date": "日時",
-            "seed_col": "シード",
-            "score_col": "得点",
-            "no_history": "提出した試験はまだない。",
-            "again": "同じ試験をもう一度",
-            "count_name": "問題数",
-            "minutes_name": "試験時間",
-            "seed_name": "シード",
-        },
+        "intro": (
+            "検証済みの問題集から、`eprep exam` と同じ配分でシラバスの分野ごとに出題する"
+            "時間制限つきの模擬試験である。提出するまで正誤は表示されない。提出すると、"
+            "分野別・トピック別の得点と、誤答した問題の正解が表示される。"
+        ),
+        "count": "問題数",
+        "minutes": "試験時間（分）",
+        "seed": "シード（空欄なら新しい問題）",
+        "start": "試験を開始",
+        "resume": "未提出の試験を再開",
+        "history": "過去の試験",
+        "weights": "分野別の配分",
+        "item": "第 {n} 問 / 全 {total} 問",
+        "time_left": "残り時間 {left}",
+        "flagged": "見直し",
+        "flag": "見直しの印をつける",
+        "unflag": "見直しの印を外す",
+        "prev": "前へ",
+        "next": "次へ（スキップ）",
+        "review": "見直して提出",
+        "goto": "問題番号で移動",
+        "review_line": "解答済み {a} 問、未解答 {u} 問、見直し {f} 問",
+        "answered": "解答済み",
+        "unanswered": "未解答",
+        "back": "問題に戻る",
+        "submit": "提出する",
+        "submit_note": "未解答の問題は誤答として採点される。",
+        "time_up": "試験時間が終了した。解答済みの問題を提出した。",
+        "score": "得点：{right}/{n}（{percent}%）、未解答 {unanswered} 問",
+        "time_used": "解答時間：{used}",
+        "areas": "シラバスの分野別",
+        "topics": "トピック別",
+        "area": "分野",
+        "topic": "トピック",
+        "right": "正答",
+        "weakest": "正答率の低いトピック（ターミナルで復習）：",
+        "missed": "誤答・未解答の問題",
+        "no_missed": "誤答した問題はない。",
+        "key": "正解",
+        "yours": "解答",
+        "none": "未解答",
+        "explanation": "解説",
+        "share": "この試験（同じシードで同じ問題）：",
+        "short": "{n} 問を指定したが、出題できたのは {m} 問である（問題数の不足）。",
+        "empty_areas": "出題できる問題がない分野：{areas}",
+        "bad_value": "{what}は {low} から {high} までの整数で指定せよ。",
+        "no_items": "試験形式で出題できる問題がない。",
+        "date": "日時",
+        "seed_col": "シード",
+        "score_col": "得点",
+        "no_history": "提出した試験はまだない。",
+        "again": "同じ試験をもう一度",
+        "count_name": "問題数",
+        "minutes_name": "試験時間",
+        "seed_name": "シード",
     },
 }
-
-
-def exam_page(lang: str, common: dict[str, Any]) -> Any:
-    """The mock-exam page of one language (its data comes from `write_exam_data`)."""
-    from eprep.site.collect import Page
-    from eprep.site.selfcheck import to_json
-
-    words = STRINGS[lang]
-    context = {
-        **common,
-        "x": words["page"],
-        "exam_js": to_json(words["js"]),
-        "data_file": DATA_FILE,
-        "defaults": {"count": DEFAULT_COUNT, "minutes": DEFAULT_MINUTES},
-    }
-    return Page(f"{lang}/{PAGE_FILE}", "exam.html", lang, words["page"]["title"], context)
 
 
 def _variant_view(question: Any, k: int, lang: str, markup: Any) -> dict[str, Any]:
     """One variant as the exam asks it, in HTML: prompt, listing, lead, lines, option groups."""
     from eprep.checker.exam import exam_item
-    from eprep.site.collect import _exam_option_html, _math
-    from eprep.site.markup import code_block
 
     variant = question.variant(k, exam=True)
     item = exam_item(variant, lang)
@@ -226,6 +201,8 @@ def exam_data(bank: Any, lang: str, markup: Any) -> dict[str, Any]:
             )
     return {
         "lang": lang,
+        "strings": STRINGS[lang],
+        "defaults": {"count": DEFAULT_COUNT, "minutes": DEFAULT_MINUTES},
         "weights": [{"area": a, "share": s} for a, s in weights.shares.items()],
         "order": pools.tree_order(syllabus),  # a paper's items follow the tree
         "titles": {a: syllabus.full_title(a).get(lang) for a in weights.shares},
@@ -237,8 +214,6 @@ def exam_data(bank: Any, lang: str, markup: Any) -> dict[str, Any]:
 
 def data_script(data: dict[str, Any]) -> str:
     """The data as a classic script: `file://` pages may not fetch, but may load scripts."""
-    from eprep.site.selfcheck import to_json
-
     return f"window.{DATA_GLOBAL} = {to_json(data)};\n"
 
 

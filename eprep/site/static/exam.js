@@ -173,9 +173,8 @@
   /* ---------------------------------- the page ---------------------------------- */
 
   var data = window.EPREP_EXAM;
-  var stringsNode = document.getElementById("exam-strings");
-  if (!data || !stringsNode) return; // not the exam page
-  var T = JSON.parse(stringsNode.textContent);
+  if (!data || !document.getElementById("exam-start")) return; // not the exam page
+  var T = data.strings;
   var $ = function (id) { return document.getElementById(id); };
   var state = null; // the sitting: {seed, asked, minutes, deadline, started, items, answers, flags, seconds, current}
   var shownAt = 0;
@@ -550,19 +549,26 @@
 
   /* ---- wiring ---- */
 
+  function label(node, text) {
+    // `backticks` in an interface string are code
+    node.textContent = "";
+    text.split("`").forEach(function (part, i) {
+      node.appendChild(i % 2 ? el("code", {}, part) : document.createTextNode(part));
+    });
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-s]"), function (node) {
+      label(node, T[node.getAttribute("data-s")]);
+    });
     var params = new URLSearchParams(window.location.search);
     var form = $("exam-start");
+    form.elements.count.value = data.defaults.count;
+    form.elements.minutes.value = data.defaults.minutes;
     ["seed", "count", "minutes"].forEach(function (name) {
       if (params.get(name) !== null) form.elements[name].value = params.get(name);
     });
     form.addEventListener("submit", start);
-    $("exam-prev").textContent = T.prev;
-    $("exam-next").textContent = T.next;
-    $("exam-to-review").textContent = T.review;
-    $("exam-back").textContent = T.back;
-    $("exam-submit").textContent = T.submit;
-    $("exam-submit-note").textContent = T.submit_note;
     $("exam-prev").addEventListener("click", function () { step(-1); });
     $("exam-next").addEventListener("click", function () { step(1); });
     $("exam-flag").addEventListener("click", toggleFlag);

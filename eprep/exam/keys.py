@@ -71,15 +71,16 @@ def display_width(text: str) -> int:
 
 
 def clip(text: str, columns: int) -> str:
-    """`text` cut to at most `columns` columns (plain text)."""
+    """`text` cut to at most `columns` columns, an ellipsis marking the cut (plain text)."""
+    if display_width(text) <= columns:
+        return text
     out, used = [], 0
     for c in text:
-        w = 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        if used + w > columns:
-            return "".join(out[:-1]) + "…" if out else ""
+        used += display_width(c)
+        if used > columns - 1:
+            break
         out.append(c)
-        used += w
-    return text
+    return "".join(out) + "…" if columns > 0 else ""
 
 
 class LiveReader:

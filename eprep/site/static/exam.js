@@ -173,7 +173,7 @@
   /* ---------------------------------- the page ---------------------------------- */
 
   var data = window.EPREP_EXAM;
-  if (!data || !document.getElementById("exam-start")) return; // not the exam page
+  if (!data || typeof document === "undefined" || !document.getElementById("exam-start")) return;
   var T = data.strings;
   var $ = function (id) { return document.getElementById(id); };
   var state = null; // the sitting: {seed, asked, minutes, deadline, started, items, answers, flags, seconds, current}

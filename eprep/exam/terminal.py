@@ -91,6 +91,17 @@ class _Expired(Exception):
     """The time ran out while a read was waiting."""
 
 
+def _can_read_keys(console: Console) -> bool:
+    """Whether the terminal can be read key by key here (POSIX terminal settings available)."""
+    try:
+        import termios
+
+        termios.tcgetattr(console.inp.fileno())
+    except (ImportError, OSError, ValueError, AttributeError):
+        return False  # e.g. Windows, or a stream without a file descriptor: line by line
+    return True
+
+
 def clock_text(seconds: float) -> str:
     whole = int(seconds)
     return f"{whole // 3600:d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
@@ -117,7 +128,7 @@ class ExamScreen:
         self.now = now
         self._items: dict[int, Any] = {}
         self.live: LiveReader | None = None
-        if console.keys:  # a terminal: key by key, with the clock ticking on the input line
+        if console.keys and _can_read_keys(console):  # key by key, the clock on the input line
             self.live = LiveReader(
                 console.inp.fileno(),
                 console.out,

@@ -273,3 +273,21 @@ def test_the_pages_allocation_is_the_clis(built_site, page, count):
             [count, [[k, v] for k, v in shares.items()], available],
         )
         assert js == allocate(count, shares, available)
+
+
+def test_the_exam_page_fits_a_phone(built_site, bank, page):
+    """At 390 px the paper, the report and the history table never make the page scroll sideways."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    width = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+    page.goto(_url(built_site, seed=2, count=COUNT, minutes=30))
+    assert page.evaluate(width) <= 390
+    page.click("#exam-start-button")
+    for _ in range(COUNT):
+        assert page.evaluate(width) <= 390, _item(page)
+        page.click("#exam-next")
+    page.click("#exam-to-review")
+    page.click("#exam-submit")
+    assert page.locator("#exam-report").is_visible()
+    page.reload()  # the history table, with one paper
+    assert page.locator("#exam-history tr[data-seed]").count() == 1
+    assert page.evaluate(width) <= 390

@@ -33,7 +33,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "intro": (
             "A timed paper drawn from the verified bank and weighted across the syllabus "
             "areas as `eprep exam` weights it. Nothing is judged until you submit; then you "
-            "see your score by area and by topic, and every missed item with its key."
+            "see your score by area and by topic, and every missed item with its key. The same "
+            "seed draws the same paper here (the terminal's `eprep exam --seed` draws its own)."
         ),
         "count": "Items",
         "minutes": "Minutes",
@@ -60,6 +61,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "time_up": "Time is up: the answered items were submitted.",
         "score": "Score: {right}/{n} ({percent}%), {unanswered} unanswered",
         "time_used": "Time used: {used}",
+        "per_item": "Seconds per item (item: seconds, – unanswered):",
         "areas": "By syllabus area",
         "topics": "By topic",
         "area": "Area",
@@ -90,7 +92,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "intro": (
             "検証済みの問題集から、`eprep exam` と同じ配分でシラバスの分野ごとに出題する"
             "時間制限つきの模擬試験である。提出するまで正誤は表示されない。提出すると、"
-            "分野別・トピック別の得点と、誤答した問題の正解が表示される。"
+            "分野別・トピック別の得点と、誤答した問題の正解が表示される。同じシードからは"
+            "このページで同じ問題が出題される（ターミナルの `eprep exam --seed` とは別の問題）。"
         ),
         "count": "問題数",
         "minutes": "試験時間（分）",
@@ -117,6 +120,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "time_up": "試験時間が終了した。解答済みの問題を提出した。",
         "score": "得点：{right}/{n}（{percent}%）、未解答 {unanswered} 問",
         "time_used": "解答時間：{used}",
+        "per_item": "問題ごとの解答時間（問題番号：秒、– は未解答）：",
         "areas": "シラバスの分野別",
         "topics": "トピック別",
         "area": "分野",

@@ -452,6 +452,9 @@
       unanswered: report.unanswered,
     })));
     box.appendChild(el("p", {}, fmt(T.time_used, { used: clockText(used) })));
+    box.appendChild(el("p", { class: "note exam-per-item" }, T.per_item + " " + report.rows.map(function (r) {
+      return r.number + ": " + (r.answered ? Math.round(sat.seconds[r.number] || 0) : "–");
+    }).join(" · ")));
     if (report.items < sat.asked) box.appendChild(el("p", { class: "note" }, fmt(T.short, { n: sat.asked, m: report.items })));
     if (sat.empty && sat.empty.length) {
       box.appendChild(el("p", { class: "note" }, fmt(T.empty_areas, { areas: sat.empty.map(function (a) { return data.titles[a]; }).join(", ") })));

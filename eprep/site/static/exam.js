@@ -385,7 +385,7 @@
     lists.textContent = "";
     [["unanswered", open], ["flagged", flagged]].forEach(function (pair) {
       if (!pair[1].length) return;
-      var p = el("p", { "data-list": pair[0] }, T[pair[0]] + ": ");
+      var p = el("p", { "data-list": pair[0] }, fmt(T.label, { label: T[pair[0]] }));
       pair[1].forEach(function (n) {
         var b = el("button", { type: "button", class: "exam-jump", "data-item": String(n) }, String(n));
         b.addEventListener("click", function () { show("exam-paper"); goTo(n); });
@@ -453,7 +453,7 @@
     })));
     box.appendChild(el("p", {}, fmt(T.time_used, { used: clockText(used) })));
     box.appendChild(el("p", { class: "note exam-per-item" }, T.per_item + " " + report.rows.map(function (r) {
-      return r.number + ": " + (r.answered ? Math.round(sat.seconds[r.number] || 0) : "–");
+      return fmt(T.label, { label: r.number }) + (r.answered ? Math.round(sat.seconds[r.number] || 0) : "–");
     }).join(" · ")));
     if (report.items < sat.asked) box.appendChild(el("p", { class: "note" }, fmt(T.short, { n: sat.asked, m: report.items })));
     if (sat.empty && sat.empty.length) {
@@ -471,7 +471,7 @@
       box.appendChild(el("p", {}, T.weakest));
       var ul = el("ul", { class: "exam-weakest" });
       report.weakest.forEach(function (t) {
-        var li = el("li", {}, t.title + ": ");
+        var li = el("li", {}, fmt(T.label, { label: t.title }));
         li.appendChild(el("code", {}, "eprep quiz " + t.topic));
         ul.appendChild(li);
       });
@@ -496,11 +496,11 @@
       v.groups.forEach(function (group, g) {
         var mark = group.mark ? group.mark + " " : "";
         var key = el("div", { class: "exam-key" });
-        key.appendChild(el("strong", {}, mark + T.key + ": "));
+        key.appendChild(el("strong", {}, fmt(T.label, { label: mark + T.key })));
         key.appendChild(html("span", "option-body", group.options[v.correct[g]]));
         art.appendChild(key);
         var yours = el("div", { class: "exam-yours" });
-        yours.appendChild(el("strong", {}, mark + T.yours + ": "));
+        yours.appendChild(el("strong", {}, fmt(T.label, { label: mark + T.yours })));
         if (typeof picks[g] === "number") yours.appendChild(html("span", "option-body", group.options[picks[g]]));
         else yours.appendChild(el("span", {}, T.none));
         art.appendChild(yours);

@@ -249,6 +249,18 @@ def test_an_unfinished_paper_continues_after_a_reload(built_site, bank, page):
     assert [c.get_attribute("value") for c in checked.all()] == [str(w) for w in wrong]
 
 
+def test_the_weights_table_shows_the_file_and_the_pools(built_site, bank, page):
+    page.goto(_url(built_site))
+    raw = tomllib.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))["weight"]
+    syllabus = current()
+    pools = pool_questions(bank.questions, syllabus, load_weights(syllabus))
+    rows = page.locator("#exam-weights-table tr[data-area]")
+    shown = [
+        (r.get_attribute("data-area"), *r.locator("td").all_text_contents()[1:]) for r in rows.all()
+    ]
+    assert shown == [(w["area"], str(w["share"]), str(len(pools.by_area[w["area"]]))) for w in raw]
+
+
 def test_bad_settings_are_refused_in_one_line(built_site, page):
     page.goto(_url(built_site, count=0))
     page.click("#exam-start-button")

@@ -541,6 +541,9 @@
   function drawWeights() {
     var byArea = pools(data);
     var t = $("exam-weights-table");
+    var head = el("tr");
+    [T.area, T.weight_share, T.pool].forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
+    t.appendChild(head);
     data.weights.forEach(function (w) {
       var tr = el("tr", { "data-area": w.area });
       tr.appendChild(el("td", {}, data.titles[w.area]));

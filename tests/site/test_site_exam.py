@@ -303,3 +303,39 @@ def test_the_exam_page_fits_a_phone(built_site, bank, page):
     page.reload()  # the history table, with one paper
     assert page.locator("#exam-history tr[data-seed]").count() == 1
     assert page.evaluate(width) <= 390
+
+
+def test_the_pages_report_is_the_clis_report(built_site, bank, page):
+    """A 40-item paper drawn and graded in the page, graded again by `eprep.exam.report`."""
+    from eprep.exam.paper import Paper, PaperItem
+    from eprep.exam.report import Answer, grade_paper
+
+    page.goto(_url(built_site))
+    items = page.evaluate("() => EprepExam.drawPaper(EPREP_EXAM, 40, 5).items")
+    owners = _owners(bank)
+    answers_js, answers_py = {}, {}
+    for number, item in enumerate(items, 1):
+        if number % 5 == 0:
+            continue  # unanswered
+        key = _key(bank, item["id"], item["k"])
+        picks = key if number % 3 else [(key[0] + 1) % 2, *key[1:]]
+        answers_js[number] = picks
+        answers_py[number] = Answer(picks == key)
+    js = page.evaluate(
+        "([items, answers]) => EprepExam.grade(EPREP_EXAM, items, answers)", [items, answers_js]
+    )
+    paper = Paper(
+        5,
+        tuple(PaperItem(n, i["id"], i["k"], owners[i["id"]]) for n, i in enumerate(items, 1)),
+        40, (), (), (),
+    )  # fmt: skip
+    py = grade_paper(paper, bank, current(), answers_py)
+    assert (js["right"], js["items"], js["unanswered"]) == (py["right"], 40, py["unanswered"])
+    assert [(a["id"], a["right"], a["items"]) for a in js["areas"]] == [
+        (a["id"], a["right"], a["items"]) for a in py["areas"]
+    ]
+    assert [(t["topic"], t["right"], t["items"]) for t in js["topics"]] == [
+        (t["topic"], t["right"], t["items"]) for t in py["topics"]
+    ]
+    assert [t["topic"] for t in js["weakest"]] == [t["topic"] for t in py["weakest"]]
+    assert js["missed"] == py["missed"]

@@ -43,12 +43,14 @@ def prepare_output(out: Path) -> None:
 
 
 def write_static(out: Path, examples: list[ExampleOutput]) -> None:
-    """Copy CSS and scripts, and each example's plots, into `out/static`."""
+    """Copy CSS, scripts, the math font with its licence, and each example's plots to `out/static`."""
     target = out / "static"
+    target.mkdir(parents=True, exist_ok=True)
     for source in sorted(STATIC.iterdir()):
         if source.is_file():
-            target.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target / source.name)
+        elif source.is_dir() and not source.name.startswith(("_", ".")):
+            shutil.copytree(source, target / source.name, ignore=shutil.ignore_patterns("__*"))
     from eprep.site.markup import pygments_css
 
     (target / "pygments.css").write_text(pygments_css(), encoding="utf-8")

@@ -196,7 +196,7 @@ def exam_view(question: Any, lang: str, markup: Markup, where: str) -> dict[str,
 def _math(formula: str, where: str) -> str:
     from eprep.grammar import parse, to_latex
 
-    return tex_to_mathml(to_latex(parse(formula)), where=where)
+    return tex_to_mathml(to_latex(parse(formula)), standalone=True, where=where)
 
 
 def _exam_option_html(option: Any, markup: Markup, where: str) -> str:
@@ -217,7 +217,8 @@ def formula_view(question: Any, variant: Any, formula: str, where: str) -> dict[
 
     bound = formula if check_kinds.get(question.kind).key_is_number else variant.bind(formula)
     node = parse(bound)
-    return {"math": tex_to_mathml(to_latex(node), where=where), "text": to_text(node)}
+    math = tex_to_mathml(to_latex(node), standalone=True, where=where)
+    return {"math": math, "text": to_text(node)}
 
 
 def _examples_view(examples: list[ExampleOutput], page_path: str) -> list[dict[str, Any]]:

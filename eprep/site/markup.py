@@ -45,21 +45,30 @@ def _escape_text_arguments(tex: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _convert(tex: str, display: bool) -> str:
+def _convert(tex: str, display: bool, standalone: bool) -> str:
     from latex2mathml.converter import convert
 
-    return convert(_escape_text_arguments(tex), display="block" if display else "inline")
+    from eprep.site.mathml import mend
+
+    mathml = convert(_escape_text_arguments(tex), display="block" if display else "inline")
+    return mend(mathml, displaystyle=standalone)
 
 
-def tex_to_mathml(tex: str, *, display: bool = False, where: str = "") -> str:
-    """MathML for one formula; raises MathError naming `where` and the formula if it fails."""
+def tex_to_mathml(
+    tex: str, *, display: bool = False, standalone: bool = False, where: str = ""
+) -> str:
+    """MathML for one formula; raises MathError naming `where` and the formula if it fails.
+
+    `standalone` is for a formula that stands on its own line or in a box of its own (an option,
+    a key, a solution step): typeset in display style, with limits under and over `∑`.
+    """
     forbidden = _FORBIDDEN.search(tex)
     if forbidden:
         raise MathError(
             f"{where}: formula ${tex}$ uses \\{forbidden.group(1)}, which the site does not allow"
         )
     try:
-        mathml = _convert(tex, display)
+        mathml = _convert(tex, display, standalone)
     except Exception as error:  # latex2mathml raises a zoo of exception types on bad input
         raise MathError(
             f"{where}: cannot render formula ${tex}$ ({type(error).__name__})"

@@ -1,0 +1,104 @@
+"""Mend latex2mathml's MathML where browsers typeset it badly: accents, primes, signs, limits.
+
+latex2mathml writes `\\hat` as an ASCII `^` (Chromium stretches it into a hollow wide hat), a prime
+as a superscript `′` (a glyph that is already raised, so it comes out tiny and detached), leaves a
+sign after `=` or `(` to be spaced like subtraction, and gives `\\sum_a^b` side scripts even where
+the formula stands on its own. Each rule below rewrites one of these in the element tree.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+_NS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
+
+# accents latex2mathml writes with a character that browsers stretch or misplace -> spacing accents
+_ACCENTS = {"^": "\u02c6", "~": "\u02dc"}
+_PRIMES = {"\u2032", "\u2033", "\u2034", "'"}
+_SIGNS = {"\u2212", "-", "+", "\u00b1", "\u2213"}
+# after one of these a sign is binary (something ends there); after any other operator it is a prefix
+_CLOSERS = {")", "]", "}", "|", "\u2016", "\u27e9", "!", "\u2032", "\u2033", "\u2034"}
+_LARGE = {"\u2211", "\u220f", "\u2210", "\u22c3", "\u22c2", "\u2a01", "\u2a02"}
+_LIMITS = {"msub": "munder", "msup": "mover", "msubsup": "munderover"}
+# elements whose children form a row (MathML's inferred mrow), where signs and primes sit
+_ROWS = {"math", "mrow", "mtd", "msqrt", "mstyle", "mpadded", "mphantom", "menclose", "merror"}
+
+
+def _text(element: ET.Element) -> str:
+    return "".join(element.itertext()).strip()
+
+
+def _fix_accent(element: ET.Element) -> None:
+    # `\widehat` is a non-accent `^` and should stretch; `\hat` and `\tilde` are accents
+    if element.tag != "mover" or len(element) != 2 or element[1].tag != "mo":
+        return
+    accent, text = element[1], element[1].text or ""
+    if text in _ACCENTS and (element.get("accent") == "true" or text == "~"):
+        accent.text = _ACCENTS[text]
+        accent.set("stretchy", "false")
+        element.set("accent", "true")
+
+
+def _fix_limits(element: ET.Element) -> None:
+    """`∑`, `∏`, `max`… with scripts: limits under/over in display style, beside in text style."""
+    if element.tag not in _LIMITS or not len(element) or element[0].tag != "mo":
+        return
+    base = _text(element[0])
+    if base in _LARGE or (base.isalpha() and base.isascii() and len(base) > 1):
+        element.tag = _LIMITS[element.tag]
+        element[0].set("movablelimits", "true")
+
+
+def _prime_script(element: ET.Element) -> ET.Element | None:
+    """The prime of `<msup>BASE ′</msup>` (the script may be wrapped in an `<mrow>`), else None."""
+    if element.tag != "msup" or len(element) != 2:
+        return None
+    script = element[1]
+    if script.tag == "mrow" and len(script) == 1:
+        script = script[0]
+    if script.tag in ("mi", "mo") and len(script) == 0 and (script.text or "") in _PRIMES:
+        return script
+    return None
+
+
+def _fix_row(row: ET.Element) -> None:
+    children = list(row)
+    for i, child in enumerate(children):
+        prime = _prime_script(child)
+        if prime is not None:
+            # f′ as base + prime at full size: the font's prime glyph is already raised
+            base = child[0]
+            mark = ET.Element("mo", {"lspace": "0", "rspace": "0"})
+            mark.text, mark.tail = prime.text, None
+            pair = ET.Element("mrow")
+            pair.extend([base, mark])
+            pair.tail = child.tail
+            row[i] = pair
+            children[i] = pair
+    for i, child in enumerate(children):
+        if child.tag != "mo" or (child.text or "") not in _SIGNS or child.get("form"):
+            continue
+        if i + 1 == len(children):
+            continue
+        before = children[i - 1] if i else None
+        if before is None or (
+            before.tag == "mo"
+            and before.get("form") != "postfix"
+            and (before.get("form") == "prefix" or _text(before) not in _CLOSERS)
+        ):
+            child.set("form", "prefix")
+
+
+def mend(mathml: str, *, displaystyle: bool = False) -> str:
+    """latex2mathml's output with the rules above applied; `displaystyle` for standalone formulas."""
+    root = ET.fromstring(mathml.replace(_NS, "", 1))
+    for element in root.iter():
+        _fix_accent(element)
+        _fix_limits(element)
+    for element in list(root.iter()):
+        if element.tag in _ROWS:
+            _fix_row(element)
+    if displaystyle and root.get("display") != "block":
+        root.set("displaystyle", "true")
+    text = ET.tostring(root, encoding="unicode")
+    return text.replace("<math", "<math" + _NS, 1)

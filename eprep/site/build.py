@@ -43,7 +43,7 @@ def prepare_output(out: Path) -> None:
 
 
 def write_static(out: Path, examples: list[ExampleOutput]) -> None:
-    """Copy CSS, scripts, the math font with its licence, and each example's plots to `out/static`."""
+    """Copy CSS, scripts, the math font with its licence and each example's plots to `static/`."""
     target = out / "static"
     target.mkdir(parents=True, exist_ok=True)
     for source in sorted(STATIC.iterdir()):

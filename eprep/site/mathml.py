@@ -2,8 +2,8 @@
 
 latex2mathml writes `\\hat` as an ASCII `^` (Chromium stretches it into a hollow wide hat), a prime
 as a superscript `′` (a glyph that is already raised, so it comes out tiny and detached), leaves a
-sign after `=` or `(` to be spaced like subtraction, and gives `\\sum_a^b` side scripts even where
-the formula stands on its own. Each rule below rewrites one of these in the element tree.
+sign after `=` or `(` to be spaced like subtraction, gives `\\sum_a^b` side scripts even where the
+formula stands on its own, and spaces a slash like `=`. Each rule below mends one of these.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ _NS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
 _ACCENTS = {"^": "\u02c6", "~": "\u02dc"}
 _PRIMES = {"\u2032", "\u2033", "\u2034", "'"}
 _SIGNS = {"\u2212", "-", "+", "\u00b1", "\u2213"}
-# after one of these a sign is binary (something ends there); after any other operator it is a prefix
+# after one of these a sign is binary (something ends there); after another operator, a prefix
 _CLOSERS = {")", "]", "}", "|", "\u2016", "\u27e9", "!", "\u2032", "\u2033", "\u2034"}
 _LARGE = {"\u2211", "\u220f", "\u2210", "\u22c3", "\u22c2", "\u2a01", "\u2a02"}
 _LIMITS = {"msub": "munder", "msup": "mover", "msubsup": "munderover"}
@@ -76,6 +76,10 @@ def _fix_row(row: ET.Element) -> None:
             row[i] = pair
             children[i] = pair
     for i, child in enumerate(children):
+        if child.tag == "mo" and child.text == "/" and not child.get("lspace"):
+            # TeX sets a slash as an ordinary symbol: ∂L/∂w, not ∂L / ∂w
+            child.set("lspace", "0")
+            child.set("rspace", "0")
         if child.tag != "mo" or (child.text or "") not in _SIGNS or child.get("form"):
             continue
         if i + 1 == len(children):
@@ -90,7 +94,7 @@ def _fix_row(row: ET.Element) -> None:
 
 
 def mend(mathml: str, *, displaystyle: bool = False) -> str:
-    """latex2mathml's output with the rules above applied; `displaystyle` for standalone formulas."""
+    """latex2mathml's output with the rules above; `displaystyle` for a formula on its own."""
     root = ET.fromstring(mathml.replace(_NS, "", 1))
     for element in root.iter():
         _fix_accent(element)

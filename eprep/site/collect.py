@@ -13,7 +13,7 @@ from eprep.checker import kinds as check_kinds
 from eprep.grammar.guide import notation_guide
 from eprep.site import kinds as site_kinds
 from eprep.site.examples import ExampleOutput, for_topic
-from eprep.site.i18n import strings
+from eprep.site.i18n import strings, without_verdict
 from eprep.site.markup import Markup, code_block, tex_to_mathml
 from eprep.site.selfcheck import check_data, to_json
 
@@ -73,6 +73,7 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
         else:
             html = code_block(shown, "python" if option.form == "code" else "text")
         feedback = variant.render(option.feedback, lang)
+        feedback = without_verdict(feedback) if option.correct else feedback
         options.append(
             {
                 "html": html,
@@ -148,6 +149,7 @@ def blanks_view(
         for index in blank_order(variant, b):
             option = blank.options[index]
             feedback = variant.render(option.feedback, lang)
+            feedback = without_verdict(feedback) if option.correct else feedback
             options.append(
                 {
                     "html": code_block(variant.option_text(option, lang), "python"),
@@ -171,13 +173,12 @@ def exam_view(question: Any, lang: str, markup: Markup, where: str) -> dict[str,
     options = []
     for i, option in enumerate(group.options):
         at = f"{where} exam option {i + 1}"
+        feedback = without_verdict(option.feedback or "") if option.correct else option.feedback
         options.append(
             {
                 "html": _exam_option_html(option, markup, at),
                 "correct": option.correct,
-                "feedback": markup.inline(option.feedback, f"{at} feedback")
-                if option.feedback
-                else "",
+                "feedback": markup.inline(feedback, f"{at} feedback") if feedback else "",
             }
         )
     return {

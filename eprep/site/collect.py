@@ -222,16 +222,36 @@ def formula_view(question: Any, variant: Any, formula: str, where: str) -> dict[
     return {"math": math, "text": to_text(node)}
 
 
-def _examples_view(examples: list[ExampleOutput], page_path: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": e.name,
-            "claim": e.claim,
-            "checks": [{"statement": s, "ok": ok, "measured": m} for s, ok, m in e.checks],
-            "plots": [f"static/examples/{e.name}/{name}" for name, _ in e.plots],
-        }
-        for e in examples
-    ]
+def example_path(lang: str, name: str) -> str:
+    return f"{lang}/examples/{name}.html"
+
+
+def _example_view(e: ExampleOutput, lang: str) -> dict[str, Any]:
+    return {
+        "name": e.name,
+        "claim": e.claim,
+        "url": example_path(lang, e.name),
+        "checks": [{"statement": s, "ok": ok, "measured": m} for s, ok, m in e.checks],
+        "plots": [f"static/examples/{e.name}/{name}" for name, _ in e.plots],
+    }
+
+
+def _illustrates(example: ExampleOutput, question: Any) -> bool:
+    """An example illustrates a question that carries one of its tags (its topic, say)."""
+    return bool(set(question.tags) & set(example.topics))
+
+
+def _example_pages(bank: Any, lang: str, examples: list[ExampleOutput], views: dict, common: dict):
+    """One page per example (its plots and checks), linking back to the questions it illustrates."""
+    for e in examples:
+        questions = [
+            views[q.id]
+            for topic in bank.topics
+            for q in topic.questions
+            if _illustrates(e, q) or topic.name in e.topics
+        ]
+        context = {**common, "example": _example_view(e, lang), "questions": questions}
+        yield Page(example_path(lang, e.name), "example.html", lang, e.name, context)
 
 
 def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[Page]:
@@ -306,20 +326,25 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
                     "day": nav,
                     "topic": topic_nav,
                     "questions": [views[q.id] for q in topic.questions],
-                    "examples": _examples_view(for_topic(examples, topic.name, tags), path),
+                    # plots live on each example's own page; questions link to it
+                    "examples": [
+                        _example_view(e, lang) for e in for_topic(examples, topic.name, tags)
+                    ],
+                    "question_examples": {
+                        q.id: [_example_view(e, lang) for e in examples if _illustrates(e, q)]
+                        for q in topic.questions
+                    },
                 }
                 pages.append(Page(path, "topic.html", lang, topic_nav["title"], context))
                 for q in topic.questions:
-                    qtags = set(q.tags)
                     context = {
                         **common,
                         "day": nav,
                         "topic": topic_nav,
                         "q": views[q.id],
-                        "examples": _examples_view(
-                            [e for e in examples if qtags & set(e.topics)],
-                            question_path(lang, q.id),
-                        ),
+                        "examples": [
+                            _example_view(e, lang) for e in examples if _illustrates(e, q)
+                        ],
                     }
                     pages.append(
                         Page(
@@ -330,6 +355,7 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
                             context,
                         )
                     )
+        pages.extend(_example_pages(bank, lang, examples, views, common))
         traps = [views[q.id] for q in bank.questions if q.trap is not None]
         pages.append(
             Page(f"{lang}/traps.html", "traps.html", lang, s["traps"], {**common, "traps": traps})

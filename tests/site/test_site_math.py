@@ -18,7 +18,9 @@ NS = "{http://www.w3.org/1998/Math/MathML}"
 
 
 def _tree(tex: str, **options) -> ET.Element:
-    return ET.fromstring(tex_to_mathml(tex, **options))
+    # the MathML alone: without the search attribute and the one-line reading beside it
+    mathml = tex_to_mathml(tex, **options).split("</math>")[0] + "</math>"
+    return ET.fromstring(mathml.replace(" data-pagefind-ignore", ""))
 
 
 def _all(root: ET.Element, tag: str) -> list[ET.Element]:

@@ -29,23 +29,33 @@ class ExampleOutput:
     plots: tuple[tuple[str, bytes], ...]
 
 
-def prepare_examples(quick: bool, progress: Callable[[str, int, int], None] | None = None) -> Path:
+def prepare_examples(
+    quick: bool,
+    progress: Callable[[str, int, int], None] | None = None,
+    note: Callable[[str], None] | None = None,
+) -> Path:
     """Every example's result and plots, from the cache or run now, in a folder the site reads.
 
     The folder lives beside the examples cache and is rewritten on each build, so a result that
-    changed with the engine's code never leaves a stale plot behind.
+    changed with the engine's code never leaves a stale plot behind. Before any example runs,
+    `note` hears how many will (and how to build quickly); `progress` hears each one as it starts.
     """
     import shutil
 
     from eprep.examples import names
-    from eprep.examples.cache import cache_dir, cached_result, write_outputs
+    from eprep.examples.cache import cache_dir, cached_result, load_cached, write_outputs
+    from eprep.site.progress import examples_notice
 
     folder = cache_dir() / ("site-quick" if quick else "site-full")
     shutil.rmtree(folder, ignore_errors=True)
     all_names = names()
+    to_run = [name for name in all_names if load_cached(name, quick=quick) is None]
+    if to_run and note is not None:
+        note(examples_notice(to_run, len(all_names), quick))
     for done, name in enumerate(all_names):
         if progress is not None:
-            progress(f"example {name}", done, len(all_names))
+            state = "running" if name in to_run else "cached"
+            progress(f"example {name}: {state}", done, len(all_names))
         write_outputs(name, cached_result(name, quick=quick, seed=0), folder / name)
     return folder
 

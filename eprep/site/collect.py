@@ -231,6 +231,7 @@ def _example_view(e: ExampleOutput, lang: str) -> dict[str, Any]:
         "name": e.name,
         "claim": e.claim,
         "url": example_path(lang, e.name),
+        "explanation": dict(e.explanation).get(lang, ""),
         "checks": [{"statement": s, "ok": ok, "measured": m} for s, ok, m in e.checks],
         "plots": [f"static/examples/{e.name}/{name}" for name, _ in e.plots],
     }

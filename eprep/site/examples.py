@@ -27,6 +27,8 @@ class ExampleOutput:
     topics: tuple[str, ...]
     checks: tuple[tuple[str, bool, str], ...]
     plots: tuple[tuple[str, bytes], ...]
+    # what the plots show that a reader would not expect, per language (the module's EXPLANATION)
+    explanation: tuple[tuple[str, str], ...] = ()
 
 
 def prepare_examples(
@@ -79,6 +81,14 @@ def _metadata(name: str, result: dict[str, Any]) -> tuple[str, tuple[tuple[str, 
     return claim, checks
 
 
+def _explanation(name: str) -> tuple[tuple[str, str], ...]:
+    from eprep.examples import EXAMPLES, load
+
+    if name not in EXAMPLES:
+        return ()
+    return tuple(sorted(dict(getattr(load(name), "EXPLANATION", {})).items()))
+
+
 def _checks(result: dict[str, Any]) -> tuple[tuple[str, bool, str], ...]:
     rows = []
     for check in result.get("checks", []) or []:
@@ -108,7 +118,9 @@ def find_examples(folder: Path | None) -> list[ExampleOutput]:
         extra = (str(t) for t in result.get("topics", []) or [])
         topics = (entry.name, *TOPICS.get(entry.name, ()), *extra)
         claim, checks = _metadata(entry.name, result)
-        found.append(ExampleOutput(entry.name, claim, topics, checks, plots))
+        found.append(
+            ExampleOutput(entry.name, claim, topics, checks, plots, _explanation(entry.name))
+        )
     return found
 
 

@@ -55,6 +55,11 @@ def test_every_example_has_its_own_page_linked_from_its_topic(sites):
         assert back, name
         for link in back:
             assert (page.parent / link).resolve().is_file(), link
+    # what the plots show that a reader would not expect is said beside them
+    from eprep.examples import load
+
+    explained = (site / "en" / "examples" / "vanishing-gradient.html").read_text("utf-8")
+    assert load("vanishing-gradient").EXPLANATION["en"][:60] in explained
     vanishing = site / "en" / "topics" / "day2.vanishing.html"
     html = vanishing.read_text(encoding="utf-8")
     assert "<img " not in html  # no plot on the topic page itself

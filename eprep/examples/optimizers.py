@@ -198,7 +198,8 @@ def loss_figure(result: dict[str, Any]) -> Any:
     for index, (name, curve) in enumerate(result["curves"].items()):
         losses = [np.nan if loss is None else loss for loss in curve["train_loss"]]
         linestyle, marker = LINE_STYLES.get(name, ("-", "o"))
-        every = max(1, len(losses) // 8)
+        # at least one point per optimizer between two markers, so each starts at its own offset
+        every = max(len(result["curves"]), len(losses) // 8)
         ax.plot(
             curve["iteration"],
             losses,

@@ -6,6 +6,7 @@ works from `file://`. Every list is in bank order, so the output is deterministi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -242,7 +243,13 @@ def _illustrates(example: ExampleOutput, question: Any) -> bool:
     return bool(set(question.tags) & set(example.topics))
 
 
-def _example_pages(bank: Any, lang: str, examples: list[ExampleOutput], views: dict, common: dict):
+def _example_pages(
+    bank: Any,
+    lang: str,
+    examples: list[ExampleOutput],
+    views: dict[str, dict[str, Any]],
+    common: dict[str, Any],
+) -> Iterator[Page]:
     """One page per example (its plots and checks), linking back to the questions it illustrates."""
     for e in examples:
         questions = [

@@ -58,10 +58,11 @@ def build(
 ) -> None:
     """Generate the site into OUTPUT (default ./site)."""
     from eprep.commands.options import load_bank_from_options
-    from eprep.site.build import build_site
+    from eprep.site.build import build_site, check_output
     from eprep.site.examples import prepare_examples
     from eprep.site.progress import build_progress
 
+    check_output(Path(output))  # before the examples run for minutes, not after
     bank = load_bank_from_options(banks)
     langs = ["en", "ja"] if lang == "all" else [lang]
     with build_progress(click.get_text_stream("stderr")) as progress:

@@ -30,13 +30,18 @@ def _no_progress(_step: str, _done: int, _total: int) -> None:
     pass
 
 
-def prepare_output(out: Path) -> None:
-    """Empty `out` if an earlier build wrote it; refuse to touch any other non-empty folder."""
+def check_output(out: Path) -> None:
+    """Refuse, before any work is done, an `out` that a build may not replace."""
     if out.exists() and not out.is_dir():
         raise SiteError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise SiteError(f"{out}: folder is not empty and was not written by `eprep site build`")
+
+
+def prepare_output(out: Path) -> None:
+    """Empty `out` if an earlier build wrote it; refuse to touch any other non-empty folder."""
+    check_output(out)
     if out.is_dir() and any(out.iterdir()):
-        if not (out / MARKER).is_file():
-            raise SiteError(f"{out}: folder is not empty and was not written by `eprep site build`")
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("written by eprep site build; the folder is replaced on rebuild\n")

@@ -249,9 +249,12 @@ def test_cli_refuses_a_foreign_folder_and_rebuilds_its_own(tmp_path, monkeypatch
     (foreign / "notes.txt").write_text("mine")
     runner = CliRunner()
     args = ["site", "build", "--bank", str(FIXTURE_BANK), "--lang", "en", "--no-search"]
+    # refused at once, before any example runs (it used to run them all in full first)
     result = runner.invoke(main, [*args, "-o", str(foreign)])
     assert result.exit_code == 2
     assert result.stderr.startswith("eprep: error:") and "not empty" in result.stderr
+    assert not (tmp_path / "cache").exists()
+    args.extend(["--run-examples", "none"])  # the folder handling is the point here
     assert (foreign / "notes.txt").read_text() == "mine"
     out = tmp_path / "out"
     for _ in range(2):

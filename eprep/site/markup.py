@@ -79,29 +79,20 @@ def tex_to_mathml(
             f"{where}: formula ${tex}$ has a command the converter does not know: "
             f"\\{leftover.group(1)}"
         )
-    return with_search_text(mathml, tex)
+    return with_search_text(mathml)
 
 
-@lru_cache(maxsize=8192)
-def _linear(tex: str) -> str:
-    from eprep.quiz.texmath import tex_to_unicode
-
-    try:
-        return tex_to_unicode(tex)
-    except Exception:  # no readable line for it: the search index keeps the MathML's own text
-        return ""
-
-
-def with_search_text(mathml: str, tex: str) -> str:
+def with_search_text(mathml: str) -> str:
     """MathML that search skips, beside its one-line reading for search (σ(x) = 1/(1+e⁻ˣ)).
 
     Pagefind indexes a `<math>` as the concatenation of its leaves ("σ(x)=11+e−x"); the reading
     is hidden from view and from screen readers, which read the MathML itself.
     """
-    linear = _linear(tex)
-    if not linear or "\\" in linear:
+    from eprep.site.mathml import reading
+
+    text = html.escape(reading(mathml), quote=False)
+    if not text:
         return mathml
-    text = html.escape(linear, quote=False)
     return (
         mathml.replace("<math ", "<math data-pagefind-ignore ", 1)
         + f'<span class="math-text" aria-hidden="true">{text}</span>'

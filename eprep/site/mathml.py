@@ -1,4 +1,5 @@
-"""Mend latex2mathml's MathML where browsers typeset it badly: accents, primes, signs, limits.
+"""Mend latex2mathml's MathML where browsers typeset it badly: accents, primes, signs, limits;
+and read a formula as one line of text for the search index.
 
 latex2mathml writes `\\hat` as an ASCII `^` (Chromium stretches it into a hollow wide hat), a prime
 as a superscript `′` (a glyph that is already raised, so it comes out tiny and detached), leaves a
@@ -8,6 +9,7 @@ formula stands on its own, and spaces a slash like `=`. Each rule below mends on
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 _NS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
@@ -106,3 +108,75 @@ def mend(mathml: str, *, displaystyle: bool = False) -> str:
         root.set("displaystyle", "true")
     text = ET.tostring(root, encoding="unicode")
     return text.replace("<math", "<math" + _NS, 1)
+
+
+# --- a one-line reading of the mended tree, for the search index ----------------------------------
+
+_SUPERSCRIPTS = dict(zip("0123456789+-−=()niTtx⊤", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱᵀᵗˣᵀ", strict=True))
+_SUBSCRIPTS = dict(
+    zip("0123456789+-−=()aeijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)
+)
+# spacing accents -> the combining marks that put them on the letter before
+_COMBINING = {
+    "\u02c6": "\u0302", "^": "\u0302", "\u02dc": "\u0303", "~": "\u0303",
+    "\u00af": "\u0304", "\u02d9": "\u0307", "\u00a8": "\u0308", "\u2192": "\u20d7",
+}  # fmt: skip
+_RELATIONS = set("=≠≤≥≈<>→←⇒∝≡∈∉⊂⊆∼≃")
+
+
+def _script(text: str, table: dict[str, str], mark: str) -> str:
+    text = text.replace(" ", "")
+    if text and all(ch in table for ch in text):
+        return "".join(table[ch] for ch in text)
+    return mark + _group(text)
+
+
+def _group(text: str) -> str:
+    """`text` in parentheses unless it is one term (no operator outside brackets) already."""
+    if re.fullmatch(r"\([^()]*\)", text) or not re.search(r"[-+−=/,;·×±<>≤≥ ]", text):
+        return text
+    return f"({text})"
+
+
+def _read(element: ET.Element) -> str:
+    tag, kids = element.tag, list(element)
+    if tag in ("mi", "mn", "mo", "mtext", "ms"):
+        text = (element.text or "").replace("\u00a0", " ")
+        if tag == "mo" and text in _RELATIONS:
+            return f" {text} "
+        return f"{text} " if tag == "mo" and text == "," else text
+    if tag == "mspace":
+        return " "
+    parts = [_read(kid) for kid in kids]
+    if tag == "mfrac" and len(parts) == 2:
+        return f"{_group(parts[0].strip())}/{_group(parts[1].strip())}"
+    if tag in ("msqrt",):
+        return f"√{_group(''.join(parts).strip())}"
+    if tag == "mroot" and len(parts) == 2:
+        return f"{_script(parts[1], _SUPERSCRIPTS, '^')}√{_group(parts[0])}"
+    if tag in ("msup", "msub", "msubsup", "mover", "munder", "munderover") and parts:
+        base = parts[0]
+        if tag == "mover" and element.get("accent") == "true" and len(parts) == 2:
+            mark = _COMBINING.get(parts[1].strip())
+            if mark and len(base) == 1:
+                return base + mark
+        under = parts[1] if tag in ("msub", "msubsup", "munder", "munderover") else ""
+        over = parts[-1] if tag in ("msup", "msubsup", "mover", "munderover") else ""
+        text = base
+        large = base.strip() in _LARGE
+        if under:
+            text += _script(under.strip(), _SUBSCRIPTS, "_")
+        if over:
+            text += _script(over.strip(), _SUPERSCRIPTS, "^")
+        return f"{text} " if large else text
+    if tag == "mtable":  # inside the fences latex2mathml puts around it
+        return "; ".join(_read(row).strip(", ") for row in kids)
+    if tag == "mtr":
+        return ", ".join(_read(cell).strip() for cell in kids)
+    return "".join(parts)
+
+
+def reading(mathml: str) -> str:
+    """A formula as one line of Unicode text (σ(x) = 1/(1+e⁻ˣ)), for search snippets."""
+    root = ET.fromstring(mathml.replace(_NS, "", 1))
+    return re.sub(r"\s+", " ", _read(root)).strip()

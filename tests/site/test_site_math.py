@@ -221,3 +221,23 @@ def test_chromium_loads_the_font_and_sets_the_math_well(built_site, page, screen
     assert found["minus"]["minusGap"] < 0.05 * found["minus"]["fontSize"]  # no binary space
     assert found["sum"]["limitAbove"]
     screenshot(page, f"math-{width}-cases")
+
+
+@pytest.mark.parametrize(
+    ("tex", "line"),
+    [
+        (r"\sigma(x) = \frac{1}{1+e^{-x}}", "σ(x) = 1/(1+e⁻ˣ)"),
+        (r"\hat{m}_t = \frac{m_t}{1-\beta_1^t}", "m̂ₜ = mₜ/(1−β₁ᵗ)"),
+        (r"\sum_{i=1}^{n} x_i", "∑ᵢ₌₁ⁿ xᵢ"),
+        (r"\frac{\partial L}{\partial w}", "∂L/∂w"),
+        (r"\sqrt{2/n}", "√(2/n)"),
+        (r"x_{ij}^{(l)}", "xᵢⱼ^(l)"),
+    ],
+)
+def test_search_reads_a_formula_as_one_line(tex, line):
+    from eprep.site.mathml import reading
+
+    html = tex_to_mathml(tex)
+    assert reading(html.split("<span")[0].replace(" data-pagefind-ignore", "")) == line
+    assert f'<span class="math-text" aria-hidden="true">{line}</span>' in html
+    assert html.startswith("<math data-pagefind-ignore ")

@@ -43,7 +43,7 @@ def layernorm_output(p: Params) -> sympy.Expr:
     return p["gamma"] * _standardised(sample, p["x1"], p["epsilon"]) + p["beta"]
 
 
-def _share_set(kind: str, shape: tuple[int, ...], index: tuple[int, ...], groups: int = 1):
+def _share_set(scheme: str, shape: tuple[int, ...], index: tuple[int, ...], groups: int = 1):
     """The indices whose values enter the statistics that normalise x[index]."""
     n0, c0 = index[:2]
     size = shape[1] // groups
@@ -55,7 +55,7 @@ def _share_set(kind: str, shape: tuple[int, ...], index: tuple[int, ...], groups
             "layer": n == n0,
             "instance": n == n0 and c == c0,
             "group": n == n0 and c // size == c0 // size,
-        }[kind]
+        }[scheme]
         if same:
             members.add(idx)
     return members
@@ -79,8 +79,8 @@ def groupnorm_one_group(p: Params) -> Pick:
     indices = list(product(*(range(s) for s in shape)))
     group = [_share_set("group", shape, i, 1) for i in indices]
     same = {
-        kind: all(_share_set(kind, shape, i) == s for i, s in zip(indices, group, strict=True))
-        for kind in ("layer", "instance", "batch")
+        scheme: all(_share_set(scheme, shape, i) == s for i, s in zip(indices, group, strict=True))
+        for scheme in ("layer", "instance", "batch")
     }
     single = all(s == {i} for i, s in zip(indices, group, strict=True))
     return Pick(
@@ -93,8 +93,8 @@ def groupnorm_one_group(p: Params) -> Pick:
     )
 
 
-def _check_outputs(x, y, gamma, beta, eps, kind, groups=1) -> list[str]:
-    """y must equal gamma[c] * standardised + beta[c] over the kind's sets, value by value."""
+def _check_outputs(x, y, gamma, beta, eps, scheme, groups=1) -> list[str]:
+    """y must equal gamma[c] * standardised + beta[c] over the scheme's sets, value by value."""
     import numpy as np
 
     x = np.asarray(x, dtype=float)
@@ -103,11 +103,11 @@ def _check_outputs(x, y, gamma, beta, eps, kind, groups=1) -> list[str]:
         return [f"the output has shape {list(y.shape)}, not {list(x.shape)}"]
     cache: dict[frozenset, tuple] = {}
     for idx in np.ndindex(x.shape):
-        if kind == "layer":
+        if scheme == "layer":
             members = [(*idx[:-1], j) for j in range(x.shape[-1])]
             g, b = gamma[idx[-1]], beta[idx[-1]]
         else:
-            members = sorted(_share_set(kind, x.shape, idx, groups))
+            members = sorted(_share_set(scheme, x.shape, idx, groups))
             g, b = gamma[idx[1]], beta[idx[1]]
         key = frozenset(members)
         if key not in cache:

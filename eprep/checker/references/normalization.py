@@ -3,9 +3,9 @@
 Each normalisation computes a mean and a biased variance over a set S of indices of x and
 returns gamma (x - mean_S)/sqrt(var_S + eps) + beta. The sets are: batch norm, one channel over
 (N, H, W) (Ioffe & Szegedy 2015, §3.2); layer norm, one sample over all its values (Ba, Kiros &
-Hinton 2016, §3); instance norm, one (sample, channel) over (H, W) (Ulyanov et al. 2016, eq. 2);
+Hinton 2016, §3); instance norm, one (sample, channel) over (H, W) (Ulyanov et al. 2016, §2);
 group norm, one (sample, group of C/G consecutive channels) over those channels and (H, W)
-(Wu & He 2018, eq. 3). The sets are built here index by index.
+(Wu & He 2018, §3.1). The sets are built here index by index.
 """
 
 from __future__ import annotations

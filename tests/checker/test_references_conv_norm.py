@@ -98,3 +98,12 @@ def test_code_definitions_accept_right_and_reject_wrong_layers():
     assert run_code("layernorm_code", {"layer_norm": layer_norm}) == []
     batch_norm = {"layer_norm": lambda x, g, b, e: layer_norm(x, g, b, e, axis=0)}
     assert run_code("layernorm_code", batch_norm) != []
+
+
+def test_new_definitions_at_numbers():
+    assert ref("transposed_exact_padding", dict(H=5, S=2, F=4)) == 1
+    assert ref("bottleneck_block_params", dict(B=64, C=256)) == 16384 + 36864 + 16384
+    values = dict(
+        d1=R(3, 2), d2=R(-3, 10), d3=R(9, 10), gamma=R(7, 5), beta=R(1, 5), epsilon=R(1, 10)
+    )
+    assert ref("bn_bias_gradient", values) == 0

@@ -163,3 +163,21 @@ def residual_matches_engine(
     cls = _lookup(namespace, "ResidualBlock")
     for rows, width in ((2, 3), (3, 4)):
         _residual_case(cls, rows, width, rng)
+
+
+@probe("bottleneck_block_params")
+def bottleneck_block_params(variant: Variant, rng: np.random.Generator) -> Value:
+    """Weights with a gradient in engine 1x1 (C -> B), 3x3 (B -> B, pad 1), 1x1 (B -> C) layers."""
+    c, b = _int(variant, "C"), _int(variant, "B")
+    x = rng.standard_normal((2, c, 4, 4))
+    reduce = PointwiseConvolution(rng.standard_normal((b, c)), np.zeros(b))
+    middle = Convolution(rng.standard_normal((b, b, 3, 3)), np.zeros(b), pad=1)
+    expand = PointwiseConvolution(rng.standard_normal((c, b)), np.zeros(c))
+    layers = [reduce, middle, expand]
+    out = x
+    for layer in layers:
+        out = layer.forward(out)
+    dout = rng.standard_normal(out.shape)
+    for layer in reversed(layers):
+        dout = layer.backward(dout)
+    return Value(trained_scalars(*(layer.dW for layer in layers)))

@@ -222,3 +222,15 @@ def causal_conv_matches_engine(
         expected = Conv1D(w.reshape(1, 1, k), np.zeros(1), dilation=d, causal=True)
         want = expected.forward(x.reshape(n, 1, length))[:, 0]
         _compare("causal_conv1d", (n, length, k, d), fn(x.copy(), w.copy(), d), want)
+
+
+@probe("transposed_exact_padding")
+def transposed_exact_padding(variant: Variant, rng: np.random.Generator) -> Value:
+    """Paddings 0, 1, ... of an engine TransposedConvolution until the output is S times H."""
+    h, f, s = _int(variant, "H"), _int(variant, "F"), _int(variant, "S")
+    x = rng.standard_normal((1, 2, h, h))
+    for pad in range(f):
+        layer = TransposedConvolution(rng.standard_normal((2, 1, f, f)), np.zeros(1), s, pad)
+        if layer.forward(x).shape[2] == s * h:
+            return Value(pad)
+    raise AssertionError(f"no padding makes a {f}x{f}, stride-{s} transposed conv upsample {h}")

@@ -14,7 +14,14 @@ import numpy as np
 
 from eprep.checker.probes import OptionId, Value, Variant, code_probe, probe
 from eprep.checker.probes.cnn import _compare, _int, _lookup
-from eprep.engine import BatchNormalization, GroupNorm, InstanceNorm, LayerNorm
+from eprep.engine import (
+    Affine,
+    BatchNormalization,
+    GroupNorm,
+    InstanceNorm,
+    LayerNorm,
+    numerical_gradient,
+)
 
 
 def moved_by(layer: Any, x: np.ndarray, index: tuple[int, ...]) -> np.ndarray:
@@ -94,3 +101,18 @@ def groupnorm_matches_engine(
         expected = GroupNorm(groups, gamma, beta, eps=0.1).forward(x)
         mine = fn(x.copy(), groups, gamma.copy(), beta.copy(), 0.1)
         _compare("group_norm", (shape, groups), mine, expected)
+
+
+@probe("bn_bias_gradient")
+def bn_bias_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+    """Central difference, in the bias, of sum(dout * BN(x W + b)) with engine layers."""
+    gamma, beta, eps = float(variant["gamma"]), float(variant["beta"]), float(variant["epsilon"])
+    dout = np.array([[variant["d1"]], [variant["d2"]], [variant["d3"]]], dtype=float)
+    affine = Affine(rng.standard_normal((2, 1)), rng.standard_normal(1))
+    norm = BatchNormalization(np.array([gamma]), np.array([beta]), eps=eps)
+    x = rng.standard_normal((3, 2))
+
+    def loss(_: np.ndarray) -> float:
+        return float(np.sum(norm.forward(affine.forward(x)) * dout))
+
+    return Value(float(numerical_gradient(loss, affine.b)[0]), rel_tol=1e-6, abs_tol=1e-7)

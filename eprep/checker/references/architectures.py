@@ -134,3 +134,10 @@ def residual_code() -> CodeDefinition:
         return problems[:1]
 
     return CodeDefinition(drive, check)
+
+
+@reference("bottleneck_block_params")
+def bottleneck_block_params(p: Params) -> sympy.Expr:
+    """1x1 (C -> B), 3x3 (B -> B), 1x1 (B -> C) weights, no biases (He et al. 2016, Fig. 5)."""
+    c, b = p["C"], p["B"]
+    return parameter_count((b, c, 1, 1), (b, b, 3, 3), (c, b, 1, 1))

@@ -230,3 +230,17 @@ def pointwise_mixing(p: Params) -> Pick:
             "scale": sympy.sympify(out_channels == 1 and pixels == 1),
         }
     )
+
+
+@reference("transposed_exact_padding")
+def transposed_exact_padding(p: Params) -> sympy.Expr:
+    """The padding P for which the scattered patches, cropped by P on each side, span S*H rows.
+
+    The patches of inputs 0 .. H-1 start at i*S and end at i*S + F - 1, so they cover rows 0 to
+    (H - 1) S + F - 1; cropping P on both sides leaves that extent minus 2P.
+    """
+    pad = sympy.Symbol("P_", real=True)
+    h, f, s = p["H"], p["F"], p["S"]
+    extent = ((h - 1) * s + f - 1) - 0 + 1  # last covered row minus first, plus one
+    (solution,) = sympy.solve(sympy.Eq(extent - 2 * pad, s * h), pad)
+    return solution

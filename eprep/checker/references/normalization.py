@@ -172,3 +172,15 @@ def groupnorm_code(*, eps: str = "0.1", groups: int = 2) -> CodeDefinition:
         )
 
     return CodeDefinition(drive, check)
+
+
+@reference("bn_bias_gradient")
+def bn_bias_gradient(p: Params) -> sympy.Expr:
+    """d/db of sum_i dout_i * BN(x_i + b)_i over a symbolic batch of three (Ioffe & Szegedy
+    §3.2: the bias before batch norm is cancelled by the mean subtraction)."""
+    b = sympy.Symbol("b", real=True)
+    xs = sympy.symbols("u1:4", real=True)
+    shifted = [x + b for x in xs]
+    outputs = [p["gamma"] * _standardised(shifted, v, p["epsilon"]) + p["beta"] for v in shifted]
+    loss = sum(p[f"d{i}"] * y for i, y in zip((1, 2, 3), outputs, strict=True))
+    return sympy.simplify(sympy.diff(loss, b))

@@ -238,3 +238,18 @@ def test_residual_code_probe():
 
     with pytest.raises(AssertionError):
         probe({"ResidualBlock": NoSkip}, {}, np.random.default_rng(2))
+
+
+def test_transposed_exact_padding_by_hand():
+    # H = 5, S = 2, F = 4: (5 - 1)*2 - 2P + 4 = 10 needs P = 1.
+    values = {"H": 5, "S": 2, "F": 4}
+    assert run("day2.conv-family.transposed-exact-padding", values) == 1
+
+
+def test_bottleneck_block_params_by_hand():
+    values = {"B": 64, "C": 256}
+    expected = count((64, 256), (64, 64, 3, 3), (256, 64))  # 16384 + 36864 + 16384
+    assert expected == 69632
+    separates(
+        evidence("day2.architectures.bottleneck-block-params", values), expected, [16384 + 36864]
+    )

@@ -7,7 +7,7 @@ import pytest
 
 from eprep.checker.probes import OptionId, get_code_probe, get_probe
 
-from .bank_probes import run
+from .bank_probes import evidence, run
 from .bank_probes import variants as bank_variants
 
 
@@ -70,3 +70,10 @@ def test_groupnorm_code_probe():
     wrong = {"group_norm": lambda *a: loop_group_norm(*a, interleave=True)}
     with pytest.raises(AssertionError):
         probe(wrong, {}, np.random.default_rng(0))
+
+
+def test_bias_before_batch_norm_gets_no_gradient():
+    values = dict(d1=1.5, d2=-0.3, d3=0.9, gamma=1.4, beta=0.2, epsilon=0.1)
+    found = evidence("day2.normalization.bn-bias-gradient", values)
+    assert abs(found.value) < 1e-7  # the gradient of an affine bias alone would be 2.1
+    assert not abs(found.value - 2.1) <= found.abs_tol

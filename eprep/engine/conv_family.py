@@ -9,11 +9,27 @@ textbook formulas; the tests check each against the layers themselves and agains
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
 
-from eprep.engine.conv import _check_images, _check_int, col2im, conv_output_size, im2col
+from eprep.engine.conv import col2im, conv_output_size, im2col
+
+
+def _check_int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def _check_images(name: str, x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x)
+    if x.ndim != 4:
+        raise ValueError(f"{name} expects images of shape (N, C, H, W), got shape {x.shape}")
+    return x
 
 
 def _check_bias(name: str, b: np.ndarray, count: int) -> None:

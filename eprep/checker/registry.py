@@ -21,7 +21,7 @@ from eprep.errors import EprepError
 Function = Callable[..., Any]
 
 
-class WitnessNameError(EprepError):
+class WitnessNameError(EprepError, ValueError):
     """Two witnesses of one package registered under the same name."""
 
 

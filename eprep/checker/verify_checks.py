@@ -42,7 +42,7 @@ def checker_equivalence() -> Equivalence:
     """`equivalent` from the checker, on its trusted fast path, as a yes/no function."""
     import inspect
 
-    from eprep.checker import equivalent
+    from eprep.checker.api import equivalent
 
     parameters = inspect.signature(equivalent).parameters
     extra = {"trusted": True} if "trusted" in parameters else {}

@@ -106,6 +106,13 @@ def test_param_specs() -> None:
 
 def test_option_order_is_a_reproducible_shuffle() -> None:
     question = load_bank([GOOD], bundled=False).get("day2.t.sigmoid-choice")
-    orders = [question.variant(k).option_order() for k in range(3)]
+    orders = [tuple(question.variant(k).option_order()) for k in range(40)]
     assert all(sorted(order) == [0, 1, 2, 3] for order in orders)
-    assert question.variant(0).option_order() == orders[0]
+    # Reproducible: a fresh load draws the same order for every variant.
+    again = load_bank([GOOD], bundled=False).get("day2.t.sigmoid-choice")
+    assert [tuple(again.variant(k).option_order()) for k in range(40)] == orders
+    # Shuffled: the bank order is not what is shown, and the correct option moves about.
+    # (40 uniform shuffles of 4 give fewer than 8 distinct orders with probability < 1e-9.)
+    assert len(set(orders)) >= 8
+    correct = next(o.index for o in question.options if o.correct)
+    assert {order.index(correct) for order in orders} == {0, 1, 2, 3}

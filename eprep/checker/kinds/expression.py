@@ -40,7 +40,7 @@ def read_expression(
 
 def judge_expression(variant: Any, text: str, read_as: str, lang: str) -> Outcome:
     """Judge an expression with the checker; a known mistake's feedback, else its diagnosis."""
-    from eprep.checker import judge
+    from eprep.checker.api import judge
     from eprep.quiz.render import pretty_formula
 
     question = variant.question

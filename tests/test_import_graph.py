@@ -25,7 +25,6 @@ KNOWN: set[frozenset[str]] = {
             "eprep.grammar.vocabulary",
         }
     ),
-    frozenset({"eprep.checker.api", "eprep.checker.worker"}),
 }
 
 

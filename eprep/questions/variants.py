@@ -133,14 +133,13 @@ def evaluate_formula(
     return evaluate(node, with_aliases(values))
 
 
-def bind_formula(
+def bind_node(
     text: str,
     values: Mapping[str, Number],
     names: frozenset[str],
     functions: frozenset[str] = frozenset(),
-) -> str:
-    """The formula with every name in `values` replaced by its number (for the checker)."""
-    from eprep.grammar import to_text
+):
+    """The formula's tree with every name in `values` replaced by its number (for the checker)."""
     from eprep.grammar.nodes import Neg, Num, substitute
 
     def number(value: Number):
@@ -150,7 +149,19 @@ def bind_formula(
         return Neg(literal) if value < 0 else literal
 
     numbers = {name: number(value) for name, value in with_aliases(values).items()}
-    return to_text(substitute(parse_formula(text, names, functions), numbers))
+    return substitute(parse_formula(text, names, functions), numbers)
+
+
+def bind_formula(
+    text: str,
+    values: Mapping[str, Number],
+    names: frozenset[str],
+    functions: frozenset[str] = frozenset(),
+) -> str:
+    """`bind_node` printed: the formula with the variant's numbers, as text."""
+    from eprep.grammar import to_text
+
+    return to_text(bind_node(text, values, names, functions))
 
 
 def substitute(text: str, values: Mapping[str, Number]) -> str:
@@ -219,6 +230,10 @@ class Variant:
     def bind(self, formula: str) -> str:
         """`formula` with this variant's params and derived values substituted (variables stay)."""
         return bind_formula(formula, self.values, self.names, self.question.functions)
+
+    def bind_tree(self, formula: str):
+        """`bind` as a tree (the checker's input: no printing and re-parsing in between)."""
+        return bind_node(formula, self.values, self.names, self.question.functions)
 
     def key_value(self) -> float:
         """The numeric key of a numeric question for this variant."""

@@ -116,3 +116,26 @@ def test_option_order_is_a_reproducible_shuffle() -> None:
     assert len(set(orders)) >= 8
     correct = next(o.index for o in question.options if o.correct)
     assert {order.index(correct) for order in orders} == {0, 1, 2, 3}
+
+
+def test_bound_trees_are_what_the_printed_formulas_parse_to() -> None:
+    """The checker gets `bind_tree` where it used to re-parse `bind`'s text: the same trees,
+    for every formula-answer question of the bundled bank (key and known mistakes)."""
+    from eprep.grammar.equation import parse_formula
+
+    checked = 0
+    for question in load_bank().questions:
+        if question.kind not in ("expression", "derivation") or question.answer is None:
+            continue
+        variant = question.variant(0)
+        variables = dict(question.variables)
+        for formula in [question.answer, *(m.answer for m in question.mistakes)]:
+            printed = parse_formula(
+                variant.bind(formula),
+                e_is_variable="e" in variables,
+                functions=question.functions,
+                known=tuple(variables),
+            )
+            assert variant.bind_tree(formula) == printed, (question.id, formula)
+            checked += 1
+    assert checked > 50

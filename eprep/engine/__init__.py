@@ -1,8 +1,9 @@
 """NumPy deep-learning engine with the names and interfaces of Deep Learning from Scratch.
 
 Layers: forward(x, train_flg=...) and backward(dout) -> dx, parameter gradients in dW/db
-(dgamma/dbeta). Optimizers: update(params, grads) in place. Nets: params dict shared with
-the layers. Recurrent, attention and word2vec layers follow DLFS2 instead: `params` and
+(dgamma/dbeta). Optimizers: update(params, grads) in place. Nets: a params dict whose arrays are
+the layers' (re-attach new ones with `load_params`). Recurrent, attention and word2vec layers
+follow DLFS2 instead: `params` and
 `grads` lists, gradients overwritten in place. float64 by default; float32 inputs stay
 float32. Imports nothing from eprep.
 

@@ -7,7 +7,7 @@ works from `file://`. Every list is in bank order, so the output is deterministi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eprep.checker import kinds as check_kinds
 from eprep.grammar.guide import notation_guide
@@ -15,7 +15,26 @@ from eprep.site import kinds as site_kinds
 from eprep.site.examples import ExampleOutput, for_topic
 from eprep.site.i18n import strings
 from eprep.site.markup import Markup, code_block, tex_to_mathml
+from eprep.site.model import (
+    BlankOptionView,
+    BlankView,
+    DayNav,
+    ExamOptionView,
+    ExampleView,
+    ExamView,
+    FormulaView,
+    MistakeView,
+    OptionView,
+    ProofView,
+    QuestionView,
+    SheetLine,
+    TopicNav,
+)
 from eprep.site.selfcheck import check_data, to_json
+
+if TYPE_CHECKING:
+    from eprep.checker.exam import ExamOption
+    from eprep.questions import Bank, Question, Variant
 
 
 @dataclass
@@ -41,7 +60,7 @@ def question_path(lang: str, question_id: str) -> str:
     return f"{lang}/questions/{question_id}.html"
 
 
-def _proof(question: Any) -> dict[str, Any]:
+def _proof(question: Question) -> ProofView:
     """Which witnesses hold for this question, as the checker reports them (never re-derived)."""
     from eprep.checker import proof_of
 
@@ -54,19 +73,19 @@ def _proof(question: Any) -> dict[str, Any]:
     }
 
 
-def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
+def question_view(question: Question, lang: str, markup: Markup) -> QuestionView:
     """Everything a question block shows, for variant 0, rendered to HTML."""
     variant = question.variant(0)
     where = f"{question.location}: {question.id}"
     kind = site_kinds.get(question.kind)
     order = variant.option_order() if kind.widget == "options" else []
-    options = []
+    options: list[OptionView] = []
     for index in order:
         option = question.options[index]
         shown = variant.option_text(option, lang)
         if option.form == "text":
             html = markup.inline(shown, f"{where} option {index + 1}")
-        elif option.form == "formula":
+        elif option.form == "formula" and option.formula is not None:
             html = formula_view(question, variant, option.formula, f"{where} option {index + 1}")[
                 "math"
             ]
@@ -83,7 +102,7 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
                 else "",
             }
         )
-    mistakes = [
+    mistakes: list[MistakeView] = [
         {
             **formula_view(question, variant, m.answer, f"{where} mistake {i + 1}"),
             "feedback": markup.inline(variant.render(m.feedback, lang), f"{where} mistake {i + 1}"),
@@ -92,7 +111,7 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
     ]
     data = check_data(question, variant, order)
     key_text = kind.key_text(data)
-    key = None
+    key: FormulaView | None = None
     if kind.widget == "typed" and question.answer:
         key = formula_view(question, variant, question.answer, f"{where} answer")
     template = variant.code()
@@ -137,14 +156,14 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
 
 
 def blanks_view(
-    question: Any, variant: Any, lang: str, markup: Markup, where: str
-) -> list[dict[str, Any]]:
+    question: Question, variant: Variant, lang: str, markup: Markup, where: str
+) -> list[BlankView]:
     """Every blank of a code listing: its mark and its options in the order shown."""
     from eprep.checker.kinds.code import blank_order
 
-    views = []
+    views: list[BlankView] = []
     for b, blank in enumerate(question.blanks):
-        options = []
+        options: list[BlankOptionView] = []
         for index in blank_order(variant, b):
             option = blank.options[index]
             feedback = variant.render(option.feedback, lang)
@@ -161,14 +180,14 @@ def blanks_view(
     return views
 
 
-def exam_view(question: Any, lang: str, markup: Markup, where: str) -> dict[str, Any]:
+def exam_view(question: Question, lang: str, markup: Markup, where: str) -> ExamView:
     """The question as the exam asks it (variant 0 of its exam family): a 4-choice form."""
     from eprep.checker.exam import exam_item
 
     variant = question.variant(0, exam=True)
     item = exam_item(variant, lang)
     group = item.groups[0]
-    options = []
+    options: list[ExamOptionView] = []
     for i, option in enumerate(group.options):
         at = f"{where} exam option {i + 1}"
         options.append(
@@ -199,7 +218,7 @@ def _math(formula: str, where: str) -> str:
     return tex_to_mathml(to_latex(parse(formula)), where=where)
 
 
-def _exam_option_html(option: Any, markup: Markup, where: str) -> str:
+def _exam_option_html(option: ExamOption, markup: Markup, where: str) -> str:
     if option.form == "formula":
         return _math(option.text, where)
     if option.form == "code":
@@ -207,7 +226,7 @@ def _exam_option_html(option: Any, markup: Markup, where: str) -> str:
     return markup.inline(option.text, where)
 
 
-def formula_view(question: Any, variant: Any, formula: str, where: str) -> dict[str, str]:
+def formula_view(question: Question, variant: Variant, formula: str, where: str) -> FormulaView:
     """A bank formula typeset as MathML, with the grammar text a learner would type for it.
 
     Numeric questions show their formulas in terms of the parameters (that is the lesson);
@@ -220,7 +239,7 @@ def formula_view(question: Any, variant: Any, formula: str, where: str) -> dict[
     return {"math": tex_to_mathml(to_latex(node), where=where), "text": to_text(node)}
 
 
-def _examples_view(examples: list[ExampleOutput], page_path: str) -> list[dict[str, Any]]:
+def _examples_view(examples: list[ExampleOutput], page_path: str) -> list[ExampleView]:
     return [
         {
             "name": e.name,
@@ -232,16 +251,16 @@ def _examples_view(examples: list[ExampleOutput], page_path: str) -> list[dict[s
     ]
 
 
-def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[Page]:
+def collect(bank: Bank, langs: list[str], examples: list[ExampleOutput]) -> list[Page]:
     """Every page of the site, for every language, in a fixed order."""
     markup = Markup()
     pages: list[Page] = []
     for lang in langs:
         s = strings(lang)
         views = {q.id: question_view(q, lang, markup) for q in bank.questions}
-        nav_days = []
+        nav_days: list[DayNav] = []
         for day in bank.days:
-            topics = [
+            topics: list[TopicNav] = [
                 {
                     "key": topic.key,
                     "title": topic.title.get(lang),
@@ -276,7 +295,7 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
             )
         )
         for day, nav in zip(bank.days, nav_days, strict=True):
-            sheet = []
+            sheet: list[SheetLine] = []
             for topic in day.topics:
                 for i, formula in enumerate(topic.formulas):
                     where = f"{topic.path}: formula {i + 1}"

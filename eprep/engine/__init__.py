@@ -3,8 +3,8 @@
 Layers: forward(x, train_flg=...) and backward(dout) -> dx, parameter gradients in dW/db
 (dgamma/dbeta). Optimizers: update(params, grads) in place. Nets: a params dict whose arrays are
 the layers' (re-attach new ones with `load_params`). Recurrent, attention and word2vec layers
-follow DLFS2 instead: `params` and `grads` lists, gradients overwritten in place. float64 by default; float32 inputs stay
-float32. Imports nothing from eprep.
+follow DLFS2 instead: `params` and `grads` lists, gradients overwritten in place. float64 by
+default; float32 inputs stay float32. Imports nothing from eprep.
 
 Where it departs from DLFS (each layer's docstring says why): strides that do not divide take
 the floor; SoftmaxWithLoss uses an exact log-softmax and backward (y - t) / N; Dropout is

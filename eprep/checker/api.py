@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from eprep.checker.domains import Domain, normalise_domains
 from eprep.checker.verdict import Judgement, Verdict
@@ -102,7 +102,10 @@ def equivalent(
     reading = {"e_is_variable": e_is_variable, "functions": declared, "known": tuple(doms)}
     a = _node(answer, reading, "answer")
     b = _node(expected, reading, "expected")
-    let_nodes = {name: _node(f, reading, f"let {name}") for name, f in (lets or {}).items()}
+    # a `let` is a formula (the derivation reader refuses an equation there)
+    let_nodes = {
+        name: cast(Node, _node(f, reading, f"let {name}")) for name, f in (lets or {}).items()
+    }
 
     def expressions(x: Node, y: Node) -> Verdict:
         return _expressions(x, y, doms, let_nodes, timeout=timeout, trusted=trusted)
@@ -237,10 +240,10 @@ def judge(
     a = answer.node if isinstance(answer, Answer) else _node(answer, reading, "answer")
     b = _node(key, reading, "expected")
     ms = [_node(m, reading, "expected") for m in mistakes]
-    options = {"timeout": timeout, "trusted": trusted}
     if any(isinstance(node, Equation) for node in (a, b, *ms)):
-        return _judge_one_by_one(a, b, ms, doms, options)
-    verdicts = _judge(a, [b, *ms], doms, {}, **options)
+        return _judge_one_by_one(a, b, ms, doms, {"timeout": timeout, "trusted": trusted})
+    formulas = cast(list[Node], [a, b, *ms])  # no equation among them (just checked)
+    verdicts = _judge(formulas[0], formulas[1:], doms, {}, timeout=timeout, trusted=trusted)
     if verdicts[0].equivalent:
         return Judgement(True, verdicts[0])
     last = verdicts[-1]

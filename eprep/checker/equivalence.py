@@ -141,7 +141,7 @@ class Samples:
     def from_wire(cls, data: Any) -> Samples:
         """The samples `to_wire` encoded; EprepError for anything else."""
         try:
-            fields = {
+            fields: dict[str, Any] = {
                 "both": tuple((_point(p), float(a), float(b)) for p, a, b in data["both"]),
                 "refused": bool(data["refused"]),
                 "refused_points": tuple(_point(p) for p in data["refused_points"]),
@@ -280,13 +280,10 @@ class Comparison:
         for point, va, vb in self.samples.both:
             if agreement(va, vb) == "clear":
                 return self.wrong(point, va, vb, "numeric")
-        if self.samples.one_sided_share:
-            for point, va, vb, overflow in self.samples.one_sided:
-                if not overflow:
-                    return self.wrong(point, va, vb, "numeric")
-        for point, va, vb, overflow in self.samples.clean_one_sided:
+        one_sided = self.samples.one_sided if self.samples.one_sided_share else ()
+        for where, ya, yb, overflow in (*one_sided, *self.samples.clean_one_sided):
             if not overflow:
-                return self.wrong(point, va, vb, "numeric")
+                return self.wrong(where, ya, yb, "numeric")
         return None
 
     def decide_symbolic(self) -> Verdict:

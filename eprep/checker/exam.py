@@ -299,7 +299,7 @@ def check_item(question: Any, variant: Any, equivalent: Any) -> list[str]:
         )
     planted = item.lines[item.planted] if item.planted is not None else None
     if planted is not None and equivalent(planted, item.lines[0], question.variables):
-        problems.append(f"the planted wrong line {item.lines[item.planted]!r} is not wrong")
+        problems.append(f"the planted wrong line {planted!r} is not wrong")
     return problems
 
 

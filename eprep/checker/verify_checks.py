@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from eprep.checker import kinds
 from eprep.grammar.vocabulary import close
@@ -45,7 +46,7 @@ def checker_equivalence() -> Equivalence:
     from eprep.checker.api import equivalent
 
     parameters = inspect.signature(equivalent).parameters
-    extra = {"trusted": True} if "trusted" in parameters else {}
+    extra: dict[str, Any] = {"trusted": True} if "trusted" in parameters else {}
 
     def judge(
         answer: str,

@@ -157,8 +157,9 @@ class WorkerClient:
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
 
-    def request(self, payload: dict[str, Any], timeout: float) -> dict[str, Any] | None:
-        """Send one request; its reply, or None if none came within `timeout` seconds."""
+    def request(self, payload: dict[str, Any], timeout: float) -> Any:
+        """Send one request; its reply (`judge_request`'s list of verdicts as dicts), or None if
+        none came within `timeout` seconds."""
         deadline = time.monotonic() + timeout
         # Another thread (the quiz's warm-up) may be waiting for the worker: do not wait longer
         # than our own deadline for it.
@@ -169,7 +170,7 @@ class WorkerClient:
         finally:
             self._lock.release()
 
-    def _request_locked(self, payload: dict[str, Any], deadline: float) -> dict[str, Any] | None:
+    def _request_locked(self, payload: dict[str, Any], deadline: float) -> Any:
         if self._proc is None or self._proc.poll() is not None:
             self._spawn()
         if not self._ready:

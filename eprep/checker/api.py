@@ -102,7 +102,7 @@ def equivalent(
     reading = {"e_is_variable": e_is_variable, "functions": declared, "known": tuple(doms)}
     a = _node(answer, reading, "answer")
     b = _node(expected, reading, "expected")
-    # a `let` is a formula, not an equation (derivation files, their only source, say so)
+    # lets are formulas, never equations (`let NAME = EXPR` in a derivation file)
     let_nodes = {
         name: cast(Node, _node(f, reading, f"let {name}")) for name, f in (lets or {}).items()
     }

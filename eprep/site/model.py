@@ -105,8 +105,12 @@ class QuestionView(TypedDict):
 
 
 class ExampleView(TypedDict):
+    """A classic experiment: its claim, the checks of its result, its plots, its own page."""
+
     name: str
     claim: str
+    url: str
+    explanation: str
     checks: list[CheckView]
     plots: list[str]
 

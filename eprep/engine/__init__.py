@@ -12,9 +12,14 @@ inverted and ClassicDropout is DLFS's original; max pooling pads with -inf.
 """
 
 from eprep.engine.attention import Attention, AttentionWeight, TimeAttention, WeightSum
+from eprep.engine.clipping import clip_by_value
 from eprep.engine.conv import AvgPooling, Convolution, Pooling, col2im, conv_output_size, im2col
 from eprep.engine.functions import (
     cross_entropy_error,
+    elu,
+    elu_grad,
+    gelu,
+    gelu_grad,
     leaky_relu,
     leaky_relu_grad,
     relu,
@@ -24,23 +29,31 @@ from eprep.engine.functions import (
     softmax,
     step_function,
     sum_squared_error,
+    swish,
+    swish_grad,
     tanh,
     tanh_grad,
 )
 from eprep.engine.gradcheck import numerical_gradient, relative_error
 from eprep.engine.init import weight_init_std
 from eprep.engine.layers import (
+    Activation,
     Affine,
     ClassicDropout,
     Dropout,
+    Elu,
+    Gelu,
+    LeakyRelu,
     Relu,
     Sigmoid,
     SoftmaxWithLoss,
+    Swish,
     Tanh,
 )
 from eprep.engine.nets import MultiLayerNet, MultiLayerNetExtend, SimpleConvNet
 from eprep.engine.normalization import BatchNormalization
-from eprep.engine.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
+from eprep.engine.optimizers import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSprop
+from eprep.engine.schedules import CosineLR, StepLR, WarmupCosineLR
 from eprep.engine.search import beam_search
 from eprep.engine.time_layers import (
     GRU,
@@ -71,8 +84,10 @@ __all__ = [
     "LSTM",
     "RNN",
     "SGD",
+    "Activation",
     "AdaGrad",
     "Adam",
+    "AdamW",
     "Affine",
     "Attention",
     "AttentionWeight",
@@ -80,9 +95,13 @@ __all__ = [
     "BatchNormalization",
     "ClassicDropout",
     "Convolution",
+    "CosineLR",
     "Dropout",
+    "Elu",
     "Embedding",
     "EmbeddingDot",
+    "Gelu",
+    "LeakyRelu",
     "Momentum",
     "MultiLayerNet",
     "MultiLayerNetExtend",
@@ -96,6 +115,8 @@ __all__ = [
     "SimpleConvNet",
     "SkipGram",
     "SoftmaxWithLoss",
+    "StepLR",
+    "Swish",
     "Tanh",
     "TimeAffine",
     "TimeAttention",
@@ -106,12 +127,18 @@ __all__ = [
     "TimeRNN",
     "TimeSoftmaxWithLoss",
     "UnigramSampler",
+    "WarmupCosineLR",
     "WeightSum",
     "beam_search",
+    "clip_by_value",
     "clip_grads",
     "col2im",
     "conv_output_size",
     "cross_entropy_error",
+    "elu",
+    "elu_grad",
+    "gelu",
+    "gelu_grad",
     "im2col",
     "leaky_relu",
     "leaky_relu_grad",
@@ -124,6 +151,8 @@ __all__ = [
     "softmax",
     "step_function",
     "sum_squared_error",
+    "swish",
+    "swish_grad",
     "tanh",
     "tanh_grad",
     "weight_init_std",

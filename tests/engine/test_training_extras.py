@@ -85,7 +85,7 @@ def test_adamw_differs_from_l2_in_adam() -> None:
         adam.step()
     # zero loss gradient: AdamW shrinks geometrically, L2-in-Adam moves by ~lr per step
     np.testing.assert_allclose(ours["W"], w0 * (1 - 0.1 * 0.5) ** 3, rtol=1e-12)
-    np.testing.assert_allclose(l2.detach().numpy(), w0 - 0.3 * np.sign(w0), rtol=0.02)
+    np.testing.assert_allclose(l2.detach().numpy(), w0 - 0.3 * np.sign(w0), rtol=0.05)
 
 
 def _torch_rates(make, steps: int) -> list[float]:

@@ -136,7 +136,7 @@ def test_warmup_then_cosine_by_hand() -> None:
 def test_clip_by_value_matches_torch() -> None:
     rng = np.random.default_rng(3)
     grads = [rng.standard_normal((4, 3)) * 2, rng.standard_normal(5) * 2]
-    tensors = [torch.zeros(g.shape, requires_grad=True) for g in grads]
+    tensors = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
     for t, g in zip(tensors, grads, strict=True):
         t.grad = torch.tensor(g.copy())
     torch.nn.utils.clip_grad_value_(tensors, 0.7)

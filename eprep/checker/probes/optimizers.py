@@ -1,8 +1,8 @@
 """Probes for the optimizer questions: every number comes from the engine optimizers' `update()`.
 
 Hyperparameters are read from the variant by fixed names: `lr`, `mu` (momentum), `rho` (RMSprop's
-decay rate), `b1`, `b2` (Adam), `wd` (AdamW's weight decay), `ep` (epsilon, when the question varies it), `w` (the starting
-weight, 0 if absent).
+decay rate), `b1`, `b2` (Adam), `wd` (AdamW's weight decay), `ep` (epsilon, when the question
+varies it), `w` (the starting weight, 0 if absent).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 sigmoid(x) = 1/(1 + e^-x) (the logistic function), tanh(x) = (e^x - e^-x)/(e^x + e^-x),
 ReLU(x) = max(0, x), Leaky ReLU max(x, a x) (Maas et al. 2013), ELU x or a(e^x - 1) (Clevert et
 al. 2016), GELU x P(Z <= x) for a standard normal Z (Hendrycks & Gimpel 2016; the CDF is taken
-from `sympy.stats`, not typed) and Swish x sigmoid(x) (Ramachandran et al. 2017); derivatives are `sympy.diff` of these, chains are composed and then
+from `sympy.stats`, not typed) and Swish x sigmoid(x) (Ramachandran et al. 2017); derivatives
+are `sympy.diff` of these, chains are composed and then
 differentiated, and the cross-entropy gradients differentiate -log of the softmax.
 """
 
@@ -174,3 +175,43 @@ def _flat(values) -> list[float]:
     import numpy as np
 
     return np.asarray(values, dtype=float).ravel().tolist()
+
+
+@code_reference("elu_layer_code")
+def elu_layer_code() -> CodeDefinition:
+    """EluLayer(alpha): forward is ELU, backward(dout) is dout times ELU's derivative at x."""
+    alpha = sympy.Rational(3, 2)
+
+    def drive(namespace, rng):
+        x, dout = grid(rng, (2, 5)), grid(rng, (2, 5))
+        layer = namespace["EluLayer"](1.5)
+        y = layer.forward(x)
+        dx = layer.backward(dout)
+        return {
+            "x": x.ravel().tolist(),
+            "dout": dout.ravel().tolist(),
+            "y": _flat(y),
+            "dx": _flat(dx),
+        }
+
+    def check(outputs):
+        t = sympy.Symbol("t", real=True)
+        f = _definition("elu", t, alpha)
+        slope = sympy.diff(f, t)
+        if not len(outputs["y"]) == len(outputs["dx"]) == len(outputs["x"]):
+            return ["the outputs do not have one entry per input"]
+        problems = []
+        for x, dout, y, dx in zip(
+            outputs["x"], outputs["dout"], outputs["y"], outputs["dx"], strict=True
+        ):
+            xv = from_float(x)
+            if not float_close(y, f.subs(t, xv)):
+                problems.append(f"at x = {x}: forward {y}, definition {float(f.subs(t, xv)):.12g}")
+            want = from_float(dout) * slope.subs(t, xv)
+            if not float_close(dx, want):
+                problems.append(
+                    f"at x = {x}, dout = {dout}: dx = {dx}, definition {float(want):.12g}"
+                )
+        return problems[:3]
+
+    return CodeDefinition(drive, check)

@@ -112,3 +112,50 @@ def mixup_behaviour(namespace: dict, variant: Variant, rng: np.random.Generator)
         scores, t[index]
     )
     assert abs(mixed - expected) <= 1e-10, f"loss of the mixed label {mixed}, expected {expected}"
+
+
+@probe("smoothed_ce_gradient")
+def smoothed_ce_gradient(
+    variant: Variant, rng: np.random.Generator, *, logits: Sequence[str]
+) -> Value:
+    """d loss / d z_1 of the engine's SoftmaxWithLoss, averaged over sampled smoothed labels."""
+    from eprep.engine import SoftmaxWithLoss
+
+    z = np.array([float(variant[name]) for name in logits])
+    labels = _smoothed_labels(rng, float(variant["eps"]), z.size)
+    per_label = []
+    for k in range(z.size):  # the gradient for each possible label, from a real backward pass
+        layer = SoftmaxWithLoss()
+        layer.forward(z[None, :], np.array([k]))
+        per_label.append(float(layer.backward()[0, 0]))
+    return _mean(np.array(per_label)[labels])
+
+
+@probe("smoothed_logit_gap")
+def smoothed_logit_gap(variant: Variant, rng: np.random.Generator) -> Value:
+    """z_1 - z_2 after minimising the engine's loss against sampled smoothed labels.
+
+    Two million labels are sampled (true class 0, replaced by a uniform one with probability
+    eps); their frequencies q are the target of SoftmaxWithLoss, and gradient descent on the
+    logits (the engine's backward, step 2: the loss's curvature is at most 1/2) runs until the
+    gradient vanishes. The tolerance is 5
+    standard errors of log(q_1 / q_2), the gap the frequencies imply.
+    """
+    from eprep.engine import SoftmaxWithLoss
+
+    classes, eps, draws = int(variant["K"]), float(variant["eps"]), 2_000_000
+    labels = np.zeros(draws, dtype=np.int64)
+    replaced = rng.random(draws) < eps
+    labels[replaced] = rng.integers(0, classes, int(replaced.sum()))
+    q = np.bincount(labels, minlength=classes) / draws
+    z = np.zeros((1, classes))
+    for _ in range(50_000):
+        layer = SoftmaxWithLoss()
+        layer.forward(z, q[None, :])
+        gradient = layer.backward()
+        if np.max(np.abs(gradient)) < 1e-12:
+            break
+        z -= 2.0 * gradient
+    assert np.max(np.abs(gradient)) < 1e-9, "gradient descent on the logits did not converge"
+    tolerance = 5.0 * float(np.sqrt(1 / (draws * q[0]) + 1 / (draws * q[1])))
+    return Value(float(z[0, 0] - z[0, 1]), rel_tol=0.0, abs_tol=tolerance)

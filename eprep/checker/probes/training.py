@@ -88,3 +88,11 @@ def warmup_cosine_matches_engine(
             assert abs(got - rate) <= 1e-12 + 1e-9 * abs(rate), (
                 f"lr_at({t}) = {got}, but SGD under warm-up + cosine steps with {rate}"
             )
+
+
+@probe("warmup_rate_sum")
+def warmup_rate_sum(variant: Variant, rng: np.random.Generator) -> Value:
+    """How far an engine SGD moves during the warm-up with gradient 1: the sum of its rates."""
+    warmup = int(variant["W"])
+    values = {"lr": float(variant["lr"]), "W": warmup, "T": warmup + 10}
+    return Value(float(sum(measured_rates("warmup-cosine", values, {}, warmup))), rel_tol=1e-9)

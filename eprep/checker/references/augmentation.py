@@ -105,3 +105,25 @@ def mixup_code() -> CodeDefinition:
         return []
 
     return CodeDefinition(drive, check)
+
+
+@reference("smoothed_ce_gradient")
+def smoothed_ce_gradient(p: Params, *, logits: Sequence[str]) -> sympy.Expr:
+    """d/dz_1 of the smoothed cross-entropy (first class true), by differentiating it."""
+    z = [sympy.Dummy(name, real=True) for name in logits]
+    loss = smoothed_cross_entropy({**p, **dict(zip(logits, z, strict=True))}, logits=logits)
+    gradient = sympy.diff(loss, z[0])
+    return gradient.subs({s: p[name] for s, name in zip(z, logits, strict=True)})
+
+
+@reference("smoothed_logit_gap")
+def smoothed_logit_gap(p: Params) -> sympy.Expr:
+    """z_true - z_other where the smoothed loss is smallest (the K - 1 others equal: symmetry)."""
+    classes, eps = p["K"], p["eps"]
+    gap = sympy.Symbol("d", real=True)
+    # logits (d, 0, ..., 0): softmax gives e^d / (e^d + K - 1) to the true class
+    total = sympy.exp(gap) + classes - 1
+    true_term = _smoothed(eps, classes, True) * sympy.log(sympy.exp(gap) / total)
+    other_terms = (classes - 1) * _smoothed(eps, classes, False) * sympy.log(1 / total)
+    (best,) = sympy.solve(sympy.diff(-(true_term + other_terms), gap), gap)
+    return best

@@ -66,7 +66,7 @@ def warmup_cosine(
     p: Params, *, base: str = "lr", warmup: str = "W", total: str = "T", step: str = "t"
 ) -> sympy.Expr:
     """Update t (from 0): base (t+1)/W while t < W, then the cosine from base to 0 over T - W."""
-    t, w = integer(p[step]), integer(p[warmup])
+    t, w = integer(p[step]), integer(p[warmup])  # plain ints or exact SymPy integers
     if t < w:
         return p[base] * sympy.Integer(t + 1) / w
     return _cosine(p[base], sympy.S.Zero, sympy.Integer(t - w), p[total] - w)
@@ -95,3 +95,14 @@ def warmup_cosine_code(*, base: str = "0.4", warmup: int = 4, total: int = 12) -
         return []
 
     return CodeDefinition(drive, check)
+
+
+@reference("warmup_rate_sum")
+def warmup_rate_sum(p: Params, *, base: str = "lr", warmup: str = "W") -> sympy.Expr:
+    """The sum of the rates of the warm-up updates t = 0 .. W - 1 (how far SGD moves in all)."""
+    w = integer(p[warmup])
+    one = sympy.Integer
+    rates = [
+        warmup_cosine({"lr": p[base], "W": one(w), "T": one(w + 1), "t": one(t)}) for t in range(w)
+    ]
+    return sum(rates, sympy.S.Zero)

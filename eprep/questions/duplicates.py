@@ -31,8 +31,8 @@ class Duplicate:
 
 
 def exam_format(question: Question) -> str:
-    """The item the learner meets in exam format: `listing` (code) or `4-choice`."""
-    return "listing" if question.kind == "code" else "4-choice"
+    """The item the learner meets in exam format: `listing` (a code template) or `4-choice`."""
+    return "listing" if question.code is not None else "4-choice"
 
 
 def signature(question: Question) -> str:

@@ -27,30 +27,34 @@ def clip_by_value_norm(
     return Value(float(np.sqrt(np.sum(g * g))))
 
 
-def _schedule(kind: str, optimizer: Any, variant: Variant, names: Mapping[str, str]) -> Any:
+def _schedule(name: str, optimizer: Any, variant: Variant, names: Mapping[str, str]) -> Any:
     from eprep.engine import CosineLR, StepLR, WarmupCosineLR
 
     def get(key: str) -> float:
         return float(variant[names.get(key, key)])
 
-    if kind == "step":
-        return StepLR(optimizer, step_size=int(get("s")), gamma=get("gamma"))
-    if kind == "cosine":
-        low = float(variant[names["low"]]) if "low" in names else 0.0
-        return CosineLR(optimizer, total=int(get("T")), min_lr=low)
-    if kind == "warmup-cosine":
-        return WarmupCosineLR(optimizer, warmup=int(get("W")), total=int(get("T")))
-    raise ValueError(f"unknown schedule {kind!r}")
+    builders = {
+        "step": lambda: StepLR(optimizer, step_size=int(get("s")), gamma=get("gamma")),
+        "cosine": lambda: CosineLR(
+            optimizer, total=int(get("T")), min_lr=get("low") if "low" in names else 0.0
+        ),
+        "warmup-cosine": lambda: WarmupCosineLR(
+            optimizer, warmup=int(get("W")), total=int(get("T"))
+        ),
+    }
+    if name not in builders:
+        raise ValueError(f"unknown schedule {name!r}")
+    return builders[name]()
 
 
 def measured_rates(
-    kind: str, variant: Variant, names: Mapping[str, str], steps: int
+    name: str, variant: Variant, names: Mapping[str, str], steps: int
 ) -> list[float]:
     """The rate of updates 0 .. steps - 1: -(change of w)/g for an engine SGD under the schedule."""
     from eprep.engine import SGD
 
     optimizer = SGD(lr=float(variant[names.get("lr", "lr")]))
-    schedule = _schedule(kind, optimizer, variant, names)
+    schedule = _schedule(name, optimizer, variant, names)
     params = {"w": np.array([0.0])}
     rates = []
     for _ in range(steps):

@@ -9,7 +9,11 @@ from pathlib import Path
 from fsrs import Card, Rating, Scheduler
 
 from eprep.questions import load_bank
-from eprep.quiz.session import missing_from_bank, plan_session
+
+try:  # the planning functions move from session to plan in the quiz split (issue 14)
+    from eprep.quiz.plan import missing_from_bank, plan_session
+except ImportError:
+    from eprep.quiz.session import missing_from_bank, plan_session
 from eprep.quiz.store import Store
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -22,7 +22,7 @@ from sklearn.decomposition import PCA
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import log_loss, precision_score, recall_score
 
-from eprep.checker.probes import Variant, code_probe
+from eprep.checker.probes import Params, code_probe
 
 
 def _function(namespace: Mapping[str, Any], name: str):
@@ -43,7 +43,7 @@ def _same(what: str, got: Any, want: Any, rtol: float = 1e-9, atol: float = 1e-1
 
 @code_probe("kmeans_step_matches_scipy")
 def kmeans_step_matches_scipy(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """labels and new centres of one step against `scipy.cluster.vq.kmeans2(iter=1)`.
 
@@ -61,7 +61,7 @@ def kmeans_step_matches_scipy(
 
 @code_probe("pca_matches_sklearn")
 def pca_matches_sklearn(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """Projections (up to each component's sign) and variance ratios against `PCA`."""
 
@@ -83,7 +83,7 @@ def pca_matches_sklearn(
 
 @code_probe("normal_equation_matches_sklearn")
 def normal_equation_matches_sklearn(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """[intercept, coefficients] against `LinearRegression` on noisy data."""
 
@@ -97,7 +97,7 @@ def normal_equation_matches_sklearn(
 
 @code_probe("logistic_step_matches_log_loss")
 def logistic_step_matches_log_loss(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """w - lr * grad, the gradient of `sklearn.metrics.log_loss` by central differences."""
 
@@ -117,7 +117,7 @@ def logistic_step_matches_log_loss(
 
 @code_probe("precision_recall_match_sklearn")
 def precision_recall_match_sklearn(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """(precision, recall) against `sklearn.metrics` on labels whose four counts all differ."""
 
@@ -135,7 +135,7 @@ def precision_recall_match_sklearn(
 
 @code_probe("entropy_kl_match_scipy")
 def entropy_kl_match_scipy(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """entropy(p) and kl(p, q) in nats against `scipy.stats.entropy`, p with zero entries."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eprep.checker.probes import Samples, Variant, probe
+from eprep.checker.probes import Params, Samples, probe
 
 
 def _samples(points: list[dict], values: list[float], rel: float, abs_: float) -> Samples:
@@ -19,7 +19,7 @@ def _samples(points: list[dict], values: list[float], rel: float, abs_: float) -
 
 
 @probe("ridge_from_sums")
-def ridge_from_sums(variant: Variant, rng: np.random.Generator) -> Samples:
+def ridge_from_sums(variant: Params, rng: np.random.Generator) -> Samples:
     """`Ridge(alpha=lam, fit_intercept=False)` on random data, indexed by Σxy and Σx²."""
     from sklearn.linear_model import Ridge
 
@@ -35,7 +35,7 @@ def ridge_from_sums(variant: Variant, rng: np.random.Generator) -> Samples:
 
 
 @probe("lasso_threshold_points")
-def lasso_threshold_points(variant: Variant, rng: np.random.Generator) -> Samples:
+def lasso_threshold_points(variant: Params, rng: np.random.Generator) -> Samples:
     """`Lasso` on the one sample x = 1, y = z (objective (z - w)^2/2 + lam |w|), z on both sides."""
     from sklearn.linear_model import Lasso
 
@@ -54,7 +54,7 @@ def lasso_threshold_points(variant: Variant, rng: np.random.Generator) -> Sample
 
 
 @probe("mse_gradient_points")
-def mse_gradient_points(variant: Variant, rng: np.random.Generator) -> Samples:
+def mse_gradient_points(variant: Params, rng: np.random.Generator) -> Samples:
     """d/dw of `mean_squared_error([y1, y2], [w x1, w x2])`, by central differences."""
     from sklearn.metrics import mean_squared_error
 
@@ -72,7 +72,7 @@ def mse_gradient_points(variant: Variant, rng: np.random.Generator) -> Samples:
 
 
 @probe("gaussian_variance_mle_points")
-def gaussian_variance_mle_points(variant: Variant, rng: np.random.Generator) -> Samples:
+def gaussian_variance_mle_points(variant: Params, rng: np.random.Generator) -> Samples:
     """The variance maximising SciPy's normal log-likelihood (mean known), found numerically."""
     from scipy.optimize import minimize_scalar
     from scipy.stats import norm
@@ -94,7 +94,7 @@ def gaussian_variance_mle_points(variant: Variant, rng: np.random.Generator) -> 
 
 
 @probe("gaussian_kl_quad")
-def gaussian_kl_quad(variant: Variant, rng: np.random.Generator) -> Samples:
+def gaussian_kl_quad(variant: Params, rng: np.random.Generator) -> Samples:
     """∫ p log(p/q) dx for two normals, by `scipy.integrate.quad` of SciPy's densities."""
     from scipy.integrate import quad
     from scipy.stats import norm
@@ -118,7 +118,7 @@ def gaussian_kl_quad(variant: Variant, rng: np.random.Generator) -> Samples:
 
 
 @probe("bernoulli_entropy_points")
-def bernoulli_entropy_points(variant: Variant, rng: np.random.Generator) -> Samples:
+def bernoulli_entropy_points(variant: Params, rng: np.random.Generator) -> Samples:
     """`scipy.stats.bernoulli(p).entropy()` (nats) at random p."""
     from scipy.stats import bernoulli
 
@@ -129,7 +129,7 @@ def bernoulli_entropy_points(variant: Variant, rng: np.random.Generator) -> Samp
 
 
 @probe("two_point_variance")
-def two_point_variance(variant: Variant, rng: np.random.Generator) -> Samples:
+def two_point_variance(variant: Params, rng: np.random.Generator) -> Samples:
     """`np.cov` with weights (p, 1 - p) on the values (a, b), ddof=0: the variance of X."""
     points, values = [], []
     for _ in range(12):
@@ -141,7 +141,7 @@ def two_point_variance(variant: Variant, rng: np.random.Generator) -> Samples:
 
 
 @probe("gaussian_nll_points")
-def gaussian_nll_points(variant: Variant, rng: np.random.Generator) -> Samples:
+def gaussian_nll_points(variant: Params, rng: np.random.Generator) -> Samples:
     """-Σ `scipy.stats.norm.logpdf(y_i, w x_i, s)` over two samples."""
     from scipy.stats import norm
 
@@ -156,7 +156,7 @@ def gaussian_nll_points(variant: Variant, rng: np.random.Generator) -> Samples:
 
 
 @probe("log_loss_gradient_points")
-def log_loss_gradient_points(variant: Variant, rng: np.random.Generator) -> Samples:
+def log_loss_gradient_points(variant: Params, rng: np.random.Generator) -> Samples:
     """d/dw of PyTorch's `binary_cross_entropy_with_logits(w x + b, y)` by autograd, soft y."""
     import torch
 

@@ -12,13 +12,13 @@ import warnings
 
 import numpy as np
 
-from eprep.checker.probes import Value, Variant, probe
+from eprep.checker.probes import Params, Value, probe
 
 _MC_SETS = 400_000  # data sets per Monte-Carlo estimate
 
 
 @probe("shrinkage_mse_mc")
-def shrinkage_mse_mc(variant: Variant, rng: np.random.Generator) -> Value:
+def shrinkage_mse_mc(variant: Params, rng: np.random.Generator) -> Value:
     """E[(c x̄ - mu)^2] over data sets of n draws from N(mu, s^2), by Monte Carlo (5 SE)."""
     mu, s, n, c = (float(variant[k]) for k in ("mu", "s", "n", "c"))
     data = rng.normal(mu, s, size=(_MC_SETS, int(n)))
@@ -27,7 +27,7 @@ def shrinkage_mse_mc(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("interpolating_degree")
-def interpolating_degree(variant: Variant, rng: np.random.Generator) -> Value:
+def interpolating_degree(variant: Params, rng: np.random.Generator) -> Value:
     """The smallest degree whose `np.polyfit` leaves zero training error on n noisy points."""
     n = int(variant["n"])
     x = np.sort(rng.uniform(-1.0, 1.0, size=n))
@@ -46,7 +46,7 @@ def interpolating_degree(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("grid_search_fits")
-def grid_search_fits(variant: Variant, rng: np.random.Generator) -> Value:
+def grid_search_fits(variant: Params, rng: np.random.Generator) -> Value:
     """How often `GridSearchCV` (k folds, m candidates, refit) calls the estimator's `fit`."""
     from sklearn.base import BaseEstimator, RegressorMixin
     from sklearn.model_selection import GridSearchCV, KFold
@@ -75,7 +75,7 @@ def grid_search_fits(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("loo_training_total")
-def loo_training_total(variant: Variant, rng: np.random.Generator) -> Value:
+def loo_training_total(variant: Params, rng: np.random.Generator) -> Value:
     """The training-set sizes of `LeaveOneOut`'s splits of n samples, summed."""
     from sklearn.model_selection import LeaveOneOut
 
@@ -83,7 +83,7 @@ def loo_training_total(variant: Variant, rng: np.random.Generator) -> Value:
     return Value(float(sum(len(train) for train, _ in LeaveOneOut().split(x))), rel_tol=0.0)
 
 
-def _ranked(variant: Variant, positives: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _ranked(variant: Params, positives: str, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Labels in rank order (rank 1 first, positives at the named ranks) and falling scores."""
     ranks = {int(variant[name]) for name in positives.split(",")}
     labels = np.array([1 if r in ranks else 0 for r in range(1, n + 1)])
@@ -91,7 +91,7 @@ def _ranked(variant: Variant, positives: str, n: int) -> tuple[np.ndarray, np.nd
 
 
 @probe("average_precision")
-def average_precision(variant: Variant, rng: np.random.Generator, positives: str, n: int) -> Value:
+def average_precision(variant: Params, rng: np.random.Generator, positives: str, n: int) -> Value:
     """`sklearn.metrics.average_precision_score` of a ranked list."""
     from sklearn.metrics import average_precision_score
 
@@ -100,7 +100,7 @@ def average_precision(variant: Variant, rng: np.random.Generator, positives: str
 
 
 @probe("precision_at_top")
-def precision_at_top(variant: Variant, rng: np.random.Generator, positives: str, n: int) -> Value:
+def precision_at_top(variant: Params, rng: np.random.Generator, positives: str, n: int) -> Value:
     """`precision_score` when the t highest-scored items are predicted positive."""
     from sklearn.metrics import precision_recall_curve
 
@@ -114,7 +114,7 @@ def precision_at_top(variant: Variant, rng: np.random.Generator, positives: str,
 
 @probe("hard_margin_weight")
 def hard_margin_weight(
-    variant: Variant, rng: np.random.Generator, negatives: str, positives: str
+    variant: Params, rng: np.random.Generator, negatives: str, positives: str
 ) -> Value:
     """The weight of `SVC(kernel="linear")` with a huge C on 1-D data: a hard margin."""
     from sklearn.svm import SVC
@@ -131,7 +131,7 @@ def hard_margin_weight(
 
 
 @probe("kfold_training_total")
-def kfold_training_total(variant: Variant, rng: np.random.Generator) -> Value:
+def kfold_training_total(variant: Params, rng: np.random.Generator) -> Value:
     """The training-set sizes of `KFold(k)`'s splits of n samples, summed."""
     from sklearn.model_selection import KFold
 

@@ -61,49 +61,14 @@ def quiz(
     seconds: choice and code ≤8/>45, numeric ≤15/>90, expression ≤20/>120, derivation
     ≤60/>400). With a terminal, one key overrides it: 1 Again, 2 Hard, 3 Good, 4 Easy.
     """
-    from eprep.quiz import scheduling
-    from eprep.quiz.messages import message
+    from eprep.quiz.drill import run_quiz
     from eprep.quiz.paths import database_path
-    from eprep.quiz.session import (
-        Session,
-        Summary,
-        empty_days_note,
-        missing_from_bank,
-        plan_session,
-        print_summary,
-    )
-    from eprep.quiz.store import Store
-    from eprep.quiz.terminal import Console
 
-    bank = load_bank_from_options(banks)
-    questions = bank.select(selectors)
-    console = Console(out=sys.stderr if as_json else sys.stdout)
-    with Store.open(database_path(db)) as store:
-        cards = store.cards()
-        summary = Summary(skipped_missing=missing_from_bank(bank, cards, selectors))
-        if summary.skipped_missing:
-            shown = ", ".join(summary.skipped_missing[:3])
-            more = "…" if len(summary.skipped_missing) > 3 else ""
-            count_missing = len(summary.skipped_missing)
-            console.print(
-                message(lang, "missing", count=count_missing, shown=f"{shown}{more}"), "yellow"
-            )
-        planned = plan_session(
-            questions, cards, scheduling.utcnow(), count=count, mode=mode or "mixed", seed=seed
-        )
-        empty = [] if questions else empty_days_note(bank, selectors, lang)
-        for line in empty:
-            console.print(line, "yellow")
-        if not planned:
-            if not empty:
-                console.print(message(lang, f"nothing_{mode or 'mixed'}"))
-        else:
-            session = Session(store, console, lang=lang, format=format_)
-            try:
-                session.run(planned, summary, selectors)
-            except KeyboardInterrupt:
-                summary.interrupted = True  # Ctrl-C between prompts: answered reviews are saved
-        print_summary(console, summary, store, [q.id for q in questions], lang)
+    summary = run_quiz(
+        load_bank_from_options(banks), selectors, database_path(db), count=count,
+        mode=mode or "mixed", seed=seed, format=format_, lang=lang,
+        out=sys.stderr if as_json else None,  # --json: stdout holds only the JSON
+    )  # fmt: skip
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
 

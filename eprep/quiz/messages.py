@@ -14,6 +14,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "next_after": "after those, next due: {id} {delta} ({when})",
         "minutes_seconds": "{minutes} min {seconds} s",
         "seconds": "{seconds} s",
+        "today_at": "today %H:%M",
+        "tomorrow_at": "tomorrow %H:%M",
         # the site's day page says the same ("No questions for this day in the bank yet.")
         "no_questions_yet": "{name} ({title}) is in the bank but has no questions yet",
         "nothing_mixed": "nothing due or new to study in this selection",
@@ -33,6 +35,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "next_after": "それらの次の復習: {id}（{delta}、{when}）",
         "minutes_seconds": "{minutes} 分 {seconds} 秒",
         "seconds": "{seconds} 秒",
+        "today_at": "今日 %H:%M",
+        "tomorrow_at": "明日 %H:%M",
         "no_questions_yet": "{name}（{title}）の問題はまだ問題集にありません。",
         "nothing_mixed": "この範囲には復習期限の問題も新しい問題もありません。",
         "nothing_new": "この範囲には新しい問題がありません。",

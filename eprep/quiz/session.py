@@ -1,4 +1,6 @@
-"""One quiz session: pick questions (due first, then new), ask, judge, schedule, summarise.
+"""The quiz loop: ask each planned question, judge it (in `checker`), record and schedule it.
+
+Planning (what to ask) is `quiz.plan`; the summary is `quiz.report`.
 
 Every answered question is written to the store at once, in its own transaction; Ctrl-C or end
 of input at any prompt ends the session with its summary and loses nothing answered.
@@ -12,8 +14,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from eprep.checker import kinds as check_kinds
@@ -25,15 +27,15 @@ from eprep.errors import EprepError
 from eprep.quiz import kinds as quiz_kinds
 from eprep.quiz import scheduling
 from eprep.quiz.exam import read_item, show_item
-from eprep.quiz.messages import message
+from eprep.quiz.plan import Planned
 from eprep.quiz.render import highlight_code, indent, pretty_formula, render_markdown
+from eprep.quiz.report import Summary, local_time
+from eprep.quiz.store import ReviewRow
 from eprep.quiz.terminal import Console
 
 if TYPE_CHECKING:
-    from eprep.questions import Bank, Question, Variant
-    from eprep.quiz.store import CardRow, Store
-
-DEFAULT_COUNT = 10
+    from eprep.questions import Variant
+    from eprep.quiz.store import Store
 
 
 class SessionEnded(Exception):
@@ -42,136 +44,6 @@ class SessionEnded(Exception):
 
 class CannotJudge(Exception):
     """The answer cannot be judged for a reason that is not the learner's (e.g. a bank error)."""
-
-
-@dataclass(frozen=True)
-class Planned:
-    """A question picked for this session, with the variant to show and why it was picked."""
-
-    question: Question
-    k: int
-    reason: str  # "due" or "new"
-
-
-@dataclass
-class Result:
-    """One answered question, as recorded."""
-
-    question_id: str
-    variant: int
-    kind: str
-    answer: str
-    correct: bool
-    rating: int
-    auto_rating: int
-    duration_ms: int
-    due: datetime
-    feedback: str | None = None
-    diagnosis: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.question_id,
-            "variant": self.variant,
-            "kind": self.kind,
-            "answer": self.answer,
-            "correct": self.correct,
-            "rating": scheduling.RATING_NAMES[self.rating],
-            "auto_rating": scheduling.RATING_NAMES[self.auto_rating],
-            "duration_ms": self.duration_ms,
-            "due": self.due.isoformat(),
-            "feedback": self.feedback,
-            "diagnosis": self.diagnosis,
-        }
-
-
-@dataclass
-class Summary:
-    """What a session did: results in order, whether it was cut short, and what is due next."""
-
-    results: list[Result] = field(default_factory=list)
-    planned: int = 0
-    interrupted: bool = False
-    seconds: float = 0.0
-    skipped_missing: list[str] = field(default_factory=list)
-
-    @property
-    def right(self) -> int:
-        return sum(result.correct for result in self.results)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "answered": len(self.results),
-            "right": self.right,
-            "planned": self.planned,
-            "interrupted": self.interrupted,
-            "seconds": round(self.seconds, 3),
-            "skipped_missing": self.skipped_missing,
-            "results": [result.to_json() for result in self.results],
-        }
-
-
-# --- planning ----------------------------------------------------------------------------------
-
-
-def variant_for(question: Question, card: CardRow | None, seed: int | None) -> int:
-    """Which variant to show: a fresh one each review, or one fixed by `--seed`."""
-    if not question.has_params:
-        return 0
-    if seed is not None:
-        from eprep.questions.variants import seed_of
-
-        return seed_of(question.id, seed, ":quiz") % 1000
-    return card.reps if card is not None else 0
-
-
-def plan_session(
-    questions: Sequence[Question],
-    cards: dict[str, CardRow],
-    now: datetime,
-    *,
-    count: int = DEFAULT_COUNT,
-    mode: str = "mixed",
-    seed: int | None = None,
-) -> list[Planned]:
-    """Due questions first (most overdue first), then new ones in bank order; at most `count`.
-
-    `mode` is "mixed" (both), "new" (never answered only) or "due" (reviews only).
-    """
-    due = sorted(
-        (q for q in questions if q.id in cards and cards[q.id].due <= now),
-        key=lambda q: cards[q.id].due,
-    )
-    new = [q for q in questions if q.id not in cards]
-    picked: list[Planned] = []
-    if mode in ("mixed", "due"):
-        picked += [Planned(q, variant_for(q, cards[q.id], seed), "due") for q in due]
-    if mode in ("mixed", "new"):
-        picked += [Planned(q, variant_for(q, None, seed), "new") for q in new]
-    return picked[: max(0, count)]
-
-
-def missing_from_bank(bank: Bank, cards: dict[str, CardRow], selectors: Sequence[str]) -> list[str]:
-    """Ids with stored history that the bank no longer has (matching the selectors by id)."""
-
-    def matches(question_id: str) -> bool:
-        if not selectors:
-            return True
-        return any(question_id == s or question_id.startswith(s + ".") for s in selectors)
-
-    return sorted(qid for qid in cards if bank.get(qid) is None and matches(qid))
-
-
-def empty_days_note(bank: Bank, selectors: Sequence[str], lang: str = "en") -> list[str]:
-    """One line per selected day or topic that exists in the bank but has no questions yet."""
-    lines = []
-    for selector in selectors:
-        place = bank.day(selector) or bank.topic(selector)
-        if place is not None and not place.questions:
-            lines.append(
-                message(lang, "no_questions_yet", name=selector, title=place.title.get(lang))
-            )
-    return lines
 
 
 # --- the session -------------------------------------------------------------------------------
@@ -259,9 +131,10 @@ class Session:
                 now=now,
                 session_id=session_id,
             )
-            result = Result(item.question.id, item.k, item.question.kind, outcome.answer,
-                            outcome.correct, auto, auto, duration_ms, recorded.due,
-                            outcome.feedback, outcome.diagnosis)  # fmt: skip
+            result = ReviewRow(recorded.review_id, item.question.id, item.k, item.question.kind,
+                               outcome.answer, outcome.correct, auto, auto, duration_ms, now,
+                               recorded.card_before, recorded.card_after, session_id,
+                               outcome.feedback, outcome.diagnosis)  # fmt: skip
             summary.results.append(result)
         rating = auto
         interrupted = False
@@ -272,10 +145,11 @@ class Session:
         if rating != auto:
             with _deferred_interrupt():
                 recorded = self.store.change_rating(recorded.review_id, rating)
-            result.rating, result.due = rating, recorded.due
+            result = replace(result, rating=rating, card_after=recorded.card_after)
+            summary.results[-1] = result
         console.print(
             f"rated {scheduling.RATING_NAMES[rating]} · next review "
-            f"{scheduling.humanize_delta(recorded.due, now)} ({_local(recorded.due)})",
+            f"{scheduling.humanize_delta(recorded.due, now)} ({local_time(recorded.due)})",
             "dim",
         )
         console.print()
@@ -515,58 +389,3 @@ def _learner_can_fix(error: EprepError) -> bool:
     from eprep.grammar import GrammarError
 
     return isinstance(error, GrammarError)
-
-
-def _local(moment: datetime, lang: str = "en") -> str:
-    local = moment.astimezone()
-    now = datetime.now().astimezone()
-    if local.date() == now.date():
-        return local.strftime("今日 %H:%M" if lang == "ja" else "today %H:%M")
-    if local.date() == (now + timedelta(days=1)).date():
-        return local.strftime("明日 %H:%M" if lang == "ja" else "tomorrow %H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
-
-
-def print_summary(
-    console: Console,
-    summary: Summary,
-    store: Store,
-    selected: Sequence[str],
-    lang: str = "en",
-) -> None:
-    """Score, time and what is due next, in `lang`."""
-    answered = len(summary.results)
-    minutes, seconds = divmod(int(summary.seconds), 60)
-    if minutes:
-        duration = message(lang, "minutes_seconds", minutes=minutes, seconds=seconds)
-    else:
-        duration = message(lang, "seconds", seconds=seconds)
-    percent = f" ({100 * summary.right // answered}%)" if answered else ""
-    console.print(message(lang, "summary"), "bold")
-    line = message(
-        lang, "score", right=summary.right, answered=answered, percent=percent, duration=duration
-    )
-    # Ctrl-C at the last rating prompt ends nothing early: every planned question was answered
-    if summary.interrupted and answered < summary.planned:
-        line += message(lang, "stopped", answered=answered, planned=summary.planned)
-    console.print(line)
-    now = scheduling.utcnow()
-    cards = store.cards()
-    wanted = set(selected)
-    due_cards = [c for qid, c in cards.items() if qid in wanted]
-    due_now = sum(c.due <= now for c in due_cards)
-    due_week = sum(c.due <= now + timedelta(days=7) for c in due_cards)
-    console.print(message(lang, "due_hint" if due_now else "due", now=due_now, week=due_week))
-    upcoming = sorted((c for c in due_cards if c.due > now), key=lambda c: c.due)
-    if upcoming:
-        first = upcoming[0]
-        # with cards due now, the next future one comes after them, not before
-        console.print(
-            message(
-                lang,
-                "next_after" if due_now else "next",
-                id=first.question_id,
-                delta=scheduling.humanize_delta(first.due, now, lang),
-                when=_local(first.due, lang),
-            )
-        )

@@ -10,7 +10,7 @@ import os
 import sys
 from typing import TextIO
 
-from eprep.quiz.answers import LETTERS
+from eprep.checker.kinds.base import LETTERS
 from eprep.quiz.render import style
 
 

@@ -27,6 +27,8 @@ _DB_HELP = "Progress database (default: $EPREP_HOME/progress.sqlite3, else the u
               help="Questions in this session.")  # fmt: skip
 @click.option("--new", "mode", flag_value="new", help="Only questions never answered.")
 @click.option("--due", "mode", flag_value="due", help="Only questions due for review.")
+@click.option("--any", "mode", flag_value="any",
+              help="Also questions not due yet (drill a named question or topic now).")  # fmt: skip
 @click.option("--seed", type=int, default=None, help="Fix which variant each question shows.")
 @click.option("--format", "format_", type=click.Choice(["typed", "exam"]), default="typed",
               show_default=True,
@@ -47,7 +49,7 @@ def quiz(
     banks: tuple[str, ...],
     as_json: bool,
 ) -> None:
-    """Drill questions: due reviews first, then new ones.
+    """Drill questions: due reviews first, then new ones (interleaved across topics).
 
     SELECTOR is a day (day2), a topic (day2.cnn), a tag or a question id; none means all.
     Answer with a letter (or ↑/↓ and Enter), a number, an expression (e.g. s*(1-s)) or a
@@ -57,9 +59,14 @@ def quiz(
     Ctrl-C ends the session; every answer given is kept. Without a terminal, one answer is
     read per line and end of input ends the session.
 
-    Rating: wrong → Again; right → Easy if fast, Hard if slow, Good otherwise (fast/slow in
-    seconds: choice and code ≤8/>45, numeric ≤15/>90, expression ≤20/>120, derivation
-    ≤60/>400). With a terminal, one key overrides it: 1 Again, 2 Hard, 3 Good, 4 Easy.
+    A number is asked to the precision the prompt states (e.g. 3 significant figures); one
+    off only by rounding is a near miss ("close"). A derivation's first line may start with
+    '=' to continue from the given start.
+
+    Rating: wrong → Again (a near miss → Hard); right → Easy if fast, Hard if slow, Good
+    otherwise (fast/slow in seconds: choice and code ≤8/>45, numeric ≤15/>90, expression
+    ≤20/>120, derivation ≤60/>400). With a terminal, one key overrides it: 1 Again, 2 Hard,
+    3 Good, 4 Easy. A question rated Again comes back in the same session once it is due.
     """
     from eprep.quiz.drill import run_quiz
     from eprep.quiz.paths import database_path

@@ -54,7 +54,7 @@ def run_quiz(
             if not empty:
                 console.print(message(lang, f"nothing_{mode}"))
         else:
-            session = Session(store, console, lang=lang, format=format)
+            session = Session(store, console, lang=lang, format=format, seed=seed)
             try:
                 session.run(planned, summary, selectors)
             except KeyboardInterrupt:

@@ -22,7 +22,7 @@ class Planned:
 
     question: Question
     k: int
-    reason: str  # "due" or "new"
+    reason: str  # "due", "new", "any" (not due, drilled) or "again" (rated Again this session)
 
 
 def variant_for(question: Question, card: CardRow | None, seed: int | None) -> int:
@@ -45,21 +45,52 @@ def plan_session(
     mode: str = "mixed",
     seed: int | None = None,
 ) -> list[Planned]:
-    """Due questions first (most overdue first), then new ones in bank order; at most `count`.
+    """Due questions first (most overdue first), then new ones interleaved across topics; at
+    most `count`.
 
-    `mode` is "mixed" (both), "new" (never answered only) or "due" (reviews only).
+    `mode` is "mixed" (both), "new" (never answered only), "due" (reviews only) or "any"
+    (also the questions not yet due, soonest due first: drilling a named question or topic).
     """
     due = sorted(
         (q for q in questions if q.id in cards and cards[q.id].due <= now),
         key=lambda q: cards[q.id].due,
     )
-    new = [q for q in questions if q.id not in cards]
+    new = interleave([q for q in questions if q.id not in cards], cards)
     picked: list[Planned] = []
-    if mode in ("mixed", "due"):
+    if mode in ("mixed", "due", "any"):
         picked += [Planned(q, variant_for(q, cards[q.id], seed), "due") for q in due]
-    if mode in ("mixed", "new"):
+    if mode in ("mixed", "new", "any"):
         picked += [Planned(q, variant_for(q, None, seed), "new") for q in new]
+    if mode == "any":
+        later = sorted(
+            (q for q in questions if q.id in cards and cards[q.id].due > now),
+            key=lambda q: cards[q.id].due,
+        )
+        picked += [Planned(q, variant_for(q, cards[q.id], seed), "any") for q in later]
     return picked[: max(0, count)]
+
+
+def interleave(questions: Sequence[Question], cards: dict[str, CardRow]) -> list[Question]:
+    """One question per topic in turn (each topic's in bank order), so a session spans topics.
+
+    Topics the learner has seen least come first (then bank order), so that session after
+    session the rotation reaches every topic, the day's last ones included.
+    """
+    by_topic: dict[tuple[str, str], list[Question]] = {}
+    for question in questions:
+        by_topic.setdefault((question.day, question.topic), []).append(question)
+    seen: dict[tuple[str, str], int] = {}
+    for question_id in cards:
+        day, _, rest = question_id.partition(".")
+        seen[(day, rest.partition(".")[0])] = seen.get((day, rest.partition(".")[0]), 0) + 1
+    order = sorted(by_topic, key=lambda topic: seen.get(topic, 0))  # stable: bank order on ties
+    queues = [list(by_topic[topic]) for topic in order]
+    result: list[Question] = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                result.append(queue.pop(0))
+    return result
 
 
 def missing_from_bank(bank: Bank, cards: dict[str, CardRow], selectors: Sequence[str]) -> list[str]:

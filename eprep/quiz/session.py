@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from eprep.checker import kinds as check_kinds
@@ -27,15 +27,25 @@ from eprep.errors import EprepError
 from eprep.quiz import kinds as quiz_kinds
 from eprep.quiz import scheduling
 from eprep.quiz.exam import read_item, show_item
-from eprep.quiz.plan import Planned
+from eprep.quiz.messages import message
+from eprep.quiz.plan import Planned, variant_for
 from eprep.quiz.render import highlight_code, indent, pretty_formula, render_markdown
 from eprep.quiz.report import Summary, local_time
+from eprep.quiz.scheduling import AGAIN
 from eprep.quiz.store import ReviewRow
 from eprep.quiz.terminal import Console
 
 if TYPE_CHECKING:
     from eprep.questions import Variant
     from eprep.quiz.store import Store
+
+
+# FSRS puts a card rated Again on a learning step of minutes (1 min new, 10 min relearning):
+# such a card comes back in the same session after the planned questions, asked early if it is
+# not due yet, as Anki's "learn ahead" limit (20 min) does; a card failed again and again
+# returns at most twice.
+LEARN_AHEAD = timedelta(minutes=20)
+MAX_RETURNS = 2
 
 
 class SessionEnded(Exception):
@@ -60,29 +70,41 @@ class Session:
         lang: str = "en",
         clock: Callable[[], datetime] = scheduling.utcnow,
         format: str = "typed",
+        seed: int | None = None,
     ) -> None:
         self.store = store
         self.console = console
         self.lang = lang
         self.exam = format == "exam"  # ask as the exam does: 4-choice items and blanks
         self.clock = clock
+        self.seed = seed
         self._warmer: threading.Thread | None = None
         self._planned: list[Planned] = []
+        self._returning: list[tuple[datetime, Planned]] = []  # (due, card) rated Again
+        self._returns: dict[str, int] = {}
 
     def run(
         self, planned: Sequence[Planned], summary: Summary, selectors: Sequence[str] = ()
     ) -> Summary:
-        """Ask every planned question; stop cleanly on Ctrl-C / end of input."""
+        """Ask every planned question, then again those rated Again; stop cleanly on Ctrl-C /
+        end of input."""
         summary.planned = len(planned)
         self._planned = list(planned)
+        queue = list(planned)
         started = time.monotonic()
         session_id = self.store.start_session(self.clock(), " ".join(selectors))
+        number = 0
         try:
-            for number, item in enumerate(planned, 1):
+            while True:
+                item = self._next(queue)
+                if item is None:
+                    break
+                number += item.reason != "again"  # a card asked again keeps its place
                 try:
                     self._ask(item, number, len(planned), summary, session_id)
                 except SessionEnded:
-                    summary.interrupted = True
+                    # stopping at a card asked again, with the plan done, cuts nothing short
+                    summary.interrupted = item.reason != "again" or bool(queue)
                     break
         finally:
             summary.seconds = time.monotonic() - started
@@ -90,6 +112,30 @@ class Session:
             with contextlib.suppress(EprepError):
                 self.store.end_session(session_id, self.clock())
         return summary
+
+    def _next(self, queue: list[Planned]) -> Planned | None:
+        """The next planned question; once they are all asked, the cards rated Again, soonest
+        due first (asked a little early when not due yet: FSRS's learning step is a minute)."""
+        if queue:
+            return queue.pop(0)
+        if not self._returning:
+            return None
+        self._returning.sort(key=lambda pair: pair[0])
+        return self._returning.pop(0)[1]
+
+    def _requeue(self, item: Planned, rating: int, due: datetime, now: datetime) -> bool:
+        """Bring a card rated Again back in this session (FSRS's learning step), at most
+        `MAX_RETURNS` times; True when it will come back."""
+        question = item.question
+        self._returns[question.id] = self._returns.get(question.id, 0) + (rating == AGAIN)
+        if rating != AGAIN or self._returns[question.id] > MAX_RETURNS:
+            return False
+        if due > now + LEARN_AHEAD:
+            return False
+        card = self.store.cards().get(question.id)
+        k = variant_for(question, card, self.seed)
+        self._returning.append((due, Planned(question, k, "again")))
+        return True
 
     # --- one question ---
 
@@ -109,12 +155,14 @@ class Session:
         try:
             outcome, submitted = self._read_and_judge(variant)
         except CannotJudge as error:
-            console.print(f"{error} — skipped, nothing recorded", "yellow")
+            console.print(self.text("cannot_judge", error=error), "yellow")
             console.print()
             return
         duration_ms = int((submitted - shown_at) * 1000)
         self._feedback(outcome, variant)
-        auto = scheduling.auto_rating(item.question.kind, outcome.correct, duration_ms / 1000)
+        auto = scheduling.auto_rating(
+            item.question.kind, outcome.correct, duration_ms / 1000, near=outcome.near
+        )
         now = self.clock()
         # Recorded now, with the proposed rating: a session killed at the rating prompt
         # (SIGKILL, SIGHUP, SIGTERM) keeps the answer.
@@ -134,7 +182,7 @@ class Session:
             result = ReviewRow(recorded.review_id, item.question.id, item.k, item.question.kind,
                                outcome.answer, outcome.correct, auto, auto, duration_ms, now,
                                recorded.card_before, recorded.card_after, session_id,
-                               outcome.feedback, outcome.diagnosis)  # fmt: skip
+                               outcome.feedback, outcome.diagnosis, outcome.near)  # fmt: skip
             summary.results.append(result)
         rating = auto
         interrupted = False
@@ -147,11 +195,12 @@ class Session:
                 recorded = self.store.change_rating(recorded.review_id, rating)
             result = replace(result, rating=rating, card_after=recorded.card_after)
             summary.results[-1] = result
-        console.print(
-            f"rated {scheduling.RATING_NAMES[rating]} · next review "
-            f"{scheduling.humanize_delta(recorded.due, now)} ({local_time(recorded.due)})",
-            "dim",
-        )
+        delta = scheduling.humanize_delta(recorded.due, now, self.lang)
+        when = local_time(recorded.due, self.lang)
+        console.print(self.text("rated", name=self.rating_name(rating), delta=delta, when=when),
+                      "dim")  # fmt: skip
+        if self._requeue(item, rating, recorded.due, now):
+            console.print(self.text("again_soon", delta=delta), "dim")
         console.print()
         if interrupted:
             raise SessionEnded
@@ -159,9 +208,14 @@ class Session:
     def _show(self, variant: Variant, item: Planned, number: int, total: int) -> None:
         console = self.console
         question = variant.question
-        header = f"[{number}/{total}] {variant.title(self.lang)}"
+        title = variant.title(self.lang)
+        if item.reason == "again":
+            header = self.text("header_again", title=title)
+        else:
+            header = self.text("header", number=number, total=total, title=title)
         console.print(header, "bold")
-        console.print(f"{question.id} · {question.kind} · {item.reason}", "dim")
+        kind, reason = self.text(f"kind_{question.kind}"), self.text(f"reason_{item.reason}")
+        console.print(self.text("header_meta", id=question.id, kind=kind, reason=reason), "dim")
         console.print(render_markdown(variant.prompt(self.lang), color=console.color))
         code = variant.code()
         if code:
@@ -175,6 +229,13 @@ class Session:
 
     # --- helpers the kinds' presentations use ---
 
+    def text(self, key: str, **values: Any) -> str:
+        """An interface line in the session's language (`eprep.quiz.messages`)."""
+        return message(self.lang, key, **values)
+
+    def rating_name(self, rating: int) -> str:
+        return self.text(f"rating_{scheduling.RATING_NAMES[rating]}")
+
     def show_options(self, texts: Sequence[str], mark: str | None = None) -> None:
         """Lettered options (under a blank's mark when a listing has several blanks)."""
         console = self.console
@@ -182,7 +243,7 @@ class Session:
             console.print()
             console.print(mark, "bold")
         elif console.keys:
-            console.print("type a letter, or move with ↑/↓; Enter answers", "dim")
+            console.print(self.text("keys_hint"), "dim")
         else:
             console.print()
         for letter, text in zip(LETTERS, texts, strict=False):
@@ -205,7 +266,7 @@ class Session:
 
     def pick(self, count: int, mark: str | None = None) -> int:
         """One option's shown position, by letter or (with a terminal) ↑/↓ and Enter."""
-        prompt = f"{mark + ' ' if mark else ''}answer (a–{LETTERS[count - 1]})> "
+        prompt = self.text("prompt_pick", mark=f"{mark} " if mark else "", last=LETTERS[count - 1])
         if self.console.keys:
             return self._key_choice(prompt, [f"{LETTERS[i]})" for i in range(count)])
         return read_letter(self.line(prompt), count)
@@ -219,15 +280,15 @@ class Session:
             try:
                 judge = self._read(variant)
             except EprepError as error:  # Unreadable, GrammarError, a number out of domain
-                self.console.print(f"unreadable answer: {error}", "yellow")
+                self.console.print(self.text("unreadable", error=error), "yellow")
                 continue
             submitted = time.monotonic()
             try:
                 return judge(), submitted
             except EprepError as error:
                 if not _learner_can_fix(error):
-                    raise CannotJudge(f"could not judge this answer: {error}") from None
-                self.console.print(f"unreadable answer: {error}", "yellow")
+                    raise CannotJudge(str(error)) from None
+                self.console.print(self.text("unreadable", error=error), "yellow")
 
     def _read(self, variant: Variant) -> Callable[[], Outcome]:
         """Read one answer of the question's kind; return how to judge it."""
@@ -240,23 +301,23 @@ class Session:
         return lambda: kind.grade(variant, answer, self.lang)
 
     def _checked(self, function: Callable[..., Outcome], *args: Any) -> Outcome:
-        self.console.print("checking…", "dim")
+        self.console.print(self.text("checking"), "dim")
         self._wait_for_warm_up()
         return function(*args)
 
     def read_expression(self, variant: Variant) -> tuple[str, str]:
         """An expression answer, shown back as read (and confirmed when it reads differently)."""
         variables = variant.question.variables
-        text = self._line("answer> ")
+        text = self._line(self.text("prompt_answer"))
         while True:
             read_as = read_expression_text(text, variables, variant.question.functions)
-            self.console.print(f"read as: {read_as}", "dim")
+            self.console.print(self.text("read_as", text=read_as), "dim")
             if not _same_reading(text, read_as):
-                self.console.print(f"typeset: {_typeset(text, variables)}", "dim")
+                self.console.print(self.text("typeset", text=_typeset(text, variables)), "dim")
             if not self.console.interactive or _same_reading(text, read_as):
                 return text.strip(), read_as
             # what was typed and how it was read differ: let the learner confirm or correct it
-            edited = self._line("Enter to confirm, or type the answer again> ")
+            edited = self._line(self.text("prompt_confirm"))
             if not edited.strip():
                 return text.strip(), read_as
             text = edited
@@ -296,10 +357,11 @@ class Session:
         """With a terminal, one key may replace the proposed rating."""
         if not self.console.interactive:
             return auto
-        name = scheduling.RATING_NAMES[auto]
+        names = {n: self.rating_name(r) for r, n in ((1, "again"), (2, "hard"), (3, "good"),
+                                                       (4, "easy"))}  # fmt: skip
         try:
             key = self.console.read_key(
-                f"rating {name} — Enter keeps it; 1 Again 2 Hard 3 Good 4 Easy> "
+                self.text("prompt_rating", name=self.rating_name(auto), **names)
             )
         except (KeyboardInterrupt, EOFError):
             raise SessionEnded from None
@@ -312,9 +374,11 @@ class Session:
         console = self.console
         color = console.color
         if outcome.correct:
-            console.print("✓ right", "bold", "green")
+            console.print(self.text("right"), "bold", "green")
+        elif outcome.near:
+            console.print(self.text("near"), "bold", "yellow")
         else:
-            console.print("✗ wrong", "bold", "red")
+            console.print(self.text("wrong"), "bold", "red")
         for line in outcome.details:
             console.print("  " + line)
         if outcome.feedback:
@@ -325,9 +389,11 @@ class Session:
             not self.exam and quiz_kinds.get(variant.question.kind).show_key
         ):
             key_lines = outcome.key.split("\n")
-            console.print("key: " + key_lines[0], "cyan")
+            label = self.text("key")
+            console.print(label + key_lines[0], "cyan")
+            pad = " " * _width(label)
             for line in key_lines[1:]:
-                console.print("     " + line, "cyan")
+                console.print(pad + line, "cyan")
         explanation = variant.explanation(self.lang)
         if explanation:
             console.print(render_markdown(explanation, color=color))
@@ -389,3 +455,10 @@ def _learner_can_fix(error: EprepError) -> bool:
     from eprep.grammar import GrammarError
 
     return isinstance(error, GrammarError)
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal (East-Asian wide characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -33,6 +33,7 @@ class Outcome:
     feedback: str | None = None  # targeted feedback of a known mistake or a picked option
     diagnosis: str | None = None  # the checker's explanation of a wrong answer (with a witness)
     details: list[str] = field(default_factory=list)  # e.g. per-step marks of a derivation
+    near: bool = False  # wrong, but a near miss (a rounding slip): not rated as a lapse
 
 
 class CheckKind:

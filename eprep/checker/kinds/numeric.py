@@ -7,6 +7,7 @@ from typing import Any
 
 from eprep.checker.kinds import register
 from eprep.checker.kinds.base import CheckKind, Outcome, Unreadable, self_test_bank
+from eprep.checker.precision import Precision
 from eprep.errors import EprepError
 from eprep.grammar.vocabulary import close, format_number
 
@@ -25,24 +26,48 @@ def read_number(text: str) -> tuple[float, str]:
 
 
 def judge_numeric(variant: Any, value: float, text: str, lang: str) -> Outcome:
-    """Right within the tolerance; else a known mistake's feedback, or how it relates to the key."""
+    """Right at the precision asked; else a known mistake's feedback, a near miss (rounding), or
+    how it relates to the key."""
+    from eprep.checker.precision import precision
+
     question = variant.question
     key = variant.key_value()
-    correct = question.tolerance.accepts(value, key)
+    asked = precision(question.tolerance, key)
+    correct = asked.accepts(value)
     feedback = diagnosis = None
+    near = False
     if not correct:
         for mistake in question.mistakes:
             try:
                 wrong = variant.evaluate(mistake.answer)
             except EprepError:
                 continue
-            if question.tolerance.accepts(value, wrong):
+            if precision(question.tolerance, wrong).accepts(value):  # the same rule as the key
                 feedback = variant.render(mistake.feedback, lang)
                 break
         if feedback is None:
-            diagnosis = numeric_diagnosis(value, key)
+            near = asked.near(value)
+            if near:
+                diagnosis = _NEAR[lang if lang in _NEAR else "en"].format(
+                    key=format_number(key), asked=asked.describe(lang)
+                )
+            else:
+                diagnosis = numeric_diagnosis(value, key)
     return Outcome(correct=correct, answer=text, key=format_number(key), feedback=feedback,
-                   diagnosis=diagnosis)  # fmt: skip
+                   diagnosis=diagnosis, near=near)  # fmt: skip
+
+
+_NEAR = {
+    "en": "close — rounding? the key is {key} ({asked} were asked for)",
+    "ja": "惜しい — 丸め方か？ 正解は {key}（{asked}で答える）",
+}
+
+
+def asked_precision(variant: Any) -> Precision:
+    """The precision a variant's answer is asked and judged at (`eprep.checker.precision`)."""
+    from eprep.checker.precision import precision
+
+    return precision(variant.question.tolerance, variant.key_value())
 
 
 def numeric_diagnosis(value: float, key: float) -> str | None:
@@ -80,15 +105,19 @@ class Numeric(CheckKind):
         return judge_numeric(variant, answer[0], answer[1], lang)
 
     def symbolic(self, question: Any, variant: Any, equivalent: Any) -> list[str]:
+        from eprep.checker.precision import precision
+
         key = variant.key_value()
         if not math.isfinite(key):
             return [f"the key {question.answer!r} is not a finite number ({key})"]
         problems = []
+        asked = precision(question.tolerance, key)
         for mistake in question.mistakes:
             value = variant.evaluate(mistake.answer)
-            if question.tolerance.accepts(value, key):
+            if asked.accepts(value):
                 problems.append(
                     f"mistake {mistake.answer!r} = {value:.6g} is accepted as the key {key:.6g}"
+                    f" (at {asked.describe()})"
                 )
         return problems
 

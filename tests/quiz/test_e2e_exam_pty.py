@@ -33,7 +33,7 @@ def _finish(child: pexpect.spawn) -> None:
     child.send("\r")
     # a wrong answer comes back once at the end of the session: stop there with Ctrl-C
     if child.expect([r"\[(again|再出題)\]", "— (session summary|セッションの結果) —"]) == 0:
-        child.expect(r"(answer|解答)（?\(?a–d")
+        child.expect(r"(answer \(|解答（)a–d")
         child.sendintr()
         child.expect("— (session summary|セッションの結果) —")  # the summary speaks --lang
     child.expect(pexpect.EOF)

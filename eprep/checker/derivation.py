@@ -58,8 +58,14 @@ def _expression(text: str, line: int, column: int, where: str) -> Node:
         raise EprepError(f"{where}:{line}: col {column}: {error.message}") from None
 
 
-def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
-    """Parse a derivation; errors name `path:line` (and the column of a bad formula)."""
+def parse_derivation(
+    text: str, *, path: str = "<derivation>", start: str | None = None
+) -> Derivation:
+    """Parse a derivation; errors name `path:line` (and the column of a bad formula).
+
+    With a `start`, a first expression that begins with '=' continues from it: the start
+    becomes the chain's first expression, as line 0.
+    """
     lines = text.splitlines()
     if len(lines) > MAX_LINES:
         raise EprepError(f"{path}: more than {MAX_LINES} lines")
@@ -93,10 +99,16 @@ def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
             result.lets[name] = substitute(node, result.lets)
             continue
         if stripped.startswith("="):
-            if not result.chain:
+            if not result.chain and start is None:
                 raise EprepError(
                     f"{path}:{number}: a step begins with '=', but there is no first expression"
+                    " (write one, or give a start to continue from)"
                 )
+            if not result.chain:
+                assert start is not None
+                node = _cli_formula(start, "--start")
+                _check_size(node, let_sizes, "--start")
+                result.chain.append((0, start.strip(), node))
             body = stripped[1:]
             column = indent + 2
         else:
@@ -135,7 +147,7 @@ def check_derivation(
     timeout: float | None = None,
 ) -> DerivationReport:
     """Check every step of a derivation against the previous one (and --start / --end)."""
-    derivation = parse_derivation(text, path=path)
+    derivation = parse_derivation(text, path=path, start=start)
     domains = {**derivation.domains, **_assumptions(assume)}
     lets = derivation.lets
     if set(lets) & set(domains):
@@ -150,7 +162,9 @@ def check_derivation(
         verdict = equivalent(node, previous, domains, **options)
         report.steps.append(StepResult(line, body, to_text(node), verdict.equivalent, verdict))
         previous = node
-    if start is not None:
+    if start is not None and derivation.chain[0][0] == 0:
+        report.start_ok = True  # it continued from the start: the start is its first line
+    elif start is not None:
         formula = _cli_formula(start, "--start")
         _check_size(formula, let_sizes, "--start")
         verdict = equivalent(derivation.chain[0][2], formula, domains, **options)
@@ -168,6 +182,11 @@ def _cli_formula(text: str, option: str) -> Node:
         return parse(text)
     except GrammarError as error:
         raise EprepError(f"{option}: col {error.position}: {error.message}") from None
+
+
+def check_line(lines: list[str], line: str, *, start: str | None = None) -> None:
+    """Raise EprepError when `line`, typed after `lines`, cannot be read (for re-prompting)."""
+    parse_derivation("\n".join([*lines, line]), path="line", start=start)
 
 
 def step_message(verdict: Verdict) -> str:

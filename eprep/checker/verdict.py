@@ -77,9 +77,19 @@ class DerivationReport:
     end_verdict: Verdict | None = None
 
     @property
+    def has_step(self) -> bool:
+        """Something was derived: a first expression and a step, or one line from a start."""
+        return len(self.steps) >= 2 or self.start_ok is not None
+
+    @property
+    def failures(self) -> list[StepResult]:
+        return [step for step in self.steps if not step.ok]
+
+    @property
     def ok(self) -> bool:
         return (
-            all(step.ok for step in self.steps)
+            self.has_step
+            and all(step.ok for step in self.steps)
             and self.start_ok is not False
             and self.end_ok is not False
         )
@@ -91,6 +101,8 @@ class DerivationReport:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["ok"] = self.ok
+        data["has_step"] = self.has_step
+        data["failure_lines"] = [step.line for step in self.failures]
         failure = self.first_failure
         data["first_failure_line"] = failure.line if failure else None
         return data

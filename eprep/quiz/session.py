@@ -82,6 +82,8 @@ class Session:
         self._planned: list[Planned] = []
         self._returning: list[tuple[datetime, Planned]] = []  # (due, card) rated Again
         self._returns: dict[str, int] = {}
+        self._option_rows: list[list[int]] = []
+        self._picks: list[int] = []
 
     def run(
         self, planned: Sequence[Planned], summary: Summary, selectors: Sequence[str] = ()
@@ -208,6 +210,7 @@ class Session:
     def _show(self, variant: Variant, item: Planned, number: int, total: int) -> None:
         console = self.console
         question = variant.question
+        self._option_rows, self._picks = [], []  # options shown for this question's picks
         title = variant.title(self.lang)
         if item.reason == "again":
             header = self.text("header_again", title=title)
@@ -246,8 +249,11 @@ class Session:
             console.print(self.text("keys_hint"), "dim")
         else:
             console.print()
+        rows = []
         for letter, text in zip(LETTERS, texts, strict=False):
+            rows.append(console.rows)  # where ↑/↓ marks this option
             console.print(f"  {console.styled(letter + ')', 'bold')} {text}")
+        self._option_rows.append(rows)
 
     def option_text(self, variant: Variant, option: Any) -> str:
         """An option as the terminal shows it (Markdown, a Unicode formula, highlighted code)."""
@@ -268,7 +274,13 @@ class Session:
         """One option's shown position, by letter or (with a terminal) ↑/↓ and Enter."""
         prompt = self.text("prompt_pick", mark=f"{mark} " if mark else "", last=LETTERS[count - 1])
         if self.console.keys:
-            return self._key_choice(prompt, [f"{LETTERS[i]})" for i in range(count)])
+            # the options shown for this pick (one group per blank, in order)
+            group = len(self._picks)
+            rows = self._option_rows[group] if group < len(self._option_rows) else None
+            self._picks.append(count)
+            if rows is not None and len(rows) != count:
+                rows = None
+            return self._key_choice(prompt, [f"{LETTERS[i]})" for i in range(count)], rows)
         return read_letter(self.line(prompt), count)
 
     def line(self, prompt: str) -> str:
@@ -322,12 +334,16 @@ class Session:
                 return text.strip(), read_as
             text = edited
 
-    def read_derivation(self) -> str:
-        """Lines until an empty one (end of input also ends it without a terminal)."""
+    def read_derivation(self, check: Callable[[list[str], str], None] | None = None) -> str:
+        """Lines until an empty one (end of input also ends it without a terminal).
+
+        `check(lines, line)` raises EprepError for a line that cannot be read: that line alone
+        is typed again, the lines before it are kept.
+        """
         lines: list[str] = []
         while True:
             try:
-                line = self._line("… " if lines else "derivation> ")
+                line = self._line(self.text("prompt_step" if lines else "prompt_derivation"))
             except SessionEnded:
                 if lines and not self.console.interactive:
                     break  # end of input finishes the last derivation
@@ -336,12 +352,18 @@ class Session:
                 if lines:
                     break
                 continue
+            if check is not None:
+                try:
+                    check(lines, line)
+                except EprepError as error:
+                    self.console.print(self.text("unreadable_line", error=error), "yellow")
+                    continue
             lines.append(line)
         return "\n".join(lines) + "\n"
 
-    def _key_choice(self, prompt: str, labels: list[str]) -> int:
+    def _key_choice(self, prompt: str, labels: list[str], rows: list[int] | None = None) -> int:
         try:
-            return self.console.choose(prompt, labels)
+            return self.console.choose(prompt, labels, rows)
         except (KeyboardInterrupt, EOFError):
             self.console.print()
             raise SessionEnded from None

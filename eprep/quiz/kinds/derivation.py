@@ -22,8 +22,10 @@ class Derivation(QuizKind):
 
     def read(self, session: Any, variant: Any) -> str:
         from eprep.checker import kinds
+        from eprep.checker.kinds.derivation import read_line
 
-        return kinds.get(self.name).parse(variant, session.read_derivation())
+        text = session.read_derivation(lambda lines, line: read_line(variant, lines, line))
+        return kinds.get(self.name).parse(variant, text)
 
 
 register(Derivation())

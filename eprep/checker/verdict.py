@@ -78,8 +78,10 @@ class DerivationReport:
 
     @property
     def has_step(self) -> bool:
-        """Something was derived: a first expression and a step, or one line from a start."""
-        return len(self.steps) >= 2 or self.start_ok is not None
+        """Something was derived: a first expression and a step (a first line that begins with
+        '=' is a step from the given start). One line alone, even the start or the target
+        itself, derives nothing."""
+        return len(self.steps) >= 2
 
     @property
     def failures(self) -> list[StepResult]:

@@ -152,7 +152,7 @@ def derive(
         if not report.has_step:
             click.echo(
                 "✗ nothing is derived: write a first expression and at least one step"
-                " beginning with '=' (or give --start)"
+                " beginning with '=' (with --start, a line '= ...' is a step from it)"
             )
         for label, ok, verdict in (
             ("start", report.start_ok, report.start_verdict),

@@ -17,7 +17,8 @@ _WORDS = {
         "not_follow": "line {n} does not follow: {why}",
         "not_start": "the first line is not the start: {why}",
         "not_end": "the last line is not the target: {why}",
-        "no_step": "nothing is derived: write at least one step beginning with '='",
+        "no_step": "nothing is derived: write at least one step beginning with '='"
+        " (a first line '= ...' is a step from the start)",
     },
     "ja": {
         "line": "{n} 行目",
@@ -25,7 +26,8 @@ _WORDS = {
         "not_follow": "{n} 行目は前の行から導けない: {why}",
         "not_start": "最初の行が出発点と一致しない: {why}",
         "not_end": "最後の行が求める式と一致しない: {why}",
-        "no_step": "導出になっていない:「=」で始まるステップを 1 つ以上書け",
+        "no_step": "導出になっていない:「=」で始まるステップを 1 つ以上書け"
+        "（「=」で始まる最初の行は出発点からのステップ）",
     },
 }
 
@@ -54,12 +56,12 @@ def judge_derivation(variant: Any, text: str, lang: str = "en") -> Outcome:
         if failure.verdict is not None:
             why = step_message(failure.verdict)
             problems.append(words["not_follow"].format(n=failure.line, why=why))
+    if not report.has_step:
+        problems.append(words["no_step"])
     if report.start_ok is False and report.start_verdict is not None:
         problems.append(words["not_start"].format(why=verdict_text(report.start_verdict)))
     if report.end_ok is False and report.end_verdict is not None:
         problems.append(words["not_end"].format(why=verdict_text(report.end_verdict)))
-    if not report.has_step:
-        problems.append(words["no_step"])
     solution = [start or ""] + [variant.bind(s) for s in question.solution]
     key = "\n".join(
         ("  " if i == 0 else "= ") + pretty_formula(step) for i, step in enumerate(solution) if step

@@ -27,7 +27,7 @@ from eprep.errors import EprepError
 from eprep.quiz import kinds as quiz_kinds
 from eprep.quiz import scheduling
 from eprep.quiz.exam import read_item, show_item
-from eprep.quiz.messages import message
+from eprep.quiz.messages import MESSAGES, message
 from eprep.quiz.plan import Planned, variant_for
 from eprep.quiz.render import highlight_code, indent, pretty_formula, render_markdown
 from eprep.quiz.report import Summary, local_time
@@ -217,7 +217,10 @@ class Session:
         else:
             header = self.text("header", number=number, total=total, title=title)
         console.print(header, "bold")
-        kind, reason = self.text(f"kind_{question.kind}"), self.text(f"reason_{item.reason}")
+        kind = question.kind  # a kind the catalogue does not name yet shows as it is called
+        if f"kind_{kind}" in MESSAGES["en"]:
+            kind = self.text(f"kind_{kind}")
+        reason = self.text(f"reason_{item.reason}")
         console.print(self.text("header_meta", id=question.id, kind=kind, reason=reason), "dim")
         console.print(render_markdown(variant.prompt(self.lang), color=console.color))
         code = variant.code()

@@ -249,3 +249,11 @@ def test_a_japanese_session_shows_no_english_interface_text(home: Path) -> None:
     )  # fmt: skip
     leaked = sorted(w for w in _english_fragments() if re.search(rf"\b{w}\b", interface))
     assert not leaked, (leaked, interface)
+
+
+def test_numeric_hints_speak_the_session_language() -> None:
+    from eprep.checker.kinds.numeric import numeric_diagnosis
+
+    assert numeric_diagnosis(-2.0, 2.0, "ja") == "符号が逆"
+    assert numeric_diagnosis(6.0, 2.0, "ja") == "正解の 3 倍になっている"
+    assert numeric_diagnosis(6.0, 2.0) == "yours is 3 times the key"

@@ -52,7 +52,7 @@ def judge_numeric(variant: Any, value: float, text: str, lang: str) -> Outcome:
                     key=format_number(key), asked=asked.describe(lang)
                 )
             else:
-                diagnosis = numeric_diagnosis(value, key)
+                diagnosis = numeric_diagnosis(value, key, lang)
     return Outcome(correct=correct, answer=text, key=format_number(key), feedback=feedback,
                    diagnosis=diagnosis, near=near)  # fmt: skip
 
@@ -70,17 +70,34 @@ def asked_precision(variant: Any) -> Precision:
     return precision(variant.question.tolerance, variant.key_value())
 
 
-def numeric_diagnosis(value: float, key: float) -> str | None:
+_HINTS = {
+    "en": {
+        "sign": "the sign is wrong",
+        "times": "yours is {factor} times the key",
+        "key_times": "the key is {factor} times yours",
+        "off": "off by {delta}",
+    },
+    "ja": {
+        "sign": "符号が逆",
+        "times": "正解の {factor} 倍になっている",
+        "key_times": "正解はこの答えの {factor} 倍",
+        "off": "正解との差は {delta}",
+    },
+}
+
+
+def numeric_diagnosis(value: float, key: float, lang: str = "en") -> str | None:
     """A short hint about how a wrong number relates to the key."""
+    hints = _HINTS.get(lang, _HINTS["en"])
     if key != 0 and abs(value + key) <= 1e-9 * abs(key):
-        return "the sign is wrong"
+        return hints["sign"]
     if key != 0 and value != 0:
         ratio = value / key
         if (factor := _telling_factor(ratio)) is not None:
-            return f"yours is {format_number(factor)} times the key"
+            return hints["times"].format(factor=format_number(factor))
         if (factor := _telling_factor(1 / ratio)) is not None:
-            return f"the key is {format_number(factor)} times yours"
-    return f"off by {format_number(value - key)}"
+            return hints["key_times"].format(factor=format_number(factor))
+    return hints["off"].format(delta=format_number(value - key))
 
 
 def _telling_factor(ratio: float) -> int | None:

@@ -189,26 +189,28 @@ def check_line(lines: list[str], line: str, *, start: str | None = None) -> None
     parse_derivation("\n".join([*lines, line]), path="line", start=start)
 
 
-def step_message(verdict: Verdict) -> str:
+def step_message(verdict: Verdict, lang: str = "en") -> str:
     """A failed step's witness in derivation words: this line vs the previous line."""
     if verdict.witness is None:
         return verdict.message
     from eprep.checker.equivalence import fmt
 
+    ja = lang == "ja"
     where = ", ".join(f"{k}={fmt(v)}" for k, v in verdict.witness.items())
-    mine = "is undefined" if verdict.answer_value is None else f"gives {fmt(verdict.answer_value)}"
-    prev = (
-        "is undefined" if verdict.expected_value is None else f"gives {fmt(verdict.expected_value)}"
-    )
-    if (
-        verdict.answer_value is not None
-        and verdict.expected_value is not None
-        and fmt(verdict.answer_value) == fmt(verdict.expected_value)
-    ):
-        mine = f"gives {verdict.answer_value!r}"
-        prev = f"gives {verdict.expected_value!r}"
-    at = f"with {where}, " if where else ""
-    text = f"{at}this line {mine} but the previous line {prev}"
+    mine_value = fmt(verdict.answer_value) if verdict.answer_value is not None else None
+    prev_value = fmt(verdict.expected_value) if verdict.expected_value is not None else None
+    if mine_value is not None and mine_value == prev_value:
+        mine_value, prev_value = repr(verdict.answer_value), repr(verdict.expected_value)
+    if ja:
+        mine = "定義されない" if mine_value is None else f"{mine_value} になる"
+        prev = "定義されない" if prev_value is None else f"{prev_value} になる"
+        at = f"{where} のとき、" if where else ""
+        text = f"{at}この行は {mine} が、前の行は {prev}"
+    else:
+        mine = "is undefined" if mine_value is None else f"gives {mine_value}"
+        prev = "is undefined" if prev_value is None else f"gives {prev_value}"
+        at = f"with {where}, " if where else ""
+        text = f"{at}this line {mine} but the previous line {prev}"
     if verdict.diagnosis:
-        text += f" ({verdict.diagnosis})"
+        text += f"（{verdict.diagnosis}）" if ja else f" ({verdict.diagnosis})"
     return text

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from eprep.checker import kinds as check_kinds
 from eprep.checker.exam import exam_item
-from eprep.checker.kinds.base import LETTERS, Outcome
+from eprep.checker.kinds.base import LETTERS, Outcome, Unreadable
 from eprep.checker.kinds.choice import read_letter
 from eprep.checker.kinds.expression import read_expression as read_expression_text
 from eprep.errors import EprepError
@@ -239,6 +239,10 @@ class Session:
         """An interface line in the session's language (`eprep.quiz.messages`)."""
         return message(self.lang, key, **values)
 
+    def _said(self, error: EprepError) -> str:
+        """An error as the learner reads it: in the session's language when it has one."""
+        return error.text(self.lang) if isinstance(error, Unreadable) else str(error)
+
     def rating_name(self, rating: int) -> str:
         return self.text(f"rating_{scheduling.RATING_NAMES[rating]}")
 
@@ -295,7 +299,7 @@ class Session:
             try:
                 judge = self._read(variant)
             except EprepError as error:  # Unreadable, GrammarError, a number out of domain
-                self.console.print(self.text("unreadable", error=error), "yellow")
+                self.console.print(self.text("unreadable", error=self._said(error)), "yellow")
                 continue
             submitted = time.monotonic()
             try:
@@ -303,7 +307,7 @@ class Session:
             except EprepError as error:
                 if not _learner_can_fix(error):
                     raise CannotJudge(str(error)) from None
-                self.console.print(self.text("unreadable", error=error), "yellow")
+                self.console.print(self.text("unreadable", error=self._said(error)), "yellow")
 
     def _read(self, variant: Variant) -> Callable[[], Outcome]:
         """Read one answer of the question's kind; return how to judge it."""
@@ -359,6 +363,7 @@ class Session:
                 try:
                     check(lines, line)
                 except EprepError as error:
+                    error = self._said(error)
                     self.console.print(self.text("unreadable_line", error=error), "yellow")
                     continue
             lines.append(line)

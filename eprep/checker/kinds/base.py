@@ -19,7 +19,17 @@ Equivalence = Callable[[str, str, Mapping[str, str]], bool]
 
 
 class Unreadable(EprepError):
-    """An answer that cannot be read (the learner is told why and asked again)."""
+    """An answer that cannot be read (the learner is told why and asked again).
+
+    `ja` is the same message in Japanese, shown by a `--lang ja` session (`text(lang)`).
+    """
+
+    def __init__(self, message: str, ja: str | None = None) -> None:
+        super().__init__(message)
+        self.ja = ja
+
+    def text(self, lang: str = "en") -> str:
+        return self.ja if lang == "ja" and self.ja else str(self)
 
 
 @dataclass

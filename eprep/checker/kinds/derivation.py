@@ -54,7 +54,7 @@ def judge_derivation(variant: Any, text: str, lang: str = "en") -> Outcome:
     problems = []
     for failure in report.failures:
         if failure.verdict is not None:
-            why = step_message(failure.verdict)
+            why = step_message(failure.verdict, lang)
             problems.append(words["not_follow"].format(n=failure.line, why=why))
     if not report.has_step:
         problems.append(words["no_step"])
@@ -90,7 +90,10 @@ class Derivation(CheckKind):
 
     def parse(self, variant: Any, text: str) -> str:
         if not text.strip():
-            raise Unreadable("empty derivation: write one expression per line")
+            raise Unreadable(
+                "empty derivation: write one expression per line",
+                "導出が空である。1 行に 1 つの式を書け。",
+            )
         return text
 
     def grade(self, variant: Any, answer: str, lang: str = "en") -> Outcome:

@@ -27,14 +27,17 @@ def read_expression(
     from eprep.grammar import free_symbols, parse, to_text
 
     if not text.strip():
-        raise Unreadable("empty answer: type an expression")
+        raise Unreadable("empty answer: type an expression", "解答が空である。式を入力せよ。")
     node = parse(
         text, variables=sorted(variables), e_is_variable="e" in variables, functions=functions
     )
     unknown = free_symbols(node) - set(variables)
     if unknown:
         known = ", ".join(sorted(variables)) or "none"
-        raise Unreadable(f"unknown name {', '.join(sorted(unknown))} (variables: {known})")
+        names = ", ".join(sorted(unknown))
+        raise Unreadable(
+            f"unknown name {names} (variables: {known})", f"未知の名前 {names}（変数: {known}）"
+        )
     return to_text(node)
 
 

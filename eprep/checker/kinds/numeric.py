@@ -17,11 +17,15 @@ def read_number(text: str) -> tuple[float, str]:
     from eprep.grammar import evaluate, free_symbols, parse, to_text
 
     if not text.strip():
-        raise Unreadable("empty answer: type a number")
+        raise Unreadable("empty answer: type a number", "解答が空である。数値を入力せよ。")
     node = parse(text)  # GrammarError (an EprepError) names the column
     unknown = free_symbols(node)
     if unknown:
-        raise Unreadable(f"a number is expected, but this uses {', '.join(sorted(unknown))}")
+        names = ", ".join(sorted(unknown))
+        raise Unreadable(
+            f"a number is expected, but this uses {names}",
+            f"数値を入力せよ（{names} が含まれている）",
+        )
     return evaluate(node, {}), to_text(node)
 
 

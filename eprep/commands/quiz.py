@@ -66,7 +66,8 @@ def quiz(
     Rating: wrong → Again (a near miss → Hard); right → Easy if fast, Hard if slow, Good
     otherwise (fast/slow in seconds: choice and code ≤8/>45, numeric ≤15/>90, expression
     ≤20/>120, derivation ≤60/>400). With a terminal, one key overrides it: 1 Again, 2 Hard,
-    3 Good, 4 Easy. A question rated Again comes back in the same session once it is due.
+    3 Good, 4 Easy. A question rated Again comes back at the end of the session (FSRS's
+    learning step), at most twice.
     """
     from eprep.quiz.drill import run_quiz
     from eprep.quiz.paths import database_path

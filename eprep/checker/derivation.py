@@ -158,9 +158,21 @@ def check_derivation(
     report = DerivationReport()
     first_line, first_text, previous = derivation.chain[0]
     report.steps.append(StepResult(first_line, first_text, to_text(previous), True))
+    last_good = (first_line, previous)  # the last line reached by correct steps only
     for line, body, node in derivation.chain[1:]:
         verdict = equivalent(node, previous, domains, **options)
-        report.steps.append(StepResult(line, body, to_text(node), verdict.equivalent, verdict))
+        step = StepResult(line, body, to_text(node), verdict.equivalent, verdict)
+        # after a wrong line, a learner who corrected it may have gone on from the last right
+        # one: say so (it stays a failing step: each step must equal the line before it)
+        if (
+            not verdict.equivalent
+            and last_good[1] is not previous
+            and equivalent(node, last_good[1], domains, **options).equivalent
+        ):
+            step.follows_from = last_good[0]
+        report.steps.append(step)
+        if (verdict.equivalent and last_good[1] is previous) or step.follows_from is not None:
+            last_good = (line, node)
         previous = node
     if start is not None and derivation.chain[0][0] == 0:
         report.start_ok = True  # it continued from the start: the start is its first line

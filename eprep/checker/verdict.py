@@ -66,6 +66,7 @@ class StepResult:
     read_as: str
     ok: bool
     verdict: Verdict | None = None  # None for the first expression
+    follows_from: int | None = None  # a failing step that equals this earlier, correct line
 
 
 @dataclass

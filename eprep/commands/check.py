@@ -149,6 +149,11 @@ def derive(
             click.echo(f"{mark} {where}: {prefix}{step.read_as}{note}")
             if not step.ok and step.verdict is not None:  # every failing step, not the first only
                 click.echo(f"  line {step.line} does not follow: {step_message(step.verdict)}")
+                if step.follows_from is not None:
+                    earlier = "the start" if step.follows_from == 0 else f"line {step.follows_from}"
+                    click.echo(
+                        f"    (it does equal {earlier}: the line before it is the one to fix)"
+                    )
         if not report.has_step:
             click.echo(
                 "✗ nothing is derived: write a first expression and at least one step"

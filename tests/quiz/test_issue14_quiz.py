@@ -257,3 +257,15 @@ def test_numeric_hints_speak_the_session_language() -> None:
     assert numeric_diagnosis(-2.0, 2.0, "ja") == "符号が逆"
     assert numeric_diagnosis(6.0, 2.0, "ja") == "正解の 3 倍になっている"
     assert numeric_diagnosis(6.0, 2.0) == "yours is 3 times the key"
+
+
+def test_a_line_after_a_typo_that_follows_from_the_last_right_line_is_pointed_out(
+    home: Path, tmp_path: Path
+) -> None:
+    steps = tmp_path / "typo.txt"
+    steps.write_text("x + x\n= 3*x\n= 2*x\n= 2*x\n", encoding="utf-8")  # line 2 is the slip
+    out = run_eprep(["derive", str(steps)], home).stdout
+    assert "line 3 does not follow" in out and "(it does equal line 1" in out
+    assert "✓ line 4" in out and "line 4 does not follow" not in out
+    quiz = run_eprep(["quiz", DERIVATION, *BANK], home, "= 2*y\n= y\n\n").stdout
+    assert "line 2 does not follow" in quiz and "(it does equal the start" in quiz, quiz

@@ -14,18 +14,22 @@ _WORDS = {
     "en": {
         "line": "line {n}",
         "start": "start",
+        "the_start": "the start",
         "not_follow": "line {n} does not follow: {why}",
         "not_start": "the first line is not the start: {why}",
         "not_end": "the last line is not the target: {why}",
+        "follows_from": "(it does equal {where}: the line before it is the one to fix)",
         "no_step": "nothing is derived: write at least one step beginning with '='"
         " (a first line '= ...' is a step from the start)",
     },
     "ja": {
         "line": "{n} 行目",
         "start": "出発点",
+        "the_start": "出発点",
         "not_follow": "{n} 行目は前の行から導けない: {why}",
         "not_start": "最初の行が出発点と一致しない: {why}",
         "not_end": "最後の行が求める式と一致しない: {why}",
+        "follows_from": "（{where}とは等しい。直すべきはその前の行である）",
         "no_step": "導出になっていない:「=」で始まるステップを 1 つ以上書け"
         "（「=」で始まる最初の行は出発点からのステップ）",
     },
@@ -56,6 +60,13 @@ def judge_derivation(variant: Any, text: str, lang: str = "en") -> Outcome:
         if failure.verdict is not None:
             why = step_message(failure.verdict, lang)
             problems.append(words["not_follow"].format(n=failure.line, why=why))
+            if failure.follows_from is not None:
+                where = (
+                    words["the_start"]
+                    if failure.follows_from == 0
+                    else words["line"].format(n=failure.follows_from)
+                )
+                problems.append("  " + words["follows_from"].format(where=where))
     if not report.has_step:
         problems.append(words["no_step"])
     if report.start_ok is False and report.start_verdict is not None:

@@ -100,7 +100,7 @@ def stats(
 
     bank = load_bank_from_options(banks)
     questions = bank.select(selectors)
-    with Store.open(database_path(db)) as store:
+    with Store.open(database_path(db), aliases=bank.alias_map) as store:
         result = compute_stats(bank, questions, store.cards(), store.reviews(), scheduling.utcnow())
         papers = compute_history(store, current())  # past mock exams (`eprep exam --history`)
     if as_json:

@@ -35,7 +35,7 @@ def run_quiz(
 
     questions = bank.select(selectors)
     console = Console(out=out)
-    with Store.open(database) as store:
+    with Store.open(database, aliases=bank.alias_map) as store:  # old ids read as new ones
         cards = store.cards()
         summary = Summary(skipped_missing=missing_from_bank(bank, cards, selectors))
         if summary.skipped_missing:

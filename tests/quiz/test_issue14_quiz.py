@@ -22,7 +22,7 @@ from .conftest import FIXTURE_BANK, eprep_env, run_eprep
 
 TIMEOUT = 60
 BANK = ["--bank", str(FIXTURE_BANK)]
-SIGMOID = "day2.vanishing.sigmoid-derivative-value"  # x = -0.6 in variant 0
+XAVIER = "day2.vanishing.xavier-std"  # the std of Xavier's initial weights for n inputs
 DERIVATION = "qz.basics.dropout-derivation"  # start 1/(1 - r) * ((1 - r)*y + r*0), key y
 
 
@@ -43,31 +43,34 @@ def _reviews(home: Path) -> list[tuple]:
         conn.close()
 
 
-def _sigmoid_slope(x: float) -> float:
-    s = 1 / (1 + math.exp(-x))  # oracle: the definition, not the bank's formula text
-    return s * (1 - s)
+def _xavier_std() -> float:
+    """Glorot and Bengio's std for n inputs, sqrt(1/n) (the paper, not the bank's formula)."""
+    from eprep.questions import load_bank
+
+    n = load_bank().get(XAVIER).variant(0).values["n"]  # the variant's parameter, not its key
+    return math.sqrt(1 / n)
 
 
 # --- numbers: the precision is stated, rounding is right, a near miss is no lapse ---------------
 
 
 def test_numeric_prompt_states_precision_and_a_near_miss_is_not_a_lapse(home: Path) -> None:
-    key = _sigmoid_slope(-0.6)
-    child = _spawn(["quiz", SIGMOID], home)
+    key = _xavier_std()
+    child = _spawn(["quiz", XAVIER], home)
     child.expect(re.escape("answer (a number, 3 significant figures)> "))
-    child.send(f"{key:.2g}\r")  # 0.23: two figures where three were asked
+    child.send(f"{key:.2g}\r")  # 0.083: two figures where three were asked
     child.expect("≈ close")
     child.expect(re.escape(f"close — rounding? the key is {key:.6g}"))
     child.expect(r"rating Hard — Enter keeps it")  # wrong, but not Again
     child.send("\r")
     child.expect("— session summary —")  # a Hard card does not come back in the session
     child.expect(pexpect.EOF)
-    assert _reviews(home) == [(SIGMOID, 0, 2)]
+    assert _reviews(home) == [(XAVIER, 0, 2)]
 
 
 def test_an_answer_rounded_as_asked_is_right(home: Path) -> None:
-    key = _sigmoid_slope(-0.6)
-    result = run_eprep(["quiz", SIGMOID, *BANK], home, f"{key:.3g}\n")
+    key = _xavier_std()
+    result = run_eprep(["quiz", XAVIER, *BANK], home, f"{key:.3g}\n")
     assert "✓ right" in result.stdout, result.stdout
     assert "3 significant figures" in result.stdout
 
@@ -234,8 +237,8 @@ def _english_fragments() -> set[str]:
 
 
 def test_a_japanese_session_shows_no_english_interface_text(home: Path) -> None:
-    key = _sigmoid_slope(-0.6)
-    child = _spawn(["quiz", SIGMOID, "day2.vanishing.xavier-std", "--lang", "ja"], home)
+    key = _xavier_std()
+    child = _spawn(["quiz", XAVIER, "day2.vanishing.he-std", "--lang", "ja"], home)
     child.logfile_read = seen = io.StringIO()  # the whole transcript
     child.expect(re.escape("解答（数値、有効数字3桁）> "))
     child.send(f"{key:.2g}\r")  # a near miss

@@ -48,6 +48,7 @@ def compare_equations(
             raise EprepError(
                 "answer: an equation, but a formula is expected: write the formula alone"
             )
+        assert not isinstance(expected, Equation)  # both equations: the branch above
         verdict = _said(compare(answer.rhs, expected), "the right side of your equation")
     else:
         assert isinstance(expected, Equation)

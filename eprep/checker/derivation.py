@@ -59,8 +59,14 @@ def _expression(text: str, line: int, column: int, where: str) -> Node:
         raise EprepError(f"{where}:{line}: col {column}: {error.message}") from None
 
 
-def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
-    """Parse a derivation; errors name `path:line` (and the column of a bad formula)."""
+def parse_derivation(
+    text: str, *, path: str = "<derivation>", start: str | None = None
+) -> Derivation:
+    """Parse a derivation; errors name `path:line` (and the column of a bad formula).
+
+    With a `start`, a first expression that begins with '=' continues from it: the start
+    becomes the chain's first expression, as line 0.
+    """
     lines = text.splitlines()
     if len(lines) > MAX_LINES:
         raise EprepError(f"{path}: more than {MAX_LINES} lines")
@@ -94,10 +100,16 @@ def parse_derivation(text: str, *, path: str = "<derivation>") -> Derivation:
             result.lets[name] = substitute(node, result.lets)
             continue
         if stripped.startswith("="):
-            if not result.chain:
+            if not result.chain and start is None:
                 raise EprepError(
                     f"{path}:{number}: a step begins with '=', but there is no first expression"
+                    " (write one, or give a start to continue from)"
                 )
+            if not result.chain:
+                assert start is not None
+                node = _cli_formula(start, "--start")
+                _check_size(node, let_sizes, "--start")
+                result.chain.append((0, start.strip(), node))
             body = stripped[1:]
             column = indent + 2
         else:
@@ -136,7 +148,7 @@ def check_derivation(
     timeout: float | None = None,
 ) -> DerivationReport:
     """Check every step of a derivation against the previous one (and --start / --end)."""
-    derivation = parse_derivation(text, path=path)
+    derivation = parse_derivation(text, path=path, start=start)
     domains = {**derivation.domains, **_assumptions(assume)}
     lets = derivation.lets
     if set(lets) & set(domains):
@@ -147,11 +159,25 @@ def check_derivation(
     report = DerivationReport()
     first_line, first_text, previous = derivation.chain[0]
     report.steps.append(StepResult(first_line, first_text, to_text(previous), True))
+    last_good = (first_line, previous)  # the last line reached by correct steps only
     for line, body, node in derivation.chain[1:]:
         verdict = equivalent(node, previous, domains, **options)
-        report.steps.append(StepResult(line, body, to_text(node), verdict.equivalent, verdict))
+        step = StepResult(line, body, to_text(node), verdict.equivalent, verdict)
+        # after a wrong line, a learner who corrected it may have gone on from the last right
+        # one: say so (it stays a failing step: each step must equal the line before it)
+        if (
+            not verdict.equivalent
+            and last_good[1] is not previous
+            and equivalent(node, last_good[1], domains, **options).equivalent
+        ):
+            step.follows_from = last_good[0]
+        report.steps.append(step)
+        if (verdict.equivalent and last_good[1] is previous) or step.follows_from is not None:
+            last_good = (line, node)
         previous = node
-    if start is not None:
+    if start is not None and derivation.chain[0][0] == 0:
+        report.start_ok = True  # it continued from the start: the start is its first line
+    elif start is not None:
         formula = _cli_formula(start, "--start")
         _check_size(formula, let_sizes, "--start")
         verdict = equivalent(derivation.chain[0][2], formula, domains, **options)
@@ -171,26 +197,33 @@ def _cli_formula(text: str, option: str) -> Node:
         raise EprepError(f"{option}: col {error.position}: {error.message}") from None
 
 
-def step_message(verdict: Verdict) -> str:
+def check_line(lines: list[str], line: str, *, start: str | None = None) -> None:
+    """Raise EprepError when `line`, typed after `lines`, cannot be read (for re-prompting)."""
+    parse_derivation("\n".join([*lines, line]), path="line", start=start)
+
+
+def step_message(verdict: Verdict, lang: str = "en") -> str:
     """A failed step's witness in derivation words: this line vs the previous line."""
     if verdict.witness is None:
         return verdict.message
     from eprep.checker.equivalence import fmt
 
+    ja = lang == "ja"
     where = ", ".join(f"{k}={fmt(v)}" for k, v in verdict.witness.items())
-    mine = "is undefined" if verdict.answer_value is None else f"gives {fmt(verdict.answer_value)}"
-    prev = (
-        "is undefined" if verdict.expected_value is None else f"gives {fmt(verdict.expected_value)}"
-    )
-    if (
-        verdict.answer_value is not None
-        and verdict.expected_value is not None
-        and fmt(verdict.answer_value) == fmt(verdict.expected_value)
-    ):
-        mine = f"gives {verdict.answer_value!r}"
-        prev = f"gives {verdict.expected_value!r}"
-    at = f"with {where}, " if where else ""
-    text = f"{at}this line {mine} but the previous line {prev}"
+    mine_value = fmt(verdict.answer_value) if verdict.answer_value is not None else None
+    prev_value = fmt(verdict.expected_value) if verdict.expected_value is not None else None
+    if mine_value is not None and mine_value == prev_value:
+        mine_value, prev_value = repr(verdict.answer_value), repr(verdict.expected_value)
+    if ja:
+        mine = "定義されない" if mine_value is None else f"{mine_value} になる"
+        prev = "定義されない" if prev_value is None else f"{prev_value} になる"
+        at = f"{where} のとき、" if where else ""
+        text = f"{at}この行は {mine} が、前の行は {prev}"
+    else:
+        mine = "is undefined" if mine_value is None else f"gives {mine_value}"
+        prev = "is undefined" if prev_value is None else f"gives {prev_value}"
+        at = f"with {where}, " if where else ""
+        text = f"{at}this line {mine} but the previous line {prev}"
     if verdict.diagnosis:
-        text += f" ({verdict.diagnosis})"
+        text += f"（{verdict.diagnosis}）" if ja else f" ({verdict.diagnosis})"
     return text

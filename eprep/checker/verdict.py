@@ -66,6 +66,7 @@ class StepResult:
     read_as: str
     ok: bool
     verdict: Verdict | None = None  # None for the first expression
+    follows_from: int | None = None  # a failing step that equals this earlier, correct line
 
 
 @dataclass
@@ -77,9 +78,21 @@ class DerivationReport:
     end_verdict: Verdict | None = None
 
     @property
+    def has_step(self) -> bool:
+        """Something was derived: a first expression and a step (a first line that begins with
+        '=' is a step from the given start). One line alone, even the start or the target
+        itself, derives nothing."""
+        return len(self.steps) >= 2
+
+    @property
+    def failures(self) -> list[StepResult]:
+        return [step for step in self.steps if not step.ok]
+
+    @property
     def ok(self) -> bool:
         return (
-            all(step.ok for step in self.steps)
+            self.has_step
+            and all(step.ok for step in self.steps)
             and self.start_ok is not False
             and self.end_ok is not False
         )
@@ -91,6 +104,8 @@ class DerivationReport:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["ok"] = self.ok
+        data["has_step"] = self.has_step
+        data["failure_lines"] = [step.line for step in self.failures]
         failure = self.first_failure
         data["first_failure_line"] = failure.line if failure else None
         return data

@@ -106,8 +106,9 @@ def derive(
         = exp(-x)/(1 + exp(-x))^2
         = s*(1 - s)
     `#` starts a comment, `assume NAME: DOMAIN` and `let NAME = FORMULA` come first, each step
-    begins with `=` and must equal the line before; formulas may be LaTeX. More: `eprep help
-    notation`.
+    begins with `=` and must equal the line before (with --start, a first line that begins
+    with `=` continues from it); a derivation needs at least one step. Every failing step is
+    explained. Formulas may be LaTeX. More: `eprep help notation`.
     """
     from eprep.checker.derivation import MAX_BYTES, check_derivation, step_message
 
@@ -136,7 +137,6 @@ def derive(
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
-        failure = report.first_failure
         for step in report.steps:
             mark = "✓" if step.ok else "✗"
             prefix = "  " if step.verdict is None else "= "
@@ -145,9 +145,20 @@ def derive(
             # random points alone.
             if step.ok and step.verdict is not None and step.verdict.certainty == "numeric":
                 note = "  (numeric evidence only)"
-            click.echo(f"{mark} line {step.line}: {prefix}{step.read_as}{note}")
-            if step is failure and step.verdict is not None:
+            where = "start" if step.line == 0 else f"line {step.line}"  # continued from --start
+            click.echo(f"{mark} {where}: {prefix}{step.read_as}{note}")
+            if not step.ok and step.verdict is not None:  # every failing step, not the first only
                 click.echo(f"  line {step.line} does not follow: {step_message(step.verdict)}")
+                if step.follows_from is not None:
+                    earlier = "the start" if step.follows_from == 0 else f"line {step.follows_from}"
+                    click.echo(
+                        f"    (it does equal {earlier}: the line before it is the one to fix)"
+                    )
+        if not report.has_step:
+            click.echo(
+                "✗ nothing is derived: write a first expression and at least one step"
+                " beginning with '=' (with --start, a line '= ...' is a step from it)"
+            )
         for label, ok, verdict in (
             ("start", report.start_ok, report.start_verdict),
             ("end", report.end_ok, report.end_verdict),

@@ -27,6 +27,8 @@ _DB_HELP = "Progress database (default: $EPREP_HOME/progress.sqlite3, else the u
               help="Questions in this session.")  # fmt: skip
 @click.option("--new", "mode", flag_value="new", help="Only questions never answered.")
 @click.option("--due", "mode", flag_value="due", help="Only questions due for review.")
+@click.option("--any", "mode", flag_value="any",
+              help="Also questions not due yet (drill a named question or topic now).")  # fmt: skip
 @click.option("--seed", type=int, default=None, help="Fix which variant each question shows.")
 @click.option("--format", "format_", type=click.Choice(["typed", "exam"]), default="typed",
               show_default=True,
@@ -47,7 +49,7 @@ def quiz(
     banks: tuple[str, ...],
     as_json: bool,
 ) -> None:
-    """Drill questions: due reviews first, then new ones.
+    """Drill questions: due reviews first, then new ones (interleaved across topics).
 
     SELECTOR is a day (day2), a topic (day2.cnn), a tag or a question id; none means all.
     Answer with a letter (or ↑/↓ and Enter), a number, an expression (e.g. s*(1-s)) or a
@@ -57,53 +59,24 @@ def quiz(
     Ctrl-C ends the session; every answer given is kept. Without a terminal, one answer is
     read per line and end of input ends the session.
 
-    Rating: wrong → Again; right → Easy if fast, Hard if slow, Good otherwise (fast/slow in
-    seconds: choice and code ≤8/>45, numeric ≤15/>90, expression ≤20/>120, derivation
-    ≤60/>400). With a terminal, one key overrides it: 1 Again, 2 Hard, 3 Good, 4 Easy.
-    """
-    from eprep.quiz import scheduling
-    from eprep.quiz.messages import message
-    from eprep.quiz.paths import database_path
-    from eprep.quiz.session import (
-        Session,
-        Summary,
-        empty_days_note,
-        missing_from_bank,
-        plan_session,
-        print_summary,
-    )
-    from eprep.quiz.store import Store
-    from eprep.quiz.terminal import Console
+    A number is asked to the precision the prompt states (e.g. 3 significant figures); one
+    off only by rounding is a near miss ("close"). A derivation's first line may start with
+    '=' to continue from the given start.
 
-    bank = load_bank_from_options(banks)
-    questions = bank.select(selectors)
-    console = Console(out=sys.stderr if as_json else sys.stdout)
-    with Store.open(database_path(db), aliases=bank.alias_map) as store:
-        cards = store.cards()
-        summary = Summary(skipped_missing=missing_from_bank(bank, cards, selectors))
-        if summary.skipped_missing:
-            shown = ", ".join(summary.skipped_missing[:3])
-            more = "…" if len(summary.skipped_missing) > 3 else ""
-            count_missing = len(summary.skipped_missing)
-            console.print(
-                message(lang, "missing", count=count_missing, shown=f"{shown}{more}"), "yellow"
-            )
-        planned = plan_session(
-            questions, cards, scheduling.utcnow(), count=count, mode=mode or "mixed", seed=seed
-        )
-        empty = [] if questions else empty_days_note(bank, selectors, lang)
-        for line in empty:
-            console.print(line, "yellow")
-        if not planned:
-            if not empty:
-                console.print(message(lang, f"nothing_{mode or 'mixed'}"))
-        else:
-            session = Session(store, console, lang=lang, format=format_)
-            try:
-                session.run(planned, summary, selectors)
-            except KeyboardInterrupt:
-                summary.interrupted = True  # Ctrl-C between prompts: answered reviews are saved
-        print_summary(console, summary, store, [q.id for q in questions], lang)
+    Rating: wrong → Again (a near miss → Hard); right → Easy if fast, Hard if slow, Good
+    otherwise (fast/slow in seconds: choice and code ≤8/>45, numeric ≤15/>90, expression
+    ≤20/>120, derivation ≤60/>400). With a terminal, one key overrides it: 1 Again, 2 Hard,
+    3 Good, 4 Easy. A question rated Again comes back at the end of the session (FSRS's
+    learning step), at most twice.
+    """
+    from eprep.quiz.drill import run_quiz
+    from eprep.quiz.paths import database_path
+
+    summary = run_quiz(
+        load_bank_from_options(banks), selectors, database_path(db), count=count,
+        mode=mode or "mixed", seed=seed, format=format_, lang=lang,
+        out=sys.stderr if as_json else None,  # --json: stdout holds only the JSON
+    )  # fmt: skip
     if as_json:
         click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
 

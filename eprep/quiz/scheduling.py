@@ -2,7 +2,8 @@
 
 Rating rule (documented for learners in `eprep quiz --help`):
 
-- a wrong answer is rated **Again**;
+- a wrong answer is rated **Again**, except a near miss (a number off only by rounding, see
+  `eprep.checker.precision`), which is rated **Hard**: wrong, but not a lapse;
 - a right answer is rated **Good**, or **Easy** when it came fast, or **Hard** when it came slowly.
 
 "Fast" and "slow" depend on the kind of question, because picking a letter and writing a
@@ -33,10 +34,10 @@ AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 
 
-def auto_rating(kind: str, correct: bool, duration_s: float) -> int:
+def auto_rating(kind: str, correct: bool, duration_s: float, *, near: bool = False) -> int:
     """The rating a review gets unless the learner overrides it."""
     if not correct:
-        return AGAIN
+        return HARD if near else AGAIN
     from eprep.quiz import kinds
 
     try:

@@ -1,4 +1,6 @@
-"""One quiz session: pick questions (due first, then new), ask, judge, schedule, summarise.
+"""The quiz loop: ask each planned question, judge it (in `checker`), record and schedule it.
+
+Planning (what to ask) is `quiz.plan`; the summary is `quiz.report`.
 
 Every answered question is written to the store at once, in its own transaction; Ctrl-C or end
 of input at any prompt ends the session with its summary and loses nothing answered.
@@ -12,28 +14,38 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from eprep.checker import kinds as check_kinds
 from eprep.checker.exam import exam_item
-from eprep.checker.kinds.base import LETTERS, Outcome
+from eprep.checker.kinds.base import LETTERS, Outcome, Unreadable
 from eprep.checker.kinds.choice import read_letter
 from eprep.checker.kinds.expression import read_expression as read_expression_text
 from eprep.errors import EprepError
 from eprep.quiz import kinds as quiz_kinds
 from eprep.quiz import scheduling
 from eprep.quiz.exam import read_item, show_item
-from eprep.quiz.messages import message
+from eprep.quiz.messages import MESSAGES, message
+from eprep.quiz.plan import Planned, variant_for
 from eprep.quiz.render import highlight_code, indent, pretty_formula, render_markdown
+from eprep.quiz.report import Summary, local_time
+from eprep.quiz.scheduling import AGAIN
+from eprep.quiz.store import ReviewRow
 from eprep.quiz.terminal import Console
 
 if TYPE_CHECKING:
-    from eprep.questions import Bank, Question, Variant
-    from eprep.quiz.store import CardRow, Store
+    from eprep.questions import Variant
+    from eprep.quiz.store import Store
 
-DEFAULT_COUNT = 10
+
+# FSRS puts a card rated Again on a learning step of minutes (1 min new, 10 min relearning):
+# such a card comes back in the same session after the planned questions, asked early if it is
+# not due yet, as Anki's "learn ahead" limit (20 min) does; a card failed again and again
+# returns at most twice.
+LEARN_AHEAD = timedelta(minutes=20)
+MAX_RETURNS = 2
 
 
 class SessionEnded(Exception):
@@ -42,136 +54,6 @@ class SessionEnded(Exception):
 
 class CannotJudge(Exception):
     """The answer cannot be judged for a reason that is not the learner's (e.g. a bank error)."""
-
-
-@dataclass(frozen=True)
-class Planned:
-    """A question picked for this session, with the variant to show and why it was picked."""
-
-    question: Question
-    k: int
-    reason: str  # "due" or "new"
-
-
-@dataclass
-class Result:
-    """One answered question, as recorded."""
-
-    question_id: str
-    variant: int
-    kind: str
-    answer: str
-    correct: bool
-    rating: int
-    auto_rating: int
-    duration_ms: int
-    due: datetime
-    feedback: str | None = None
-    diagnosis: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.question_id,
-            "variant": self.variant,
-            "kind": self.kind,
-            "answer": self.answer,
-            "correct": self.correct,
-            "rating": scheduling.RATING_NAMES[self.rating],
-            "auto_rating": scheduling.RATING_NAMES[self.auto_rating],
-            "duration_ms": self.duration_ms,
-            "due": self.due.isoformat(),
-            "feedback": self.feedback,
-            "diagnosis": self.diagnosis,
-        }
-
-
-@dataclass
-class Summary:
-    """What a session did: results in order, whether it was cut short, and what is due next."""
-
-    results: list[Result] = field(default_factory=list)
-    planned: int = 0
-    interrupted: bool = False
-    seconds: float = 0.0
-    skipped_missing: list[str] = field(default_factory=list)
-
-    @property
-    def right(self) -> int:
-        return sum(result.correct for result in self.results)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "answered": len(self.results),
-            "right": self.right,
-            "planned": self.planned,
-            "interrupted": self.interrupted,
-            "seconds": round(self.seconds, 3),
-            "skipped_missing": self.skipped_missing,
-            "results": [result.to_json() for result in self.results],
-        }
-
-
-# --- planning ----------------------------------------------------------------------------------
-
-
-def variant_for(question: Question, card: CardRow | None, seed: int | None) -> int:
-    """Which variant to show: a fresh one each review, or one fixed by `--seed`."""
-    if not question.has_params:
-        return 0
-    if seed is not None:
-        from eprep.questions.variants import seed_of
-
-        return seed_of(question.id, seed, ":quiz") % 1000
-    return card.reps if card is not None else 0
-
-
-def plan_session(
-    questions: Sequence[Question],
-    cards: dict[str, CardRow],
-    now: datetime,
-    *,
-    count: int = DEFAULT_COUNT,
-    mode: str = "mixed",
-    seed: int | None = None,
-) -> list[Planned]:
-    """Due questions first (most overdue first), then new ones in bank order; at most `count`.
-
-    `mode` is "mixed" (both), "new" (never answered only) or "due" (reviews only).
-    """
-    due = sorted(
-        (q for q in questions if q.id in cards and cards[q.id].due <= now),
-        key=lambda q: cards[q.id].due,
-    )
-    new = [q for q in questions if q.id not in cards]
-    picked: list[Planned] = []
-    if mode in ("mixed", "due"):
-        picked += [Planned(q, variant_for(q, cards[q.id], seed), "due") for q in due]
-    if mode in ("mixed", "new"):
-        picked += [Planned(q, variant_for(q, None, seed), "new") for q in new]
-    return picked[: max(0, count)]
-
-
-def missing_from_bank(bank: Bank, cards: dict[str, CardRow], selectors: Sequence[str]) -> list[str]:
-    """Ids with stored history that the bank no longer has (matching the selectors by id)."""
-
-    def matches(question_id: str) -> bool:
-        if not selectors:
-            return True
-        return any(question_id == s or question_id.startswith(s + ".") for s in selectors)
-
-    return sorted(qid for qid in cards if bank.get(qid) is None and matches(qid))
-
-
-def empty_days_note(bank: Bank, selectors: Sequence[str], lang: str = "en") -> list[str]:
-    """One line per selected day or topic that exists in the bank but has no questions yet."""
-    lines = []
-    for selector in selectors:
-        place = bank.day(selector) or bank.topic(selector)
-        if place is not None and not place.questions:
-            lines.append(
-                message(lang, "no_questions_yet", name=selector, title=place.title.get(lang))
-            )
-    return lines
 
 
 # --- the session -------------------------------------------------------------------------------
@@ -188,29 +70,43 @@ class Session:
         lang: str = "en",
         clock: Callable[[], datetime] = scheduling.utcnow,
         format: str = "typed",
+        seed: int | None = None,
     ) -> None:
         self.store = store
         self.console = console
         self.lang = lang
         self.exam = format == "exam"  # ask as the exam does: 4-choice items and blanks
         self.clock = clock
+        self.seed = seed
         self._warmer: threading.Thread | None = None
         self._planned: list[Planned] = []
+        self._returning: list[tuple[datetime, Planned]] = []  # (due, card) rated Again
+        self._returns: dict[str, int] = {}
+        self._option_rows: list[list[int]] = []
+        self._picks: list[int] = []
 
     def run(
         self, planned: Sequence[Planned], summary: Summary, selectors: Sequence[str] = ()
     ) -> Summary:
-        """Ask every planned question; stop cleanly on Ctrl-C / end of input."""
+        """Ask every planned question, then again those rated Again; stop cleanly on Ctrl-C /
+        end of input."""
         summary.planned = len(planned)
         self._planned = list(planned)
+        queue = list(planned)
         started = time.monotonic()
         session_id = self.store.start_session(self.clock(), " ".join(selectors))
+        number = 0
         try:
-            for number, item in enumerate(planned, 1):
+            while True:
+                item = self._next(queue)
+                if item is None:
+                    break
+                number += item.reason != "again"  # a card asked again keeps its place
                 try:
                     self._ask(item, number, len(planned), summary, session_id)
                 except SessionEnded:
-                    summary.interrupted = True
+                    # stopping at a card asked again, with the plan done, cuts nothing short
+                    summary.interrupted = item.reason != "again" or bool(queue)
                     break
         finally:
             summary.seconds = time.monotonic() - started
@@ -218,6 +114,30 @@ class Session:
             with contextlib.suppress(EprepError):
                 self.store.end_session(session_id, self.clock())
         return summary
+
+    def _next(self, queue: list[Planned]) -> Planned | None:
+        """The next planned question; once they are all asked, the cards rated Again, soonest
+        due first (asked a little early when not due yet: FSRS's learning step is a minute)."""
+        if queue:
+            return queue.pop(0)
+        if not self._returning:
+            return None
+        self._returning.sort(key=lambda pair: pair[0])
+        return self._returning.pop(0)[1]
+
+    def _requeue(self, item: Planned, rating: int, due: datetime, now: datetime) -> bool:
+        """Bring a card rated Again back in this session (FSRS's learning step), at most
+        `MAX_RETURNS` times; True when it will come back."""
+        question = item.question
+        self._returns[question.id] = self._returns.get(question.id, 0) + (rating == AGAIN)
+        if rating != AGAIN or self._returns[question.id] > MAX_RETURNS:
+            return False
+        if due > now + LEARN_AHEAD:
+            return False
+        card = self.store.cards().get(question.id)
+        k = variant_for(question, card, self.seed)
+        self._returning.append((due, Planned(question, k, "again")))
+        return True
 
     # --- one question ---
 
@@ -237,12 +157,14 @@ class Session:
         try:
             outcome, submitted = self._read_and_judge(variant)
         except CannotJudge as error:
-            console.print(f"{error} — skipped, nothing recorded", "yellow")
+            console.print(self.text("cannot_judge", error=error), "yellow")
             console.print()
             return
         duration_ms = int((submitted - shown_at) * 1000)
         self._feedback(outcome, variant)
-        auto = scheduling.auto_rating(item.question.kind, outcome.correct, duration_ms / 1000)
+        auto = scheduling.auto_rating(
+            item.question.kind, outcome.correct, duration_ms / 1000, near=outcome.near
+        )
         now = self.clock()
         # Recorded now, with the proposed rating: a session killed at the rating prompt
         # (SIGKILL, SIGHUP, SIGTERM) keeps the answer.
@@ -259,9 +181,10 @@ class Session:
                 now=now,
                 session_id=session_id,
             )
-            result = Result(item.question.id, item.k, item.question.kind, outcome.answer,
-                            outcome.correct, auto, auto, duration_ms, recorded.due,
-                            outcome.feedback, outcome.diagnosis)  # fmt: skip
+            result = ReviewRow(recorded.review_id, item.question.id, item.k, item.question.kind,
+                               outcome.answer, outcome.correct, auto, auto, duration_ms, now,
+                               recorded.card_before, recorded.card_after, session_id,
+                               outcome.feedback, outcome.diagnosis, outcome.near)  # fmt: skip
             summary.results.append(result)
         rating = auto
         interrupted = False
@@ -272,12 +195,14 @@ class Session:
         if rating != auto:
             with _deferred_interrupt():
                 recorded = self.store.change_rating(recorded.review_id, rating)
-            result.rating, result.due = rating, recorded.due
-        console.print(
-            f"rated {scheduling.RATING_NAMES[rating]} · next review "
-            f"{scheduling.humanize_delta(recorded.due, now)} ({_local(recorded.due)})",
-            "dim",
-        )
+            result = replace(result, rating=rating, card_after=recorded.card_after)
+            summary.results[-1] = result
+        delta = scheduling.humanize_delta(recorded.due, now, self.lang)
+        when = local_time(recorded.due, self.lang)
+        console.print(self.text("rated", name=self.rating_name(rating), delta=delta, when=when),
+                      "dim")  # fmt: skip
+        if self._requeue(item, rating, recorded.due, now):
+            console.print(self.text("again_soon", delta=delta), "dim")
         console.print()
         if interrupted:
             raise SessionEnded
@@ -285,9 +210,18 @@ class Session:
     def _show(self, variant: Variant, item: Planned, number: int, total: int) -> None:
         console = self.console
         question = variant.question
-        header = f"[{number}/{total}] {variant.title(self.lang)}"
+        self._option_rows, self._picks = [], []  # options shown for this question's picks
+        title = variant.title(self.lang)
+        if item.reason == "again":
+            header = self.text("header_again", title=title)
+        else:
+            header = self.text("header", number=number, total=total, title=title)
         console.print(header, "bold")
-        console.print(f"{question.id} · {question.kind} · {item.reason}", "dim")
+        kind = question.kind  # a kind the catalogue does not name yet shows as it is called
+        if f"kind_{kind}" in MESSAGES["en"]:
+            kind = self.text(f"kind_{kind}")
+        reason = self.text(f"reason_{item.reason}")
+        console.print(self.text("header_meta", id=question.id, kind=kind, reason=reason), "dim")
         console.print(render_markdown(variant.prompt(self.lang), color=console.color))
         code = variant.code()
         if code:
@@ -301,6 +235,17 @@ class Session:
 
     # --- helpers the kinds' presentations use ---
 
+    def text(self, key: str, **values: Any) -> str:
+        """An interface line in the session's language (`eprep.quiz.messages`)."""
+        return message(self.lang, key, **values)
+
+    def _said(self, error: EprepError) -> str:
+        """An error as the learner reads it: in the session's language when it has one."""
+        return error.text(self.lang) if isinstance(error, Unreadable) else str(error)
+
+    def rating_name(self, rating: int) -> str:
+        return self.text(f"rating_{scheduling.RATING_NAMES[rating]}")
+
     def show_options(self, texts: Sequence[str], mark: str | None = None) -> None:
         """Lettered options (under a blank's mark when a listing has several blanks)."""
         console = self.console
@@ -308,11 +253,14 @@ class Session:
             console.print()
             console.print(mark, "bold")
         elif console.keys:
-            console.print("type a letter, or move with ↑/↓; Enter answers", "dim")
+            console.print(self.text("keys_hint"), "dim")
         else:
             console.print()
+        rows = []
         for letter, text in zip(LETTERS, texts, strict=False):
+            rows.append(console.rows)  # where ↑/↓ marks this option
             console.print(f"  {console.styled(letter + ')', 'bold')} {text}")
+        self._option_rows.append(rows)
 
     def option_text(self, variant: Variant, option: Any) -> str:
         """An option as the terminal shows it (Markdown, a Unicode formula, highlighted code)."""
@@ -331,9 +279,15 @@ class Session:
 
     def pick(self, count: int, mark: str | None = None) -> int:
         """One option's shown position, by letter or (with a terminal) ↑/↓ and Enter."""
-        prompt = f"{mark + ' ' if mark else ''}answer (a–{LETTERS[count - 1]})> "
+        prompt = self.text("prompt_pick", mark=f"{mark} " if mark else "", last=LETTERS[count - 1])
         if self.console.keys:
-            return self._key_choice(prompt, [f"{LETTERS[i]})" for i in range(count)])
+            # the options shown for this pick (one group per blank, in order)
+            group = len(self._picks)
+            rows = self._option_rows[group] if group < len(self._option_rows) else None
+            self._picks.append(count)
+            if rows is not None and len(rows) != count:
+                rows = None
+            return self._key_choice(prompt, [f"{LETTERS[i]})" for i in range(count)], rows)
         return read_letter(self.line(prompt), count)
 
     def line(self, prompt: str) -> str:
@@ -345,15 +299,15 @@ class Session:
             try:
                 judge = self._read(variant)
             except EprepError as error:  # Unreadable, GrammarError, a number out of domain
-                self.console.print(f"unreadable answer: {error}", "yellow")
+                self.console.print(self.text("unreadable", error=self._said(error)), "yellow")
                 continue
             submitted = time.monotonic()
             try:
                 return judge(), submitted
             except EprepError as error:
                 if not _learner_can_fix(error):
-                    raise CannotJudge(f"could not judge this answer: {error}") from None
-                self.console.print(f"unreadable answer: {error}", "yellow")
+                    raise CannotJudge(str(error)) from None
+                self.console.print(self.text("unreadable", error=self._said(error)), "yellow")
 
     def _read(self, variant: Variant) -> Callable[[], Outcome]:
         """Read one answer of the question's kind; return how to judge it."""
@@ -366,33 +320,37 @@ class Session:
         return lambda: kind.grade(variant, answer, self.lang)
 
     def _checked(self, function: Callable[..., Outcome], *args: Any) -> Outcome:
-        self.console.print("checking…", "dim")
+        self.console.print(self.text("checking"), "dim")
         self._wait_for_warm_up()
         return function(*args)
 
     def read_expression(self, variant: Variant) -> tuple[str, str]:
         """An expression answer, shown back as read (and confirmed when it reads differently)."""
         variables = variant.question.variables
-        text = self._line("answer> ")
+        text = self._line(self.text("prompt_answer"))
         while True:
             read_as = read_expression_text(text, variables, variant.question.functions)
-            self.console.print(f"read as: {read_as}", "dim")
+            self.console.print(self.text("read_as", text=read_as), "dim")
             if not _same_reading(text, read_as):
-                self.console.print(f"typeset: {_typeset(text, variables)}", "dim")
+                self.console.print(self.text("typeset", text=_typeset(text, variables)), "dim")
             if not self.console.interactive or _same_reading(text, read_as):
                 return text.strip(), read_as
             # what was typed and how it was read differ: let the learner confirm or correct it
-            edited = self._line("Enter to confirm, or type the answer again> ")
+            edited = self._line(self.text("prompt_confirm"))
             if not edited.strip():
                 return text.strip(), read_as
             text = edited
 
-    def read_derivation(self) -> str:
-        """Lines until an empty one (end of input also ends it without a terminal)."""
+    def read_derivation(self, check: Callable[[list[str], str], None] | None = None) -> str:
+        """Lines until an empty one (end of input also ends it without a terminal).
+
+        `check(lines, line)` raises EprepError for a line that cannot be read: that line alone
+        is typed again, the lines before it are kept.
+        """
         lines: list[str] = []
         while True:
             try:
-                line = self._line("… " if lines else "derivation> ")
+                line = self._line(self.text("prompt_step" if lines else "prompt_derivation"))
             except SessionEnded:
                 if lines and not self.console.interactive:
                     break  # end of input finishes the last derivation
@@ -401,12 +359,19 @@ class Session:
                 if lines:
                     break
                 continue
+            if check is not None:
+                try:
+                    check(lines, line)
+                except EprepError as error:
+                    error = self._said(error)
+                    self.console.print(self.text("unreadable_line", error=error), "yellow")
+                    continue
             lines.append(line)
         return "\n".join(lines) + "\n"
 
-    def _key_choice(self, prompt: str, labels: list[str]) -> int:
+    def _key_choice(self, prompt: str, labels: list[str], rows: list[int] | None = None) -> int:
         try:
-            return self.console.choose(prompt, labels)
+            return self.console.choose(prompt, labels, rows)
         except (KeyboardInterrupt, EOFError):
             self.console.print()
             raise SessionEnded from None
@@ -422,10 +387,11 @@ class Session:
         """With a terminal, one key may replace the proposed rating."""
         if not self.console.interactive:
             return auto
-        name = scheduling.RATING_NAMES[auto]
+        names = {n: self.rating_name(r) for r, n in ((1, "again"), (2, "hard"), (3, "good"),
+                                                       (4, "easy"))}  # fmt: skip
         try:
             key = self.console.read_key(
-                f"rating {name} — Enter keeps it; 1 Again 2 Hard 3 Good 4 Easy> "
+                self.text("prompt_rating", name=self.rating_name(auto), **names)
             )
         except (KeyboardInterrupt, EOFError):
             raise SessionEnded from None
@@ -438,9 +404,11 @@ class Session:
         console = self.console
         color = console.color
         if outcome.correct:
-            console.print("✓ right", "bold", "green")
+            console.print(self.text("right"), "bold", "green")
+        elif outcome.near:
+            console.print(self.text("near"), "bold", "yellow")
         else:
-            console.print("✗ wrong", "bold", "red")
+            console.print(self.text("wrong"), "bold", "red")
         for line in outcome.details:
             console.print("  " + line)
         if outcome.feedback:
@@ -451,9 +419,11 @@ class Session:
             not self.exam and quiz_kinds.get(variant.question.kind).show_key
         ):
             key_lines = outcome.key.split("\n")
-            console.print("key: " + key_lines[0], "cyan")
+            label = self.text("key")
+            console.print(label + key_lines[0], "cyan")
+            pad = " " * _width(label)
             for line in key_lines[1:]:
-                console.print("     " + line, "cyan")
+                console.print(pad + line, "cyan")
         explanation = variant.explanation(self.lang)
         if explanation:
             console.print(render_markdown(explanation, color=color))
@@ -517,56 +487,8 @@ def _learner_can_fix(error: EprepError) -> bool:
     return isinstance(error, GrammarError)
 
 
-def _local(moment: datetime, lang: str = "en") -> str:
-    local = moment.astimezone()
-    now = datetime.now().astimezone()
-    if local.date() == now.date():
-        return local.strftime("今日 %H:%M" if lang == "ja" else "today %H:%M")
-    if local.date() == (now + timedelta(days=1)).date():
-        return local.strftime("明日 %H:%M" if lang == "ja" else "tomorrow %H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal (East-Asian wide characters take two)."""
+    import unicodedata
 
-
-def print_summary(
-    console: Console,
-    summary: Summary,
-    store: Store,
-    selected: Sequence[str],
-    lang: str = "en",
-) -> None:
-    """Score, time and what is due next, in `lang`."""
-    answered = len(summary.results)
-    minutes, seconds = divmod(int(summary.seconds), 60)
-    if minutes:
-        duration = message(lang, "minutes_seconds", minutes=minutes, seconds=seconds)
-    else:
-        duration = message(lang, "seconds", seconds=seconds)
-    percent = f" ({100 * summary.right // answered}%)" if answered else ""
-    console.print(message(lang, "summary"), "bold")
-    line = message(
-        lang, "score", right=summary.right, answered=answered, percent=percent, duration=duration
-    )
-    # Ctrl-C at the last rating prompt ends nothing early: every planned question was answered
-    if summary.interrupted and answered < summary.planned:
-        line += message(lang, "stopped", answered=answered, planned=summary.planned)
-    console.print(line)
-    now = scheduling.utcnow()
-    cards = store.cards()
-    wanted = set(selected)
-    due_cards = [c for qid, c in cards.items() if qid in wanted]
-    due_now = sum(c.due <= now for c in due_cards)
-    due_week = sum(c.due <= now + timedelta(days=7) for c in due_cards)
-    console.print(message(lang, "due_hint" if due_now else "due", now=due_now, week=due_week))
-    upcoming = sorted((c for c in due_cards if c.due > now), key=lambda c: c.due)
-    if upcoming:
-        first = upcoming[0]
-        # with cards due now, the next future one comes after them, not before
-        console.print(
-            message(
-                lang,
-                "next_after" if due_now else "next",
-                id=first.question_id,
-                delta=scheduling.humanize_delta(first.due, now, lang),
-                when=_local(first.due, lang),
-            )
-        )
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from eprep.errors import EprepError
 from eprep.quiz import scheduling
@@ -137,7 +138,11 @@ class CardRow:
 
 @dataclass(frozen=True)
 class ReviewRow:
-    """One stored review."""
+    """One review: as stored, and in a session also what the learner was shown (not stored).
+
+    The one type for a review everywhere: `Store.reviews()` returns these, a quiz session
+    collects them for its summary and `--json`.
+    """
 
     id: int
     question_id: str
@@ -152,6 +157,31 @@ class ReviewRow:
     card_before: str
     card_after: str
     session_id: int | None
+    feedback: str | None = None  # shown in the session only
+    diagnosis: str | None = None
+    near: bool = False  # a near miss (rounding): wrong, but not rated as a lapse
+
+    @property
+    def due(self) -> datetime:
+        """When the card is due after this review."""
+        return scheduling.due_of(self.card_after)
+
+    def to_json(self) -> dict[str, Any]:
+        """The review as `eprep quiz --json` prints it."""
+        return {
+            "id": self.question_id,
+            "variant": self.variant,
+            "kind": self.kind,
+            "answer": self.answer,
+            "correct": self.correct,
+            "near_miss": self.near,
+            "rating": scheduling.RATING_NAMES[self.rating],
+            "auto_rating": scheduling.RATING_NAMES[self.auto_rating],
+            "duration_ms": self.duration_ms,
+            "due": self.due.isoformat(),
+            "feedback": self.feedback,
+            "diagnosis": self.diagnosis,
+        }
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import os
 import sys
 from typing import TextIO
 
-from eprep.quiz.answers import LETTERS
+from eprep.checker.kinds.base import LETTERS
 from eprep.quiz.render import style
 
 
@@ -33,10 +33,12 @@ class Console:
         if color is None:
             color = interactive and _isatty(self.out) and not os.environ.get("NO_COLOR")
         self.color = color
+        self.rows = 0  # terminal rows written so far: how far up a shown option line is
 
     def print(self, text: str = "", *styles: str) -> None:
         self.out.write(style(text, *styles, color=self.color) + "\n")
         self.out.flush()
+        self.rows += sum(_rows(line) for line in text.split("\n"))
 
     def styled(self, text: str, *styles: str) -> str:
         return style(text, *styles, color=self.color)
@@ -46,6 +48,7 @@ class Console:
         if self.interactive and self.inp is sys.stdin:
             import readline  # noqa: F401  (line editing and history for input())
 
+            self.rows += 1  # the prompt and what is typed (one row, as answers are short)
             if self.out is sys.stdout:
                 return input(prompt)
             self.out.write(prompt)  # e.g. --json: the prompt must not go to stdout
@@ -67,16 +70,24 @@ class Console:
         """Whether single key presses can be read (a terminal on stdin)."""
         return self.interactive and self.inp is sys.stdin
 
-    def choose(self, prompt: str, labels: list[str]) -> int:
+    def choose(self, prompt: str, labels: list[str], rows: list[int] | None = None) -> int:
         """Pick one of `labels` with a terminal: its letter, or ↑/↓ and Enter.
 
-        The choice is shown after the prompt and redrawn in place; Ctrl-C raises
-        KeyboardInterrupt and Ctrl-D EOFError (as click.getchar does).
+        The choice is shown after the prompt and redrawn in place; with `rows` (the value of
+        `self.rows` when each option's line was printed) the option line itself is marked too:
+        `›` and its label in reverse video. Ctrl-C raises KeyboardInterrupt and Ctrl-D EOFError
+        (as click.getchar does).
         """
         import click
 
         current: int | None = None
+        marked: int | None = None
         while True:
+            if rows is not None and current != marked:
+                for index, on in ((marked, False), (current, True)):
+                    if index is not None:
+                        self._mark(rows[index], labels[index], on)
+                marked = current
             shown = "" if current is None else labels[current]
             self.out.write("\r\x1b[K" + prompt + shown)
             self.out.flush()
@@ -85,8 +96,23 @@ class Console:
                 if key in ("\r", "\n") and current is not None:
                     self.out.write("\n")
                     self.out.flush()
+                    self.rows += 1
                     return current
                 current = _move(key, current, len(labels))
+
+    def _mark(self, row: int, label: str, on: bool) -> None:
+        """Redraw the start of an option's line, `rows` above: `› a)` highlighted or `  a)`."""
+        import shutil
+
+        up = self.rows - row
+        if up <= 0 or up >= shutil.get_terminal_size().lines:
+            return  # scrolled out of sight: the echoed letter after the prompt still shows it
+        if on:
+            text = "› " + ("\x1b[7m" + label + "\x1b[0m" if self.color else label)
+        else:
+            text = "  " + self.styled(label, "bold")
+        # up to the option's line, rewrite its first columns only, back down to the prompt
+        self.out.write(f"\x1b[{up}A\r{text}\x1b[{up}B\r")
 
     def read_key(self, prompt: str) -> str:
         """One key press with a terminal (Ctrl-C → KeyboardInterrupt); a line without one."""
@@ -100,6 +126,18 @@ class Console:
         self.out.write("\n")
         self.out.flush()
         return key
+
+
+def _rows(line: str) -> int:
+    """Terminal rows one printed line takes (wide characters count two columns)."""
+    import re
+    import shutil
+    import unicodedata
+
+    plain = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line)
+    width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in plain)
+    columns = max(1, shutil.get_terminal_size().columns)
+    return max(1, -(-width // columns))
 
 
 def _split_keys(chunk: str) -> list[str]:

@@ -154,7 +154,7 @@ def _declaring_bank(tmp_path: Path, body: str = DECLARING) -> Path:
 
 
 def test_a_question_can_declare_a_function(tmp_path: Path) -> None:
-    from eprep.quiz.answers import judge_expression, read_expression
+    from eprep.checker.kinds.expression import judge_expression, read_expression
 
     bank = load_bank([_declaring_bank(tmp_path)])
     question = bank.get("zz.chain.square")

@@ -83,7 +83,7 @@ def test_declared_variables_apply_to_latex_names() -> None:
 
 
 def test_quiz_reads_latex_answers() -> None:
-    from eprep.quiz.answers import read_expression
+    from eprep.checker.kinds.expression import read_expression
 
     assert read_expression(r"\frac{1}{1+e^{-x}}", {"x": "real"}) == "1/(1 + e^(-x))"
     assert read_expression(r"\beta_1 m", {"beta_1": "(0, 1)", "m": "real"}) == "beta_1*m"

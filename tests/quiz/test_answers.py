@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from eprep.checker.kinds.base import Unreadable
+from eprep.checker.kinds.choice import judge_choice, read_letter, shown_options
+from eprep.checker.kinds.expression import read_expression
+from eprep.checker.kinds.numeric import judge_numeric, read_number
 from eprep.errors import EprepError
-from eprep.quiz.answers import (
-    Unreadable,
-    judge_choice,
-    judge_numeric,
-    read_expression,
-    read_letter,
-    read_number,
-    shown_options,
-)
 
 
 def test_read_letter() -> None:

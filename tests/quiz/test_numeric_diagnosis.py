@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eprep.quiz.answers import _numeric_diagnosis
+from eprep.checker.kinds.numeric import numeric_diagnosis as _numeric_diagnosis
 
 
 @pytest.mark.parametrize(

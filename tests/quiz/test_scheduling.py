@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from eprep.quiz.plan import missing_from_bank, plan_session
 from eprep.quiz.scheduling import AGAIN, EASY, GOOD, HARD, auto_rating, humanize_delta
-from eprep.quiz.session import missing_from_bank, plan_session
 from eprep.quiz.store import CardRow
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

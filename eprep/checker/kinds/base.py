@@ -19,7 +19,17 @@ Equivalence = Callable[[str, str, Mapping[str, str]], bool]
 
 
 class Unreadable(EprepError):
-    """An answer that cannot be read (the learner is told why and asked again)."""
+    """An answer that cannot be read (the learner is told why and asked again).
+
+    `ja` is the same message in Japanese, shown by a `--lang ja` session (`text(lang)`).
+    """
+
+    def __init__(self, message: str, ja: str | None = None) -> None:
+        super().__init__(message)
+        self.ja = ja
+
+    def text(self, lang: str = "en") -> str:
+        return self.ja if lang == "ja" and self.ja else str(self)
 
 
 @dataclass
@@ -33,6 +43,7 @@ class Outcome:
     feedback: str | None = None  # targeted feedback of a known mistake or a picked option
     diagnosis: str | None = None  # the checker's explanation of a wrong answer (with a witness)
     details: list[str] = field(default_factory=list)  # e.g. per-step marks of a derivation
+    near: bool = False  # wrong, but a near miss (a rounding slip): not rated as a lapse
 
 
 class CheckKind:

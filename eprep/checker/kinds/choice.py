@@ -37,7 +37,10 @@ def read_letter(text: str, count: int) -> int:
     if text.isdigit() and 1 <= int(text) <= count:
         return int(text) - 1
     shown = text if len(text) <= 20 else text[:20] + "…"
-    raise Unreadable(f"{shown!r} is not an option: type a letter a–{last}")
+    raise Unreadable(
+        f"{shown!r} is not an option: type a letter a–{last}",
+        f"{shown!r} は選択肢にない。a–{last} の記号を入力せよ。",
+    )
 
 
 def judge_choice(variant: Any, picked: int, lang: str) -> Outcome:

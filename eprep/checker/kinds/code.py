@@ -62,7 +62,10 @@ class Code(CheckKind):
         from eprep.checker.kinds.base import Unreadable
 
         if len(letters) != len(blanks):
-            raise Unreadable(f"type {len(blanks)} letters, one per blank")
+            raise Unreadable(
+                f"type {len(blanks)} letters, one per blank",
+                f"空欄ごとに 1 つずつ、{len(blanks)} 個の記号を入力せよ。",
+            )
         return [read_letter(t, len(b.options)) for t, b in zip(letters, blanks, strict=True)]
 
     def grade(self, variant: Any, answer: list[int], lang: str = "en") -> Outcome:

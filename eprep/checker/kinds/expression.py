@@ -28,7 +28,7 @@ def read_expression(
     from eprep.grammar.vocabulary import alias_names
 
     if not text.strip():
-        raise Unreadable("empty answer: type an expression")
+        raise Unreadable("empty answer: type an expression", "解答が空である。式を入力せよ。")
     node = parse(
         text, variables=sorted(variables), e_is_variable="e" in variables, functions=functions
     )
@@ -36,7 +36,10 @@ def read_expression(
     unknown = free_symbols(node) - alias_names(frozenset(variables))
     if unknown:
         known = ", ".join(sorted(variables)) or "none"
-        raise Unreadable(f"unknown name {', '.join(sorted(unknown))} (variables: {known})")
+        names = ", ".join(sorted(unknown))
+        raise Unreadable(
+            f"unknown name {names} (variables: {known})", f"未知の名前 {names}（変数: {known}）"
+        )
     return to_text(node)
 
 

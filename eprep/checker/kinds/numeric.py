@@ -7,6 +7,7 @@ from typing import Any
 
 from eprep.checker.kinds import register
 from eprep.checker.kinds.base import CheckKind, Outcome, Unreadable, self_test_bank
+from eprep.checker.precision import Precision
 from eprep.errors import EprepError
 from eprep.grammar.vocabulary import close, format_number
 
@@ -16,46 +17,91 @@ def read_number(text: str) -> tuple[float, str]:
     from eprep.grammar import evaluate, free_symbols, parse, to_text
 
     if not text.strip():
-        raise Unreadable("empty answer: type a number")
+        raise Unreadable("empty answer: type a number", "解答が空である。数値を入力せよ。")
     node = parse(text)  # GrammarError (an EprepError) names the column
     unknown = free_symbols(node)
     if unknown:
-        raise Unreadable(f"a number is expected, but this uses {', '.join(sorted(unknown))}")
+        names = ", ".join(sorted(unknown))
+        raise Unreadable(
+            f"a number is expected, but this uses {names}",
+            f"数値を入力せよ（{names} が含まれている）",
+        )
     return evaluate(node, {}), to_text(node)
 
 
 def judge_numeric(variant: Any, value: float, text: str, lang: str) -> Outcome:
-    """Right within the tolerance; else a known mistake's feedback, or how it relates to the key."""
+    """Right at the precision asked; else a known mistake's feedback, a near miss (rounding), or
+    how it relates to the key."""
+    from eprep.checker.precision import precision
+
     question = variant.question
     key = variant.key_value()
-    correct = question.tolerance.accepts(value, key)
+    asked = precision(question.tolerance, key)
+    correct = asked.accepts(value)
     feedback = diagnosis = None
+    near = False
     if not correct:
         for mistake in question.mistakes:
             try:
                 wrong = variant.evaluate(mistake.answer)
             except EprepError:
                 continue
-            if question.tolerance.accepts(value, wrong):
+            if precision(question.tolerance, wrong).accepts(value):  # the same rule as the key
                 feedback = variant.render(mistake.feedback, lang)
                 break
         if feedback is None:
-            diagnosis = numeric_diagnosis(value, key)
+            near = asked.near(value)
+            if near:
+                diagnosis = _NEAR[lang if lang in _NEAR else "en"].format(
+                    key=format_number(key), asked=asked.describe(lang)
+                )
+            else:
+                diagnosis = numeric_diagnosis(value, key, lang)
     return Outcome(correct=correct, answer=text, key=format_number(key), feedback=feedback,
-                   diagnosis=diagnosis)  # fmt: skip
+                   diagnosis=diagnosis, near=near)  # fmt: skip
 
 
-def numeric_diagnosis(value: float, key: float) -> str | None:
+_NEAR = {
+    "en": "close — rounding? the key is {key} ({asked} were asked for)",
+    "ja": "惜しい — 丸め方か？ 正解は {key}（{asked}で答える）",
+}
+
+
+def asked_precision(variant: Any) -> Precision:
+    """The precision a variant's answer is asked and judged at (`eprep.checker.precision`)."""
+    from eprep.checker.precision import precision
+
+    return precision(variant.question.tolerance, variant.key_value())
+
+
+_HINTS = {
+    "en": {
+        "sign": "the sign is wrong",
+        "times": "yours is {factor} times the key",
+        "key_times": "the key is {factor} times yours",
+        "off": "off by {delta}",
+    },
+    "ja": {
+        "sign": "符号が逆",
+        "times": "正解の {factor} 倍になっている",
+        "key_times": "正解はこの答えの {factor} 倍",
+        "off": "正解との差は {delta}",
+    },
+}
+
+
+def numeric_diagnosis(value: float, key: float, lang: str = "en") -> str | None:
     """A short hint about how a wrong number relates to the key."""
+    hints = _HINTS.get(lang, _HINTS["en"])
     if key != 0 and abs(value + key) <= 1e-9 * abs(key):
-        return "the sign is wrong"
+        return hints["sign"]
     if key != 0 and value != 0:
         ratio = value / key
         if (factor := _telling_factor(ratio)) is not None:
-            return f"yours is {format_number(factor)} times the key"
+            return hints["times"].format(factor=format_number(factor))
         if (factor := _telling_factor(1 / ratio)) is not None:
-            return f"the key is {format_number(factor)} times yours"
-    return f"off by {format_number(value - key)}"
+            return hints["key_times"].format(factor=format_number(factor))
+    return hints["off"].format(delta=format_number(value - key))
 
 
 def _telling_factor(ratio: float) -> int | None:
@@ -80,15 +126,19 @@ class Numeric(CheckKind):
         return judge_numeric(variant, answer[0], answer[1], lang)
 
     def symbolic(self, question: Any, variant: Any, equivalent: Any) -> list[str]:
+        from eprep.checker.precision import precision
+
         key = variant.key_value()
         if not math.isfinite(key):
             return [f"the key {question.answer!r} is not a finite number ({key})"]
         problems = []
+        asked = precision(question.tolerance, key)
         for mistake in question.mistakes:
             value = variant.evaluate(mistake.answer)
-            if question.tolerance.accepts(value, key):
+            if asked.accepts(value):
                 problems.append(
                     f"mistake {mistake.answer!r} = {value:.6g} is accepted as the key {key:.6g}"
+                    f" (at {asked.describe()})"
                 )
         return problems
 

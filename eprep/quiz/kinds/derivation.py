@@ -15,19 +15,17 @@ class Derivation(QuizKind):
     def show(self, session: Any, variant: Any) -> None:
         from eprep.quiz.render import pretty_formula
 
-        session.console.print(
-            "Write one expression per line, each step starting with '=';"
-            " an empty line ends the derivation.",
-            "dim",
-        )
+        session.console.print(session.text("derivation_hint"), "dim")
         if variant.question.start:
             start = variant.bind(variant.question.start)
-            session.console.print(f"start from: {pretty_formula(start)}", "dim")
+            session.console.print(session.text("start_from", formula=pretty_formula(start)), "dim")
 
     def read(self, session: Any, variant: Any) -> str:
         from eprep.checker import kinds
+        from eprep.checker.kinds.derivation import read_line
 
-        return kinds.get(self.name).parse(variant, session.read_derivation())
+        text = session.read_derivation(lambda lines, line: read_line(variant, lines, line))
+        return kinds.get(self.name).parse(variant, text)
 
 
 register(Derivation())

@@ -14,7 +14,8 @@ class Expression(QuizKind):
 
     def show(self, session: Any, variant: Any) -> None:
         if variant.question.variables:
-            session.console.print(f"variables: {', '.join(variant.question.variables)}", "dim")
+            names = ", ".join(variant.question.variables)
+            session.console.print(session.text("variables", names=names), "dim")
 
     def read(self, session: Any, variant: Any) -> tuple[str, str]:
         return session.read_expression(variant)

@@ -13,8 +13,14 @@ class Numeric(QuizKind):
 
     def read(self, session: Any, variant: Any) -> tuple[float, str]:
         from eprep.checker import kinds
+        from eprep.checker.kinds.numeric import asked_precision
 
-        return kinds.get(self.name).parse(variant, session.line("answer (a number)> "))
+        asked = asked_precision(variant)  # the checker's rule, stated in the prompt
+        if asked.figures is None:
+            prompt = session.text("prompt_number_exact")
+        else:
+            prompt = session.text("prompt_number", precision=asked.describe(session.lang))
+        return kinds.get(self.name).parse(variant, session.line(prompt))
 
 
 register(Numeric())

@@ -1,10 +1,12 @@
-"""Question text for a terminal: Markdown with math as Unicode, code highlighted in colour."""
+"""Question text for a terminal: Markdown with math as Unicode, code highlighted in colour, prose
+wrapped to the terminal's width (`eprep/quiz/wrap.py`)."""
 
 from __future__ import annotations
 
 import re
 
 from eprep.quiz.texmath import replace_math
+from eprep.quiz.wrap import terminal_width, wrap_text
 
 _FENCE = re.compile(r"^```[ \t]*([\w+-]*)[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
@@ -55,16 +57,22 @@ def _render_prose(text: str, *, color: bool) -> str:
     return "".join(out)
 
 
-def render_markdown(text: str, *, color: bool) -> str:
-    """Markdown prose and fenced code as terminal text (math as Unicode, code indented)."""
+def render_markdown(text: str, *, color: bool, width: int | None = None) -> str:
+    """Markdown prose and fenced code as terminal text (math as Unicode, code indented).
+
+    Prose is wrapped to `width` columns: the terminal's when None, not at all when 0. Code is
+    never wrapped.
+    """
+    if width is None:
+        width = terminal_width()
     parts: list[str] = []
     position = 0
     for match in _FENCE.finditer(text):
-        parts.append(_render_prose(text[position : match.start()], color=color))
+        parts.append(wrap_text(_render_prose(text[position : match.start()], color=color), width))
         code = highlight_code(match.group(2), color=color, language=match.group(1) or "python")
         parts.append(indent(code, "    ") + "\n")
         position = match.end()
-    parts.append(_render_prose(text[position:], color=color))
+    parts.append(wrap_text(_render_prose(text[position:], color=color), width))
     return re.sub(r"\n{3,}", "\n\n", "".join(parts)).strip("\n")
 
 

@@ -28,6 +28,7 @@ from eprep.quiz.exam import read_item, show_item
 from eprep.quiz.messages import message
 from eprep.quiz.render import highlight_code, indent, pretty_formula, render_markdown
 from eprep.quiz.terminal import Console
+from eprep.quiz.wrap import terminal_width, wrap_text
 
 if TYPE_CHECKING:
     from eprep.questions import Bank, Question, Variant
@@ -237,7 +238,7 @@ class Session:
         try:
             outcome, submitted = self._read_and_judge(variant)
         except CannotJudge as error:
-            console.print(f"{error} — skipped, nothing recorded", "yellow")
+            console.print(wrap_text(f"{error} — skipped, nothing recorded"), "yellow")
             console.print()
             return
         duration_ms = int((submitted - shown_at) * 1000)
@@ -274,8 +275,10 @@ class Session:
                 recorded = self.store.change_rating(recorded.review_id, rating)
             result.rating, result.due = rating, recorded.due
         console.print(
-            f"rated {scheduling.RATING_NAMES[rating]} · next review "
-            f"{scheduling.humanize_delta(recorded.due, now)} ({_local(recorded.due)})",
+            wrap_text(
+                f"rated {scheduling.RATING_NAMES[rating]} · next review "
+                f"{scheduling.humanize_delta(recorded.due, now)} ({_local(recorded.due)})"
+            ),
             "dim",
         )
         console.print()
@@ -286,7 +289,7 @@ class Session:
         console = self.console
         question = variant.question
         header = f"[{number}/{total}] {variant.title(self.lang)}"
-        console.print(header, "bold")
+        console.print(wrap_text(header), "bold")
         console.print(f"{question.id} · {question.kind} · {item.reason}", "dim")
         console.print(render_markdown(variant.prompt(self.lang), color=console.color))
         code = variant.code()
@@ -312,7 +315,9 @@ class Session:
         else:
             console.print()
         for letter, text in zip(LETTERS, texts, strict=False):
-            console.print(f"  {console.styled(letter + ')', 'bold')} {text}")
+            console.print(
+                wrap_text(f"  {console.styled(letter + ')', 'bold')} {text}", indent=" " * 5)
+            )
 
     def option_text(self, variant: Variant, option: Any) -> str:
         """An option as the terminal shows it (Markdown, a Unicode formula, highlighted code)."""
@@ -321,7 +326,11 @@ class Session:
 
     def styled_text(self, text: str, form: str) -> str:
         if form == "text":
-            return render_markdown(text, color=self.console.color).replace("\n", "\n     ")
+            # wrapped to what is left after the option's letter ("  a) ")
+            width = terminal_width() - 5
+            return render_markdown(text, color=self.console.color, width=width).replace(
+                "\n", "\n     "
+            )
         if form == "formula":
             return pretty_formula(text)
         if form == "code":
@@ -345,7 +354,7 @@ class Session:
             try:
                 judge = self._read(variant)
             except EprepError as error:  # Unreadable, GrammarError, a number out of domain
-                self.console.print(f"unreadable answer: {error}", "yellow")
+                self.console.print(wrap_text(f"unreadable answer: {error}"), "yellow")
                 continue
             submitted = time.monotonic()
             try:
@@ -353,7 +362,7 @@ class Session:
             except EprepError as error:
                 if not _learner_can_fix(error):
                     raise CannotJudge(f"could not judge this answer: {error}") from None
-                self.console.print(f"unreadable answer: {error}", "yellow")
+                self.console.print(wrap_text(f"unreadable answer: {error}"), "yellow")
 
     def _read(self, variant: Variant) -> Callable[[], Outcome]:
         """Read one answer of the question's kind; return how to judge it."""
@@ -442,18 +451,18 @@ class Session:
         else:
             console.print("✗ wrong", "bold", "red")
         for line in outcome.details:
-            console.print("  " + line)
+            console.print(wrap_text("  " + line))
         if outcome.feedback:
             console.print(render_markdown(outcome.feedback, color=color), "yellow")
         if outcome.diagnosis:
-            console.print(outcome.diagnosis, "yellow")
+            console.print(wrap_text(outcome.diagnosis), "yellow")
         if not outcome.correct or (
             not self.exam and quiz_kinds.get(variant.question.kind).show_key
         ):
             key_lines = outcome.key.split("\n")
-            console.print("key: " + key_lines[0], "cyan")
+            console.print(wrap_text("key: " + key_lines[0], indent=" " * 5), "cyan")
             for line in key_lines[1:]:
-                console.print("     " + line, "cyan")
+                console.print(wrap_text("     " + line), "cyan")
         explanation = variant.explanation(self.lang)
         if explanation:
             console.print(render_markdown(explanation, color=color))

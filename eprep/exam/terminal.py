@@ -19,6 +19,7 @@ from eprep.checker.kinds.base import LETTERS
 from eprep.quiz.exam import plain, show_item
 from eprep.quiz.render import highlight_code, render_markdown
 from eprep.quiz.session import _deferred_interrupt  # the quiz's: Ctrl-C waits for a write
+from eprep.quiz.wrap import wrap_text
 
 if TYPE_CHECKING:
     from eprep.exam.sitting import Sitting
@@ -218,5 +219,5 @@ class ExamScreen:
             ]
             self.console.print()
             self.console.print(f"{number}. {variant.title(self.lang)}", "bold")
-            self.console.print(self.words["key"].format(key="; ".join(keys)))
+            self.console.print(wrap_text(self.words["key"].format(key="; ".join(keys))))
             self.console.print(render_markdown(variant.explanation(self.lang), color=False))

@@ -290,7 +290,7 @@ class Session:
         question = variant.question
         header = f"[{number}/{total}] {variant.title(self.lang)}"
         console.print(wrap_text(header), "bold")
-        console.print(f"{question.id} · {question.kind} · {item.reason}", "dim")
+        console.print(wrap_text(f"{question.id} · {question.kind} · {item.reason}"), "dim")
         console.print(render_markdown(variant.prompt(self.lang), color=console.color))
         code = variant.code()
         if code:
@@ -558,24 +558,28 @@ def print_summary(
     # Ctrl-C at the last rating prompt ends nothing early: every planned question was answered
     if summary.interrupted and answered < summary.planned:
         line += message(lang, "stopped", answered=answered, planned=summary.planned)
-    console.print(line)
+    console.print(wrap_text(line))
     now = scheduling.utcnow()
     cards = store.cards()
     wanted = set(selected)
     due_cards = [c for qid, c in cards.items() if qid in wanted]
     due_now = sum(c.due <= now for c in due_cards)
     due_week = sum(c.due <= now + timedelta(days=7) for c in due_cards)
-    console.print(message(lang, "due_hint" if due_now else "due", now=due_now, week=due_week))
+    console.print(
+        wrap_text(message(lang, "due_hint" if due_now else "due", now=due_now, week=due_week))
+    )
     upcoming = sorted((c for c in due_cards if c.due > now), key=lambda c: c.due)
     if upcoming:
         first = upcoming[0]
         # with cards due now, the next future one comes after them, not before
         console.print(
-            message(
-                lang,
-                "next_after" if due_now else "next",
-                id=first.question_id,
-                delta=scheduling.humanize_delta(first.due, now, lang),
-                when=_local(first.due, lang),
+            wrap_text(
+                message(
+                    lang,
+                    "next_after" if due_now else "next",
+                    id=first.question_id,
+                    delta=scheduling.humanize_delta(first.due, now, lang),
+                    when=_local(first.due, lang),
+                )
             )
         )

@@ -336,13 +336,18 @@ def tex_to_unicode(tex: str) -> str:
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.DOTALL)
 
 
-def replace_math(text: str) -> str:
-    """Replace every `$…$` and `$$…$$` in Markdown text by its Unicode rendering."""
+def replace_math(text: str, *, keep_together: bool = False) -> str:
+    """Replace every `$…$` and `$$…$$` in Markdown text by its Unicode rendering.
+
+    With `keep_together`, the spaces of inline math are no-break spaces (U+00A0): a wrapped
+    line breaks a formula only when it does not fit on a line of its own.
+    """
 
     def convert(match: re.Match[str]) -> str:
         if match.group(1) is not None:
             return "\n    " + tex_to_unicode(match.group(1)) + "\n"
-        return tex_to_unicode(match.group(2))
+        shown = tex_to_unicode(match.group(2))
+        return shown.replace(" ", "\u00a0") if keep_together else shown
 
     return _MATH.sub(convert, text)
 

@@ -29,9 +29,10 @@ NO_START = frozenset(
 # 行末禁則: characters that may not end a line
 NO_END = frozenset("（〔［｛〈《「『【〘〖〝‘“｟«([{")
 
+NO_BREAK = "\u00a0"  # a space the wrapper breaks at only when a formula is wider than a line
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # colour codes, runs of spaces, single characters
-_TOKEN = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|\s+|[^\s\x1b]")
+_TOKEN = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[ \t]+|[^ \t\x1b]")
 _LIST_MARK = re.compile(r"^(\s*)((?:[-*•]|\d+[.)]|\([a-z0-9あ-ん]+\)|[a-d]\))\s+)?")
 
 
@@ -63,7 +64,7 @@ def _atoms(text: str) -> list[str]:
     """Unbreakable pieces: spaces, English words (with ANSI codes), single wide characters."""
     atoms: list[str] = []
     for token in _TOKEN.findall(text):
-        if token.isspace():
+        if token[0] in " \t":
             atoms.append(" ")
             continue
         previous = atoms[-1] if atoms and atoms[-1] != " " else None
@@ -126,7 +127,9 @@ def wrap_line(line: str, width: int, indent: str | None = None) -> list[str]:
     room = max(1, width - display_width(indent))
     lines: list[str] = []
     current, used, pending = lead, display_width(lead), False
-    for chunk in _chunks(_atoms(line[len(lead) :])):
+    queue = _chunks(_atoms(line[len(lead) :]))
+    while queue:
+        chunk = queue.pop(0)
         if chunk == " ":
             pending = bool(current.strip())
             continue
@@ -135,6 +138,10 @@ def wrap_line(line: str, width: int, indent: str | None = None) -> list[str]:
         if used + space + size <= width:
             current += " " * space + chunk
             used += space + size
+        elif size > room and NO_BREAK in chunk:  # a formula wider than a line: at its spaces
+            parts = chunk.split(NO_BREAK)
+            queue[:0] = [piece for part in parts for piece in (part, " ")][:-1]
+            continue
         elif size > room:  # a word longer than a line: cut it, nothing else can be done
             for piece in _hard_split(chunk, room):
                 if current.strip():

@@ -75,26 +75,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "derive.at": "with {where}, ",
         "derive.gives": "gives {value}",
         "derive.undefined": "is undefined",
-        # verdicts (eprep check, and a step of eprep derive)
+        # verdicts (eprep check, a step of eprep derive): checker/wording.py fills them
         "verdict.same": "equivalent: the two formulas are the same",
         "verdict.proved": "equivalent: SymPy proves it on the declared domains",
         "verdict.numeric": "equivalent at {points} points in the domains{covered}; SymPy could "
         "not prove it within the time limit, so this rests on numeric evidence",
         "verdict.covered": " (sign regions covered: {regions})",
         "verdict.exact_numeric": "equivalent at {points} points in 40-digit arithmetic (too "
-        "large for floats); SymPy could not prove it in time",
+        "large for floats); SymPy could not prove it within the time limit, so this rests on "
+        "numeric evidence",
         "verdict.wrong": "not equivalent: {at}yours {mine}, expected {theirs}",
         "verdict.wrong_at": "with {where} ",
-        "verdict.undefined": "undefined: {shown} has no value",
-        "verdict.undefined_both": "undefined: {shown} have no value",
-        "verdict.undecided": "cannot decide: only {points} sample points in the domains give "
-        "both formulas a real value (check the domains with --assume)",
-        "verdict.undecided_constant": "cannot decide: {text} has no float value, so no point "
-        "gives both formulas a value, and SymPy did not settle it",
+        "verdict.gap": " (they differ by {gap} in 40-digit arithmetic)",
+        "verdict.stand_ins": " (taking {names} as a random smooth function)",
+        "verdict.undefined": "undefined: {first} has no value ({reasons})",
+        "verdict.undefined_both": "undefined: {first} and {second} have no value ({reasons})",
+        "verdict.too_large": "cannot decide: the formulas are too large to evaluate in floats "
+        "(a constant exponent above {exponent}) and SymPy could not compare them in time",
+        "verdict.no_values": "cannot decide: the formulas' values could not be computed or "
+        "compared",
+        "verdict.overflow": "cannot decide: {text} is too large for floating point (overflow), "
+        "so no point gives both formulas a value, and SymPy did not settle it",
+        "verdict.no_real_value": "cannot decide: {text} has no real value (outside its "
+        "function's domain), so no point gives both formulas a value, and SymPy did not settle it",
+        "verdict.undecided": "cannot decide: only {points} of {draws} sample points in the "
+        "domains give both formulas a real value (check the domains with --assume)",
         "verdict.equation": "not equivalent: an equation is expected (write it as left = right)",
-        "verdict.sign": "wrong sign: yours is −1 × expected",
+        "verdict.compared": " (compared {part})",
+        "verdict.sign": "wrong sign: yours is -1 × expected",
         "verdict.factor": "off by a constant factor: yours is {factor} × expected",
         "verdict.term": "off by a constant term: yours is expected {sign} {term}",
+        "compared.answer_rhs": "the right side of your equation",
+        "compared.expected_rhs": "the right side of the expected",
+        "compared.rhs": "the right sides of {name} = …",
+        "compared.other_sides": "the other sides of {name} = …",
+        "compared.difference": "left − right of both equations",
+        "compared.difference_scaled": "left − right of both equations up to the factor {factor}",
     },
     "ja": {
         "stats.row": "{label} {bar} {seen:>3}/{total:<3} 正答率 {accuracy}  "
@@ -127,22 +143,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "derive.undefined": "値をもたない",
         "verdict.same": "同値: 2 つの式は同じである。",
         "verdict.proved": "同値: 宣言した定義域で SymPy が証明した。",
-        "verdict.numeric": "定義域内の {points} 点で一致する{covered}。SymPy は制限時間内に"
+        "verdict.numeric": "同値（定義域内の {points} 点で一致{covered}）。SymPy は制限時間内に"
         "証明できなかったため、数値的な根拠のみによる判定である。",
-        "verdict.covered": "（調べた符号の領域: {regions}）",
-        "verdict.exact_numeric": "40 桁の精度で {points} 点において一致する（浮動小数点数には"
-        "大きすぎる）。SymPy は制限時間内に証明できなかった。",
+        "verdict.covered": "、調べた符号の領域: {regions}",
+        "verdict.exact_numeric": "同値（40 桁の精度で {points} 点において一致、浮動小数点数"
+        "には大きすぎる）。SymPy は制限時間内に証明できなかったため、数値的な根拠のみによる"
+        "判定である。",
         "verdict.wrong": "同値ではない: {at}あなたの式は {mine}、期待される式は {theirs}",
         "verdict.wrong_at": "{where} のとき、",
-        "verdict.undefined": "値が定まらない: {shown} は値をもたない。",
-        "verdict.undefined_both": "値が定まらない: {shown} はいずれも値をもたない。",
-        "verdict.undecided": "判定できない: 定義域内で両方の式が実数値をもつ標本点が {points} 点"
-        "しかない（--assume で定義域を確かめよ）。",
-        "verdict.undecided_constant": "判定できない: {text} は浮動小数点数で値をもたないため、"
-        "両方の式が値をもつ点がなく、SymPy でも決着しなかった。",
+        "verdict.gap": "（40 桁の精度では {gap} だけ異なる）",
+        "verdict.stand_ins": "（{names} を滑らかな関数として無作為に選んだ）",
+        "verdict.undefined": "値が定まらない: {first} は値をもたない。",
+        "verdict.undefined_both": "値が定まらない: {first} と {second} はいずれも値をもたない。",
+        "verdict.too_large": "判定できない: 式が大きすぎて浮動小数点数で計算できず（定数の指数が "
+        "{exponent} を超える）、SymPy も制限時間内に比較できなかった。",
+        "verdict.no_values": "判定できない: 式の値を計算・比較できなかった。",
+        "verdict.overflow": "判定できない: {text} は浮動小数点数には大きすぎる（オーバーフロー）"
+        "ため、両方の式が値をもつ点がなく、SymPy でも決着しなかった。",
+        "verdict.no_real_value": "判定できない: {text} は実数の値をもたない（関数の定義域の外）"
+        "ため、両方の式が値をもつ点がなく、SymPy でも決着しなかった。",
+        "verdict.undecided": "判定できない: 定義域内の標本点 {draws} 点のうち、両方の式が実数値を"
+        "もつのは {points} 点だけである（--assume で定義域を確かめよ）。",
         "verdict.equation": "同値ではない: 等式（左辺 = 右辺）が期待されている。",
-        "verdict.sign": "符号が逆: あなたの式は期待される式の −1 倍である",
-        "verdict.factor": "定数倍のずれ: あなたの式は期待される式の {factor} 倍である",
-        "verdict.term": "定数項のずれ: あなたの式は 期待される式 {sign} {term} である",
+        "verdict.compared": "（比較した部分: {part}）",
+        "verdict.sign": "符号が逆: あなたの式は期待される式の -1 倍",
+        "verdict.factor": "定数倍のずれ: あなたの式は期待される式の {factor} 倍",
+        "verdict.term": "定数項のずれ: あなたの式は期待される式 {sign} {term}",
+        "compared.answer_rhs": "あなたの等式の右辺",
+        "compared.expected_rhs": "期待される等式の右辺",
+        "compared.rhs": "{name} = … の右辺どうし",
+        "compared.other_sides": "{name} = … のもう一方の辺どうし",
+        "compared.difference": "両方の等式の 左辺 − 右辺",
+        "compared.difference_scaled": "両方の等式の 左辺 − 右辺（{factor} 倍の違いを除く）",
     },
 }

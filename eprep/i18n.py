@@ -137,10 +137,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "derive.end": "終わりの式",
         "derive.ok": "すべての変形が成り立つ。",
         "derive.error": "導出に誤りがある。",
-        "derive.witness": "{at}この行は {mine}、前の行は {previous}",
+        "derive.witness": "{at}この行の値は {mine}、前の行の値は {previous}",
         "derive.at": "{where} のとき、",
-        "derive.gives": "{value} になる",
-        "derive.undefined": "値をもたない",
+        "derive.gives": "{value}",
+        "derive.undefined": "未定義",
         "verdict.same": "同値: 2 つの式は同じである。",
         "verdict.proved": "同値: 宣言した定義域で SymPy が証明した。",
         "verdict.numeric": "同値（定義域内の {points} 点で一致{covered}）。SymPy は制限時間内に"
@@ -149,7 +149,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "verdict.exact_numeric": "同値（40 桁の精度で {points} 点において一致、浮動小数点数"
         "には大きすぎる）。SymPy は制限時間内に証明できなかったため、数値的な根拠のみによる"
         "判定である。",
-        "verdict.wrong": "同値ではない: {at}あなたの式は {mine}、期待される式は {theirs}",
+        "verdict.wrong": "同値ではない: {at}あなたの式の値は {mine}、期待される式の値は {theirs}",
         "verdict.wrong_at": "{where} のとき、",
         "verdict.gap": "（40 桁の精度では {gap} だけ異なる）",
         "verdict.stand_ins": "（{names} を滑らかな関数として無作為に選んだ）",

@@ -51,6 +51,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(history kept): {shown}",
         # eprep list
         "list.day": "{name}  {title}  ({count} questions)",
+        "list.topic": "  {topic}  {title}  ({count})",
         "list.total": "{count} questions",
         "kind.choice": "choice",
         "kind.numeric": "numeric",
@@ -119,6 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stats.streak": "連続学習日数: {days} 日",
         "stats.missing": "注: 学習履歴のある {count} 問は、もう問題集にない（履歴は保持）: {shown}",
         "list.day": "{name}  {title}  （{count} 問）",
+        "list.topic": "  {topic}  {title}  （{count} 問）",
         "list.total": "全 {count} 問",
         "kind.choice": "選択",
         "kind.numeric": "数値",

@@ -160,7 +160,10 @@ def format_list(bank: Bank, questions: Sequence[Question], lang: str = "en") -> 
             chosen = [q for q in topic.questions if q.id in selected]
             if not chosen:
                 continue
-            lines.append(f"  {topic.key}  {topic.title.get(lang)}  ({len(chosen)})")
+            title = topic.title.get(lang)
+            lines.append(
+                message(lang, "list.topic", topic=topic.key, title=title, count=len(chosen))
+            )
             for question in chosen:
                 kind = _kind_name(question.kind, lang)
                 lines.append(f"    {question.id}  [{kind}]  {question.title.get(lang)}")

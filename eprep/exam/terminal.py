@@ -172,7 +172,7 @@ class ExamScreen:
         flag = self.words["flag"] if self.sitting.flagged(number) else ""
         console.print()
         console.print(self.words["header"].format(n=number, total=total, left=left) + flag, "bold")
-        console.print(variant.title(self.lang), "bold")
+        console.print(wrap_text(variant.title(self.lang)), "bold")
         console.print(render_markdown(variant.prompt(self.lang), color=console.color))
         code = variant.code()
         if code:

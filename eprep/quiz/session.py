@@ -311,7 +311,7 @@ class Session:
             console.print()
             console.print(mark, "bold")
         elif console.keys:
-            console.print("type a letter, or move with ↑/↓; Enter answers", "dim")
+            console.print(wrap_text("type a letter, or move with ↑/↓; Enter answers"), "dim")
         else:
             console.print()
         for letter, text in zip(LETTERS, texts, strict=False):

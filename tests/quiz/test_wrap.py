@@ -170,3 +170,25 @@ def test_quiz_in_a_terminal_wraps_to_its_width(home: Path, lang: str, width: int
     if lang == "en":
         assert "standard deviation" in " ".join(body.split())
         assert not re.search(r"standard dev\n|dev\niation", body)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_exam_in_a_terminal_wraps_to_its_width(home: Path, lang: str) -> None:
+    """The mock exam prints its items through the same wrapper."""
+    env = {k: v for k, v in eprep_env(home).items() if k != "COLUMNS"}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "eprep", "exam", "--count", "6", "--seed", "3", "--lang", lang],
+        env=env, encoding="utf-8", timeout=60, dimensions=(60, 40),
+    )  # fmt: skip
+    child.logfile_read = transcript = io.StringIO()
+    shown = []
+    for _ in range(3):  # three items, each skipped with Enter
+        child.expect(r"> ")
+        shown.append(_ANSI.sub("", child.before.replace("\r", "")))
+        child.send("\r")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    lines = [line for text in shown for line in text.split("\n")[:-1]]  # not the prompt line
+    assert len(lines) > 10, transcript.getvalue()
+    too_wide = [line for line in lines if columns(line) > 40]
+    assert not too_wide, too_wide

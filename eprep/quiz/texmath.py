@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from typing import TYPE_CHECKING
 
 from eprep.questions.latex import LAYOUT, OPERATORS
@@ -323,8 +324,23 @@ def _matrix(match: re.Match[str]) -> str:
     return f"|{shown}|" if match.group(1) == "v" else f"[{shown}]"
 
 
+MAX_NESTING = 60  # groups inside groups: deeper than any formula, shallower than the stack
+_nesting = threading.local()
+
+
 def tex_to_unicode(tex: str) -> str:
     """One line of readable Unicode for a LaTeX math fragment."""
+    depth = getattr(_nesting, "depth", 0)
+    if depth >= MAX_NESTING:  # a hostile bank's `x^{x^{x^{…}}}`: plain text, not a crash
+        return re.sub(r"\\([A-Za-z]+)|[{}]", r"\1", tex).strip()
+    _nesting.depth = depth + 1
+    try:
+        return _tex_to_unicode(tex)
+    finally:
+        _nesting.depth = depth
+
+
+def _tex_to_unicode(tex: str) -> str:
     renderer = _Renderer()
     tex = _MATRIX.sub(lambda m: renderer.keep(_matrix(m)), tex)
     tex = re.sub(r"\^\s*\{?\s*\\prime\s*\}?", "′", tex)  # x^{\prime} is x′

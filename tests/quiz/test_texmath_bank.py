@@ -225,3 +225,16 @@ def test_unknown_construct_cli_error_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stdout
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "\\fancyarrow" in lines[0] and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        "x^{" * 400 + "2" + "}" * 400,
+        "\\frac{" * 300 + "x" + "}{y}" * 300,
+        "\\hat{" * 500 + "x" + "}" * 500,
+    ],
+)
+def test_hostile_nesting_renders_without_crashing(tex: str) -> None:
+    shown = tex_to_unicode(tex)  # a RecursionError here was a traceback in the quiz
+    assert "x" in shown or "2" in shown

@@ -12,7 +12,6 @@ from eprep.exam.paper import WEIGHTS_FILE, draw_paper, load_weights
 from eprep.exam.report import format_report, grade_paper
 from eprep.exam.sitting import Sitting
 from eprep.exam.terminal import ExamScreen, Stopped
-from eprep.quiz.wrap import wrap_text
 
 _WORDS = {
     "en": {
@@ -64,12 +63,9 @@ def sit_exam(
             if not paper.items:
                 raise EprepError(words["none"])
             if paper.empty_areas:
-                note = words["empty"].format(areas=", ".join(paper.empty_areas))
-                console.print(wrap_text(note), "yellow")
+                console.print(words["empty"].format(areas=", ".join(paper.empty_areas)), "yellow")
             if len(paper.items) < count:
-                console.print(
-                    wrap_text(words["short"].format(n=count, m=len(paper.items))), "yellow"
-                )
+                console.print(words["short"].format(n=count, m=len(paper.items)), "yellow")
             sitting = Sitting.start(store, paper, minutes, scheduling.utcnow())
         console.print(
             words["paper"].format(

@@ -19,7 +19,6 @@ from eprep.checker.kinds.base import LETTERS
 from eprep.quiz.exam import plain, show_item
 from eprep.quiz.render import highlight_code, render_markdown
 from eprep.quiz.session import _deferred_interrupt  # the quiz's: Ctrl-C waits for a write
-from eprep.quiz.wrap import wrap_text
 
 if TYPE_CHECKING:
     from eprep.exam.sitting import Sitting
@@ -172,7 +171,7 @@ class ExamScreen:
         flag = self.words["flag"] if self.sitting.flagged(number) else ""
         console.print()
         console.print(self.words["header"].format(n=number, total=total, left=left) + flag, "bold")
-        console.print(wrap_text(variant.title(self.lang)), "bold")
+        console.print(variant.title(self.lang), "bold")
         console.print(render_markdown(variant.prompt(self.lang), color=console.color))
         code = variant.code()
         if code:
@@ -219,5 +218,5 @@ class ExamScreen:
             ]
             self.console.print()
             self.console.print(f"{number}. {variant.title(self.lang)}", "bold")
-            self.console.print(wrap_text(self.words["key"].format(key="; ".join(keys))))
+            self.console.print(self.words["key"].format(key="; ".join(keys)))
             self.console.print(render_markdown(variant.explanation(self.lang), color=False))

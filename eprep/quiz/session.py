@@ -28,7 +28,7 @@ from eprep.quiz.exam import read_item, show_item
 from eprep.quiz.messages import message
 from eprep.quiz.render import highlight_code, indent, pretty_formula, render_markdown
 from eprep.quiz.terminal import Console
-from eprep.quiz.wrap import terminal_width, wrap_text
+from eprep.quiz.wrap import terminal_width
 
 if TYPE_CHECKING:
     from eprep.questions import Bank, Question, Variant
@@ -238,7 +238,7 @@ class Session:
         try:
             outcome, submitted = self._read_and_judge(variant)
         except CannotJudge as error:
-            console.print(wrap_text(f"{error} — skipped, nothing recorded"), "yellow")
+            console.print(f"{error} — skipped, nothing recorded", "yellow")
             console.print()
             return
         duration_ms = int((submitted - shown_at) * 1000)
@@ -275,10 +275,8 @@ class Session:
                 recorded = self.store.change_rating(recorded.review_id, rating)
             result.rating, result.due = rating, recorded.due
         console.print(
-            wrap_text(
-                f"rated {scheduling.RATING_NAMES[rating]} · next review "
-                f"{scheduling.humanize_delta(recorded.due, now)} ({_local(recorded.due)})"
-            ),
+            f"rated {scheduling.RATING_NAMES[rating]} · next review "
+            f"{scheduling.humanize_delta(recorded.due, now)} ({_local(recorded.due)})",
             "dim",
         )
         console.print()
@@ -289,8 +287,8 @@ class Session:
         console = self.console
         question = variant.question
         header = f"[{number}/{total}] {variant.title(self.lang)}"
-        console.print(wrap_text(header), "bold")
-        console.print(wrap_text(f"{question.id} · {question.kind} · {item.reason}"), "dim")
+        console.print(header, "bold")
+        console.print(f"{question.id} · {question.kind} · {item.reason}", "dim")
         console.print(render_markdown(variant.prompt(self.lang), color=console.color))
         code = variant.code()
         if code:
@@ -311,13 +309,11 @@ class Session:
             console.print()
             console.print(mark, "bold")
         elif console.keys:
-            console.print(wrap_text("type a letter, or move with ↑/↓; Enter answers"), "dim")
+            console.print("type a letter, or move with ↑/↓; Enter answers", "dim")
         else:
             console.print()
         for letter, text in zip(LETTERS, texts, strict=False):
-            console.print(
-                wrap_text(f"  {console.styled(letter + ')', 'bold')} {text}", indent=" " * 5)
-            )
+            console.print(f"  {console.styled(letter + ')', 'bold')} {text}")
 
     def option_text(self, variant: Variant, option: Any) -> str:
         """An option as the terminal shows it (Markdown, a Unicode formula, highlighted code)."""
@@ -327,10 +323,9 @@ class Session:
     def styled_text(self, text: str, form: str) -> str:
         if form == "text":
             # wrapped to what is left after the option's letter ("  a) ")
-            width = terminal_width() - 5
-            return render_markdown(text, color=self.console.color, width=width).replace(
-                "\n", "\n     "
-            )
+            width = terminal_width(self.console.out) - 5
+            text = render_markdown(text, color=self.console.color, width=width)
+            return text.replace("\n", "\n     ")
         if form == "formula":
             return pretty_formula(text)
         if form == "code":
@@ -354,7 +349,7 @@ class Session:
             try:
                 judge = self._read(variant)
             except EprepError as error:  # Unreadable, GrammarError, a number out of domain
-                self.console.print(wrap_text(f"unreadable answer: {error}"), "yellow")
+                self.console.print(f"unreadable answer: {error}", "yellow")
                 continue
             submitted = time.monotonic()
             try:
@@ -362,7 +357,7 @@ class Session:
             except EprepError as error:
                 if not _learner_can_fix(error):
                     raise CannotJudge(f"could not judge this answer: {error}") from None
-                self.console.print(wrap_text(f"unreadable answer: {error}"), "yellow")
+                self.console.print(f"unreadable answer: {error}", "yellow")
 
     def _read(self, variant: Variant) -> Callable[[], Outcome]:
         """Read one answer of the question's kind; return how to judge it."""
@@ -451,18 +446,18 @@ class Session:
         else:
             console.print("✗ wrong", "bold", "red")
         for line in outcome.details:
-            console.print(wrap_text("  " + line))
+            console.print("  " + line)
         if outcome.feedback:
             console.print(render_markdown(outcome.feedback, color=color), "yellow")
         if outcome.diagnosis:
-            console.print(wrap_text(outcome.diagnosis), "yellow")
+            console.print(outcome.diagnosis, "yellow")
         if not outcome.correct or (
             not self.exam and quiz_kinds.get(variant.question.kind).show_key
         ):
             key_lines = outcome.key.split("\n")
-            console.print(wrap_text("key: " + key_lines[0], indent=" " * 5), "cyan")
+            console.print("key: " + key_lines[0], "cyan")
             for line in key_lines[1:]:
-                console.print(wrap_text("     " + line), "cyan")
+                console.print("     " + line, "cyan")
         explanation = variant.explanation(self.lang)
         if explanation:
             console.print(render_markdown(explanation, color=color))
@@ -558,28 +553,24 @@ def print_summary(
     # Ctrl-C at the last rating prompt ends nothing early: every planned question was answered
     if summary.interrupted and answered < summary.planned:
         line += message(lang, "stopped", answered=answered, planned=summary.planned)
-    console.print(wrap_text(line))
+    console.print(line)
     now = scheduling.utcnow()
     cards = store.cards()
     wanted = set(selected)
     due_cards = [c for qid, c in cards.items() if qid in wanted]
     due_now = sum(c.due <= now for c in due_cards)
     due_week = sum(c.due <= now + timedelta(days=7) for c in due_cards)
-    console.print(
-        wrap_text(message(lang, "due_hint" if due_now else "due", now=due_now, week=due_week))
-    )
+    console.print(message(lang, "due_hint" if due_now else "due", now=due_now, week=due_week))
     upcoming = sorted((c for c in due_cards if c.due > now), key=lambda c: c.due)
     if upcoming:
         first = upcoming[0]
         # with cards due now, the next future one comes after them, not before
         console.print(
-            wrap_text(
-                message(
-                    lang,
-                    "next_after" if due_now else "next",
-                    id=first.question_id,
-                    delta=scheduling.humanize_delta(first.due, now, lang),
-                    when=_local(first.due, lang),
-                )
+            message(
+                lang,
+                "next_after" if due_now else "next",
+                id=first.question_id,
+                delta=scheduling.humanize_delta(first.due, now, lang),
+                when=_local(first.due, lang),
             )
         )

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from eprep.quiz.answers import LETTERS
 from eprep.quiz.render import style
+from eprep.quiz.wrap import fit, terminal_width
 
 
 class Console:
@@ -35,6 +36,8 @@ class Console:
         self.color = color
 
     def print(self, text: str = "", *styles: str) -> None:
+        """Write `text` (a line or several), wrapped to the terminal's width (quiz/wrap.py)."""
+        text = fit(text, terminal_width(self.out))
         self.out.write(style(text, *styles, color=self.color) + "\n")
         self.out.flush()
 

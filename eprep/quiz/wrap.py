@@ -164,3 +164,19 @@ def wrap_text(text: str, width: int | None = None, indent: str | None = None) ->
     return "\n".join(
         wrapped for line in text.split("\n") for wrapped in wrap_line(line, width, indent)
     )
+
+
+PREFORMATTED_INDENT = 4  # lines indented this far (code, display math) are never re-wrapped
+
+
+def fit(text: str, width: int) -> str:
+    """`text` for a terminal `width` columns wide: every line wrapped, except lines indented
+    by 4 or more spaces (code listings, display formulas: their producer decides)."""
+    out = []
+    for line in text.split("\n"):
+        plain = _ANSI.sub("", line)
+        if len(plain) - len(plain.lstrip(" ")) >= PREFORMATTED_INDENT:
+            out.append(line)
+        else:
+            out.extend(wrap_line(line, width))
+    return "\n".join(out)

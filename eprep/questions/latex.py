@@ -24,13 +24,13 @@ STRUCTURE: dict[str, int] = {
 }  # fmt: skip
 # Commands that only size or space things (the terminal drops them or writes a space).
 LAYOUT = _names(
-    "left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr bigm Bigm middle "
-    "displaystyle textstyle limits nolimits quad qquad"
+    "left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr bigm Bigm "
+    "displaystyle textstyle limits quad qquad"
 )
 # Operator names written upright (`\log x` → `log x`).
 OPERATORS = _names(
-    "arg argmax argmin cos cosh cot det dim exp gcd lim liminf limsup ln log max min sin sinh "
-    "tan tanh sup inf Pr sgn softmax sigmoid ReLU"
+    "argmax argmin cos cosh cot det dim exp gcd lim liminf limsup ln log max min sin sinh "
+    "tan tanh sup inf Pr"
 )
 # Commands that stand for one symbol.
 SYMBOLS = _names(

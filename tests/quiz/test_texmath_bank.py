@@ -238,3 +238,22 @@ def test_unknown_construct_cli_error_is_one_line(tmp_path: Path) -> None:
 def test_hostile_nesting_renders_without_crashing(tex: str) -> None:
     shown = tex_to_unicode(tex)  # a RecursionError here was a traceback in the quiz
     assert "x" in shown or "2" in shown
+
+
+def test_every_command_of_the_vocabulary_is_one_the_site_renders() -> None:
+    """The vocabulary promises both renderers: latex2mathml (the site) knows every command."""
+    from latex2mathml.converter import convert
+
+    from eprep.questions.latex import LAYOUT
+
+    unknown = []
+    for name in sorted(SYMBOLS | OPERATORS | LAYOUT):
+        tex = f"\\{name}( x \\{name})" if name.startswith(("big", "Big")) else f"a \\{name} b"
+        if name in ("left", "right"):
+            tex = "\\left( x \\right)"
+        if f"\\{name}" in convert(tex):
+            unknown.append(name)
+    for name, count in STRUCTURE.items():
+        if name not in ("begin", "end") and f"\\{name}" in convert(f"\\{name}" + "{x}" * count):
+            unknown.append(name)
+    assert not unknown

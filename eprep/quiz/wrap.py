@@ -8,10 +8,12 @@ mark (。、）」』・ー …) and no line ends with an opening bracket (（�
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
 import sys
+from collections import deque
 from typing import TextIO
 
 from rich.cells import cell_len
@@ -56,6 +58,7 @@ def display_width(text: str) -> int:
     return cell_len(_ANSI.sub("", text))
 
 
+@functools.cache
 def _is_wide(char: str) -> bool:
     return cell_len(char) == 2
 
@@ -63,18 +66,21 @@ def _is_wide(char: str) -> bool:
 def _atoms(text: str) -> list[str]:
     """Unbreakable pieces: spaces, English words (with ANSI codes), single wide characters."""
     atoms: list[str] = []
+    last = ""  # the last visible character of atoms[-1] ("" for a space or colour codes only)
     for token in _TOKEN.findall(text):
         if token[0] in " \t":
             atoms.append(" ")
+            last = ""
             continue
-        previous = atoms[-1] if atoms and atoms[-1] != " " else None
-        if previous is not None:
-            last = _last_char(previous)
-            # colour codes stick to their word; a narrow character to a narrow one before it
-            if token.startswith("\x1b") or not last or (not _is_wide(token) and not _is_wide(last)):
-                atoms[-1] = previous + token
-                continue
+        code = token.startswith("\x1b")
+        # colour codes stick to their word; a narrow character to a narrow one before it
+        sticks = code or not last or (not _is_wide(token) and not _is_wide(last))
+        if atoms and atoms[-1] != " " and sticks:
+            atoms[-1] += token
+            last = last if code else token
+            continue
         atoms.append(token)
+        last = "" if code else token
     return atoms
 
 
@@ -127,9 +133,9 @@ def wrap_line(line: str, width: int, indent: str | None = None) -> list[str]:
     room = max(1, width - display_width(indent))
     lines: list[str] = []
     current, used, pending = lead, display_width(lead), False
-    queue = _chunks(_atoms(line[len(lead) :]))
+    queue = deque(_chunks(_atoms(line[len(lead) :])))
     while queue:
-        chunk = queue.pop(0)
+        chunk = queue.popleft()
         if chunk == " ":
             pending = bool(current.strip())
             continue
@@ -140,7 +146,7 @@ def wrap_line(line: str, width: int, indent: str | None = None) -> list[str]:
             used += space + size
         elif size > room and NO_BREAK in chunk:  # a formula wider than a line: at its spaces
             parts = chunk.split(NO_BREAK)
-            queue[:0] = [piece for part in parts for piece in (part, " ")][:-1]
+            queue.extendleft(reversed([piece for part in parts for piece in (part, " ")][:-1]))
             continue
         elif size > room:  # a word longer than a line: cut it, nothing else can be done
             for piece in _hard_split(chunk, room):

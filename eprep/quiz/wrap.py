@@ -34,7 +34,7 @@ NO_END = frozenset("（〔［｛〈《「『【〘〖〝‘“｟«([{")
 NO_BREAK = "\u00a0"  # a space the wrapper breaks at only when a formula is wider than a line
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # colour codes, runs of spaces, single characters
-_TOKEN = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[ \t]+|[^ \t\x1b]")
+_TOKEN = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[ \t]+|[!-~]+|[^ \t\x1b]")  # ASCII runs at once
 _LIST_MARK = re.compile(r"^(\s*)((?:[-*•]|\d+[.)]|\([a-z0-9あ-ん]+\)|[a-d]\))\s+)?")
 
 
@@ -55,7 +55,7 @@ def terminal_width(stream: TextIO | None = None) -> int:
 
 def display_width(text: str) -> int:
     """Columns `text` takes in a terminal (ANSI escapes take none)."""
-    return cell_len(_ANSI.sub("", text))
+    return cell_len(_ANSI.sub("", text) if "\x1b" in text else text)
 
 
 @functools.cache
@@ -74,23 +74,24 @@ def _atoms(text: str) -> list[str]:
             continue
         code = token.startswith("\x1b")
         # colour codes stick to their word; a narrow character to a narrow one before it
-        sticks = code or not last or (not _is_wide(token) and not _is_wide(last))
+        first = token[0]
+        sticks = code or not last or (not _is_wide(first) and not _is_wide(last))
         if atoms and atoms[-1] != " " and sticks:
             atoms[-1] += token
-            last = last if code else token
+            last = last if code else token[-1]
             continue
         atoms.append(token)
-        last = "" if code else token
+        last = "" if code else token[-1]
     return atoms
 
 
 def _last_char(atom: str) -> str:
-    plain = _ANSI.sub("", atom)
+    plain = _ANSI.sub("", atom) if "\x1b" in atom else atom
     return plain[-1:] if plain else ""
 
 
 def _first_char(atom: str) -> str:
-    plain = _ANSI.sub("", atom)
+    plain = _ANSI.sub("", atom) if "\x1b" in atom else atom
     return plain[:1] if plain else ""
 
 

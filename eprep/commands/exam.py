@@ -42,7 +42,9 @@ def exam(
     """Sit a mock exam: items drawn across the syllabus areas, no feedback until the end.
 
     On each item: letters answer it (one per option group), Enter skips, p goes back, a number
-    goes to that item, f flags it, r lists answered/unanswered/flagged, s submits. Every answer
+    goes to that item, f flags it, r lists answered/unanswered/flagged, s submits. In a
+    terminal the time left ticks on the input line, up/down choose an option (Tab: the next
+    blank), left/right go to the previous/next item, and time running out submits. Every answer
     is saved as it is given; Ctrl-C or end of input stops, and --resume continues the paper
     with the time that was left. Then: the score per syllabus area and topic, the missed items
     with their keys, and the weakest topics to drill with `eprep quiz TOPIC`. --history shows

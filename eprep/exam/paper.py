@@ -146,6 +146,45 @@ def allocate(
     return given
 
 
+@dataclass(frozen=True)
+class Pools:
+    """The questions a paper can draw, by the listed area they count for (weights' order)."""
+
+    by_area: Mapping[str, tuple[Question, ...]]
+    outside: tuple[str, ...]  # question ids that count for no listed area
+    unaskable: tuple[str, ...]  # question ids with no exam-format item
+
+    def tree_order(self, syllabus: Syllabus) -> list[str]:
+        """The listed areas in the tree's order: the order a paper's items follow."""
+        return [a.id for a in syllabus.areas if a.id in self.by_area]
+
+    @property
+    def empty(self) -> tuple[str, ...]:
+        return tuple(a for a, pool in self.by_area.items() if not pool)
+
+
+def pool_questions(
+    questions: Sequence[Question],
+    syllabus: Syllabus,
+    weights: Weights,
+    askable: Callable[[Question], bool] = exam_ready,
+) -> Pools:
+    """Share the askable questions out to the listed areas (the CLI's and the site's paper)."""
+    pools: dict[str, list[Question]] = {area: [] for area in weights.shares}
+    outside, unaskable = [], []
+    for question in questions:
+        if not askable(question):
+            unaskable.append(question.id)
+            continue
+        owner = weights.owner(question.syllabus, syllabus)
+        if owner is None:
+            outside.append(question.id)
+        else:
+            pools[owner].append(question)
+    by_area = {area: tuple(pool) for area, pool in pools.items()}
+    return Pools(by_area, tuple(outside), tuple(unaskable))
+
+
 def draw_paper(
     questions: Sequence[Question],
     syllabus: Syllabus,
@@ -158,22 +197,11 @@ def draw_paper(
     if seed is None:
         seed = random.SystemRandom().randrange(2**31)
     rng = random.Random(seed)
-    pools: dict[str, list[Question]] = {area: [] for area in weights.shares}
-    outside, unaskable = [], []
-    for question in questions:
-        if not askable(question):
-            unaskable.append(question.id)
-            continue
-        owner = weights.owner(question.syllabus, syllabus)
-        if owner is None:
-            outside.append(question.id)
-        else:
-            pools[owner].append(question)
-    quota = allocate(count, weights.shares, {a: len(pool) for a, pool in pools.items()})
+    pools = pool_questions(questions, syllabus, weights, askable)
+    quota = allocate(count, weights.shares, {a: len(pool) for a, pool in pools.by_area.items()})
     items: list[PaperItem] = []
-    for area in (a.id for a in syllabus.areas if a.id in pools):  # the paper follows the tree
-        for question in rng.sample(pools[area], quota[area]):
+    for area in pools.tree_order(syllabus):  # the paper follows the tree
+        for question in rng.sample(pools.by_area[area], quota[area]):
             variant = rng.randrange(1, 10**6) if question.has_params else 0
             items.append(PaperItem(len(items) + 1, question.id, variant, area))
-    empty = tuple(a for a in weights.shares if not pools[a])
-    return Paper(seed, tuple(items), count, empty, tuple(outside), tuple(unaskable))
+    return Paper(seed, tuple(items), count, pools.empty, pools.outside, pools.unaskable)

@@ -1,10 +1,16 @@
-"""Sitting a paper in the terminal, line by line: the countdown on every screen, no feedback.
+"""Sitting a paper in the terminal: the countdown on every screen, no feedback.
 
 Per item: letters answer it (one per option group: `b`, or `ac` for two blanks) and move on;
 Enter or `n` skips, `p` goes back, a number goes to that item, `f` flags or unflags it, `r`
 shows the review screen, `s` submits (after `y`). End of input or Ctrl-C stops: every answer
 is already saved and `eprep exam --resume` continues with the time that was left. When the
 time runs out, what was answered is submitted.
+
+In a terminal the same commands are read key by key (`eprep.exam.keys`): the time left ticks
+on the input line while the learner thinks, ↑/↓ move through the options of the blank being
+answered (Tab goes on to the next blank), ←/→ go to the previous/next item, and the paper is
+submitted the moment the time runs out, even with no key pressed. Piped input is read line
+by line, and the end of the time is noticed at the next line.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from eprep.checker.exam import exam_item, grade
 from eprep.checker.kinds.base import LETTERS
+from eprep.exam.keys import DOWN, LEFT, RIGHT, UP, Line, LiveReader, TimeUp
 from eprep.quiz.exam import plain, show_item
 from eprep.quiz.render import highlight_code, render_markdown
 from eprep.quiz.session import _deferred_interrupt  # the quiz's: Ctrl-C waits for a write
@@ -40,6 +47,11 @@ WORDS = {
         "missed": "Missed items",
         "key": "key: {key}",
         "more": "Enter: more missed items, q: stop> ",
+        "keys": (
+            "letters answer (↑/↓ choose, Tab next blank), Enter next, ←/→ move, "
+            "N Enter go to, f flag, r review, s submit"
+        ),
+        "live": "answer> ",
     },
     "ja": {
         "header": "第 {n} 問 / 全 {total} 問   残り時間 {left}",
@@ -55,6 +67,11 @@ WORDS = {
         "missed": "誤答・未解答の問題",
         "key": "正解：{key}",
         "more": "Enter で続きを表示、q で終了> ",
+        "keys": (
+            "文字で解答（↑/↓ で選択、Tab で次の空欄）、Enter 次へ、←/→ 移動、"
+            "番号 Enter で移動、f 見直し、r 一覧、s 提出"
+        ),
+        "live": "解答> ",
     },
 }
 LABELS = {
@@ -63,8 +80,26 @@ LABELS = {
 }
 
 
+COMMANDS = ("n", "p", "f", "r", "s")  # a command letter is never read as an option
+
+
 class Stopped(Exception):
     """The learner stopped the paper (end of input or Ctrl-C); it stays open for --resume."""
+
+
+class _Expired(Exception):
+    """The time ran out while a read was waiting."""
+
+
+def _can_read_keys(console: Console) -> bool:
+    """Whether the terminal can be read key by key here (POSIX terminal settings available)."""
+    try:
+        import termios
+
+        termios.tcgetattr(console.inp.fileno())
+    except (ImportError, OSError, ValueError, AttributeError):
+        return False  # e.g. Windows, or a stream without a file descriptor: line by line
+    return True
 
 
 def clock_text(seconds: float) -> str:
@@ -92,6 +127,15 @@ class ExamScreen:
         self.words = WORDS[lang]
         self.now = now
         self._items: dict[int, Any] = {}
+        self.live: LiveReader | None = None
+        if console.keys and _can_read_keys(console):  # key by key, the clock on the input line
+            self.live = LiveReader(
+                console.inp.fileno(),
+                console.out,
+                sitting.remaining_seconds,
+                clock_text,
+                lambda text: console.styled(text, "dim"),
+            )
 
     def exam_item(self, number: int) -> tuple[Any, Any]:
         """The variant and exam item of item `number` (built once per sitting)."""
@@ -109,6 +153,19 @@ class ExamScreen:
 
     def run(self) -> bool:
         """Sit until submitted (True) or time is up (True); Stopped when the learner stops."""
+        if self.live is None:
+            return self._sit()
+        with self.live.cbreak():
+            return self._sit()
+
+    def _sit(self) -> bool:
+        try:
+            return self._loop()
+        except _Expired:
+            self.console.print(self.words["time_up"], "bold")
+            return True
+
+    def _loop(self) -> bool:
         total = len(self.sitting.paper.items)
         unanswered = self.sitting.overview()["unanswered"]
         current = unanswered[0] if unanswered else 1
@@ -119,8 +176,13 @@ class ExamScreen:
             shown_at = self.sitting.elapsed_ms
             self.show(current, total)
             _, item = self.exam_item(current)
-            letters = LETTERS[: max(len(g.options) for g in item.groups)]
-            line = self.read(self.words["prompt"].format(letters=f"{letters[0]}–{letters[-1]}"))
+            if self.live is not None:
+                self.console.print(self.words["keys"], "dim")
+                line = self.read(self.words["live"], self._keymap(item))
+            else:
+                letters = LETTERS[: max(len(g.options) for g in item.groups)]
+                prompt = self.words["prompt"].format(letters=f"{letters[0]}–{letters[-1]}")
+                line = self.read(prompt)
             if self.sitting.expired:  # an answer typed after the end does not count
                 self.console.print(self.words["time_up"], "bold")
                 return True
@@ -158,9 +220,61 @@ class ExamScreen:
             return None
         return picks
 
-    def read(self, prompt: str) -> str:
+    def _letter_prefix(self, text: str, item: Any) -> list[int] | None:
+        """The picks of `text` when it is letters for the first groups (None otherwise)."""
+        picks = [LETTERS.find(c) for c in text.replace(" ", "").lower()]
+        if len(picks) > len(item.groups):
+            return None
+        if any(p < 0 or p >= len(g.options) for p, g in zip(picks, item.groups, strict=False)):
+            return None
+        return picks
+
+    def _keymap(self, item: Any) -> Callable[[str, Line], Line | str | None]:
+        """Keys of an item's input line: ↑/↓ choose in the current blank, ←/→ change item."""
+
+        def note(picks: list[int]) -> str:
+            if not picks:
+                return ""
+            group = item.groups[len(picks) - 1]
+            mark = f"{group.mark} " if group.mark else ""
+            text = " ".join(plain(group.options[picks[-1]]).split())
+            return f"{mark}{LETTERS[picks[-1]]}) {text}"
+
+        def keymap(key: str, line: Line) -> Line | str | None:
+            if key == LEFT:
+                return "p"
+            if key == RIGHT:
+                return "n"
+            picks = self._letter_prefix(line.text, item)
+            if key in (UP, DOWN, "\t"):
+                if picks is None:
+                    return line
+                if key == "\t":  # on to the next blank, at its first option
+                    if not picks or len(picks) >= len(item.groups):
+                        return line
+                    picks.append(0)
+                elif not picks:
+                    picks = [0 if key == DOWN else len(item.groups[0].options) - 1]
+                else:
+                    count = len(item.groups[len(picks) - 1].options)
+                    picks[-1] = (picks[-1] + (1 if key == DOWN else -1)) % count
+                return Line("".join(LETTERS[p] for p in picks), note(picks))
+            if len(key) == 1 and key.isprintable():
+                text = line.text + key
+                typed = self._letter_prefix(text, item)
+                shown = typed and text.strip().isalpha() and text.strip() not in COMMANDS
+                return Line(text, note(typed) if shown else "")
+            return None
+
+        return keymap
+
+    def read(self, prompt: str, keymap: Any = None) -> str:
         try:
+            if self.live is not None:
+                return self.live.read(prompt, keymap)
             return self.console.read_line(prompt)
+        except TimeUp:
+            raise _Expired from None
         except (EOFError, KeyboardInterrupt):
             raise Stopped from None
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from eprep.errors import EprepError
 from eprep.site.collect import Page, collect
+from eprep.site.exam import write_exam_data
 from eprep.site.examples import ExampleOutput, find_examples
 from eprep.site.i18n import LANGUAGES
 from eprep.site.render import render_page
@@ -142,6 +143,7 @@ def build_site(
     prepare_output(out)
     write_static(out, examples)
     write_pages(out, pages, langs, progress)
+    write_exam_data(out, bank, langs)
     if search:
         progress("search", 0, 1)
         index_search(out)

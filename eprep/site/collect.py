@@ -339,4 +339,6 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
                  {**common, "guide": guide})
         )  # fmt: skip
         pages.append(Page(f"{lang}/search.html", "search.html", lang, s["search"], {**common}))
+        # the mock exam: its script draws the paper from the data eprep/site/exam.py writes
+        pages.append(Page(f"{lang}/exam.html", "exam.html", lang, s["mock_exam"], {**common}))
     return pages

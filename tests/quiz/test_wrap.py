@@ -148,10 +148,10 @@ def _quiz_in_pty(home: Path, width: int, lang: str) -> str:
         env=env, encoding="utf-8", timeout=60, dimensions=(40, width),
     )  # fmt: skip
     child.logfile_read = transcript = io.StringIO()
-    child.expect(r"> ")
+    child.expect(r"[)）]> ")  # the answer prompt
     child.send("0.1\r")  # wrong on purpose: the feedback and explanation are shown too
-    child.expect(r"> ")  # the rating prompt
-    child.send("\r")
+    child.expect(r"> ")  # the rating prompt (this question's texts hold no "> ")
+    child.sendintr()  # end the session there: the summary follows, the answer is kept
     child.expect(pexpect.EOF)
     return _ANSI.sub("", transcript.getvalue().replace("\r", ""))
 

@@ -71,6 +71,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "derive.start": "start",
         "derive.end": "end",
         "derive.ok": "every step holds",
+        "derive.start_step": "{mark} start: {text}{note}",
+        "derive.nothing": "✗ nothing is derived: write a first expression and at least one step "
+        "beginning with '=' (with --start, a line '= ...' is a step from it)",
         "derive.error": "the derivation has an error",
         "derive.witness": "{at}this line {mine} but the previous line {previous}",
         "derive.at": "with {where}, ",
@@ -138,6 +141,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "derive.start": "始めの式",
         "derive.end": "終わりの式",
         "derive.ok": "すべての変形が成り立つ。",
+        "derive.start_step": "{mark} 始めの式: {text}{note}",
+        "derive.nothing": "✗ 何も導出されていない。最初の式と、'=' で始まる変形を 1 行以上書け"
+        "（--start を指定すると、'= ...' の行はその式からの変形になる）。",
         "derive.error": "導出に誤りがある。",
         "derive.witness": "{at}この行の値は {mine}、前の行の値は {previous}",
         "derive.at": "{where} のとき、",

@@ -2,9 +2,11 @@
 
 Layers: forward(x, train_flg=...) and backward(dout) -> dx, parameter gradients in dW/db
 (dgamma/dbeta). Optimizers: update(params, grads) in place. Nets: params dict shared with
-the layers. Recurrent, attention and word2vec layers follow DLFS2 instead: `params` and
-`grads` lists, gradients overwritten in place. float64 by default; float32 inputs stay
-float32. Imports nothing from eprep.
+the layers. Normalisation beside batch norm (LayerNorm, InstanceNorm, GroupNorm, LRN), the
+convolution family (depthwise, pointwise, separable, dilated/causal 1-D, transposed, global
+average pooling) and Residual follow the same interface. Recurrent, attention and word2vec
+layers follow DLFS2 instead: `params` and `grads` lists, gradients overwritten in place.
+float64 by default; float32 inputs stay float32. Imports nothing from eprep.
 
 Where it departs from DLFS (each layer's docstring says why): strides that do not divide take
 the floor; SoftmaxWithLoss uses an exact log-softmax and backward (y - t) / N; Dropout is
@@ -13,6 +15,21 @@ inverted and ClassicDropout is DLFS's original; max pooling pads with -inf.
 
 from eprep.engine.attention import Attention, AttentionWeight, TimeAttention, WeightSum
 from eprep.engine.conv import AvgPooling, Convolution, Pooling, col2im, conv_output_size, im2col
+from eprep.engine.conv_family import (
+    Conv1D,
+    DepthwiseConvolution,
+    GlobalAveragePooling,
+    PointwiseConvolution,
+    SeparableConvolution,
+    TransposedConvolution,
+    conv1d_output_size,
+    conv_mult_adds,
+    conv_param_count,
+    dilated_receptive_field,
+    separable_mult_adds,
+    separable_param_count,
+    transposed_output_size,
+)
 from eprep.engine.functions import (
     cross_entropy_error,
     leaky_relu,
@@ -39,8 +56,15 @@ from eprep.engine.layers import (
     Tanh,
 )
 from eprep.engine.nets import MultiLayerNet, MultiLayerNetExtend, SimpleConvNet
-from eprep.engine.normalization import BatchNormalization
+from eprep.engine.normalization import (
+    BatchNormalization,
+    GroupNorm,
+    InstanceNorm,
+    LayerNorm,
+    LocalResponseNormalization,
+)
 from eprep.engine.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
+from eprep.engine.residual import Residual
 from eprep.engine.search import beam_search
 from eprep.engine.time_layers import (
     GRU,
@@ -79,18 +103,28 @@ __all__ = [
     "AvgPooling",
     "BatchNormalization",
     "ClassicDropout",
+    "Conv1D",
     "Convolution",
+    "DepthwiseConvolution",
     "Dropout",
     "Embedding",
     "EmbeddingDot",
+    "GlobalAveragePooling",
+    "GroupNorm",
+    "InstanceNorm",
+    "LayerNorm",
+    "LocalResponseNormalization",
     "Momentum",
     "MultiLayerNet",
     "MultiLayerNetExtend",
     "NegativeSamplingLoss",
     "Nesterov",
+    "PointwiseConvolution",
     "Pooling",
     "RMSprop",
     "Relu",
+    "Residual",
+    "SeparableConvolution",
     "Sigmoid",
     "SigmoidWithLoss",
     "SimpleConvNet",
@@ -105,13 +139,18 @@ __all__ = [
     "TimeLSTM",
     "TimeRNN",
     "TimeSoftmaxWithLoss",
+    "TransposedConvolution",
     "UnigramSampler",
     "WeightSum",
     "beam_search",
     "clip_grads",
     "col2im",
+    "conv1d_output_size",
+    "conv_mult_adds",
     "conv_output_size",
+    "conv_param_count",
     "cross_entropy_error",
+    "dilated_receptive_field",
     "im2col",
     "leaky_relu",
     "leaky_relu_grad",
@@ -119,6 +158,8 @@ __all__ = [
     "relative_error",
     "relu",
     "relu_grad",
+    "separable_mult_adds",
+    "separable_param_count",
     "sigmoid",
     "sigmoid_grad",
     "softmax",
@@ -126,5 +167,6 @@ __all__ = [
     "sum_squared_error",
     "tanh",
     "tanh_grad",
+    "transposed_output_size",
     "weight_init_std",
 ]

@@ -8,6 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from eprep.engine.conv import AvgPooling, Convolution, Pooling
+from eprep.engine.conv_family import (
+    Conv1D,
+    DepthwiseConvolution,
+    GlobalAveragePooling,
+    PointwiseConvolution,
+    TransposedConvolution,
+)
 from eprep.engine.gradcheck import numerical_gradient, relative_error
 from eprep.engine.layers import (
     Affine,
@@ -19,7 +26,13 @@ from eprep.engine.layers import (
     Tanh,
 )
 from eprep.engine.nets import MultiLayerNet, MultiLayerNetExtend, SimpleConvNet
-from eprep.engine.normalization import BatchNormalization
+from eprep.engine.normalization import (
+    BatchNormalization,
+    GroupNorm,
+    InstanceNorm,
+    LayerNorm,
+    LocalResponseNormalization,
+)
 from eprep.engine.selfcheck_time import time_layer_checks
 
 # Analytic and numerical gradients must agree to this relative error (float64).
@@ -207,6 +220,65 @@ def _checks(seed: int) -> Iterator[Check]:
     )
     yield from check_layer(
         "Pooling(3x3, stride 2 not dividing)", Pooling(3, 3, stride=2), normal((2, 2, 8, 6)), rng
+    )
+    yield from _family_checks(seed)
+
+
+def _family_checks(seed: int) -> Iterator[Check]:
+    """Normalisation beside batch norm and the convolution family, on their own generator."""
+    rng = np.random.default_rng(seed + 7)
+    normal = rng.standard_normal
+    affine = ("gamma", "beta")
+    yield from check_layer(
+        "LayerNorm", LayerNorm(normal(5), normal(5)), normal((4, 5)), rng, affine
+    )
+    yield from check_layer(
+        "GroupNorm(2 groups)", GroupNorm(2, normal(4), normal(4)), normal((2, 4, 3, 3)), rng, affine
+    )
+    yield from check_layer(
+        "InstanceNorm", InstanceNorm(normal(3), normal(3)), normal((2, 3, 3, 2)), rng, affine
+    )
+    yield from check_layer(
+        "LRN(n=3)", LocalResponseNormalization(3, 1.0, 0.5), normal((2, 4, 2, 2)), rng
+    )
+    weights = ("W", "b")
+    yield from check_layer(
+        "DepthwiseConvolution(stride 2, pad 1)",
+        DepthwiseConvolution(normal((3, 1, 3, 3)), normal(3), stride=2, pad=1),
+        normal((2, 3, 5, 6)),
+        rng,
+        weights,
+    )
+    yield from check_layer(
+        "PointwiseConvolution",
+        PointwiseConvolution(normal((4, 3)), normal(4)),
+        normal((2, 3, 3, 2)),
+        rng,
+        weights,
+    )
+    yield from check_layer(
+        "Conv1D(dilation 2, stride 2, pad 1)",
+        Conv1D(normal((3, 2, 3)), normal(3), stride=2, pad=1, dilation=2),
+        normal((2, 2, 10)),
+        rng,
+        weights,
+    )
+    yield from check_layer(
+        "Conv1D(causal, dilation 3)",
+        Conv1D(normal((2, 2, 2)), normal(2), dilation=3, causal=True),
+        normal((2, 2, 9)),
+        rng,
+        weights,
+    )
+    yield from check_layer(
+        "TransposedConvolution(stride 2, pad 1)",
+        TransposedConvolution(normal((3, 2, 3, 3)), normal(2), stride=2, pad=1),
+        normal((2, 3, 3, 4)),
+        rng,
+        weights,
+    )
+    yield from check_layer(
+        "GlobalAveragePooling", GlobalAveragePooling(), normal((2, 3, 3, 4)), rng
     )
 
 

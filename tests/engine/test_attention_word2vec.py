@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import TOL
+from gradient_checks import TOL
 
 from eprep.engine import (
     CBOW,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import TOL, layer_gradient_errors
+from gradient_checks import TOL, layer_gradient_errors
 
 from eprep.engine import AvgPooling, Convolution, Pooling, col2im, conv_output_size, im2col
 

@@ -1,7 +1,7 @@
 """Depthwise, pointwise, separable, 1-D (dilated, causal), transposed convolution, global average
 pooling, Residual and the counting functions.
 
-Oracles: nested loops written from each definition, central-difference gradients (conftest),
+Oracles: nested loops written from each definition, central-difference gradients (gradient_checks),
 torch.nn.functional (conv2d with groups, conv1d with dilation, conv_transpose2d,
 adaptive_avg_pool2d) and torch modules' parameter counts, and counts measured on the layers
 (scalars with a non-zero gradient, products summed by a backward pass).
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import TOL, layer_gradient_errors
+from gradient_checks import TOL, layer_gradient_errors
 
 from eprep.engine import (
     Affine,

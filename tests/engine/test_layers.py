@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import TOL, layer_gradient_errors
+from gradient_checks import TOL, layer_gradient_errors
 
 from eprep.engine import (
     Affine,

@@ -8,7 +8,7 @@ import pickle
 
 import numpy as np
 import pytest
-from conftest import TOL
+from gradient_checks import TOL
 
 from eprep.engine import (
     SGD,

@@ -1,6 +1,6 @@
 """LayerNorm, GroupNorm, InstanceNorm and LRN.
 
-Oracles: central-difference gradients (conftest), torch.nn.functional (forward and backward),
+Oracles: central-difference gradients (gradient_checks), torch.nn.functional (forward and backward),
 per-sample loops written from each paper's definition, and which outputs a perturbed input moves.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import TOL, layer_gradient_errors
+from gradient_checks import TOL, layer_gradient_errors
 
 from eprep.engine import GroupNorm, InstanceNorm, LayerNorm, LocalResponseNormalization
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import TOL
+from gradient_checks import TOL
 
 from eprep.engine import (
     GRU,

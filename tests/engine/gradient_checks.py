@@ -1,4 +1,8 @@
-"""Shared helpers for the engine tests: a layer gradient check built on numerical_gradient."""
+"""Shared helpers for the engine tests: a layer gradient check built on numerical_gradient.
+
+A plain module, not conftest.py: pytest registers every directory's conftest as `conftest`, so
+`from conftest import TOL` picked up another directory's conftest when tests/engine ran with others.
+"""
 
 from __future__ import annotations
 

@@ -44,7 +44,8 @@ def site() -> None:
     type=click.Choice(["full", "quick", "none"]),
     default="full",
     show_default=True,
-    help="Which example results to show: each is taken from the cache or run once and cached.",
+    help="Which example results to show: each is taken from the cache or run once and cached "
+    "(full runs take minutes the first time; quick runs take seconds).",
 )
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind search index.")
 def build(
@@ -56,25 +57,21 @@ def build(
     no_search: bool,
 ) -> None:
     """Generate the site into OUTPUT (default ./site)."""
-    from rich.progress import Progress
-
     from eprep.commands.options import load_bank_from_options
-    from eprep.site.build import build_site
+    from eprep.site.build import build_site, check_output
     from eprep.site.examples import prepare_examples
+    from eprep.site.progress import build_progress
 
+    check_output(Path(output))  # before the examples run for minutes, not after
     bank = load_bank_from_options(banks)
     langs = ["en", "ja"] if lang == "all" else [lang]
-    with Progress(transient=True) as bar:
-        task = bar.add_task("building", total=None)
-
-        def progress(step: str, done: int, total: int) -> None:
-            bar.update(task, description=step, completed=done, total=total)
-
+    with build_progress(click.get_text_stream("stderr")) as progress:
         examples: Path | None = None
         if examples_dir:
             examples = Path(examples_dir)
         elif run_examples != "none":
-            examples = prepare_examples(quick=run_examples == "quick", progress=progress)
+            quick = run_examples == "quick"
+            examples = prepare_examples(quick=quick, progress=progress, note=progress.note)
 
         pages = build_site(
             bank,

@@ -31,25 +31,32 @@ def _no_progress(_step: str, _done: int, _total: int) -> None:
     pass
 
 
-def prepare_output(out: Path) -> None:
-    """Empty `out` if an earlier build wrote it; refuse to touch any other non-empty folder."""
+def check_output(out: Path) -> None:
+    """Refuse, before any work is done, an `out` that a build may not replace."""
     if out.exists() and not out.is_dir():
         raise SiteError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise SiteError(f"{out}: folder is not empty and was not written by `eprep site build`")
+
+
+def prepare_output(out: Path) -> None:
+    """Empty `out` if an earlier build wrote it; refuse to touch any other non-empty folder."""
+    check_output(out)
     if out.is_dir() and any(out.iterdir()):
-        if not (out / MARKER).is_file():
-            raise SiteError(f"{out}: folder is not empty and was not written by `eprep site build`")
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("written by eprep site build; the folder is replaced on rebuild\n")
 
 
 def write_static(out: Path, examples: list[ExampleOutput]) -> None:
-    """Copy CSS and scripts, and each example's plots, into `out/static`."""
+    """Copy CSS, scripts, the math font with its licence and each example's plots to `static/`."""
     target = out / "static"
+    target.mkdir(parents=True, exist_ok=True)
     for source in sorted(STATIC.iterdir()):
         if source.is_file():
-            target.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target / source.name)
+        elif source.is_dir() and not source.name.startswith(("_", ".")):
+            shutil.copytree(source, target / source.name, ignore=shutil.ignore_patterns("__*"))
     from eprep.site.markup import pygments_css
 
     (target / "pygments.css").write_text(pygments_css(), encoding="utf-8")

@@ -6,6 +6,7 @@ works from `file://`. Every list is in bank order, so the output is deterministi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from eprep.checker import kinds as check_kinds
 from eprep.grammar.guide import notation_guide
 from eprep.site import kinds as site_kinds
 from eprep.site.examples import ExampleOutput, for_topic
-from eprep.site.i18n import strings
+from eprep.site.i18n import strings, without_verdict
 from eprep.site.markup import Markup, code_block, tex_to_mathml
 from eprep.site.selfcheck import check_data, to_json
 
@@ -73,6 +74,7 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
         else:
             html = code_block(shown, "python" if option.form == "code" else "text")
         feedback = variant.render(option.feedback, lang)
+        feedback = without_verdict(feedback) if option.correct else feedback
         options.append(
             {
                 "html": html,
@@ -148,6 +150,7 @@ def blanks_view(
         for index in blank_order(variant, b):
             option = blank.options[index]
             feedback = variant.render(option.feedback, lang)
+            feedback = without_verdict(feedback) if option.correct else feedback
             options.append(
                 {
                     "html": code_block(variant.option_text(option, lang), "python"),
@@ -171,13 +174,12 @@ def exam_view(question: Any, lang: str, markup: Markup, where: str) -> dict[str,
     options = []
     for i, option in enumerate(group.options):
         at = f"{where} exam option {i + 1}"
+        feedback = without_verdict(option.feedback or "") if option.correct else option.feedback
         options.append(
             {
                 "html": _exam_option_html(option, markup, at),
                 "correct": option.correct,
-                "feedback": markup.inline(option.feedback, f"{at} feedback")
-                if option.feedback
-                else "",
+                "feedback": markup.inline(feedback, f"{at} feedback") if feedback else "",
             }
         )
     return {
@@ -196,7 +198,7 @@ def exam_view(question: Any, lang: str, markup: Markup, where: str) -> dict[str,
 def _math(formula: str, where: str) -> str:
     from eprep.grammar import parse, to_latex
 
-    return tex_to_mathml(to_latex(parse(formula)), where=where)
+    return tex_to_mathml(to_latex(parse(formula)), standalone=True, where=where)
 
 
 def _exam_option_html(option: Any, markup: Markup, where: str) -> str:
@@ -217,19 +219,47 @@ def formula_view(question: Any, variant: Any, formula: str, where: str) -> dict[
 
     bound = formula if check_kinds.get(question.kind).key_is_number else variant.bind(formula)
     node = parse(bound)
-    return {"math": tex_to_mathml(to_latex(node), where=where), "text": to_text(node)}
+    math = tex_to_mathml(to_latex(node), standalone=True, where=where)
+    return {"math": math, "text": to_text(node)}
 
 
-def _examples_view(examples: list[ExampleOutput], page_path: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": e.name,
-            "claim": e.claim,
-            "checks": [{"statement": s, "ok": ok, "measured": m} for s, ok, m in e.checks],
-            "plots": [f"static/examples/{e.name}/{name}" for name, _ in e.plots],
-        }
-        for e in examples
-    ]
+def example_path(lang: str, name: str) -> str:
+    return f"{lang}/examples/{name}.html"
+
+
+def _example_view(e: ExampleOutput, lang: str) -> dict[str, Any]:
+    return {
+        "name": e.name,
+        "claim": e.claim,
+        "url": example_path(lang, e.name),
+        "explanation": dict(e.explanation).get(lang, ""),
+        "checks": [{"statement": s, "ok": ok, "measured": m} for s, ok, m in e.checks],
+        "plots": [f"static/examples/{e.name}/{name}" for name, _ in e.plots],
+    }
+
+
+def _illustrates(example: ExampleOutput, question: Any) -> bool:
+    """An example illustrates a question that carries one of its tags (its topic, say)."""
+    return bool(set(question.tags) & set(example.topics))
+
+
+def _example_pages(
+    bank: Any,
+    lang: str,
+    examples: list[ExampleOutput],
+    views: dict[str, dict[str, Any]],
+    common: dict[str, Any],
+) -> Iterator[Page]:
+    """One page per example (its plots and checks), linking back to the questions it illustrates."""
+    for e in examples:
+        questions = [
+            views[q.id]
+            for topic in bank.topics
+            for q in topic.questions
+            if _illustrates(e, q) or topic.name in e.topics
+        ]
+        context = {**common, "example": _example_view(e, lang), "questions": questions}
+        yield Page(example_path(lang, e.name), "example.html", lang, e.name, context)
 
 
 def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[Page]:
@@ -304,20 +334,25 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
                     "day": nav,
                     "topic": topic_nav,
                     "questions": [views[q.id] for q in topic.questions],
-                    "examples": _examples_view(for_topic(examples, topic.name, tags), path),
+                    # plots live on each example's own page; questions link to it
+                    "examples": [
+                        _example_view(e, lang) for e in for_topic(examples, topic.name, tags)
+                    ],
+                    "question_examples": {
+                        q.id: [_example_view(e, lang) for e in examples if _illustrates(e, q)]
+                        for q in topic.questions
+                    },
                 }
                 pages.append(Page(path, "topic.html", lang, topic_nav["title"], context))
                 for q in topic.questions:
-                    qtags = set(q.tags)
                     context = {
                         **common,
                         "day": nav,
                         "topic": topic_nav,
                         "q": views[q.id],
-                        "examples": _examples_view(
-                            [e for e in examples if qtags & set(e.topics)],
-                            question_path(lang, q.id),
-                        ),
+                        "examples": [
+                            _example_view(e, lang) for e in examples if _illustrates(e, q)
+                        ],
                     }
                     pages.append(
                         Page(
@@ -328,6 +363,7 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
                             context,
                         )
                     )
+        pages.extend(_example_pages(bank, lang, examples, views, common))
         traps = [views[q.id] for q in bank.questions if q.trap is not None]
         pages.append(
             Page(f"{lang}/traps.html", "traps.html", lang, s["traps"], {**common, "traps": traps})

@@ -27,25 +27,37 @@ class ExampleOutput:
     topics: tuple[str, ...]
     checks: tuple[tuple[str, bool, str], ...]
     plots: tuple[tuple[str, bytes], ...]
+    # what the plots show that a reader would not expect, per language (the module's EXPLANATION)
+    explanation: tuple[tuple[str, str], ...] = ()
 
 
-def prepare_examples(quick: bool, progress: Callable[[str, int, int], None] | None = None) -> Path:
+def prepare_examples(
+    quick: bool,
+    progress: Callable[[str, int, int], None] | None = None,
+    note: Callable[[str], None] | None = None,
+) -> Path:
     """Every example's result and plots, from the cache or run now, in a folder the site reads.
 
     The folder lives beside the examples cache and is rewritten on each build, so a result that
-    changed with the engine's code never leaves a stale plot behind.
+    changed with the engine's code never leaves a stale plot behind. Before any example runs,
+    `note` hears how many will (and how to build quickly); `progress` hears each one as it starts.
     """
     import shutil
 
     from eprep.examples import names
-    from eprep.examples.cache import cache_dir, cached_result, write_outputs
+    from eprep.examples.cache import cache_dir, cached_result, load_cached, write_outputs
+    from eprep.site.progress import examples_notice
 
     folder = cache_dir() / ("site-quick" if quick else "site-full")
     shutil.rmtree(folder, ignore_errors=True)
     all_names = names()
+    to_run = [name for name in all_names if load_cached(name, quick=quick) is None]
+    if to_run and note is not None:
+        note(examples_notice(to_run, len(all_names), quick))
     for done, name in enumerate(all_names):
         if progress is not None:
-            progress(f"example {name}", done, len(all_names))
+            state = "running" if name in to_run else "cached"
+            progress(f"example {name}: {state}", done, len(all_names))
         write_outputs(name, cached_result(name, quick=quick, seed=0), folder / name)
     return folder
 
@@ -67,6 +79,14 @@ def _metadata(name: str, result: dict[str, Any]) -> tuple[str, tuple[tuple[str, 
         # A result folder written by an older example version: show its plots without checks.
         pass
     return claim, checks
+
+
+def _explanation(name: str) -> tuple[tuple[str, str], ...]:
+    from eprep.examples import EXAMPLES, load
+
+    if name not in EXAMPLES:
+        return ()
+    return tuple(sorted(dict(getattr(load(name), "EXPLANATION", {})).items()))
 
 
 def _checks(result: dict[str, Any]) -> tuple[tuple[str, bool, str], ...]:
@@ -98,7 +118,9 @@ def find_examples(folder: Path | None) -> list[ExampleOutput]:
         extra = (str(t) for t in result.get("topics", []) or [])
         topics = (entry.name, *TOPICS.get(entry.name, ()), *extra)
         claim, checks = _metadata(entry.name, result)
-        found.append(ExampleOutput(entry.name, claim, topics, checks, plots))
+        found.append(
+            ExampleOutput(entry.name, claim, topics, checks, plots, _explanation(entry.name))
+        )
     return found
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LANGUAGES = ("en", "ja")
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
 
@@ -71,6 +73,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "tags": "Tags",
         "open_question": "Open this question",
         "examples": "Executed examples",
+        "example_plots": "%d plots, run by the engine",
+        "example_questions": "Questions this example illustrates",
+        "example_see": "See it run, with plots:",
         "trap_label": "The trap",
         "traps_intro": "Errata found in study material for this exam, each turned into a question.",
         "no_traps": "No trap questions yet.",
@@ -89,7 +94,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "count_line": "{days} days · {topics} topics · {questions} questions",
         "result_right": "Right.",
         "result_wrong": "Wrong.",
-        "variant_note": "Showing variant 0; the quiz draws other numbers.",
+        "variant_note": "These numbers are one draw; `eprep quiz` asks with new ones each time.",
     },
     "ja": {
         "site_name": "eprep 学習サイト",
@@ -155,6 +160,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "tags": "タグ",
         "open_question": "この問題を開く",
         "examples": "実行例",
+        "example_plots": "エンジンで実行したグラフ %d 枚",
+        "example_questions": "この実行例に関係する問題",
+        "example_see": "実行例とグラフ：",
         "trap_label": "落とし穴",
         "traps_intro": "この試験の教材に見つかった誤植を、それぞれ問題にしました。",
         "no_traps": "落とし穴の問題はまだありません。",
@@ -173,7 +181,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "count_line": "{days} 日 · {topics} トピック · {questions} 問",
         "result_right": "正解です。",
         "result_wrong": "不正解です。",
-        "variant_note": "変種 0 を表示しています。クイズでは別の数値が出ます。",
+        "variant_note": "ここに示す数値は一例です。`eprep quiz` では毎回別の数値で出題されます。",
     },
 }
 
@@ -206,6 +214,21 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "read_as": "読み取った式：",
     },
 }
+
+
+# A correct option's feedback often opens with its own verdict ("Right: …", 「正解です。…」); the
+# page already says "Right." above it, so the site drops the repeat.
+_VERDICT = re.compile(
+    r"^\s*(?:(?:Right|Correct)\s*[.:!,;—-]|(?:正解です|正解|正しい)\s*[。：:、！])\s*"
+)
+
+
+def without_verdict(feedback: str) -> str:
+    """`feedback` without a leading "Right:" / 「正解です。」 (the page says it already)."""
+    rest = _VERDICT.sub("", feedback, count=1)
+    if rest == feedback or not rest:
+        return rest
+    return rest[0].upper() + rest[1:] if rest[0].isascii() else rest
 
 
 def strings(lang: str) -> dict[str, str]:

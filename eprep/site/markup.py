@@ -45,21 +45,30 @@ def _escape_text_arguments(tex: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _convert(tex: str, display: bool) -> str:
+def _convert(tex: str, display: bool, standalone: bool) -> str:
     from latex2mathml.converter import convert
 
-    return convert(_escape_text_arguments(tex), display="block" if display else "inline")
+    from eprep.site.mathml import mend
+
+    mathml = convert(_escape_text_arguments(tex), display="block" if display else "inline")
+    return mend(mathml, displaystyle=standalone)
 
 
-def tex_to_mathml(tex: str, *, display: bool = False, where: str = "") -> str:
-    """MathML for one formula; raises MathError naming `where` and the formula if it fails."""
+def tex_to_mathml(
+    tex: str, *, display: bool = False, standalone: bool = False, where: str = ""
+) -> str:
+    """MathML for one formula; raises MathError naming `where` and the formula if it fails.
+
+    `standalone` is for a formula that stands on its own line or in a box of its own (an option,
+    a key, a solution step): typeset in display style, with limits under and over `∑`.
+    """
     forbidden = _FORBIDDEN.search(tex)
     if forbidden:
         raise MathError(
             f"{where}: formula ${tex}$ uses \\{forbidden.group(1)}, which the site does not allow"
         )
     try:
-        mathml = _convert(tex, display)
+        mathml = _convert(tex, display, standalone)
     except Exception as error:  # latex2mathml raises a zoo of exception types on bad input
         raise MathError(
             f"{where}: cannot render formula ${tex}$ ({type(error).__name__})"
@@ -70,7 +79,24 @@ def tex_to_mathml(tex: str, *, display: bool = False, where: str = "") -> str:
             f"{where}: formula ${tex}$ has a command the converter does not know: "
             f"\\{leftover.group(1)}"
         )
-    return mathml
+    return with_search_text(mathml)
+
+
+def with_search_text(mathml: str) -> str:
+    """MathML that search skips, beside its one-line reading for search (σ(x) = 1/(1+e⁻ˣ)).
+
+    Pagefind indexes a `<math>` as the concatenation of its leaves ("σ(x)=11+e−x"); the reading
+    is hidden from view and from screen readers, which read the MathML itself.
+    """
+    from eprep.site.mathml import reading
+
+    text = html.escape(reading(mathml), quote=False)
+    if not text:
+        return mathml
+    return (
+        mathml.replace("<math ", "<math data-pagefind-ignore ", 1)
+        + f'<span class="math-text" aria-hidden="true">{text}</span>'
+    )
 
 
 @lru_cache(maxsize=4096)

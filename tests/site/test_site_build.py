@@ -226,17 +226,19 @@ def test_example_outputs_show_when_cached_and_not_otherwise(tmp_path):
     )
     build_site(bank, tmp_path / "with", examples_dir=tmp_path / "examples", search=False)
     topic = (tmp_path / "with" / "en" / "topics" / "fixture2.cnn.html").read_text("utf-8")
-    assert (
-        "inverted dropout keeps the mean" in topic and "static/examples/dropout/curve.svg" in topic
-    )
+    # the topic links the example's own page, which shows the plot
+    assert "inverted dropout keeps the mean" in topic and "../examples/dropout.html" in topic
+    example = (tmp_path / "with" / "en" / "examples" / "dropout.html").read_text("utf-8")
+    assert "static/examples/dropout/curve.svg" in example
     assert (tmp_path / "with" / "static" / "examples" / "dropout" / "curve.svg").is_file()
     other = (tmp_path / "with" / "en" / "topics" / "fixture1.activations.html").read_text("utf-8")
     assert "inverted dropout" not in other
     build_site(bank, tmp_path / "without", examples_dir=tmp_path / "absent", search=False)
     assert (
-        'class="examples"'
+        'class="example-links"'
         not in (tmp_path / "without" / "en" / "topics" / "fixture2.cnn.html").read_text()
     )
+    assert not (tmp_path / "without" / "en" / "examples").exists()
 
 
 def test_cli_refuses_a_foreign_folder_and_rebuilds_its_own(tmp_path, monkeypatch):
@@ -248,9 +250,12 @@ def test_cli_refuses_a_foreign_folder_and_rebuilds_its_own(tmp_path, monkeypatch
     (foreign / "notes.txt").write_text("mine")
     runner = CliRunner()
     args = ["site", "build", "--bank", str(FIXTURE_BANK), "--lang", "en", "--no-search"]
+    # refused at once, before any example runs (it used to run them all in full first)
     result = runner.invoke(main, [*args, "-o", str(foreign)])
     assert result.exit_code == 2
     assert result.stderr.startswith("eprep: error:") and "not empty" in result.stderr
+    assert not (tmp_path / "cache").exists()
+    args.extend(["--run-examples", "none"])  # the folder handling is the point here
     assert (foreign / "notes.txt").read_text() == "mine"
     out = tmp_path / "out"
     for _ in range(2):

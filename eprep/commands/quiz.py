@@ -78,7 +78,7 @@ def quiz(
     bank = load_bank_from_options(banks)
     questions = bank.select(selectors)
     console = Console(out=sys.stderr if as_json else sys.stdout)
-    with Store.open(database_path(db)) as store:
+    with Store.open(database_path(db), aliases=bank.alias_map) as store:
         cards = store.cards()
         summary = Summary(skipped_missing=missing_from_bank(bank, cards, selectors))
         if summary.skipped_missing:
@@ -128,7 +128,7 @@ def stats(
 
     bank = load_bank_from_options(banks)
     questions = bank.select(selectors)
-    with Store.open(database_path(db)) as store:
+    with Store.open(database_path(db), aliases=bank.alias_map) as store:
         result = compute_stats(
             bank, questions, store.cards(), store.reviews(), scheduling.utcnow(), lang
         )

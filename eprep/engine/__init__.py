@@ -4,7 +4,9 @@ Layers: forward(x, train_flg=...) and backward(dout) -> dx, parameter gradients 
 (dgamma/dbeta). Optimizers: update(params, grads) in place. Nets: params dict shared with
 the layers. Normalisation beside batch norm (LayerNorm, InstanceNorm, GroupNorm, LRN), the
 convolution family (depthwise, pointwise, separable, dilated/causal 1-D, transposed, global
-average pooling) and Residual follow the same interface. Recurrent, attention and word2vec
+average pooling), Residual and the activations beyond ReLU (LeakyRelu, Elu, Gelu, Swish)
+follow the same interface; AdamW and the learning-rate schedules (StepLR, CosineLR,
+WarmupCosineLR) follow the optimizers'. Recurrent, attention and word2vec
 layers follow DLFS2 instead: `params` and `grads` lists, gradients overwritten in place.
 float64 by default; float32 inputs stay float32. Imports nothing from eprep.
 
@@ -14,6 +16,7 @@ inverted and ClassicDropout is DLFS's original; max pooling pads with -inf.
 """
 
 from eprep.engine.attention import Attention, AttentionWeight, TimeAttention, WeightSum
+from eprep.engine.clipping import clip_by_value
 from eprep.engine.conv import AvgPooling, Convolution, Pooling, col2im, conv_output_size, im2col
 from eprep.engine.conv_family import (
     Conv1D,
@@ -32,6 +35,10 @@ from eprep.engine.conv_family import (
 )
 from eprep.engine.functions import (
     cross_entropy_error,
+    elu,
+    elu_grad,
+    gelu,
+    gelu_grad,
     leaky_relu,
     leaky_relu_grad,
     relu,
@@ -41,18 +48,25 @@ from eprep.engine.functions import (
     softmax,
     step_function,
     sum_squared_error,
+    swish,
+    swish_grad,
     tanh,
     tanh_grad,
 )
 from eprep.engine.gradcheck import numerical_gradient, relative_error
 from eprep.engine.init import weight_init_std
 from eprep.engine.layers import (
+    Activation,
     Affine,
     ClassicDropout,
     Dropout,
+    Elu,
+    Gelu,
+    LeakyRelu,
     Relu,
     Sigmoid,
     SoftmaxWithLoss,
+    Swish,
     Tanh,
 )
 from eprep.engine.nets import MultiLayerNet, MultiLayerNetExtend, SimpleConvNet
@@ -63,8 +77,9 @@ from eprep.engine.normalization import (
     LayerNorm,
     LocalResponseNormalization,
 )
-from eprep.engine.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
+from eprep.engine.optimizers import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSprop
 from eprep.engine.residual import Residual
+from eprep.engine.schedules import CosineLR, StepLR, WarmupCosineLR
 from eprep.engine.search import beam_search
 from eprep.engine.time_layers import (
     GRU,
@@ -95,8 +110,10 @@ __all__ = [
     "LSTM",
     "RNN",
     "SGD",
+    "Activation",
     "AdaGrad",
     "Adam",
+    "AdamW",
     "Affine",
     "Attention",
     "AttentionWeight",
@@ -105,14 +122,18 @@ __all__ = [
     "ClassicDropout",
     "Conv1D",
     "Convolution",
+    "CosineLR",
     "DepthwiseConvolution",
     "Dropout",
+    "Elu",
     "Embedding",
     "EmbeddingDot",
+    "Gelu",
     "GlobalAveragePooling",
     "GroupNorm",
     "InstanceNorm",
     "LayerNorm",
+    "LeakyRelu",
     "LocalResponseNormalization",
     "Momentum",
     "MultiLayerNet",
@@ -130,6 +151,8 @@ __all__ = [
     "SimpleConvNet",
     "SkipGram",
     "SoftmaxWithLoss",
+    "StepLR",
+    "Swish",
     "Tanh",
     "TimeAffine",
     "TimeAttention",
@@ -141,8 +164,10 @@ __all__ = [
     "TimeSoftmaxWithLoss",
     "TransposedConvolution",
     "UnigramSampler",
+    "WarmupCosineLR",
     "WeightSum",
     "beam_search",
+    "clip_by_value",
     "clip_grads",
     "col2im",
     "conv1d_output_size",
@@ -151,6 +176,10 @@ __all__ = [
     "conv_param_count",
     "cross_entropy_error",
     "dilated_receptive_field",
+    "elu",
+    "elu_grad",
+    "gelu",
+    "gelu_grad",
     "im2col",
     "leaky_relu",
     "leaky_relu_grad",
@@ -165,6 +194,8 @@ __all__ = [
     "softmax",
     "step_function",
     "sum_squared_error",
+    "swish",
+    "swish_grad",
     "tanh",
     "tanh_grad",
     "transposed_output_size",

@@ -47,6 +47,49 @@ def leaky_relu_grad(x: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     return np.where(x > 0, 1.0, alpha).astype(np.result_type(x, np.float32))
 
 
+def elu(x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """x where x > 0, alpha (e^x - 1) elsewhere (Clevert et al. 2016); saturates at -alpha."""
+    x = np.asarray(x, dtype=np.result_type(x, np.float64))
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+def elu_grad(x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """Derivative of elu: 1 where x > 0, alpha e^x elsewhere (= elu(x) + alpha there)."""
+    x = np.asarray(x, dtype=np.result_type(x, np.float64))
+    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
+
+
+def _normal_cdf(x: np.ndarray) -> np.ndarray:
+    from math import erf, sqrt
+
+    return 0.5 * (1.0 + np.vectorize(erf, otypes=[float])(np.asarray(x) / sqrt(2.0)))
+
+
+def gelu(x: np.ndarray) -> np.ndarray:
+    """x * Phi(x), Phi the standard normal CDF (Hendrycks & Gimpel 2016; torch's exact GELU)."""
+    x = np.asarray(x, dtype=np.float64)
+    return x * _normal_cdf(x)
+
+
+def gelu_grad(x: np.ndarray) -> np.ndarray:
+    """Derivative of gelu: Phi(x) + x phi(x), phi the standard normal density."""
+    x = np.asarray(x, dtype=np.float64)
+    return _normal_cdf(x) + x * np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi)
+
+
+def swish(x: np.ndarray, beta: float = 1.0) -> np.ndarray:
+    """x * sigmoid(beta x) (Ramachandran et al. 2017); beta = 1 is SiLU (torch.nn.SiLU)."""
+    x = np.asarray(x, dtype=np.float64)
+    return x * sigmoid(beta * x)
+
+
+def swish_grad(x: np.ndarray, beta: float = 1.0) -> np.ndarray:
+    """Derivative of swish: s + beta x s (1 - s), s = sigmoid(beta x)."""
+    x = np.asarray(x, dtype=np.float64)
+    s = sigmoid(beta * x)
+    return s + beta * x * s * (1.0 - s)
+
+
 def tanh(x: np.ndarray) -> np.ndarray:
     """Hyperbolic tangent elementwise."""
     return np.tanh(x)

@@ -6,7 +6,15 @@ import numpy as np
 
 from eprep.engine.functions import (
     _as_batch,
+    elu,
+    elu_grad,
+    gelu,
+    gelu_grad,
+    leaky_relu,
+    leaky_relu_grad,
     sigmoid,
+    swish,
+    swish_grad,
 )
 
 
@@ -77,6 +85,52 @@ class Sigmoid:
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         return dout * self.out * (1.0 - self.out)
+
+
+class Activation:
+    """An elementwise activation layer: forward f(x), backward dout * f'(x) at the stored x."""
+
+    def __init__(self, function, derivative) -> None:
+        self._f, self._df = function, derivative
+        self.x: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
+        self.x = np.asarray(x)
+        return self._f(self.x)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return dout * self._df(self.x)
+
+
+class LeakyRelu(Activation):
+    """x for x > 0, alpha x elsewhere (torch.nn.LeakyReLU(negative_slope=alpha))."""
+
+    def __init__(self, alpha: float = 0.01) -> None:
+        super().__init__(lambda x: leaky_relu(x, alpha), lambda x: leaky_relu_grad(x, alpha))
+        self.alpha = alpha
+
+
+class Elu(Activation):
+    """x for x > 0, alpha (e^x - 1) elsewhere (torch.nn.ELU(alpha))."""
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__(lambda x: elu(x, alpha), lambda x: elu_grad(x, alpha))
+        self.alpha = alpha
+
+
+class Gelu(Activation):
+    """x Phi(x), the exact GELU (torch.nn.GELU(approximate="none"))."""
+
+    def __init__(self) -> None:
+        super().__init__(gelu, gelu_grad)
+
+
+class Swish(Activation):
+    """x sigmoid(beta x); beta = 1 is torch.nn.SiLU."""
+
+    def __init__(self, beta: float = 1.0) -> None:
+        super().__init__(lambda x: swish(x, beta), lambda x: swish_grad(x, beta))
+        self.beta = beta
 
 
 class Tanh:

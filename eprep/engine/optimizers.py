@@ -173,3 +173,30 @@ class Adam:
             else:
                 lr_t = self.lr * np.sqrt(correction2) / correction1
                 params[key] -= lr_t * m / (np.sqrt(v) + self.eps)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter 2019; torch.optim.AdamW).
+
+    Each step first shrinks the parameter, theta *= 1 - lr * weight_decay, then takes the paper-form
+    Adam step on the loss gradient alone. L2 regularisation in Adam instead adds weight_decay *
+    theta to the gradient, which the division by sqrt(v_hat) then rescales: parameters with large
+    gradients are hardly decayed. Here the decay is the same fraction of every parameter.
+    """
+
+    def __init__(
+        self,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(lr, beta1, beta2, eps, form="paper")
+        self.weight_decay = weight_decay
+
+    def update(self, params: Params, grads: Grads) -> None:
+        _check(params, grads)
+        for key in grads:
+            params[key] *= 1 - self.lr * self.weight_decay
+        super().update(params, grads)

@@ -54,7 +54,7 @@ def sit_exam(
 
     words = _WORDS[lang]
     syllabus = current()
-    with Store.open(db) as store:
+    with Store.open(db, aliases=bank.alias_map) as store:
         if resume:
             sitting = Sitting.resume(store)
             if sitting is None:

@@ -36,7 +36,7 @@ EXAMPLES: dict[str, str] = {
 # and the Anki export both attach an example's plots by this.
 TOPICS: dict[str, tuple[str, ...]] = {
     "vanishing-gradient": ("vanishing",),
-    "initial-weights": ("vanishing",),
+    "initial-weights": ("vanishing", "activation-functions"),
     "regularization": ("regularization", "regularisation"),
     "perceptron": ("perceptron", "activations"),
     "rnn-binary-addition": ("rnn", "bptt"),

@@ -5,6 +5,9 @@ the scale of the initial weights changes. With sigmoid, std 1 pushes activations
 (saturation: vanishing gradients), std 0.01 squeezes them around 0.5 (every unit says the same
 thing), Xavier keeps them spread. With ReLU, He keeps the activation scale constant through the
 layers, while std 0.01 and Xavier let it shrink layer by layer.
+Without any activation (a linear stack, std 0.05 on 100 inputs) each layer multiplies the std by
+0.05 * sqrt(100) = 0.5: the scale is decided by sigma * sqrt(n) alone, geometrically in the depth
+(the bank's day2.vanishing.linear-stack-rms).
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from eprep.examples.training import Progress, Steps, rounded
 NAME = "initial-weights"
 CLAIM = (
     "Sigmoid activations saturate with std 1 and collapse to 0.5 with std 0.01 but stay spread "
-    "with Xavier; with ReLU, He init keeps the activation scale through 5 layers."
+    "with Xavier; with ReLU, He init keeps the activation scale through 5 layers; without an "
+    "activation, std 0.05 halves the scale at every layer (sigma * sqrt(n) = 0.5)."
 )
 
 UNITS = 100
@@ -36,12 +40,15 @@ CASES: list[tuple[str, str, float | str]] = [
     ("ReLU, std 0.01", "relu", 0.01),
     ("ReLU, Xavier", "relu", "xavier"),
     ("ReLU, He", "relu", "he"),
+    ("linear, std 0.05", "identity", 0.05),
 ]
 
 
 def _layer_stats(a: np.ndarray, activation: str) -> dict[str, Any]:
     if activation == "sigmoid":
         counts, edges = np.histogram(a, bins=BINS, range=(0.0, 1.0))
+    elif activation == "identity":
+        counts, edges = np.histogram(a, bins=BINS, range=(-1.5, 1.5))
     else:
         # ReLU outputs are half exact zeros; histogram the positive part, report the zeros.
         positive = a[a > 0]
@@ -89,7 +96,7 @@ def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) ->
 
     n_samples = 500 if quick else 2000
     steps = Steps(len(CASES) * LAYERS, progress)
-    functions = {"sigmoid": sigmoid, "relu": relu}
+    functions = {"sigmoid": sigmoid, "relu": relu, "identity": lambda a: a}
     cases = []
     for index, (label, activation, spec) in enumerate(CASES):
         # The same inputs for every case, and a separate stream for each case's weights.
@@ -117,7 +124,9 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     xavier = _case(result, "sigmoid, Xavier")["layers"]
     he = _case(result, "ReLU, He")["layers"]
     relu_xavier = _case(result, "ReLU, Xavier")["layers"]
+    linear = _case(result, "linear, std 0.05")["layers"]
     he_ratio = he[-1]["rms"] / he[0]["rms"]
+    linear_ratio = linear[-1]["std"] / linear[0]["std"]
     xavier_ratio = relu_xavier[-1]["rms"] / relu_xavier[0]["rms"]
     return [
         Check(
@@ -145,6 +154,11 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             xavier_ratio < 0.4,
             f"ratio {xavier_ratio:.2f}",
         ),
+        Check(
+            "linear, std 0.05: layer-5 std within 15% of 0.5^4 × layer 1",
+            abs(linear_ratio / 0.5**4 - 1) < 0.15,
+            f"ratio {linear_ratio:.4f} (0.5^4 = 0.0625)",
+        ),
     ]
 
 
@@ -166,7 +180,9 @@ def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
     columns = 3
     fig = figure(10.0, 5.6)
     axes = fig.subplots(-(-len(cases) // columns), columns, squeeze=False)
-    for ax, case in zip(axes.flat, cases, strict=True):
+    for ax in axes.flat[len(cases) :]:
+        ax.set_visible(False)  # the grid has more cells than cases
+    for ax, case in zip(axes.flat, cases, strict=False):
         for depth, layer in enumerate(case["layers"]):
             low, high = layer["edges"]
             edges = np.linspace(low, high, len(layer["hist"]) + 1)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from eprep.errors import EprepError
-from eprep.questions import cache
+from eprep.questions import aliases, cache
 from eprep.questions.errors import BankError
 from eprep.questions.models import Bank, Day, Question, Text, Topic
 from eprep.questions.schema import FileValidator
@@ -80,11 +80,14 @@ def _bank_files(root: Path) -> list[Path]:
 def _build(layout: list[tuple[Path, list[Path]]], syllabus: Syllabus) -> Bank:
     days: dict[str, dict] = {}
     seen_ids: dict[str, Question] = {}
+    found_aliases: dict[str, tuple[str, str, int]] = {}
     for _, files in layout:
         folders = sorted({f.parent for f in files})
         for folder in folders:
             info = days.setdefault(folder.name, {"meta": None, "topics": {}, "syllabus": None})
             _load_day(folder, info, seen_ids, syllabus)
+            if (folder / aliases.FILE_NAME).is_file():
+                aliases.read_file(folder / aliases.FILE_NAME, found_aliases)
     built = []
     for name, info in days.items():
         title, summary, order = info["meta"] or (Text({"en": name}), None, 1000)
@@ -93,7 +96,8 @@ def _build(layout: list[tuple[Path, list[Path]]], syllabus: Syllabus) -> Bank:
             Day(name=name, title=title, order=order, summary=summary, topics=tuple(topics))
         )
     built.sort(key=lambda d: (d.order, d.name))
-    return Bank(tuple(built))
+    resolved = aliases.resolve(found_aliases, seen_ids)
+    return Bank(tuple(built), aliases=tuple(sorted(resolved.items())))
 
 
 def _load_day(folder: Path, info: dict, seen_ids: dict[str, Question], syllabus: Syllabus) -> None:

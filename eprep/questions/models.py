@@ -216,6 +216,13 @@ class Bank:
     """Every loaded day (sorted by order), with lookup and selection of questions."""
 
     days: tuple[Day, ...]
+    # Merged ids: (old id, the question id it now counts as), from the days' `_aliases.toml`.
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def alias_map(self) -> dict[str, str]:
+        """Old question id -> the id of the question that replaced it."""
+        return dict(self.aliases)
 
     @property
     def topics(self) -> tuple[Topic, ...]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -269,14 +269,26 @@ _SAVED = "answers already given are saved"
 
 
 class Store:
-    """An open progress database. Use `Store.open(path)`; close with `close()` or `with`."""
+    """An open progress database. Use `Store.open(path)`; close with `close()` or `with`.
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    `aliases` (old question id -> new id, the bank's `alias_map`) makes the history of merged
+    questions count for the question that replaced them: cards and reviews stored under an old id
+    are read as the new id, and the next review of the new id continues the old card.
+    """
+
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, aliases: Mapping[str, str] | None = None
+    ) -> None:
         self.path = path
         self._conn = conn
+        self._aliases = dict(aliases or {})
+
+    def _ids_of(self, question_id: str) -> list[str]:
+        """The id and every old id that now counts as it."""
+        return [question_id, *(old for old, new in self._aliases.items() if new == question_id)]
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, aliases: Mapping[str, str] | None = None) -> Store:
         """Open (creating or migrating) the progress database at `path`."""
         path = Path(path)
         if path.exists():
@@ -300,7 +312,7 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
-            store = cls(path, conn)
+            store = cls(path, conn, aliases)
             store._migrate()
         except sqlite3.DatabaseError as error:
             problem = _sqlite_problem(path, error)
@@ -380,14 +392,26 @@ class Store:
     # --- cards and reviews ---
 
     def cards(self) -> dict[str, CardRow]:
-        """Every card, by question id."""
+        """Every card, by question id (an old id's card under its new id, see `aliases`).
+
+        When several cards count as one question, the one stored under its own id wins (it was
+        reviewed since the merge), else the most recently reviewed one.
+        """
         rows = self._conn.execute(
-            "SELECT id, question_id, due, reps, lapses, state FROM cards"
+            "SELECT id, question_id, due, reps, lapses, state,"
+            " COALESCE((SELECT MAX(r.id) FROM reviews r WHERE r.card_id = cards.id), 0)"
+            " FROM cards"
         ).fetchall()
-        return {
-            row[1]: CardRow(row[0], row[1], datetime.fromisoformat(row[2]), row[3], row[4], row[5])
-            for row in rows
-        }
+        chosen: dict[str, tuple[tuple[bool, int], CardRow]] = {}
+        for row in rows:
+            question_id = self._aliases.get(row[1], row[1])
+            rank = (row[1] == question_id, row[6])
+            card = CardRow(
+                row[0], question_id, datetime.fromisoformat(row[2]), row[3], row[4], row[5]
+            )
+            if question_id not in chosen or rank > chosen[question_id][0]:
+                chosen[question_id] = (rank, card)
+        return {question_id: card for question_id, (_, card) in chosen.items()}
 
     def reviews(self, question_id: str | None = None) -> list[ReviewRow]:
         """Every review (of one question, if given), oldest first."""
@@ -397,13 +421,13 @@ class Store:
         )
         args: tuple[str, ...] = ()
         if question_id is not None:
-            sql += " WHERE question_id = ?"
-            args = (question_id,)
+            args = tuple(self._ids_of(question_id))
+            sql += f" WHERE question_id IN ({', '.join('?' * len(args))})"
         rows = self._conn.execute(sql + " ORDER BY id", args).fetchall()
         return [
             ReviewRow(
                 r[0],
-                r[1],
+                self._aliases.get(r[1], r[1]),
                 r[2],
                 r[3],
                 r[4],
@@ -438,6 +462,8 @@ class Store:
             row = conn.execute(
                 "SELECT id, state FROM cards WHERE question_id = ?", (question_id,)
             ).fetchone()
+            if row is None and len(self._ids_of(question_id)) > 1:
+                row = self._inherit_card(conn, question_id)
             if row is None:
                 cursor = conn.execute(
                     "INSERT INTO cards(question_id, state, due, created_at) VALUES (?, '', ?, ?)",
@@ -474,6 +500,20 @@ class Store:
                 ),
             )
             return RecordedReview(int(cursor.lastrowid), before, after, due)
+
+    def _inherit_card(self, conn: sqlite3.Connection, question_id: str) -> tuple[int, str] | None:
+        """The most recently reviewed card of an old id of `question_id`, now stored under it."""
+        old = self._ids_of(question_id)[1:]
+        row = conn.execute(
+            "SELECT id, state FROM cards WHERE question_id IN"
+            f" ({', '.join('?' * len(old))}) ORDER BY"
+            " COALESCE((SELECT MAX(r.id) FROM reviews r WHERE r.card_id = cards.id), 0) DESC"
+            " LIMIT 1",
+            old,
+        ).fetchone()
+        if row is not None:
+            conn.execute("UPDATE cards SET question_id = ? WHERE id = ?", (question_id, row[0]))
+        return row
 
     def change_rating(self, review_id: int, rating: int) -> RecordedReview:
         """Re-rate a stored review (the learner overrode the proposed rating afterwards).

@@ -45,13 +45,14 @@ def test_seed_notes_batch_norm_errata_and_nothing_else(linter: Linter) -> None:
     report = _lint(linter, *seeds)
     found = [(Path(f.path).name, f.line, f.question) for f in report.findings]
     bn = "000_f6bde2f1b576aa67.txt"
-    assert found == [(bn, 31, "day2.batchnorm.eps-trap"), (bn, 31, "day2.batchnorm.eps-trap")]
+    assert found == [(bn, 31, "day2.batchnorm.forward-output")] * 2
     minus, gamma_x = report.findings
     # the √(σ²−θ) denominator is the bank's known erratum, and gets that option's feedback
     assert minus.formula.startswith(r"\hat x_{ni}") and minus.what == "known-mistake"
     bank = load_bank()
-    option = next(o for o in bank.get("day2.batchnorm.eps-trap").options if o.id == "minus-inside")
-    assert minus.message == " ".join(option.feedback.get("en").split())
+    question = bank.get("day2.batchnorm.forward-output")
+    mistake = next(m for m in question.mistakes if "var - epsilon" in m.answer)
+    assert minus.message == " ".join(mistake.feedback.get("en").split())
     # y = γx + β where x̂ is meant: named as that slip, with the proven form
     assert gamma_x.formula == r"y_{ni}=\gamma x_{ni}+\beta" and gamma_x.what == "accent"
     assert r"\hat{x}_{i}" in gamma_x.message and r"\gamma \hat{x}_{i} + \beta" in gamma_x.message

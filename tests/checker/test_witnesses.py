@@ -224,7 +224,7 @@ def test_mutation_test_catches_every_mutant(bank) -> None:
     chosen = [
         bank.get(qid)
         for qid in (
-            "day2.optimizers.nesterov-first-step",
+            "day2.optimizers.nesterov-two-steps",
             "day2.cnn.pool-output",
             "day2.dropout.ratio-meaning",
             "day2.regularization.gradient-code",

@@ -51,6 +51,11 @@ def test_claim_checks_reject_a_broken_result(quick_results: dict) -> None:
         if case["label"] == "ReLU, He":
             case["layers"][-1]["rms"] = case["layers"][0]["rms"] / 10
     assert not all(c.ok for c in load("initial-weights").check_claim(init))
+    init = copy.deepcopy(quick_results["initial-weights"])
+    for case in init["cases"]:
+        if case["label"] == "linear, std 0.05":
+            case["layers"][-1]["std"] = case["layers"][0]["std"]  # the scale kept: claim broken
+    assert not all(c.ok for c in load("initial-weights").check_claim(init))
 
     add = copy.deepcopy(quick_results["rnn-binary-addition"])
     add["bit_accuracy"] = 0.95

@@ -55,6 +55,12 @@ def test_first_layer_activations_match_quadrature(quick_results: dict) -> None:
     he = cases["ReLU, He"]["layers"][0]
     assert abs(he["rms"] - 1.0) < 0.1
     assert abs(he["zero"] - 0.5) < 0.05
+    # Linear stack, std 0.05, 100 units: Var multiplies by 100 * 0.05^2 = 1/4 per layer, so the
+    # std of layer k is 0.5^k (each unit's ||w|| scatters ~7%; over 5 layers 15% covers it).
+    linear = cases["linear, std 0.05"]["layers"]
+    for depth, layer in enumerate(linear, start=1):
+        assert abs(layer["std"] / 0.5**depth - 1) < 0.15, (depth, layer["std"])
+        assert abs(layer["mean"]) < 0.05 * 0.5**depth + 0.01
 
 
 def test_single_unit_cannot_beat_ln2_on_xor(quick_results: dict) -> None:

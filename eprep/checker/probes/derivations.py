@@ -108,18 +108,6 @@ def _momentum_run(theta: float, g: float, eta: float, mu: float, steps: int) -> 
     return history
 
 
-@probe("deriv_momentum_two_steps")
-def deriv_momentum_two_steps(variant: Variant, rng: np.random.Generator) -> Samples:
-    """theta after two engine Momentum updates from theta with the constant gradient g."""
-    points, values = [], []
-    for _ in range(12):
-        theta, g = (float(v) for v in rng.uniform(-2.0, 2.0, size=2))
-        eta, mu = float(rng.uniform(0.001, 0.5)), float(rng.uniform(0.0, 0.99))
-        points.append({"theta": theta, "g": g, "eta": eta, "mu": mu})
-        values.append(_momentum_run(theta, g, eta, mu, 2)[-1])
-    return _samples(points, values, 1e-9, 1e-12)
-
-
 @probe("deriv_momentum_terminal_step")
 def deriv_momentum_terminal_step(variant: Variant, rng: np.random.Generator) -> Samples:
     """theta_{t+1} - theta_t after 1000 engine Momentum updates with the constant gradient g.
@@ -172,27 +160,6 @@ def deriv_batchnorm_output_variance(variant: Variant, rng: np.random.Generator) 
         points.append({"gamma": gamma, "s": s})
         values.append(float(np.var(out)))
     return _samples(points, values, 1e-9, 1e-12)
-
-
-@probe("deriv_conv_output_size")
-def deriv_conv_output_size(variant: Variant, rng: np.random.Generator) -> Samples:
-    """Output height of an engine Convolution.forward for input H, filter F, pad P, stride S.
-
-    Only points where the filter fits and the stride divides H + 2P - F are sampled.
-    """
-    from eprep.engine import Convolution
-
-    points, values = [], []
-    while len(points) < 12:
-        h, f = int(rng.integers(3, 33)), int(rng.choice([1, 2, 3, 5, 7]))
-        p, s = int(rng.integers(0, 4)), int(rng.choice([1, 2, 3]))
-        if h + 2 * p < f or (h + 2 * p - f) % s:
-            continue
-        conv = Convolution(rng.standard_normal((2, 1, f, f)), np.zeros(2), stride=s, pad=p)
-        out = conv.forward(rng.standard_normal((1, 1, h, h)))
-        points.append({"H": h, "F": f, "P": p, "S": s})
-        values.append(float(out.shape[2]))
-    return _samples(points, values, 0.0, 1e-9)
 
 
 @probe("deriv_elastic_net_gradient")

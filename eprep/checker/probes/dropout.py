@@ -198,3 +198,42 @@ def dropout_backward_code(namespace: dict, variant: Variant, rng: np.random.Gene
             atol=1e-9,
             err_msg=f"backward is not the derivative of forward (ratio {ratio})",
         )
+
+
+@probe("dropout_subnetworks")
+def dropout_subnetworks(variant: Variant, rng: np.random.Generator, *, units: list[str]) -> Value:
+    """Distinct masks the engine's Dropout (p = 0.5) draws over many training steps.
+
+    With at most 10 droppable units (1024 masks) and 40 000 steps every mask appears with
+    probability above 1 - 1024 * (1 - 1/1024)^40000, i.e. 1 - 1e-13.
+    """
+    n = sum(int(variant[name]) for name in units)
+    assert n <= 10, "too many units to enumerate the masks"
+    layer = _dropout(0.5, rng)
+    steps = 40_000
+    kept = np.asarray(layer.forward(np.ones((steps, n)), train_flg=True)) != 0
+    return Value(len({row.tobytes() for row in kept}))
+
+
+@probe("dropout_ensemble_mean")
+def dropout_ensemble_mean(
+    variant: Variant, rng: np.random.Generator, *, weights: list[str], inputs: list[str]
+) -> Value:
+    """Mean of w . (ClassicDropout training output) over many steps: the sub-networks' average.
+
+    Each step draws one sub-network with its probability, so the sample mean estimates the
+    probability-weighted ensemble (5 standard errors). The layer's inference output, w . (test
+    output), must agree with it: that is the weight-scaling rule the question is about.
+    """
+    from eprep.engine import ClassicDropout
+
+    w = np.array([float(variant[name]) for name in weights])
+    x = np.array([float(variant[name]) for name in inputs])
+    layer = ClassicDropout(float(variant["p"]), rng=rng)
+    outputs = np.asarray(layer.forward(np.tile(x, (_UNITS, 1)), train_flg=True)) @ w
+    measured = _mc_mean(outputs)
+    inference = float(np.asarray(layer.forward(x[None, :], train_flg=False))[0] @ w)
+    assert abs(inference - measured.value) <= measured.abs_tol, (
+        f"the inference output {inference:.6g} is not the ensemble mean {measured.value:.6g}"
+    )
+    return measured

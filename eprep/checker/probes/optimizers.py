@@ -1,8 +1,8 @@
 """Probes for the optimizer questions: every number comes from the engine optimizers' `update()`.
 
 Hyperparameters are read from the variant by fixed names: `lr`, `mu` (momentum), `rho` (RMSprop's
-decay rate), `b1`, `b2` (Adam), `ep` (epsilon, when the question varies it), `w` (the starting
-weight, 0 if absent).
+decay rate), `b1`, `b2` (Adam), `wd` (AdamW's weight decay), `ep` (epsilon, when the question
+varies it), `w` (the starting weight, 0 if absent).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from eprep.checker.probes import OptionId, Samples, Value, Variant, code_probe, probe
-from eprep.engine import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
+from eprep.engine import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSprop
 
 _ENGINE_CLASSES = {
     "SGD": SGD,
@@ -22,6 +22,7 @@ _ENGINE_CLASSES = {
     "AdaGrad": AdaGrad,
     "RMSprop": RMSprop,
     "Adam": Adam,
+    "AdamW": AdamW,
 }
 
 
@@ -50,6 +51,14 @@ def make_optimizer(
             form=form,
             **_eps(eps),
         )
+    if name == "adamw":
+        return AdamW(
+            lr=lr,
+            beta1=float(variant.get("b1", 0.9)),
+            beta2=float(variant.get("b2", 0.999)),
+            weight_decay=float(variant["wd"]),
+            **_eps(eps),
+        )
     raise ValueError(f"unknown optimizer {name!r}")
 
 
@@ -69,7 +78,8 @@ def trajectory(optimizer: Any, w0: float, gradients: Sequence[float]) -> list[fl
 
 
 def _gradients(variant: Variant, grads: Sequence[str], repeat: str | int | None) -> list[float]:
-    values = [float(variant[name]) for name in grads]
+    # A name of the variant, or a number written as text ("0": a step without loss gradient).
+    values = [float(variant[name]) if name in variant else float(name) for name in grads]
     if repeat is None:
         return values
     count = int(variant[repeat]) if isinstance(repeat, str) else int(repeat)

@@ -283,3 +283,36 @@ def he_init_code(namespace: dict, variant: Variant, rng: np.random.Generator) ->
             f"a ReLU layer {n_in} -> {n_out} with these weights multiplies the activation "
             f"variance by {gain:.3f} instead of keeping it"
         )
+
+
+_STACK_BATCH = 200
+_NETWORKS = 200  # independent ReLU stacks, 4 inputs each
+
+
+@probe("signal_after_layers")
+def signal_after_layers(
+    variant: Variant, rng: np.random.Generator, *, activation: str = "linear"
+) -> Value:
+    """RMS of the layer-L pre-activations of random stacks on unit-normal inputs (zero biases).
+
+    Weights are drawn N(0, sigma^2), n units per layer. Linear: one engine Affine stack on a
+    batch of 200 (spread about 0.7 % per 100-unit layer). ReLU: after a ReLU the inputs have a
+    mean, and the sum of a unit's weights then scatters one network's mean square by several
+    percent, so 200 independent stacks (NumPy matmul, the engine's Relu between layers) are
+    averaged: the spread measured over 20 seeds is 1.3 % with 400 stacks at n = 100, L = 6 (so about
+    1.6 % with 200), inside the 5 %.
+    """
+    from eprep.engine import Affine, Relu
+
+    n, depth, sigma = int(variant["n"]), int(variant["L"]), float(variant["sigma"])
+    if activation == "linear":
+        a = rng.standard_normal((_STACK_BATCH, n))
+        for _ in range(depth):
+            a = Affine(rng.standard_normal((n, n)) * sigma, np.zeros(n)).forward(a)
+    else:
+        a = rng.standard_normal((_NETWORKS, 4, n))
+        for layer in range(depth):
+            if layer > 0:
+                a = Relu().forward(a)
+            a = np.matmul(a, rng.standard_normal((_NETWORKS, n, n)) * sigma)
+    return Value(float(np.sqrt(np.mean(a * a))), rel_tol=0.05)

@@ -1,13 +1,17 @@
 """Activations and the gradients that flow through them: each from the function's definition.
 
-sigmoid(x) = 1/(1 + e^-x) (the logistic function), tanh(x) = (e^x - e^-x)/(e^x + e^-x) and
-ReLU(x) = max(0, x); derivatives are `sympy.diff` of these, chains are composed and then
+sigmoid(x) = 1/(1 + e^-x) (the logistic function), tanh(x) = (e^x - e^-x)/(e^x + e^-x),
+ReLU(x) = max(0, x), Leaky ReLU max(x, a x) (Maas et al. 2013), ELU x or a(e^x - 1) (Clevert et
+al. 2016), GELU x P(Z <= x) for a standard normal Z (Hendrycks & Gimpel 2016; the CDF is taken
+from `sympy.stats`, not typed) and Swish x sigmoid(x) (Ramachandran et al. 2017); derivatives
+are `sympy.diff` of these, chains are composed and then
 differentiated, and the cross-entropy gradients differentiate -log of the softmax.
 """
 
 from __future__ import annotations
 
 import sympy
+from sympy import stats
 
 from eprep.checker.references import (
     CodeDefinition,
@@ -22,7 +26,16 @@ from eprep.checker.references import (
 )
 
 
-def _definition(name: str, x: sympy.Expr) -> sympy.Expr:
+def _definition(name: str, x: sympy.Expr, alpha: sympy.Expr = sympy.S.One) -> sympy.Expr:
+    if name == "leaky_relu":
+        return sympy.Piecewise((x, x > 0), (alpha * x, True))
+    if name == "elu":
+        return sympy.Piecewise((x, x > 0), (alpha * (sympy.exp(x) - 1), True))
+    if name == "gelu":
+        z = stats.Normal("Z", 0, 1)
+        return x * stats.cdf(z)(x)
+    if name == "swish":
+        return x / (1 + sympy.exp(-x))
     if name == "sigmoid":
         return 1 / (1 + sympy.exp(-x))
     if name == "tanh":
@@ -39,15 +52,39 @@ def _at(expr_of, point: sympy.Expr) -> sympy.Expr:
 
 
 @reference("activation")
-def activation(p: Params, *, activation: str, var: str = "x") -> sympy.Expr:
-    """The activation itself at `var`."""
-    return _definition(activation, p[var])
+def activation(p: Params, *, activation: str, var: str = "x", alpha: str = "1") -> sympy.Expr:
+    """The activation itself at `var` (`alpha`: Leaky ReLU's slope, ELU's scale)."""
+    return _definition(activation, p[var], arg(p, alpha))
 
 
 @reference("activation_derivative")
-def activation_derivative(p: Params, *, activation: str, var: str = "x") -> sympy.Expr:
+def activation_derivative(
+    p: Params, *, activation: str, var: str = "x", alpha: str = "1"
+) -> sympy.Expr:
     """d/dx of the activation, at `var`."""
-    return _at(lambda t: sympy.diff(_definition(activation, t), t), p[var])
+    a = arg(p, alpha)
+    return _at(lambda t: sympy.diff(_definition(activation, t, a), t), p[var])
+
+
+@reference("activation_backward_from_output")
+def activation_backward_from_output(
+    p: Params, *, activation: str, output: str = "y", upstream: str = "dout", alpha: str = "1"
+) -> sympy.Expr:
+    """dout * f'(x) where x is the (negative-side) input whose output f(x) is `output`."""
+    a = arg(p, alpha)
+    t = sympy.Symbol("t", negative=True)
+    (x,) = sympy.solve(sympy.Eq(_definition(activation, t, a), p[output]), t)
+    return p[upstream] * sympy.diff(_definition(activation, t, a), t).subs(t, x)
+
+
+@reference("activation_weight_gradient")
+def activation_weight_gradient(
+    p: Params, *, activation: str, alpha: str = "1", upstream: str = "dout"
+) -> sympy.Expr:
+    """dL/dw for one unit y = f(w x + b) with dL/dy = dout, by differentiating in w."""
+    w = sympy.Dummy("w", real=True)
+    unit = _definition(activation, w * p["x"] + p["b"], arg(p, alpha))
+    return p[upstream] * sympy.diff(unit, w).subs(w, p["w"])
 
 
 @reference("activation_derivative_max")
@@ -138,3 +175,43 @@ def _flat(values) -> list[float]:
     import numpy as np
 
     return np.asarray(values, dtype=float).ravel().tolist()
+
+
+@code_reference("elu_layer_code")
+def elu_layer_code() -> CodeDefinition:
+    """EluLayer(alpha): forward is ELU, backward(dout) is dout times ELU's derivative at x."""
+    alpha = sympy.Rational(3, 2)
+
+    def drive(namespace, rng):
+        x, dout = grid(rng, (2, 5)), grid(rng, (2, 5))
+        layer = namespace["EluLayer"](1.5)
+        y = layer.forward(x)
+        dx = layer.backward(dout)
+        return {
+            "x": x.ravel().tolist(),
+            "dout": dout.ravel().tolist(),
+            "y": _flat(y),
+            "dx": _flat(dx),
+        }
+
+    def check(outputs):
+        t = sympy.Symbol("t", real=True)
+        f = _definition("elu", t, alpha)
+        slope = sympy.diff(f, t)
+        if not len(outputs["y"]) == len(outputs["dx"]) == len(outputs["x"]):
+            return ["the outputs do not have one entry per input"]
+        problems = []
+        for x, dout, y, dx in zip(
+            outputs["x"], outputs["dout"], outputs["y"], outputs["dx"], strict=True
+        ):
+            xv = from_float(x)
+            if not float_close(y, f.subs(t, xv)):
+                problems.append(f"at x = {x}: forward {y}, definition {float(f.subs(t, xv)):.12g}")
+            want = from_float(dout) * slope.subs(t, xv)
+            if not float_close(dx, want):
+                problems.append(
+                    f"at x = {x}, dout = {dout}: dx = {dx}, definition {float(want):.12g}"
+                )
+        return problems[:3]
+
+    return CodeDefinition(drive, check)

@@ -9,6 +9,8 @@ expected training output. The scales are solved from those conditions, not writt
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sympy
 from sympy import stats
 
@@ -186,3 +188,22 @@ def dropout_batch_mean(
     i = sympy.Symbol("i", integer=True, positive=True)
     total = sympy.Sum(kept_output, (i, 1, n - k)).doit() + sympy.Sum(0, (i, 1, k)).doit()
     return total / n
+
+
+@reference("dropout_subnetworks")
+def dropout_subnetworks(p: Params, *, units: Sequence[str]) -> sympy.Expr:
+    """Masks a training step can draw: each unit independently kept or dropped (2 states)."""
+    total = sum(p[name] for name in units)
+    states = len({True, False})  # kept, dropped
+    return sympy.Integer(states) ** total
+
+
+@reference("dropout_ensemble_mean")
+def dropout_ensemble_mean(
+    p: Params, *, weights: Sequence[str], inputs: Sequence[str]
+) -> sympy.Expr:
+    """The sub-networks' output sum_i w_i m_i x_i averaged with their probabilities (classic)."""
+    drop = p["p"]
+    masks = [stats.Bernoulli(f"keep{i}", 1 - drop) for i in range(len(inputs))]
+    output = sum(p[w] * m * p[x] for w, m, x in zip(weights, masks, inputs, strict=True))
+    return sympy.expand(stats.E(output))

@@ -18,6 +18,7 @@ from eprep.checker.references import (
     Pick,
     code_reference,
     float_close,
+    integer,
     reference,
 )
 
@@ -114,3 +115,23 @@ def he_init_code(*, fan_in: int = 50, fan_out: int = 30) -> CodeDefinition:
         )
 
     return CodeDefinition(drive, check)
+
+
+@reference("signal_after_layers")
+def signal_after_layers(
+    p: Params, *, rule: str, fan_in: str = "n", std: str = "sigma", layers: str = "L"
+) -> sympy.Expr:
+    """The RMS (linear: also the std) of the pre-activations of layer L for unit-variance inputs.
+
+    Layer 1 sees the inputs (E[x^2] = 1); each later layer sees act(z) of the one before, whose
+    E[x^2] is `_second_moment_of_input` (identity: Var z; ReLU: E[ReLU(z)^2]); then
+    E[u^2] = n sigma^2 E[x^2]. Repeated L times, then the square root.
+    """
+    n, sigma = p[fan_in], p[std]
+    depth = integer(p[layers])
+    rule = {"linear": "xavier", "relu": "he"}.get(rule, rule)  # the input's E[x^2] rule
+    s = sympy.Symbol("s", positive=True)
+    moment = n * sigma**2  # layer 1: unit-variance inputs
+    for _ in range(depth - 1):
+        moment = n * sigma**2 * _second_moment_of_input(rule, s).subs(s, sympy.sqrt(moment))
+    return sympy.sqrt(sympy.simplify(moment))

@@ -4,7 +4,8 @@ SGD w <- w - eta g; Momentum v <- mu v - eta g, w <- w + v (Polyak; DLFS §6.1.4
 Sutskever et al. (2013)'s form, the gradient taken at the look-ahead point w + mu v, reported in
 that look-ahead variable; AdaGrad h <- h + g^2 (Duchi et al. 2011); RMSprop h <- rho h +
 (1 - rho) g^2 (Tieleman & Hinton 2012); Adam (Kingma & Ba 2015, Algorithm 1, and the
-reordered lr_t form of its §2).
+reordered lr_t form of its §2); AdamW (Loshchilov & Hutter 2019, Algorithm 2: the decay
+eta * lambda * w is applied to the weight beside the Adam step, not fed through the moments).
 """
 
 from __future__ import annotations
@@ -56,13 +57,14 @@ def _run(
         elif optimizer == "rmsprop":
             acc = h["rho"] * acc + (1 - h["rho"]) * g**2
             w = w - lr * g / (sympy.sqrt(acc) + eps)
-        elif optimizer == "adam":
+        elif optimizer in ("adam", "adamw"):
             b1, b2 = h["b1"], h["b2"]
+            decay = h["wd"] * w if optimizer == "adamw" else sympy.S.Zero
             m = b1 * m + (1 - b1) * g
             acc = b2 * acc + (1 - b2) * g**2
             if form == "paper":
                 m_hat, v_hat = m / (1 - b1**t), acc / (1 - b2**t)
-                w = w - lr * m_hat / (sympy.sqrt(v_hat) + eps)
+                w = w - lr * (m_hat / (sympy.sqrt(v_hat) + eps) + decay)
             else:  # lr_t = lr sqrt(1 - b2^t)/(1 - b1^t), applied to the raw moments
                 lr_t = lr * sympy.sqrt(1 - b2**t) / (1 - b1**t)
                 w = w - lr_t * m / (sympy.sqrt(acc) + eps)
@@ -88,6 +90,7 @@ def optimizer_steps(
     rho: str = "rho",
     b1: str = "b1",
     b2: str = "b2",
+    wd: str = "wd",
 ) -> sympy.Expr:
     """w after the gradients (or the change, last step, its size, or the decrease w_0 - w_T)."""
     sequence = [arg(p, g) for g in grads]
@@ -95,7 +98,7 @@ def optimizer_steps(
         sequence = sequence * integer(p[repeat])
     w0 = p[w] if w in p else sympy.Symbol("w_0", real=True)
     hyper = {"lr": arg(p, lr), "eps": arg(p, eps)}
-    for key, name in (("mu", mu), ("rho", rho), ("b1", b1), ("b2", b2)):
+    for key, name in (("mu", mu), ("rho", rho), ("b1", b1), ("b2", b2), ("wd", wd)):
         if name in p:
             hyper[key] = p[name]
     path = _run(optimizer, w0, sequence, hyper, form)
@@ -176,6 +179,7 @@ _HYPER = {
     "beta1": "b1",
     "beta2": "b2",
     "eps": "eps",
+    "weight_decay": "wd",
 }
 
 

@@ -49,7 +49,7 @@ def test_same_padding(values: dict[str, float]) -> None:
     assert run("day2.cnn.same-padding", values) == keep[0]
 
 
-@pytest.mark.parametrize("question_id", ["day2.cnn.pool-output", "day2.cnn.pool-output-pad"])
+@pytest.mark.parametrize("question_id", ["day2.cnn.pool-output"])
 def test_pool_output(question_id: str) -> None:
     for values in variants(question_id):
         expected = positions(values["H"], values["PH"], values["S"], values.get("P", 0))

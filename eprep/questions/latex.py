@@ -41,7 +41,8 @@ SYMBOLS = _names(
     # operators and relations
     "cdot times div pm mp ast star circ bullet odot otimes oplus setminus cap cup wedge vee "
     "sum prod int oint partial nabla infty ell hbar emptyset forall exists neg "
-    "le leq ge geq ne neq approx sim simeq cong equiv propto ll gg in notin ni subset subseteq "
+    "le leq ge geq ne neq approx sim simeq cong equiv propto ll gg lesssim gtrsim in notin ni "
+    "subset subseteq "
     "supset supseteq perp parallel mid "
     # arrows
     "to gets leftarrow rightarrow Leftarrow Rightarrow leftrightarrow Leftrightarrow iff "
@@ -50,8 +51,8 @@ SYMBOLS = _names(
     "lfloor rfloor lceil rceil langle rangle lVert rVert Vert lvert rvert vert "
     "dots ldots cdots vdots ddots top prime dagger"
 )
-# Environments (`\begin{…}`): matrices, written as nested rows in the terminal.
-ENVIRONMENTS = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix"})
+# Environments (`\begin{…}`): matrices (nested rows in the terminal) and cases.
+ENVIRONMENTS = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "cases"})
 # One-character commands: spacing and escaped characters.
 PUNCTUATION = frozenset(",;:! {}%$_&#|\\")
 

@@ -312,6 +312,20 @@ def _has_top_level_op(text: str) -> bool:
     return False
 
 
+_CASES = re.compile(r"\\begin\{cases\}(.*?)\\end\{cases\}", re.DOTALL)
+
+
+def _cases(match: re.Match[str]) -> str:
+    """A cases environment on one line: {x (x > 0); αx (x ≤ 0)}."""
+    rows = [row for row in re.split(r"\\\\", match.group(1)) if row.strip()]
+    shown = []
+    for row in rows:
+        value, _, condition = row.partition("&")
+        text = tex_to_unicode(value)
+        shown.append(f"{text} ({tex_to_unicode(condition)})" if condition.strip() else text)
+    return "{" + "; ".join(shown) + "}"
+
+
 _MATRIX = re.compile(r"\\begin\{([pbvB]?)matrix\}(.*?)\\end\{\1matrix\}", re.DOTALL)
 
 
@@ -343,6 +357,7 @@ def tex_to_unicode(tex: str) -> str:
 def _tex_to_unicode(tex: str) -> str:
     renderer = _Renderer()
     tex = _MATRIX.sub(lambda m: renderer.keep(_matrix(m)), tex)
+    tex = _CASES.sub(lambda m: renderer.keep(_cases(m)), tex)
     tex = re.sub(r"\^\s*\{?\s*\\prime\s*\}?", "′", tex)  # x^{\prime} is x′
     text = renderer.finish(renderer.rewrite(tex))
     text = re.sub(r"([∂∇]) (?=\w)", r"\1", text)  # `∂ L` reads better as `∂L`

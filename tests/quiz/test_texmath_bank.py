@@ -45,7 +45,8 @@ def _leaks(tex: str, shown: str) -> list[str]:
     problems = []
     if "\\" in shown:
         problems.append("a backslash")
-    if shown.count("{") > tex.count("\\{") or shown.count("}") > tex.count("\\}"):
+    sets = tex.count("\\begin{cases}")  # a cases environment reads {x (x > 0); 0 (x ≤ 0)}
+    if shown.count("{") > tex.count("\\{") + sets or shown.count("}") > tex.count("\\}") + sets:
         problems.append("a brace that is not a set's")
     # x_b, x_(ij), x^(1/d) are the plain-text scripts; `_{`, `_ ` or a dangling `^` are not
     for match in re.finditer(r"[_^]", shown):
@@ -128,6 +129,11 @@ CASES = [
     (r"0.4\ln\frac{0.4}{0.1}", "0.4 ln(0.4/0.1)"),
     (r"\operatorname{arg\,min}_w f", "arg min_w f"),
     (r"\langle x,y\rangle", "⟨x,y⟩"),  # not the wide CJK bracket 〈
+    (
+        r"\mathrm{ELU}(x) = \begin{cases} x & x > 0 \\ \alpha (e^x - 1) & x \le 0 \end{cases}",
+        "ELU(x) = {x (x > 0); α (eˣ − 1) (x ≤ 0)}",
+    ),
+    (r"a \lesssim b", "a ≲ b"),
 ]
 
 

@@ -125,7 +125,9 @@ def test_list_in_japanese(tmp_path: Path) -> None:
     from eprep.questions import load_bank
 
     bank = load_bank()
-    titles = [q.title.get("ja") for q in bank.select(["day2"])] + [bank.day("day2").title.get("ja")]
+    day = bank.day("day2")
+    titles = [q.title.get("ja") for q in bank.select(["day2"])] + [day.title.get("ja")]
+    titles += [topic.title.get("ja") for topic in day.topics]
     # titles are bank content (they may name Adam, ReLU, …): only the frame is checked here
     leftover = english_words(out, [*titles, "day2"])
     assert "（101 問）" in out or "問）" in out

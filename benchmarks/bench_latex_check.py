@@ -34,11 +34,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    from eprep.checker import api, equivalent
+    from eprep.checker import equivalence, equivalent
     from eprep.grammar import parse, to_text
 
     def check(text: str, expected: str, assume: dict) -> None:
-        api._PROVEN.clear()  # no verdict cached by the other spelling's run
+        equivalence._PROVEN.clear()  # no verdict cached by the other spelling's run
         equivalent(text, expected, assume)
 
     cases = [c for c in CASES if c["verdict"] != "refused"]

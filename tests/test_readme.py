@@ -112,3 +112,11 @@ def test_quiz_command_runs_in_a_fresh_venv(tmp_path: Path) -> None:
     assert "[1/" in result.stdout and "session summary" in result.stdout
     assert (tmp_path / "data" / "progress.sqlite3").is_file()
     assert os.access(project / ".venv" / "bin" / "eprep", os.X_OK)
+
+
+def test_readme_links_only_files_inside_the_repository() -> None:
+    """Architecture notes live in the repository; a link outside it breaks for every reader."""
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "README.md").read_text(encoding="utf-8")
+    assert "../" not in text
+    assert "`docs/architecture.md`" in text and (root / "docs" / "architecture.md").is_file()

@@ -1,37 +1,33 @@
 """The answer checker: equivalence, feedback on mistakes, derivations, reference definitions and
 engine probes (the two witnesses), verification.
 
-Imports are lazy (module `__getattr__`) so that `eprep.checker.probes`, the domains and the
-grammar load without SymPy.
+The names below are the checker's public API, imported explicitly. None of these modules
+imports SymPy or NumPy at import time (they load inside the functions that need them), so
+`eprep.checker.probes`, the domains and the grammar stay light.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from eprep.checker.api import Answer, equivalent, judge, parse_answer
+from eprep.checker.derivation import check_derivation, parse_derivation
+from eprep.checker.domains import Domain, parse_assume, parse_domain
+from eprep.checker.verdict import DerivationReport, Judgement, StepResult, Verdict
+from eprep.checker.witnesses import Proof, proof_of
 
-_EXPORTS = {
-    "parse_answer": "eprep.checker.api",
-    "equivalent": "eprep.checker.api",
-    "judge": "eprep.checker.api",
-    "Answer": "eprep.checker.api",
-    "check_derivation": "eprep.checker.derivation",
-    "parse_derivation": "eprep.checker.derivation",
-    "Verdict": "eprep.checker.verdict",
-    "Judgement": "eprep.checker.verdict",
-    "DerivationReport": "eprep.checker.verdict",
-    "StepResult": "eprep.checker.verdict",
-    "parse_domain": "eprep.checker.domains",
-    "parse_assume": "eprep.checker.domains",
-    "Domain": "eprep.checker.domains",
-    "proof_of": "eprep.checker.witnesses",
-    "Proof": "eprep.checker.witnesses",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'eprep.checker' has no attribute {name!r}")
+__all__ = [
+    "Answer",
+    "DerivationReport",
+    "Domain",
+    "Judgement",
+    "Proof",
+    "StepResult",
+    "Verdict",
+    "check_derivation",
+    "equivalent",
+    "judge",
+    "parse_answer",
+    "parse_assume",
+    "parse_derivation",
+    "parse_domain",
+    "proof_of",
+]

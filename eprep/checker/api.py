@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from eprep.checker.domains import Domain, parse_domain
+from eprep.checker.domains import Domain, normalise_domains
 from eprep.checker.verdict import Judgement, Verdict
 from eprep.errors import EprepError
 from eprep.grammar import to_text
@@ -51,16 +51,6 @@ def parse_answer(
     return Answer(text, node, node.text() if isinstance(node, Equation) else to_text(node))
 
 
-def normalise_domains(domains: Domains) -> dict[str, Domain]:
-    """Domain texts parsed; names canonical (`eps` -> `epsilon`)."""
-    result: dict[str, Domain] = {}
-    for name, domain in (domains or {}).items():
-        from eprep.grammar.vocabulary import canonical
-
-        result[canonical(name)] = domain if isinstance(domain, Domain) else parse_domain(domain)
-    return result
-
-
 def _node(formula: Formula, reading: Mapping[str, Any], what: str) -> Node | Equation:
     """A formula (or an equation, when the text has '=') parsed with the `parse` options."""
     if isinstance(formula, str):
@@ -79,32 +69,12 @@ def _with_prefix(error: EprepError, what: str) -> tuple:
     return (f"{what}: {error}",)
 
 
-_PROVEN: dict[tuple, Verdict] = {}  # verdicts that do not depend on the time budget
-_PROVEN_MAX = 4096
-
-
-def _compare(answer: Node, expected: Node, domains: dict[str, Domain], budget: float) -> Verdict:
-    """compare() with a cache of proved verdicts (bank verification repeats formulas)."""
+def _compare(
+    answer: Node, expected: Node, domains: dict[str, Domain], budget: float, samples=None
+) -> Verdict:
     from eprep.checker.equivalence import compare
 
-    key = (answer, expected, tuple(sorted(domains.items())))
-    verdict = _PROVEN.get(key)
-    if verdict is None:
-        verdict = compare(answer, expected, domains, budget=budget)
-        if verdict.certainty == "proof" and len(_PROVEN) < _PROVEN_MAX:
-            _PROVEN[key] = verdict
-    return dataclasses.replace(verdict)
-
-
-def compare_request(request: dict[str, Any]) -> dict[str, Any]:
-    """Run one worker request (see `equivalent`) and return the verdict as a dict."""
-    from eprep.checker.wire import from_wire
-
-    # Trees with every `let` already substituted: nothing is re-parsed here.
-    answer = from_wire(request["answer"])
-    expected = from_wire(request["expected"])
-    domains = normalise_domains(request.get("domains", {}))
-    return _compare(answer, expected, domains, float(request["budget"])).to_dict()
+    return compare(answer, expected, domains, budget=budget, samples=samples)
 
 
 def equivalent(
@@ -132,7 +102,10 @@ def equivalent(
     reading = {"e_is_variable": e_is_variable, "functions": declared, "known": tuple(doms)}
     a = _node(answer, reading, "answer")
     b = _node(expected, reading, "expected")
-    let_nodes = {name: _node(f, reading, f"let {name}") for name, f in (lets or {}).items()}
+    # lets are formulas, never equations (`let NAME = EXPR` in a derivation file)
+    let_nodes = {
+        name: cast(Node, _node(f, reading, f"let {name}")) for name, f in (lets or {}).items()
+    }
 
     def expressions(x: Node, y: Node) -> Verdict:
         return _expressions(x, y, doms, let_nodes, timeout=timeout, trusted=trusted)
@@ -154,50 +127,99 @@ def _expressions(
     trusted: bool,
 ) -> Verdict:
     """Two formulas (not equations): in-process when trusted, else with the worker."""
-    if trusted:
-        budget = TRUSTED_BUDGET if timeout is None else timeout
-        verdict = _compare(substitute(a, let_nodes), substitute(b, let_nodes), doms, budget)
-    else:
-        verdict = _untrusted(a, b, doms, let_nodes, timeout)
-    # Show the learner's own text, not the let-substituted one.
-    verdict.read_as, verdict.expected_read_as = to_text(a), to_text(b)
-    return verdict
+    return _judge(a, [b], doms, let_nodes, timeout=timeout, trusted=trusted)[0]
 
 
-def _untrusted(
-    a: Node,
-    b: Node,
+def _judge(
+    answer: Node,
+    targets: Sequence[Node],
     doms: dict[str, Domain],
     let_nodes: dict[str, Node],
+    *,
     timeout: float | None,
-) -> Verdict:
-    """Float sampling here (bounded, no SymPy); SymPy work in the worker, killed on overrun."""
+    trusted: bool,
+) -> list[Verdict]:
+    """`answer` against each target in order until one is equivalent: their verdicts."""
+    a = substitute(answer, let_nodes)
+    bs = [substitute(b, let_nodes) for b in targets]
+    if trusted:
+        budget = TRUSTED_BUDGET if timeout is None else timeout
+        verdicts = []
+        for b in bs:
+            verdicts.append(_compare(a, b, doms, budget))
+            if verdicts[-1].equivalent:
+                break
+    else:
+        verdicts = _untrusted(a, bs, doms, DEFAULT_TIMEOUT if timeout is None else timeout)
+    # Show the learner's own text, not the let-substituted one.
+    for verdict, b in zip(verdicts, targets, strict=False):
+        verdict.read_as, verdict.expected_read_as = to_text(answer), to_text(b)
+    return verdicts
+
+
+def _untrusted(a: Node, bs: list[Node], doms: dict[str, Domain], limit: float) -> list[Verdict]:
+    """Float sampling here (bounded, no SymPy), target by target, while floats decide; the
+    first target they cannot decide goes to the worker with its samples, and every later
+    one with it, in one request (SymPy there, killed on overrun)."""
     from eprep.checker.equivalence import Comparison
     from eprep.checker.wire import to_wire
     from eprep.checker.worker import client
 
-    limit = DEFAULT_TIMEOUT if timeout is None else timeout
-    started = time.monotonic()
-    a, b = substitute(a, let_nodes), substitute(b, let_nodes)
-    comparison = Comparison(a, b, doms, limit)
-    comparison.sample()
-    verdict = comparison.decide_numeric()
-    if verdict is not None:
-        return verdict
-    remaining = limit - (time.monotonic() - started)
-    request = {
-        "answer": to_wire(a),
-        "expected": to_wire(b),
-        "domains": {name: str(dom) for name, dom in doms.items()},
-        "budget": max(0.05, remaining - _IPC_MARGIN),
-    }
-    reply = client().request(request, max(0.05, remaining)) if remaining > 0.05 else None
-    # No reply in time (worker starting or stopped): the float evidence decides, and says so.
-    return comparison.fallback() if reply is None else Verdict.from_dict(reply)
+    verdicts: list[Verdict] = []
+    for index, b in enumerate(bs):
+        started = time.monotonic()
+        comparison = Comparison(a, b, doms, limit)
+        verdict = comparison.decide_numeric()
+        if verdict is not None:
+            verdicts.append(verdict)
+            if verdict.equivalent:
+                return verdicts
+            continue
+        later = bs[index + 1 :]
+        remaining = limit - (time.monotonic() - started)
+        request = {
+            "answer": to_wire(a),
+            "targets": [
+                {
+                    "expected": to_wire(b),
+                    "samples": comparison.samples.to_wire(),
+                    "budget": max(0.05, remaining - _IPC_MARGIN),
+                }
+            ]
+            + [
+                {"expected": to_wire(other), "samples": None, "budget": limit - _IPC_MARGIN}
+                for other in later
+            ],
+            "domains": {name: str(dom) for name, dom in doms.items()},
+        }
+        wait = max(0.05, remaining) + limit * len(later)
+        reply = client().request(request, wait) if remaining > 0.05 else None
+        if reply is None:
+            # No reply in time (worker starting or stopped): the float evidence decides, and
+            # says so; later targets are sampled here one by one, as the worker restarts.
+            verdicts.append(comparison.fallback())
+            if verdicts[-1].equivalent:
+                return verdicts
+            return verdicts + _fallbacks(a, later, doms, limit)
+        return verdicts + [Verdict.from_dict(item) for item in reply]
+    return verdicts
+
+
+def _fallbacks(a: Node, bs: list[Node], doms: dict[str, Domain], limit: float) -> list[Verdict]:
+    """Targets judged on float evidence alone (the worker did not answer in time)."""
+    from eprep.checker.equivalence import Comparison
+
+    verdicts = []
+    for b in bs:
+        comparison = Comparison(a, b, doms, limit)
+        verdicts.append(comparison.decide_numeric() or comparison.fallback())
+        if verdicts[-1].equivalent:
+            break
+    return verdicts
 
 
 def judge(
-    answer: Formula,
+    answer: Formula | Answer,
     key: Formula,
     domains: Domains = None,
     mistakes: Sequence[Formula] = (),
@@ -207,18 +229,42 @@ def judge(
     e_is_variable: bool = False,
     functions: Mapping[str, int | None] | Iterable[str] | None = None,
 ) -> Judgement:
-    """Judge `answer` against `key`; if wrong, name the first known mistake it is equivalent to."""
-    options = {
-        "timeout": timeout,
-        "trusted": trusted,
-        "e_is_variable": e_is_variable,
-        "functions": functions,
-    }
-    verdict = equivalent(answer, key, domains, **options)
+    """Judge `answer` against `key`; if wrong, name the first known mistake it is equivalent to.
+
+    Each formula is parsed once (text, a tree, or the `Answer` that `parse_answer` showed the
+    learner); the key and the mistakes go to the worker in one request.
+    """
+    doms = normalise_domains(domains)
+    declared = declared_functions(functions)
+    reading = {"e_is_variable": e_is_variable, "functions": declared, "known": tuple(doms)}
+    a = answer.node if isinstance(answer, Answer) else _node(answer, reading, "answer")
+    b = _node(key, reading, "expected")
+    ms = [_node(m, reading, "expected") for m in mistakes]
+    if any(isinstance(node, Equation) for node in (a, b, *ms)):
+        return _judge_one_by_one(a, b, ms, doms, {"timeout": timeout, "trusted": trusted})
+    formulas = cast(list[Node], [a, b, *ms])  # no equation among them (just checked)
+    verdicts = _judge(formulas[0], formulas[1:], doms, {}, timeout=timeout, trusted=trusted)
+    if verdicts[0].equivalent:
+        return Judgement(True, verdicts[0])
+    last = verdicts[-1]
+    if len(verdicts) > 1 and last.equivalent:
+        return Judgement(False, verdicts[0], len(verdicts) - 2, last)
+    return Judgement(False, verdicts[0])
+
+
+def _judge_one_by_one(
+    a: Node | Equation,
+    b: Node | Equation,
+    mistakes: list[Node | Equation],
+    doms: dict[str, Domain],
+    options: dict[str, Any],
+) -> Judgement:
+    """Equations (equations.py decides what to compare): one comparison at a time."""
+    verdict = equivalent(a, b, doms, **options)
     if verdict.equivalent:
         return Judgement(True, verdict)
     for index, mistake in enumerate(mistakes):
-        mistaken = equivalent(answer, mistake, domains, **options)
+        mistaken = equivalent(a, mistake, doms, **options)
         if mistaken.equivalent:
             return Judgement(False, verdict, index, mistaken)
     return Judgement(False, verdict)

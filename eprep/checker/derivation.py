@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from eprep.checker.api import equivalent
 from eprep.checker.domains import Domain, parse_assume
@@ -141,7 +142,7 @@ def check_derivation(
     if set(lets) & set(domains):
         clash = sorted(set(lets) & set(domains))[0]
         raise EprepError(f"{path}: {clash!r} is both assumed and defined with let")
-    options = {"trusted": trusted, "timeout": timeout, "lets": lets}
+    options: dict[str, Any] = {"trusted": trusted, "timeout": timeout, "lets": lets}
     let_sizes = {name: sum(1 for _ in walk(node)) for name, node in lets.items()}
     report = DerivationReport()
     first_line, first_text, previous = derivation.chain[0]

@@ -50,6 +50,7 @@ def compare_equations(
             raise EprepError(
                 "answer: an equation, but a formula is expected: write the formula alone"
             )
+        assert not isinstance(expected, Equation)  # both equations: the branch above
         verdict = _said(compare(answer.rhs, expected), "answer_rhs")
     else:
         assert isinstance(expected, Equation)

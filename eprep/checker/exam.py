@@ -175,10 +175,19 @@ def _option(variant: Any, option: Any, lang: str) -> ExamOption:
     )
 
 
+def blank_order(variant: Any, blank_index: int) -> list[int]:
+    """Indices of one blank's options in the order shown (shuffled, same per variant).
+
+    Blank あ uses the stream a one-blank question's options always used.
+    """
+    salt = ":options" if blank_index == 0 else f":blank{blank_index}"
+    order = list(range(len(variant.question.blanks[blank_index].options)))
+    random.Random(seed_of(variant.question.id, variant.k, salt)).shuffle(order)
+    return order
+
+
 def from_blanks(variant: Any, lang: str = "en") -> ExamItem:
     """A code listing: one group of options per blank, each in its shown order."""
-    from eprep.checker.kinds.code import blank_order
-
     blanks = variant.question.blanks
     several = len(blanks) > 1
     groups = tuple(
@@ -290,7 +299,7 @@ def check_item(question: Any, variant: Any, equivalent: Any) -> list[str]:
         )
     planted = item.lines[item.planted] if item.planted is not None else None
     if planted is not None and equivalent(planted, item.lines[0], question.variables):
-        problems.append(f"the planted wrong line {item.lines[item.planted]!r} is not wrong")
+        problems.append(f"the planted wrong line {planted!r} is not wrong")
     return problems
 
 

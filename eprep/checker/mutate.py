@@ -169,8 +169,9 @@ def mutants(question: Question) -> list[Mutant]:
     if correct is not None and (correct.value or correct.formula):
         field = "value" if correct.value else "formula"
         for op, what, new in _formula_mutants(correct.value or correct.formula or "", names):
+            change: dict[str, Any] = {field: new}
             options = tuple(
-                dataclasses.replace(o, **{field: new}) if o.correct else o for o in question.options
+                dataclasses.replace(o, **change) if o.correct else o for o in question.options
             )
             answer = new if question.answer is not None else None
             found.append(
@@ -185,10 +186,10 @@ def mutants(question: Question) -> list[Mutant]:
         key = blank.correct_option
         where = f" in blank {blank.mark}" if len(question.blanks) > 1 else ""
         target = (key.index + 1) % len(blank.options)
-        moved = tuple(dataclasses.replace(o, correct=o.index == target) for o in blank.options)
+        remarked = tuple(dataclasses.replace(o, correct=o.index == target) for o in blank.options)
         found.append(
             Mutant(
-                _with_blank(question, b, moved),
+                _with_blank(question, b, remarked),
                 "mark",
                 f"the correct mark moved to option {target + 1}{where}",
             )

@@ -305,7 +305,7 @@ def warm_up() -> None:
     """Import SymPy, NumPy, the checker and every probe once, before workers fork."""
     import numpy  # noqa: F401
 
-    from eprep.checker import equivalent
+    from eprep.checker.api import equivalent
 
     load_probes()
     from eprep.checker import references

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from eprep.checker import kinds
 from eprep.grammar.vocabulary import close
@@ -42,10 +43,10 @@ def checker_equivalence() -> Equivalence:
     """`equivalent` from the checker, on its trusted fast path, as a yes/no function."""
     import inspect
 
-    from eprep.checker import equivalent
+    from eprep.checker.api import equivalent
 
     parameters = inspect.signature(equivalent).parameters
-    extra = {"trusted": True} if "trusted" in parameters else {}
+    extra: dict[str, Any] = {"trusted": True} if "trusted" in parameters else {}
 
     def judge(
         answer: str,

@@ -200,6 +200,7 @@ def reference_value(question: Question, p: Mapping[str, Any]) -> Any:
     """The question's reference evaluated on `p` (symbols or exact values)."""
     from eprep.checker import references
 
+    assert question.reference is not None  # callers ask only questions that name one
     return references.get_reference(question.reference)(p, **dict(question.reference_args))
 
 
@@ -209,8 +210,9 @@ def _targets(question: Question) -> list[tuple[str, str]]:
     if question.answer is not None:
         items.append(("the key", question.answer))
     correct = question.correct_option
-    if correct is not None and (correct.value or correct.formula):
-        items.append((f"the correct option {correct.index + 1}", correct.value or correct.formula))
+    formula = None if correct is None else correct.value or correct.formula
+    if correct is not None and formula:
+        items.append((f"the correct option {correct.index + 1}", formula))
     return items
 
 
@@ -384,6 +386,7 @@ def _code_problems(
     from eprep.checker.verify_sandbox import code_policy, run_completed_template
     from eprep.questions import bundled_bank_dir
 
+    assert question.reference is not None  # a code question proven against its definition
     bundled = Path(question.path).resolve().is_relative_to(bundled_bank_dir())
     confine, refusal = code_policy(trusted=bundled or trust_bank)
     if refusal is not None:

@@ -24,11 +24,45 @@ MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the worker
 
 
 # ---------------------------------------------------------------------------------- worker side
-def _handle(request: dict[str, Any]) -> dict[str, Any]:
-    from eprep.checker.api import compare_request
+def judge_request(request: dict[str, Any]) -> list[dict[str, Any]]:
+    """Compare one answer with a list of targets, in order, until one is equivalent.
+
+    The request: `answer` (a tree, `wire.py`), `targets` (each `{"expected": tree, "samples":
+    ..., "budget": seconds}`: the samples the caller drew, or null to draw them here, and the
+    seconds of checking it may take), `domains` (name -> text). Every `let` is already
+    substituted: nothing is parsed here. The reply lists a verdict per target compared; the
+    last is the equivalent one if any is (the key first, then the known mistakes: a judgement
+    in one trip).
+    """
+    from eprep.checker.domains import normalise_domains
+    from eprep.checker.equivalence import Samples, compare
+    from eprep.checker.wire import from_wire
 
     try:
-        return {"ok": compare_request(request)}
+        answer = from_wire(request["answer"])
+        domains = normalise_domains(request.get("domains", {}))
+        targets = [
+            (
+                from_wire(target["expected"]),
+                None if target["samples"] is None else Samples.from_wire(target["samples"]),
+                float(target["budget"]),
+            )
+            for target in request["targets"]
+        ]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise EprepError("bad request") from None
+    verdicts = []
+    for expected, samples, budget in targets:
+        verdict = compare(answer, expected, domains, budget=budget, samples=samples)
+        verdicts.append(verdict.to_dict())
+        if verdict.equivalent:
+            break
+    return verdicts
+
+
+def _handle(request: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return {"ok": judge_request(request)}
     except EprepError as error:
         return {"error": str(error), "exit_code": error.exit_code}
     except (RecursionError, MemoryError):
@@ -123,8 +157,9 @@ class WorkerClient:
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
 
-    def request(self, payload: dict[str, Any], timeout: float) -> dict[str, Any] | None:
-        """Send one request; its reply, or None if none came within `timeout` seconds."""
+    def request(self, payload: dict[str, Any], timeout: float) -> Any:
+        """Send one request; its reply (`judge_request`'s list of verdicts as dicts), or None if
+        none came within `timeout` seconds."""
         deadline = time.monotonic() + timeout
         # Another thread (the quiz's warm-up) may be waiting for the worker: do not wait longer
         # than our own deadline for it.
@@ -135,7 +170,7 @@ class WorkerClient:
         finally:
             self._lock.release()
 
-    def _request_locked(self, payload: dict[str, Any], deadline: float) -> dict[str, Any] | None:
+    def _request_locked(self, payload: dict[str, Any], deadline: float) -> Any:
         if self._proc is None or self._proc.poll() is not None:
             self._spawn()
         if not self._ready:

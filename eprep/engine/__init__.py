@@ -1,14 +1,14 @@
 """NumPy deep-learning engine with the names and interfaces of Deep Learning from Scratch.
 
 Layers: forward(x, train_flg=...) and backward(dout) -> dx, parameter gradients in dW/db
-(dgamma/dbeta). Optimizers: update(params, grads) in place. Nets: params dict shared with
-the layers. Normalisation beside batch norm (LayerNorm, InstanceNorm, GroupNorm, LRN), the
-convolution family (depthwise, pointwise, separable, dilated/causal 1-D, transposed, global
-average pooling), Residual and the activations beyond ReLU (LeakyRelu, Elu, Gelu, Swish)
-follow the same interface; AdamW and the learning-rate schedules (StepLR, CosineLR,
-WarmupCosineLR) follow the optimizers'. Recurrent, attention and word2vec
-layers follow DLFS2 instead: `params` and `grads` lists, gradients overwritten in place.
-float64 by default; float32 inputs stay float32. Imports nothing from eprep.
+(dgamma/dbeta). Optimizers: update(params, grads) in place. Nets: a params dict whose arrays are
+the layers' (re-attach new ones with `load_params`). Normalisation beside batch norm (LayerNorm,
+InstanceNorm, GroupNorm, LRN), the convolution family (depthwise, pointwise, separable,
+dilated/causal 1-D, transposed, global average pooling), Residual and the activations beyond
+ReLU (LeakyRelu, Elu, Gelu, Swish) follow the same interface; AdamW and the learning-rate
+schedules (StepLR, CosineLR, WarmupCosineLR) follow the optimizers'. Recurrent, attention and
+word2vec layers follow DLFS2 instead: `params` and `grads` lists, gradients overwritten in
+place. float64 by default; float32 inputs stay float32. Imports nothing from eprep.
 
 Where it departs from DLFS (each layer's docstring says why): strides that do not divide take
 the floor; SoftmaxWithLoss uses an exact log-softmax and backward (y - t) / N; Dropout is

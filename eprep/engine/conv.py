@@ -69,12 +69,21 @@ def _windows(x: np.ndarray, fh: int, fw: int, stride: int, pad: int, fill: float
 
 
 def im2col(
-    input_data: np.ndarray, filter_h: int, filter_w: int, stride: int = 1, pad: int = 0
+    input_data: np.ndarray,
+    filter_h: int,
+    filter_w: int,
+    stride: int = 1,
+    pad: int = 0,
+    fill: float = 0.0,
 ) -> np.ndarray:
-    """Unfold (N, C, H, W) images into a (N*out_h*out_w, C*filter_h*filter_w) matrix."""
+    """Unfold (N, C, H, W) images into a (N*out_h*out_w, C*filter_h*filter_w) matrix.
+
+    Row (n, y, x) holds the window whose top-left tap is output position (y, x) of image n;
+    `fill` is the value of the padding (0 for a convolution, -inf for max pooling).
+    """
     x = _check_images("im2col", input_data)
     n, c = x.shape[:2]
-    view, out_h, out_w = _windows(x, filter_h, filter_w, stride, pad)
+    view, out_h, out_w = _windows(x, filter_h, filter_w, stride, pad, fill)
     return view.transpose(0, 2, 3, 1, 4, 5).reshape(n * out_h * out_w, c * filter_h * filter_w)
 
 
@@ -111,7 +120,12 @@ def col2im(
 
 
 class Convolution:
-    """2-D convolution (cross-correlation, as DLFS and torch) with W (FN, C, FH, FW), b (FN,)."""
+    """2-D convolution (cross-correlation, as DLFS and torch) with W (FN, C, FH, FW), b (FN,).
+
+    As in the book: im2col unfolds the input, one matrix product with the reshaped filters
+    computes every output, and a reshape puts them back as images. The caches are the
+    product's operands: `col` (one row per output position) and `col_W` (one column per filter).
+    """
 
     def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> None:
         if np.ndim(W) != 4 or np.ndim(b) != 1 or np.shape(b)[0] != np.shape(W)[0]:
@@ -131,49 +145,35 @@ class Convolution:
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         x = _check_images("Convolution", x)
-        fn, c, fh, fw = self.W.shape
-        if x.shape[1] != c:
+        FN, C, FH, FW = self.W.shape
+        N, _, H, W = x.shape
+        if x.shape[1] != C:
             raise ValueError(
                 f"Convolution: input x has shape {x.shape} ({x.shape[1]} channels) but W has "
-                f"shape {self.W.shape} ({c} channels)"
+                f"shape {self.W.shape} ({C} channels)"
             )
-        n = x.shape[0]
-        self.x = x
-        self.col = im2col(x, fh, fw, self.stride, self.pad)
-        self.col_W = self.W.reshape(fn, -1).T
-        out = self.col @ self.col_W + self.b
-        out_h = conv_output_size(x.shape[2], fh, self.stride, self.pad)
-        out_w = conv_output_size(x.shape[3], fw, self.stride, self.pad)
-        return out.reshape(n, out_h, out_w, fn).transpose(0, 3, 1, 2)
+        out_h = conv_output_size(H, FH, self.stride, self.pad)
+        out_w = conv_output_size(W, FW, self.stride, self.pad)
+        col = im2col(x, FH, FW, self.stride, self.pad)  # (N*out_h*out_w, C*FH*FW)
+        col_W = self.W.reshape(FN, -1).T  # (C*FH*FW, FN)
+        out = col @ col_W  # (N*out_h*out_w, FN)
+        out += self.b
+        self.x, self.col, self.col_W = x, col, col_W
+        return out.reshape(N, out_h, out_w, FN).transpose(0, 3, 1, 2)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        fn, c, fh, fw = self.W.shape
-        dout2 = self.backward_params(dout)
-        if 2 * c < fn:
-            # Few input channels: materialise dcol (N*out_h*out_w, C*fh*fw) and fold it back.
-            dcol = dout2 @ self.col_W.T
-            return col2im(dcol, self.x.shape, fh, fw, self.stride, self.pad)
-        # Many input channels: dcol would be larger than reading dout2 once per filter offset,
-        # so add each offset's (N*out_h*out_w, C) product straight into the image.
-        n, _, h, w = self.x.shape
-        s, pad = self.stride, self.pad
-        out_h, out_w = dout.shape[2:]
-        taps = np.ascontiguousarray(self.W.transpose(2, 3, 0, 1))  # (fh, fw, FN, C)
-        img = np.zeros((n, h + 2 * pad, w + 2 * pad, c), dtype=np.result_type(dout2, taps))
-        for i in range(fh):
-            for j in range(fw):
-                rows = slice(i, i + s * out_h, s)
-                part = (dout2 @ taps[i, j]).reshape(n, out_h, out_w, c)
-                img[:, rows, j : j + s * out_w : s, :] += part
-        return img[:, pad : pad + h, pad : pad + w, :].transpose(0, 3, 1, 2)
+        _, _, FH, FW = self.W.shape
+        dout = self.backward_params(dout)  # (N*out_h*out_w, FN)
+        dcol = dout @ self.col_W.T  # (N*out_h*out_w, C*FH*FW)
+        return col2im(dcol, self.x.shape, FH, FW, self.stride, self.pad)
 
     def backward_params(self, dout: np.ndarray) -> np.ndarray:
-        """Set dW and db only (for a first layer); returns dout as (N*out_h*out_w, FN)."""
-        fn = self.W.shape[0]
-        dout2 = dout.transpose(0, 2, 3, 1).reshape(-1, fn)
-        self.db = np.sum(dout2, axis=0)
-        self.dW = (dout2.T @ self.col).reshape(self.W.shape)
-        return dout2
+        """Set dW and db only (all a first layer needs); returns dout as (N*out_h*out_w, FN)."""
+        FN = self.W.shape[0]
+        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
+        self.db = np.sum(dout, axis=0)
+        self.dW = (dout.T @ self.col).reshape(self.W.shape)
+        return dout
 
 
 def _check_pool(pool_h: int, pool_w: int, stride: int, pad: int) -> tuple[int, int, int, int]:
@@ -187,90 +187,65 @@ def _check_pool(pool_h: int, pool_w: int, stride: int, pad: int) -> tuple[int, i
     return pool_h, pool_w, stride, pad
 
 
-def _channels_last(x: np.ndarray) -> tuple[np.ndarray, bool]:
-    """A free (B, H, W, K) view of NCHW x: (N, H, W, C) when channels are innermost in memory
-    (a Convolution's output), else (N*C, H, W, 1). Elementwise work then runs in memory order."""
-    if x.strides[1] < x.strides[3]:
-        return x.transpose(0, 2, 3, 1), True
-    n, c, h, w = x.shape
-    return np.ascontiguousarray(x).reshape(n * c, h, w, 1), False
-
-
-def _from_channels_last(y: np.ndarray, was_nhwc: bool, n: int, c: int) -> np.ndarray:
-    if was_nhwc:
-        return y.transpose(0, 3, 1, 2)
-    return y.reshape(n, c, y.shape[1], y.shape[2])
-
-
 class Pooling:
-    """Max pooling. Padding counts as -inf (as in torch), so a padded border never wins the max.
+    """Max pooling: each output is the maximum of its pool_h x pool_w window, and `arg_max`
+    remembers which window offset held it; backward sends each gradient to that offset.
 
-    DLFS pads with 0, which silently changes the result when a window's inputs are all negative.
-    The gradient goes to the first maximum of each window (row-major), like np.argmax in DLFS.
-    Work is a loop over the pool_h*pool_w window offsets, each step one whole-array operation.
+    The book unfolds the windows with im2col and takes `np.argmax` of each row; this walks the
+    pool_h*pool_w window offsets instead (4 for 2x2), each step one whole-array comparison,
+    which gives the same `arg_max` (offsets in row-major order, the first maximum wins, as with
+    np.argmax) without copying every window. Padding counts as -inf (as in torch), so a padded
+    border never wins the max; DLFS pads with 0, which silently changes the result when a
+    window's inputs are all negative.
     """
 
     def __init__(self, pool_h: int, pool_w: int, stride: int = 1, pad: int = 0) -> None:
         self.pool_h, self.pool_w, self.stride, self.pad = _check_pool(pool_h, pool_w, stride, pad)
         self.x_shape: tuple[int, ...] | None = None
-        self._xl: np.ndarray | None = None  # padded channels-last input
-        self._best: np.ndarray | None = None  # channels-last output
-        self._nhwc = False
+        self.arg_max: np.ndarray | None = None  # per output: the offset k = i*pool_w + j of its max
 
-    def _offsets(self, xl: np.ndarray, out_h: int, out_w: int):
-        """Each window offset (i, j) with the view of the values it sees, shape like the output."""
+    def _window_offsets(self, out_h: int, out_w: int):
+        """Each offset k = (i, j) of the window, with the index of the inputs it sees: the
+        input pixel at offset (i, j) of every window, shaped like the output."""
         s = self.stride
         for k in range(self.pool_h * self.pool_w):
             i, j = divmod(k, self.pool_w)
-            yield i, j, xl[:, i : i + s * out_h : s, j : j + s * out_w : s, :]
+            yield k, (..., slice(i, i + s * out_h, s), slice(j, j + s * out_w, s))
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         x = _check_images("Pooling", x)
-        n, c, h, w = x.shape
-        ph, pw, s, pad = self.pool_h, self.pool_w, self.stride, self.pad
-        out_h = conv_output_size(h, ph, s, pad)
-        out_w = conv_output_size(w, pw, s, pad)
-        xl, self._nhwc = _channels_last(x)
+        N, C, H, W = x.shape
+        pad = self.pad
+        out_h = conv_output_size(H, self.pool_h, self.stride, pad)
+        out_w = conv_output_size(W, self.pool_w, self.stride, pad)
         if pad:
             fill = -np.inf if np.issubdtype(x.dtype, np.floating) else np.iinfo(x.dtype).min
-            xl = np.pad(xl, ((0, 0), (pad, pad), (pad, pad), (0, 0)), constant_values=fill)
-        best = None
-        for _, _, view in self._offsets(xl, out_h, out_w):
-            best = view.copy() if best is None else np.maximum(best, view, out=best)
-        self.x_shape = x.shape
-        self._xl, self._best = xl, best
-        return _from_channels_last(best, self._nhwc, n, c)
+            x = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), constant_values=fill)
+        out = arg_max = None
+        for k, at in self._window_offsets(out_h, out_w):
+            if out is None:
+                out = x[at].copy()
+                arg_max = np.zeros(out.shape, dtype=np.int16)
+                continue
+            larger = x[at] > out  # strictly: on a tie the earlier offset keeps the max
+            arg_max += larger * (k - arg_max)  # arg_max = k where larger (arithmetic is faster)
+            np.maximum(out, x[at], out=out)
+        self.x_shape, self.arg_max = (N, C, H, W), arg_max
+        return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        n, c, h, w = self.x_shape
-        pad, best = self.pad, self._best
-        b, out_h, out_w, k_dim = best.shape
+        N, C, H, W = self.x_shape
+        pad = self.pad
+        out_h, out_w = self.arg_max.shape[2:]
         dout = np.asarray(dout)
-        if dout.shape != (n, c, out_h, out_w):
+        if dout.shape != (N, C, out_h, out_w):
             raise ValueError(
-                f"Pooling.backward: dout has shape {dout.shape}, expected {(n, c, out_h, out_w)}"
+                f"Pooling.backward: dout has shape {dout.shape}, expected {(N, C, out_h, out_w)}"
             )
-        if self._nhwc:
-            dl = np.ascontiguousarray(dout.transpose(0, 2, 3, 1))
-        else:
-            dl = np.ascontiguousarray(dout).reshape(b, out_h, out_w, 1)
-        dx = np.zeros((b, h + 2 * pad, w + 2 * pad, k_dim), dtype=dl.dtype)
-        zero = np.zeros((), dtype=dl.dtype)
-        overlapping = self.stride < max(self.pool_h, self.pool_w)
-        s = self.stride
-        taken = np.zeros(best.shape, dtype=bool)  # windows whose maximum is already routed
-        for i, j, view in self._offsets(self._xl, out_h, out_w):
-            hit = view == best
-            hit &= ~taken  # ties: only the first offset holding the maximum gets the gradient
-            taken |= hit
-            share = np.where(hit, dl, zero)
-            target = dx[:, i : i + s * out_h : s, j : j + s * out_w : s, :]
-            if overlapping:
-                target += share
-            else:  # each input pixel lies in at most one window
-                target[...] = share
-        dx = dx[:, pad : pad + h, pad : pad + w, :]
-        return _from_channels_last(dx, self._nhwc, n, c)
+        dx = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=dout.dtype)
+        for k, at in self._window_offsets(out_h, out_w):
+            dx[at] += dout * (self.arg_max == k)  # overlapping windows add up
+        return dx[:, :, pad : pad + H, pad : pad + W]
 
 
 class AvgPooling:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -18,52 +19,49 @@ ACTIVATIONS: dict[str, Callable[[], object]] = {"relu": Relu, "sigmoid": Sigmoid
 _GRAD_ATTR = {"W": "dW", "b": "db", "gamma": "dgamma", "beta": "dbeta"}
 
 
-class ParamDict(dict):
-    """The params dict, bound to the layers: the arrays ARE the layers' arrays.
-
-    In-place updates (what the optimizers do) are seen by the layers automatically; assigning a
-    new array to a key rebinds the layer's attribute too, so the two can never drift apart.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._bindings: dict[str, tuple[object, str]] = {}
-
-    def bind(self, key: str, layer: object, attr: str) -> None:
-        self._bindings[key] = (layer, attr)
-        super().__setitem__(key, getattr(layer, attr))
-
-    def __setitem__(self, key: str, value: np.ndarray) -> None:
-        # copy/pickle refill the items before restoring _bindings; those items are the copied
-        # layers' own arrays already, so a plain set is right then.
-        if key in getattr(self, "_bindings", ()):
-            layer, attr = self._bindings[key]
-            value = np.asarray(value)
-            current = getattr(layer, attr)
-            if value.shape != current.shape:
-                raise ValueError(
-                    f"params[{key!r}] has shape {current.shape}; cannot assign shape {value.shape}"
-                )
-            setattr(layer, attr, value)
-        super().__setitem__(key, value)
-
-    def update(self, *args: object, **kwargs: np.ndarray) -> None:  # type: ignore[override]
-        for key, value in dict(*args, **kwargs).items():
-            self[key] = value
-
-
 def _split_key(key: str) -> str:
     return key.rstrip("0123456789")
 
 
 class _Net:
-    """Shared behaviour; subclasses fill params (a ParamDict), layers and last_layer."""
+    """Shared behaviour; subclasses add their layers with `_add_params`.
 
-    params: ParamDict
+    `params` is a plain dict whose arrays ARE the layers' arrays (the same objects), so the
+    optimizers' in-place updates (`params[key] -= ...`) reach the layers. Assigning a new
+    array to a key does not; re-attach arrays with `load_params`, as DLFS's `load_params`
+    does after reading a saved dict.
+    """
+
+    params: dict[str, np.ndarray]
     layers: OrderedDict
     last_layer: SoftmaxWithLoss
     weight_decay_lambda: float = 0.0
     l1_lambda: float = 0.0
+
+    def _add_params(self, number: int, layer: object, *names: str) -> None:
+        """Register `layer`'s parameters as params[f"{name}{number}"] (W1, b1, gamma1, ...)."""
+        for name in names:
+            self.params[f"{name}{number}"] = getattr(layer, name)
+            self._owners[f"{name}{number}"] = (layer, name)
+
+    def load_params(self, params: Mapping[str, np.ndarray]) -> None:
+        """Put these arrays into the net: each becomes params[key] and its layer's attribute.
+
+        Use it to restore saved parameters (`net.load_params(pickle.load(f))`) or to set one
+        (`net.load_params({"W2": W})`); the shape must match what the layer has.
+        """
+        for key, value in params.items():
+            if key not in self._owners:
+                raise KeyError(f"no parameter {key!r}; the net has {sorted(self._owners)}")
+            layer, name = self._owners[key]
+            value = np.asarray(value)
+            current = getattr(layer, name)
+            if value.shape != current.shape:
+                raise ValueError(
+                    f"params[{key!r}] has shape {current.shape}; cannot load shape {value.shape}"
+                )
+            setattr(layer, name, value)
+            self.params[key] = value
 
     def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         for layer in self.layers.values():
@@ -103,7 +101,7 @@ class _Net:
         first = layers[0]
         getattr(first, "backward_params", first.backward)(dout)
         grads = {}
-        for key, (layer, attr) in self.params._bindings.items():
+        for key, (layer, attr) in self._owners.items():
             grad = getattr(layer, _GRAD_ATTR[attr])
             if attr == "W":
                 W = self.params[key]
@@ -148,6 +146,8 @@ class MultiLayerNet(_Net):
 
     weight_init_std is "relu"/"he", "sigmoid"/"xavier" (scaled by each layer's fan-in) or a number.
     weight_decay_lambda (L2) and l1_lambda (L1) act on the weights W only, not on biases.
+    use_dropout and use_batchnorm add Dropout / BatchNormalization to each hidden layer (what
+    DLFS calls MultiLayerNetExtend): Affine, BatchNorm, activation, Dropout.
     """
 
     def __init__(
@@ -160,34 +160,9 @@ class MultiLayerNet(_Net):
         weight_decay_lambda: float = 0.0,
         l1_lambda: float = 0.0,
         rng: np.random.Generator | None = None,
-    ) -> None:
-        self._build(
-            input_size,
-            hidden_size_list,
-            output_size,
-            activation,
-            weight_init_std,
-            weight_decay_lambda,
-            l1_lambda,
-            rng,
-            use_dropout=False,
-            dropout_ratio=0.5,
-            use_batchnorm=False,
-        )
-
-    def _build(
-        self,
-        input_size: int,
-        hidden_size_list: Sequence[int],
-        output_size: int,
-        activation: str,
-        weight_init_std: str | float,
-        weight_decay_lambda: float,
-        l1_lambda: float,
-        rng: np.random.Generator | None,
-        use_dropout: bool,
-        dropout_ratio: float,
-        use_batchnorm: bool,
+        use_dropout: bool = False,
+        dropout_ratio: float = 0.5,
+        use_batchnorm: bool = False,
     ) -> None:
         if activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
@@ -210,7 +185,8 @@ class MultiLayerNet(_Net):
         self.l1_lambda = l1_lambda
         self.use_dropout = use_dropout
         self.use_batchnorm = use_batchnorm
-        self.params = ParamDict()
+        self.params = {}
+        self._owners: dict[str, tuple[object, str]] = {}
         self.layers = OrderedDict()
         last = len(sizes) - 1
         for idx in range(1, last + 1):
@@ -218,15 +194,13 @@ class MultiLayerNet(_Net):
             W = std * self.rng.standard_normal((sizes[idx - 1], sizes[idx]))
             affine = Affine(W, np.zeros(sizes[idx]))
             self.layers[f"Affine{idx}"] = affine
-            self.params.bind(f"W{idx}", affine, "W")
-            self.params.bind(f"b{idx}", affine, "b")
+            self._add_params(idx, affine, "W", "b")
             if idx == last:
                 break
             if use_batchnorm:
                 norm = BatchNormalization(np.ones(sizes[idx]), np.zeros(sizes[idx]))
                 self.layers[f"BatchNorm{idx}"] = norm
-                self.params.bind(f"gamma{idx}", norm, "gamma")
-                self.params.bind(f"beta{idx}", norm, "beta")
+                self._add_params(idx, norm, "gamma", "beta")
             self.layers[f"Activation_function{idx}"] = ACTIVATIONS[activation]()
             if use_dropout:
                 self.layers[f"Dropout{idx}"] = Dropout(dropout_ratio, rng=self.rng)
@@ -234,42 +208,15 @@ class MultiLayerNet(_Net):
 
 
 class MultiLayerNetExtend(MultiLayerNet):
-    """MultiLayerNet with optional Dropout and BatchNormalization after each hidden Affine.
+    """DLFS's name for MultiLayerNet with Dropout and BatchNormalization (the same arguments).
 
-    Layer order per hidden layer: Affine, BatchNorm, activation, Dropout (as in DLFS). DLFS's
-    misspelt keyword `dropout_ration` is accepted as an alias of dropout_ratio.
+    DLFS's misspelt keyword `dropout_ration` is accepted as an alias of dropout_ratio.
     """
 
-    def __init__(
-        self,
-        input_size: int,
-        hidden_size_list: Sequence[int],
-        output_size: int,
-        activation: str = "relu",
-        weight_init_std: str | float = "relu",
-        weight_decay_lambda: float = 0.0,
-        l1_lambda: float = 0.0,
-        rng: np.random.Generator | None = None,
-        use_dropout: bool = False,
-        dropout_ratio: float = 0.5,
-        use_batchnorm: bool = False,
-        dropout_ration: float | None = None,
-    ) -> None:
+    def __init__(self, *args: Any, dropout_ration: float | None = None, **kwargs: Any) -> None:
         if dropout_ration is not None:
-            dropout_ratio = dropout_ration
-        self._build(
-            input_size,
-            hidden_size_list,
-            output_size,
-            activation,
-            weight_init_std,
-            weight_decay_lambda,
-            l1_lambda,
-            rng,
-            use_dropout=use_dropout,
-            dropout_ratio=dropout_ratio,
-            use_batchnorm=use_batchnorm,
-        )
+            kwargs["dropout_ratio"] = dropout_ration
+        super().__init__(*args, **kwargs)
 
 
 class SimpleConvNet(_Net):
@@ -307,7 +254,8 @@ class SimpleConvNet(_Net):
         def draw(shape: tuple[int, ...], fan_in: int) -> np.ndarray:
             return init_std(weight_init_std, fan_in) * rng_.standard_normal(shape)
 
-        self.params = ParamDict()
+        self.params = {}
+        self._owners = {}
         self.layers = OrderedDict()
         conv1 = Convolution(draw((fn, c, fs, fs), c * fs * fs), np.zeros(fn), stride, pad)
         affine1 = Affine(draw((flat, hidden_size), flat), np.zeros(hidden_size))
@@ -319,6 +267,5 @@ class SimpleConvNet(_Net):
         self.layers["Relu2"] = Relu()
         self.layers["Affine2"] = affine2
         for i, layer in enumerate((conv1, affine1, affine2), start=1):
-            self.params.bind(f"W{i}", layer, "W")
-            self.params.bind(f"b{i}", layer, "b")
+            self._add_params(i, layer, "W", "b")
         self.last_layer = SoftmaxWithLoss()

@@ -12,9 +12,9 @@ from eprep.grammar.errors import GrammarError
 from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, constant_value
 from eprep.grammar.functions import FUNCTION_ALIASES, FUNCTIONS_TABLE, SUGGESTIONS
 from eprep.grammar.lexer import _REPLACE, Token
+from eprep.grammar.names import ALIASES
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
 from eprep.grammar.tex_reader import read_tokens
-from eprep.grammar.vocabulary import ALIASES
 
 MAX_DEPTH = 40
 MAX_NODES = 300

@@ -14,13 +14,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from eprep.errors import EprepError
+from eprep.grammar.names import ALIASES
 
 Number = int | float
 
 # --- names --------------------------------------------------------------------------------
 
-# Spellings the grammar reads as another name (GRAMMAR.md, "Names"); bank params may use either.
-ALIASES: Mapping[str, str] = {"eps": "epsilon", "lam": "lambda"}
+# ALIASES (names.py): spellings the grammar reads as another name; bank params may use either.
 
 
 def canonical(name: str) -> str:

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from eprep.errors import EprepError
+from eprep.questions.variants import Variant, make_variant
 
 if TYPE_CHECKING:
     from eprep.questions.condition import Condition
     from eprep.questions.params import ParamSpec
-    from eprep.questions.variants import Variant
 
 LANGUAGES = ("en", "ja")
 
@@ -164,8 +164,6 @@ class Question:
 
     def variant(self, k: int = 0, *, exam: bool = False) -> Variant:
         """Variant k; with `exam`, drawn from the hand-computable `exam_params` where given."""
-        from eprep.questions.variants import make_variant
-
         return make_variant(self, k, exam=exam)
 
     @property

@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from eprep.errors import EprepError
 from eprep.grammar.vocabulary import alias_names, format_number, seed_of, with_aliases
@@ -30,14 +30,72 @@ __all__ = [
     "with_aliases",
 ]
 
-if TYPE_CHECKING:
-    from eprep.questions.models import Option, Question, Text
+
+# What a variant reads of its question. Structural types, so that this module does not import
+# the data model (`models.Question.variant` builds on this module, never the other way round).
+class Text(Protocol):
+    def get(self, lang: str = "en") -> str: ...
+
+
+class Option(Protocol):
+    @property
+    def text(self) -> Text | None: ...
+    @property
+    def value(self) -> str | None: ...
+    @property
+    def formula(self) -> str | None: ...
+    @property
+    def code(self) -> str | None: ...
+
+
+class Condition(Protocol):
+    @property
+    def location(self) -> str | None: ...
+    def holds(self, values: Mapping[str, Number]) -> bool: ...
+
+
+class ParamSpec(Protocol):
+    def draw(self, rng: random.Random) -> Number: ...
+
+
+class Question(Protocol):
+    """The fields of `eprep.questions.models.Question` that variants use."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def title(self) -> Text: ...
+    @property
+    def prompt(self) -> Text: ...
+    @property
+    def explanation(self) -> Text: ...
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def answer(self) -> str | None: ...
+    @property
+    def options(self) -> Sequence[Any]: ...
+    @property
+    def params(self) -> Mapping[str, ParamSpec]: ...
+    @property
+    def exam_params(self) -> Mapping[str, ParamSpec]: ...
+    @property
+    def derived(self) -> Mapping[str, str]: ...
+    @property
+    def variables(self) -> Mapping[str, str]: ...
+    @property
+    def functions(self) -> frozenset[str]: ...
+    @property
+    def where(self) -> Condition | None: ...
+
+
+Number = int | float
 
 MAX_DRAWS = 1000
 WHERE_BUDGET = 2.0  # seconds of drawing and `where` evaluation for one variant
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-
-Number = int | float
 
 
 class VariantError(EprepError):
@@ -75,14 +133,13 @@ def evaluate_formula(
     return evaluate(node, with_aliases(values))
 
 
-def bind_formula(
+def bind_node(
     text: str,
     values: Mapping[str, Number],
     names: frozenset[str],
     functions: frozenset[str] = frozenset(),
-) -> str:
-    """The formula with every name in `values` replaced by its number (for the checker)."""
-    from eprep.grammar import to_text
+):
+    """The formula's tree with every name in `values` replaced by its number (for the checker)."""
     from eprep.grammar.nodes import Neg, Num, substitute
 
     def number(value: Number):
@@ -92,7 +149,19 @@ def bind_formula(
         return Neg(literal) if value < 0 else literal
 
     numbers = {name: number(value) for name, value in with_aliases(values).items()}
-    return to_text(substitute(parse_formula(text, names, functions), numbers))
+    return substitute(parse_formula(text, names, functions), numbers)
+
+
+def bind_formula(
+    text: str,
+    values: Mapping[str, Number],
+    names: frozenset[str],
+    functions: frozenset[str] = frozenset(),
+) -> str:
+    """`bind_node` printed: the formula with the variant's numbers, as text."""
+    from eprep.grammar import to_text
+
+    return to_text(bind_node(text, values, names, functions))
 
 
 def substitute(text: str, values: Mapping[str, Number]) -> str:
@@ -161,6 +230,10 @@ class Variant:
     def bind(self, formula: str) -> str:
         """`formula` with this variant's params and derived values substituted (variables stay)."""
         return bind_formula(formula, self.values, self.names, self.question.functions)
+
+    def bind_tree(self, formula: str):
+        """`bind` as a tree (the checker's input: no printing and re-parsing in between)."""
+        return bind_node(formula, self.values, self.names, self.question.functions)
 
     def key_value(self) -> float:
         """The numeric key of a numeric question for this variant."""

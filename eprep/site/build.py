@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from eprep.errors import EprepError
 from eprep.site.collect import Page, collect
@@ -17,6 +17,9 @@ from eprep.site.exam import write_exam_data
 from eprep.site.examples import ExampleOutput, find_examples
 from eprep.site.i18n import LANGUAGES
 from eprep.site.render import render_page
+
+if TYPE_CHECKING:
+    from eprep.questions import Bank
 
 STATIC = Path(__file__).resolve().parent / "static"
 MARKER = ".eprep-site"
@@ -131,7 +134,7 @@ def _sort_entry_file(path: Path) -> None:
 
 
 def build_site(
-    bank: Any,
+    bank: Bank,
     out: Path,
     *,
     langs: list[str] | None = None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eprep.checker import kinds as check_kinds
 from eprep.grammar.guide import notation_guide
@@ -16,7 +16,26 @@ from eprep.site import kinds as site_kinds
 from eprep.site.examples import ExampleOutput, for_topic
 from eprep.site.i18n import strings, without_verdict
 from eprep.site.markup import Markup, code_block, tex_to_mathml
+from eprep.site.model import (
+    BlankOptionView,
+    BlankView,
+    DayNav,
+    ExamOptionView,
+    ExampleView,
+    ExamView,
+    FormulaView,
+    MistakeView,
+    OptionView,
+    ProofView,
+    QuestionView,
+    SheetLine,
+    TopicNav,
+)
 from eprep.site.selfcheck import check_data, to_json
+
+if TYPE_CHECKING:
+    from eprep.checker.exam import ExamOption
+    from eprep.questions import Bank, Question, Variant
 
 
 @dataclass
@@ -42,7 +61,7 @@ def question_path(lang: str, question_id: str) -> str:
     return f"{lang}/questions/{question_id}.html"
 
 
-def _proof(question: Any) -> dict[str, Any]:
+def _proof(question: Question) -> ProofView:
     """Which witnesses hold for this question, as the checker reports them (never re-derived)."""
     from eprep.checker import proof_of
 
@@ -55,19 +74,19 @@ def _proof(question: Any) -> dict[str, Any]:
     }
 
 
-def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
+def question_view(question: Question, lang: str, markup: Markup) -> QuestionView:
     """Everything a question block shows, for variant 0, rendered to HTML."""
     variant = question.variant(0)
     where = f"{question.location}: {question.id}"
     kind = site_kinds.get(question.kind)
     order = variant.option_order() if kind.widget == "options" else []
-    options = []
+    options: list[OptionView] = []
     for index in order:
         option = question.options[index]
         shown = variant.option_text(option, lang)
         if option.form == "text":
             html = markup.inline(shown, f"{where} option {index + 1}")
-        elif option.form == "formula":
+        elif option.form == "formula" and option.formula is not None:
             html = formula_view(question, variant, option.formula, f"{where} option {index + 1}")[
                 "math"
             ]
@@ -85,7 +104,7 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
                 else "",
             }
         )
-    mistakes = [
+    mistakes: list[MistakeView] = [
         {
             **formula_view(question, variant, m.answer, f"{where} mistake {i + 1}"),
             "feedback": markup.inline(variant.render(m.feedback, lang), f"{where} mistake {i + 1}"),
@@ -94,7 +113,7 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
     ]
     data = check_data(question, variant, order)
     key_text = kind.key_text(data)
-    key = None
+    key: FormulaView | None = None
     if kind.widget == "typed" and question.answer:
         key = formula_view(question, variant, question.answer, f"{where} answer")
     template = variant.code()
@@ -139,14 +158,14 @@ def question_view(question: Any, lang: str, markup: Markup) -> dict[str, Any]:
 
 
 def blanks_view(
-    question: Any, variant: Any, lang: str, markup: Markup, where: str
-) -> list[dict[str, Any]]:
+    question: Question, variant: Variant, lang: str, markup: Markup, where: str
+) -> list[BlankView]:
     """Every blank of a code listing: its mark and its options in the order shown."""
     from eprep.checker.kinds.code import blank_order
 
-    views = []
+    views: list[BlankView] = []
     for b, blank in enumerate(question.blanks):
-        options = []
+        options: list[BlankOptionView] = []
         for index in blank_order(variant, b):
             option = blank.options[index]
             feedback = variant.render(option.feedback, lang)
@@ -164,14 +183,14 @@ def blanks_view(
     return views
 
 
-def exam_view(question: Any, lang: str, markup: Markup, where: str) -> dict[str, Any]:
+def exam_view(question: Question, lang: str, markup: Markup, where: str) -> ExamView:
     """The question as the exam asks it (variant 0 of its exam family): a 4-choice form."""
     from eprep.checker.exam import exam_item
 
     variant = question.variant(0, exam=True)
     item = exam_item(variant, lang)
     group = item.groups[0]
-    options = []
+    options: list[ExamOptionView] = []
     for i, option in enumerate(group.options):
         at = f"{where} exam option {i + 1}"
         feedback = without_verdict(option.feedback or "") if option.correct else option.feedback
@@ -201,7 +220,7 @@ def _math(formula: str, where: str) -> str:
     return tex_to_mathml(to_latex(parse(formula)), standalone=True, where=where)
 
 
-def _exam_option_html(option: Any, markup: Markup, where: str) -> str:
+def _exam_option_html(option: ExamOption, markup: Markup, where: str) -> str:
     if option.form == "formula":
         return _math(option.text, where)
     if option.form == "code":
@@ -209,7 +228,7 @@ def _exam_option_html(option: Any, markup: Markup, where: str) -> str:
     return markup.inline(option.text, where)
 
 
-def formula_view(question: Any, variant: Any, formula: str, where: str) -> dict[str, str]:
+def formula_view(question: Question, variant: Variant, formula: str, where: str) -> FormulaView:
     """A bank formula typeset as MathML, with the grammar text a learner would type for it.
 
     Numeric questions show their formulas in terms of the parameters (that is the lesson);
@@ -227,7 +246,7 @@ def example_path(lang: str, name: str) -> str:
     return f"{lang}/examples/{name}.html"
 
 
-def _example_view(e: ExampleOutput, lang: str) -> dict[str, Any]:
+def _example_view(e: ExampleOutput, lang: str) -> ExampleView:
     return {
         "name": e.name,
         "claim": e.claim,
@@ -238,16 +257,16 @@ def _example_view(e: ExampleOutput, lang: str) -> dict[str, Any]:
     }
 
 
-def _illustrates(example: ExampleOutput, question: Any) -> bool:
+def _illustrates(example: ExampleOutput, question: Question) -> bool:
     """An example illustrates a question that carries one of its tags (its topic, say)."""
     return bool(set(question.tags) & set(example.topics))
 
 
 def _example_pages(
-    bank: Any,
+    bank: Bank,
     lang: str,
     examples: list[ExampleOutput],
-    views: dict[str, dict[str, Any]],
+    views: dict[str, QuestionView],
     common: dict[str, Any],
 ) -> Iterator[Page]:
     """One page per example (its plots and checks), linking back to the questions it illustrates."""
@@ -262,16 +281,16 @@ def _example_pages(
         yield Page(example_path(lang, e.name), "example.html", lang, e.name, context)
 
 
-def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[Page]:
+def collect(bank: Bank, langs: list[str], examples: list[ExampleOutput]) -> list[Page]:
     """Every page of the site, for every language, in a fixed order."""
     markup = Markup()
     pages: list[Page] = []
     for lang in langs:
         s = strings(lang)
         views = {q.id: question_view(q, lang, markup) for q in bank.questions}
-        nav_days = []
+        nav_days: list[DayNav] = []
         for day in bank.days:
-            topics = [
+            topics: list[TopicNav] = [
                 {
                     "key": topic.key,
                     "title": topic.title.get(lang),
@@ -306,7 +325,7 @@ def collect(bank: Any, langs: list[str], examples: list[ExampleOutput]) -> list[
             )
         )
         for day, nav in zip(bank.days, nav_days, strict=True):
-            sheet = []
+            sheet: list[SheetLine] = []
             for topic in day.topics:
                 for i, formula in enumerate(topic.formulas):
                     where = f"{topic.path}: formula {i + 1}"

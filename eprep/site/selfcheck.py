@@ -10,10 +10,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eprep.errors import EprepError
 from eprep.grammar.vocabulary import DomainError, canonical, parse_domain, seed_of
+
+if TYPE_CHECKING:
+    from eprep.questions import Question, Variant
 
 POINTS = 8
 MAX_TRIES = 200
@@ -40,8 +43,11 @@ def safe(fn) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def test_points(question: Any, variant: Any) -> dict[str, Any]:
+def test_points(question: Question, variant: Variant) -> dict[str, Any]:
     """Points, key values and known-mistake values for an expression or derivation question."""
+    answer = question.answer
+    if answer is None:  # the loader requires one for these kinds
+        raise SelfCheckError(f"{question.location}: {question.id}: no answer to check against")
     rng = random.Random(seed_of(question.id, "site-points"))
     variables = {canonical(name): domain for name, domain in sorted(question.variables.items())}
     points: list[dict[str, float]] = []
@@ -51,7 +57,7 @@ def test_points(question: Any, variant: Any) -> dict[str, Any]:
         if len(points) == POINTS:
             break
         point = {name: draw(domain, rng) for name, domain in variables.items()}
-        key = safe(lambda p=point: variant.evaluate(question.answer, p))
+        key = safe(lambda p=point: variant.evaluate(answer, p))
         if key is None:
             continue
         points.append(point)
@@ -72,7 +78,7 @@ def test_points(question: Any, variant: Any) -> dict[str, Any]:
     }
 
 
-def check_data(question: Any, variant: Any, order: list[int]) -> dict[str, Any]:
+def check_data(question: Question, variant: Variant, order: list[int]) -> dict[str, Any]:
     """JSON-ready self-check data for one question variant (`order`: options as shown)."""
     from eprep.site import kinds
 

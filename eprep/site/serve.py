@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import http.server
 from pathlib import Path
-from typing import ClassVar
 
 from eprep.errors import EprepError
 
@@ -19,7 +18,7 @@ IDLE_TIMEOUT = 10.0  # seconds a connection may wait between requests or bytes
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
+    extensions_map = {  # noqa: RUF012 - the base class declares it an instance variable
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".wasm": "application/wasm",
         ".js": "text/javascript",
@@ -32,11 +31,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass  # one line per request would drown the URL the learner needs
 
-    def list_directory(self, path):  # type: ignore[override]
+    def list_directory(self, path):
         self.send_error(404, "Not Found")  # a folder without index.html is not a page
         return None
 
-    def send_head(self):  # type: ignore[override]
+    def send_head(self):
         if "\0" in self.path or "%00" in self.path.lower():
             self.send_error(400, "Bad Request")
             return None

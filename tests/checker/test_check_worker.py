@@ -15,26 +15,30 @@ def tree(text: str) -> list:
     return to_wire(parse(text))
 
 
+def one(answer: list, expected: list, budget: float) -> dict:
+    """A request with one target, whose samples the worker draws itself."""
+    return {
+        "answer": answer,
+        "targets": [{"expected": expected, "samples": None, "budget": budget}],
+        "domains": {},
+    }
+
+
 def test_overrun_kills_and_restarts() -> None:
     client = WorkerClient()
     try:
-        ok = {"answer": tree("x + 1"), "expected": tree("1 + x"), "domains": {}, "budget": 20.0}
-        assert client.request(ok, 60.0)["equivalent"] is True
+        ok = one(tree("x + 1"), tree("1 + x"), 20.0)
+        assert client.request(ok, 60.0)[0]["equivalent"] is True
         first = client._proc
         assert first is not None
         # A big polynomial identity with a generous soft budget keeps SymPy busy: the parent's
         # hard deadline must stop it.
-        slow = {
-            "answer": tree("(x+1)^100*(x-1)^100*(x+2)^100"),
-            "expected": tree("(x^2-1)^100*(x+2)^100"),
-            "domains": {},
-            "budget": 60.0,
-        }
+        slow = one(tree("(x+1)^100*(x-1)^100*(x+2)^100"), tree("(x^2-1)^100*(x+2)^100"), 60.0)
         start = time.monotonic()
         assert client.request(slow, 0.5) is None
         assert time.monotonic() - start < 1.5
         assert first.poll() is not None  # killed
-        assert client.request(ok, 60.0)["equivalent"] is True  # a fresh worker answers
+        assert client.request(ok, 60.0)[0]["equivalent"] is True  # a fresh worker answers
         assert client._proc is not first
     finally:
         client.stop()

@@ -267,3 +267,29 @@ def test_torch_parity_max_pooling_with_many_ties():
         tout.backward(torch.tensor(dout))
         np.testing.assert_array_equal(out, tout.detach().numpy())
         assert np.max(np.abs(layer.backward(dout) - tx.grad.numpy())) < 1e-10
+
+
+@pytest.mark.parametrize(("xs", "ph", "pw", "stride", "pad"), POOL_CASES)
+def test_max_pooling_arg_max_is_the_books_argmax_of_im2col_rows(xs, ph, pw, stride, pad):
+    """`arg_max` and the backward pass equal the book's: np.argmax of each im2col row (padding
+    -inf), the gradient routed to that tap and folded back with col2im. Integer inputs make ties
+    common, so the first-maximum rule is exercised."""
+    rng = np.random.default_rng(8)
+    x = rng.integers(-2, 2, xs).astype(float)
+    layer = Pooling(ph, pw, stride=stride, pad=pad)
+    out = layer.forward(x)
+    n, c = xs[:2]
+    oh, ow = out.shape[2:]
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), constant_values=-np.inf)
+    rows = im2col(xp, ph, pw, stride, 0).reshape(-1, ph * pw)  # a row per (n, y, x, c)
+    arg_max = np.argmax(rows, axis=1)
+    np.testing.assert_array_equal(
+        layer.arg_max, arg_max.reshape(n, oh, ow, c).transpose(0, 3, 1, 2)
+    )
+    dout = rng.standard_normal(out.shape)
+    dmax = np.zeros(rows.shape)
+    dmax[np.arange(rows.shape[0]), arg_max] = dout.transpose(0, 2, 3, 1).ravel()
+    dx = col2im(dmax.reshape(n * oh * ow, -1), xp.shape, ph, pw, stride, 0)
+    np.testing.assert_array_equal(
+        layer.backward(dout), dx[:, :, pad : pad + xs[2], pad : pad + xs[3]]
+    )

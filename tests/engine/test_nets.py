@@ -97,10 +97,33 @@ def test_params_are_shared_with_the_layers():
     h = np.maximum(x @ net.params["W1"] + net.params["b1"], 0)
     np.testing.assert_allclose(net.predict(x), h @ net.params["W2"] + net.params["b2"], rtol=1e-12)
     assert not np.allclose(net.predict(x), before)
-    net.params["W2"] = np.zeros((5, 3))  # rebinding a key rebinds the layer too
+    net.load_params({"W2": np.zeros((5, 3))})  # the documented way to put in a new array
     assert net.layers["Affine2"].W is net.params["W2"]
+    np.testing.assert_array_equal(net.predict(x), np.tile(net.params["b2"], (6, 1)))
     with pytest.raises(ValueError, match=r"params\['W2'\] has shape \(5, 3\)"):
-        net.params["W2"] = np.zeros((2, 2))
+        net.load_params({"W2": np.zeros((2, 2))})
+    with pytest.raises(KeyError, match="no parameter 'W9'"):
+        net.load_params({"W9": np.zeros((5, 3))})
+
+
+def test_saved_params_load_into_a_fresh_net_as_in_dlfs(tmp_path):
+    """DLFS's save_params/load_params round trip: pickle the params dict, load it into a new
+    net built with other random weights; it then predicts exactly as the saved one (in train
+    mode: batch norm's running statistics are state, not params, in DLFS as here)."""
+    rng = np.random.default_rng(5)
+    x, t = rng.standard_normal((8, 4)), rng.integers(0, 3, 8)
+    trained = MultiLayerNetExtend(4, [6, 5], 3, use_batchnorm=True, rng=rng)
+    Adam(lr=0.05).update(trained.params, trained.gradient(x, t))
+    path = tmp_path / "params.pkl"
+    path.write_bytes(pickle.dumps(trained.params))
+    fresh = MultiLayerNetExtend(4, [6, 5], 3, use_batchnorm=True, rng=np.random.default_rng(6))
+    assert not np.allclose(fresh.predict(x, True), trained.predict(x, True))
+    fresh.load_params(pickle.loads(path.read_bytes()))
+    np.testing.assert_array_equal(fresh.predict(x, True), trained.predict(x, True))
+    # the loaded arrays are the layers' arrays: an optimizer step moves both
+    assert fresh.params["gamma1"] is fresh.layers["BatchNorm1"].gamma
+    SGD(lr=0.1).update(fresh.params, fresh.gradient(x, t))
+    assert not np.allclose(fresh.predict(x, True), trained.predict(x, True))
 
 
 def test_copies_and_pickles_keep_params_shared_with_their_own_layers():
@@ -170,3 +193,14 @@ def test_nets_reproducible_and_bad_arguments():
     net = MultiLayerNet(3, [4], 2, rng=np.random.default_rng(8))
     with pytest.raises(ValueError, match=r"x has shape \(2, 5\)"):
         net.predict(np.zeros((2, 5)))
+
+
+def test_the_two_mlp_classes_build_the_same_net():
+    """MultiLayerNetExtend is MultiLayerNet's DLFS name: same arguments, same layers, same draws."""
+    kwargs = {"use_dropout": True, "dropout_ratio": 0.3, "use_batchnorm": True}
+    plain = MultiLayerNet(4, [5, 6], 3, "tanh", rng=np.random.default_rng(2), **kwargs)
+    extend = MultiLayerNetExtend(4, [5, 6], 3, "tanh", rng=np.random.default_rng(2), **kwargs)
+    assert list(plain.layers) == list(extend.layers)
+    assert all(np.array_equal(plain.params[k], extend.params[k]) for k in plain.params)
+    alias = MultiLayerNetExtend(4, [5], 3, use_dropout=True, dropout_ration=0.3)
+    assert alias.layers["Dropout1"].dropout_ratio == 0.3

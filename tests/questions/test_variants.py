@@ -106,6 +106,36 @@ def test_param_specs() -> None:
 
 def test_option_order_is_a_reproducible_shuffle() -> None:
     question = load_bank([GOOD], bundled=False).get("day2.t.sigmoid-choice")
-    orders = [question.variant(k).option_order() for k in range(3)]
+    orders = [tuple(question.variant(k).option_order()) for k in range(40)]
     assert all(sorted(order) == [0, 1, 2, 3] for order in orders)
-    assert question.variant(0).option_order() == orders[0]
+    # Reproducible: a fresh load draws the same order for every variant.
+    again = load_bank([GOOD], bundled=False).get("day2.t.sigmoid-choice")
+    assert [tuple(again.variant(k).option_order()) for k in range(40)] == orders
+    # Shuffled: the bank order is not what is shown, and the correct option moves about.
+    # (40 uniform shuffles of 4 give fewer than 8 distinct orders with probability < 1e-9.)
+    assert len(set(orders)) >= 8
+    correct = next(o.index for o in question.options if o.correct)
+    assert {order.index(correct) for order in orders} == {0, 1, 2, 3}
+
+
+def test_bound_trees_are_what_the_printed_formulas_parse_to() -> None:
+    """The checker gets `bind_tree` where it used to re-parse `bind`'s text: the same trees,
+    for every formula-answer question of the bundled bank (key and known mistakes)."""
+    from eprep.grammar.equation import parse_formula
+
+    checked = 0
+    for question in load_bank().questions:
+        if question.kind not in ("expression", "derivation") or question.answer is None:
+            continue
+        variant = question.variant(0)
+        variables = dict(question.variables)
+        for formula in [question.answer, *(m.answer for m in question.mistakes)]:
+            printed = parse_formula(
+                variant.bind(formula),
+                e_is_variable="e" in variables,
+                functions=question.functions,
+                known=tuple(variables),
+            )
+            assert variant.bind_tree(formula) == printed, (question.id, formula)
+            checked += 1
+    assert checked > 50

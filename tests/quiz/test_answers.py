@@ -56,6 +56,21 @@ def test_choice_order_is_shuffled_reproducibly_and_judged(fixture_bank) -> None:
     assert wrong.key == f"{'abcd'[right]}) one"
 
 
+def test_choice_shuffle_moves_the_key_and_judging_follows_it(fixture_bank) -> None:
+    """Across variants the key is shown at every letter, and the letter shown is what counts."""
+    question = fixture_bank.get("qz.basics.relu-grad")
+    seen = set()
+    for k in range(40):
+        variant = question.variant(k)
+        texts = [o.text.get() for o in shown_options(variant)]
+        right = texts.index("one")
+        seen.add(right)
+        assert judge_choice(variant, right, "en").correct
+        assert not any(judge_choice(variant, i, "en").correct for i in range(4) if i != right)
+    # 40 uniform shuffles leave a letter never holding the key with probability < 1e-4.
+    assert seen == {0, 1, 2, 3}
+
+
 def test_numeric_key_mistake_and_diagnosis(fixture_bank) -> None:
     variant = fixture_bank.get("qz.basics.output-height").variant(3)
     v = variant.values

@@ -8,24 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from eprep.checker.exam import blank_order, from_blanks
 from eprep.checker.kinds import register
 from eprep.checker.kinds.base import LETTERS, CheckKind, Outcome, self_test_bank
 from eprep.checker.kinds.choice import read_letter
 
-
-def blank_order(variant: Any, blank_index: int) -> list[int]:
-    """Indices of one blank's options in the order shown (shuffled, same per variant).
-
-    Blank あ uses the stream a one-blank question's options always used.
-    """
-    import random
-
-    from eprep.grammar.vocabulary import seed_of
-
-    salt = ":options" if blank_index == 0 else f":blank{blank_index}"
-    order = list(range(len(variant.question.blanks[blank_index].options)))
-    random.Random(seed_of(variant.question.id, variant.k, salt)).shuffle(order)
-    return order
+__all__ = ["blank_order", "completed"]  # blank_order: the exam's order, re-exported
 
 
 def completed(variant: Any, picks: dict[int, int] | None = None) -> str:
@@ -127,8 +115,6 @@ class Code(CheckKind):
         return problems
 
     def exam_item(self, variant: Any, lang: str = "en") -> Any:
-        from eprep.checker.exam import from_blanks
-
         return from_blanks(variant, lang)
 
     def test(self, equivalent: Any) -> list[str]:

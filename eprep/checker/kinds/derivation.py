@@ -12,7 +12,7 @@ from eprep.checker.kinds.expression import key_samples
 
 def judge_derivation(variant: Any, text: str) -> Outcome:
     """Check a derivation step by step; it must start at the question's start and end at its key."""
-    from eprep.checker import check_derivation
+    from eprep.checker.derivation import check_derivation
     from eprep.quiz.render import pretty_formula
 
     question = variant.question

@@ -40,16 +40,19 @@ def read_expression(
 
 def judge_expression(variant: Any, text: str, read_as: str, lang: str) -> Outcome:
     """Judge an expression with the checker; a known mistake's feedback, else its diagnosis."""
-    from eprep.checker import judge
+    from eprep.checker.api import judge
+    from eprep.grammar import to_text
     from eprep.quiz.render import pretty_formula
 
     question = variant.question
     assert question.answer is not None
-    key = variant.bind(question.answer)
-    mistakes = [variant.bind(m.answer) for m in question.mistakes]
+    # Trees, parsed once from the bank (cached) with the variant's numbers substituted.
+    key_tree = variant.bind_tree(question.answer)
+    mistakes = [variant.bind_tree(m.answer) for m in question.mistakes]
+    key = to_text(key_tree)
     variables = dict(question.variables)
     judgement = judge(
-        text, key, variables, mistakes, e_is_variable="e" in variables,
+        text, key_tree, variables, mistakes, e_is_variable="e" in variables,
         functions=question.functions,
     )  # fmt: skip
     feedback = diagnosis = None

@@ -13,7 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eprep.errors import EprepError
 from eprep.grammar import Call, Sym, free_symbols, parse
@@ -133,7 +133,12 @@ def _sheet_rules(topic: Topic) -> list[Rule]:
         for lhs, rhs, shown in pairs:
             own = lhs.name if isinstance(lhs, Sym) else None
             defined = frozenset(name for name in definitions if name != own)
-            common = {"topic": topic.key, "question": question, "shown": shown, "entry": index}
+            common: dict[str, Any] = {
+                "topic": topic.key,
+                "question": question,
+                "shown": shown,
+                "entry": index,
+            }
             rules.append(Rule(lhs, rhs, defined=defined & free_symbols(rhs), **common))
             expanded = rhs
             for _ in range(3):  # definitions may use each other (ŵ uses m̂ uses m)

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from eprep.checker.registry import WitnessRegistry
 
-Variant = Mapping[str, float]
+Params = Mapping[str, float]  # one variant's parameter values, name -> number
+# The old name, for probe modules written before the rename (questions.Variant is the variant).
+Variant = Params
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from eprep.checker.probes import Samples, Value, Variant, code_probe, probe
+from eprep.checker.probes import Params, Samples, Value, code_probe, probe
 
 _FD_REL = 1e-6  # central differences, h = 1e-4: error about h^2 f''' / 6
 _FD_ABS = 1e-8
@@ -36,13 +36,13 @@ def _slopes(fn: Callable[[np.ndarray], np.ndarray], xs: np.ndarray) -> np.ndarra
     return numerical_gradient(lambda a: float(np.sum(fn(a))), np.array(xs, dtype=np.float64))
 
 
-def _alpha(variant: Variant, alpha: str | float) -> float:
+def _alpha(variant: Params, alpha: str | float) -> float:
     return float(variant[alpha]) if isinstance(alpha, str) else float(alpha)
 
 
 @probe("activation_slope_samples")
 def activation_slope_samples(
-    variant: Variant,
+    variant: Params,
     rng: np.random.Generator,
     *,
     activation: str,
@@ -64,7 +64,7 @@ def activation_slope_samples(
 
 
 @probe("gelu_value")
-def gelu_value(variant: Variant, rng: np.random.Generator, *, at: str = "x") -> Value:
+def gelu_value(variant: Params, rng: np.random.Generator, *, at: str = "x") -> Value:
     """GELU(x) = x * P(Z <= x) by Monte Carlo (5 standard errors); the engine's gelu must agree."""
     from eprep.engine import gelu
 
@@ -78,7 +78,7 @@ def gelu_value(variant: Variant, rng: np.random.Generator, *, at: str = "x") -> 
 
 
 @probe("elu_backward_from_output")
-def elu_backward_from_output(variant: Variant, rng: np.random.Generator) -> Value:
+def elu_backward_from_output(variant: Params, rng: np.random.Generator) -> Value:
     """dx of the engine's Elu layer at the input whose output is y (found by bisection)."""
     from eprep.engine import Elu
 
@@ -98,7 +98,7 @@ def elu_backward_from_output(variant: Variant, rng: np.random.Generator) -> Valu
 
 @probe("activation_weight_gradient")
 def activation_weight_gradient(
-    variant: Variant, rng: np.random.Generator, *, activation: str, alpha: str | float = 1.0
+    variant: Params, rng: np.random.Generator, *, activation: str, alpha: str | float = 1.0
 ) -> Value:
     """dL/dw of one unit f(w x + b): the engine's Affine + activation layer, backward from dout."""
     from eprep.engine import Affine, Elu, LeakyRelu, Swish
@@ -113,7 +113,7 @@ def activation_weight_gradient(
 
 
 @code_probe("elu_layer_code")
-def elu_layer_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
+def elu_layer_code(namespace: dict, variant: Params, rng: np.random.Generator) -> None:
     """The template's `EluLayer` must match the engine's Elu forward, and its backward must be the
     central difference of its own forward pass."""
     from eprep.engine import Elu, numerical_gradient

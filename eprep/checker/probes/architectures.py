@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from eprep.checker.probes import Value, Variant, code_probe, probe
+from eprep.checker.probes import Params, Value, code_probe, probe
 from eprep.checker.probes.cnn import _compare, _int, _lookup, trained_scalars
 from eprep.checker.probes.conv_family import products
 from eprep.engine import (
@@ -49,7 +49,7 @@ def _stack_field(depth: int, size: int, rng: np.random.Generator) -> int:
 
 
 @probe("vgg_stack_saving")
-def vgg_stack_saving(variant: Variant, rng: np.random.Generator) -> Value:
+def vgg_stack_saving(variant: Params, rng: np.random.Generator) -> Value:
     """Measure the stack's receptive field, then count the weights of one conv of that size and
     of the n 3x3 layers (C -> C), each by backpropagation."""
     n, c = _int(variant, "n"), _int(variant, "C")
@@ -67,7 +67,7 @@ def vgg_stack_saving(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("inception_bottleneck_params")
-def inception_bottleneck_params(variant: Variant, rng: np.random.Generator) -> Value:
+def inception_bottleneck_params(variant: Params, rng: np.random.Generator) -> Value:
     """Weights of an engine 1x1 (Cin -> B) then K x K (B -> Cout) convolution, by backprop."""
     cin, b, cout, k = (_int(variant, name) for name in ("Cin", "B", "Cout", "K"))
     x = rng.standard_normal((1, cin, k + 1, k + 1))
@@ -79,7 +79,7 @@ def inception_bottleneck_params(variant: Variant, rng: np.random.Generator) -> V
 
 
 @probe("inception_cost_ratio")
-def inception_cost_ratio(variant: Variant, rng: np.random.Generator) -> Value:
+def inception_cost_ratio(variant: Params, rng: np.random.Generator) -> Value:
     """Products of an engine K x K conv (Cin -> Cout) over those of 1x1 (Cin -> B) + K x K."""
     cin, b, cout, k, h = (_int(variant, name) for name in ("Cin", "B", "Cout", "K", "H"))
     pad = (k - 1) // 2
@@ -94,7 +94,7 @@ def inception_cost_ratio(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("residual_gradient")
-def residual_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+def residual_gradient(variant: Params, rng: np.random.Generator) -> Value:
     """Central difference of L stacked engine Residual(Affine) blocks, F(x) = a x."""
     a, depth = float(variant["a"]), _int(variant, "L")
     blocks = [Residual(Affine(np.array([[a]]), np.zeros(1))) for _ in range(depth)]
@@ -109,7 +109,7 @@ def residual_gradient(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("projection_shortcut_params")
-def projection_shortcut_params(variant: Variant, rng: np.random.Generator) -> Value:
+def projection_shortcut_params(variant: Params, rng: np.random.Generator) -> Value:
     """Scalars with a gradient in an engine 1x1 stride-2 Convolution (weights; no bias is
     used) followed by an engine BatchNormalization: its running statistics get none."""
     cin, cout = _int(variant, "Cin"), _int(variant, "Cout")
@@ -122,7 +122,7 @@ def projection_shortcut_params(variant: Variant, rng: np.random.Generator) -> Va
 
 
 @probe("lrn_value")
-def lrn_value(variant: Variant, rng: np.random.Generator, *, channel: int = 3, n: int = 3) -> Value:
+def lrn_value(variant: Params, rng: np.random.Generator, *, channel: int = 3, n: int = 3) -> Value:
     """Channel `channel` (1-based) of an engine LRN over the variant's five activations."""
     a = np.array([float(variant[f"a{j}"]) for j in range(1, 6)]).reshape(1, 5, 1, 1)
     layer = LocalResponseNormalization(
@@ -156,7 +156,7 @@ def _residual_case(cls: Any, rows: int, width: int, rng: np.random.Generator) ->
 
 @code_probe("residual_matches_engine")
 def residual_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's ResidualBlock must give the engine Residual's forward, and a backward
     that matches central differences of its own forward."""
@@ -166,7 +166,7 @@ def residual_matches_engine(
 
 
 @probe("bottleneck_block_params")
-def bottleneck_block_params(variant: Variant, rng: np.random.Generator) -> Value:
+def bottleneck_block_params(variant: Params, rng: np.random.Generator) -> Value:
     """Weights with a gradient in engine 1x1 (C -> B), 3x3 (B -> B, pad 1), 1x1 (B -> C) layers."""
     c, b = _int(variant, "C"), _int(variant, "B")
     x = rng.standard_normal((2, c, 4, 4))

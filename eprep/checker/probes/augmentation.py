@@ -12,13 +12,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from eprep.checker.probes import Value, Variant, code_probe, probe
+from eprep.checker.probes import Params, Value, code_probe, probe
 
 _DRAWS = 400_000
 
 
 @probe("crop_flip_count")
-def crop_flip_count(variant: Variant, rng: np.random.Generator) -> Value:
+def crop_flip_count(variant: Params, rng: np.random.Generator) -> Value:
     """Distinct c x c crops of an H x W image of distinct pixels, each also flipped left-right."""
     h, w, c = int(variant["H"]), int(variant["W"]), int(variant["c"])
     image = np.arange(h * w, dtype=np.int32).reshape(h, w)
@@ -47,7 +47,7 @@ def _mean(samples: np.ndarray) -> Value:
 
 
 @probe("smoothed_target")
-def smoothed_target(variant: Variant, rng: np.random.Generator, *, true: bool = False) -> Value:
+def smoothed_target(variant: Params, rng: np.random.Generator, *, true: bool = False) -> Value:
     """How often the sampled label is the true class (`true`) or one given other class."""
     labels = _smoothed_labels(rng, float(variant["eps"]), int(variant["K"]))
     return _mean((labels == (0 if true else 1)).astype(float))
@@ -64,7 +64,7 @@ def _losses(logits: np.ndarray) -> np.ndarray:
 
 @probe("smoothed_cross_entropy")
 def smoothed_cross_entropy(
-    variant: Variant, rng: np.random.Generator, *, logits: Sequence[str]
+    variant: Params, rng: np.random.Generator, *, logits: Sequence[str]
 ) -> Value:
     """The engine's loss averaged over labels sampled from the smoothed target (Monte Carlo)."""
     z = np.array([float(variant[name]) for name in logits])
@@ -74,7 +74,7 @@ def smoothed_cross_entropy(
 
 @probe("mixup_cross_entropy")
 def mixup_cross_entropy(
-    variant: Variant, rng: np.random.Generator, *, logits: Sequence[str]
+    variant: Params, rng: np.random.Generator, *, logits: Sequence[str]
 ) -> Value:
     """The engine's SoftmaxWithLoss on the mixed label lam e_1 + (1 - lam) e_2."""
     from eprep.engine import SoftmaxWithLoss
@@ -87,7 +87,7 @@ def mixup_cross_entropy(
 
 
 @code_probe("mixup_behaviour")
-def mixup_behaviour(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
+def mixup_behaviour(namespace: dict, variant: Params, rng: np.random.Generator) -> None:
     """The template's mixup, measured through the engine: an Affine layer (linear in x) must see
     lam * f(x) + (1 - lam) * f(x[index]), and the loss of the mixed label must be the same mix
     of the two labels' losses (cross-entropy is linear in the target)."""
@@ -116,7 +116,7 @@ def mixup_behaviour(namespace: dict, variant: Variant, rng: np.random.Generator)
 
 @probe("smoothed_ce_gradient")
 def smoothed_ce_gradient(
-    variant: Variant, rng: np.random.Generator, *, logits: Sequence[str]
+    variant: Params, rng: np.random.Generator, *, logits: Sequence[str]
 ) -> Value:
     """d loss / d z_1 of the engine's SoftmaxWithLoss, averaged over sampled smoothed labels."""
     from eprep.engine import SoftmaxWithLoss
@@ -132,7 +132,7 @@ def smoothed_ce_gradient(
 
 
 @probe("smoothed_logit_gap")
-def smoothed_logit_gap(variant: Variant, rng: np.random.Generator) -> Value:
+def smoothed_logit_gap(variant: Params, rng: np.random.Generator) -> Value:
     """z_1 - z_2 after minimising the engine's loss against sampled smoothed labels.
 
     Two million labels are sampled (true class 0, replaced by a uniform one with probability

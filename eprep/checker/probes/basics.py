@@ -12,15 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Value, Variant, code_probe, probe
+from eprep.checker.probes import OptionId, Params, Value, code_probe, probe
 
 
-def _int(variant: Variant, name: str) -> int:
+def _int(variant: Params, name: str) -> int:
     return round(float(variant[name]))
 
 
 @probe("affine_unit_output")
-def affine_unit_output(variant: Variant, rng: np.random.Generator, *, activation: str) -> Value:
+def affine_unit_output(variant: Params, rng: np.random.Generator, *, activation: str) -> Value:
     """Output of one engine Affine unit on inputs (x1, x2), weights (w1, w2), bias b, activated."""
     from eprep.engine import Affine, Relu, Sigmoid
 
@@ -35,7 +35,7 @@ def affine_unit_output(variant: Variant, rng: np.random.Generator, *, activation
 
 
 @probe("mlp_parameter_count")
-def mlp_parameter_count(variant: Variant, rng: np.random.Generator) -> Value:
+def mlp_parameter_count(variant: Params, rng: np.random.Generator) -> Value:
     """Scalars of an engine MultiLayerNet (IN - HID [- H2] - OUT) that a backward pass reaches."""
     from eprep.engine import MultiLayerNet
 
@@ -49,7 +49,7 @@ def mlp_parameter_count(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("softmax_entry")
-def softmax_entry(variant: Variant, rng: np.random.Generator) -> Value:
+def softmax_entry(variant: Params, rng: np.random.Generator) -> Value:
     """The first output of the engine softmax on scores (z1, z2, z3)."""
     from eprep.engine import softmax
 
@@ -57,7 +57,7 @@ def softmax_entry(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("softmax_shift")
-def softmax_shift(variant: Variant, rng: np.random.Generator) -> OptionId:
+def softmax_shift(variant: Params, rng: np.random.Generator) -> OptionId:
     """Add the same constant to every score and compare the engine softmax's outputs."""
     from eprep.engine import softmax
 
@@ -69,7 +69,7 @@ def softmax_shift(variant: Variant, rng: np.random.Generator) -> OptionId:
 
 
 @probe("linear_layers_collapse")
-def linear_layers_collapse(variant: Variant, rng: np.random.Generator) -> OptionId:
+def linear_layers_collapse(variant: Params, rng: np.random.Generator) -> OptionId:
     """Two engine Affine layers without an activation, against one Affine fitted by least squares.
 
     If the fitted single layer reproduces the two-layer net exactly on random inputs, the
@@ -96,7 +96,7 @@ def linear_layers_collapse(variant: Variant, rng: np.random.Generator) -> Option
 
 
 @probe("squared_error_value")
-def squared_error_value(variant: Variant, rng: np.random.Generator) -> Value:
+def squared_error_value(variant: Params, rng: np.random.Generator) -> Value:
     """The engine's sum_squared_error for y = (y1, y2), t = (t1, t2)."""
     from eprep.engine import sum_squared_error
 
@@ -106,7 +106,7 @@ def squared_error_value(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("cross_entropy_of_zero")
-def cross_entropy_of_zero(variant: Variant, rng: np.random.Generator) -> Value:
+def cross_entropy_of_zero(variant: Params, rng: np.random.Generator) -> Value:
     """The engine's cross_entropy_error when the right class gets probability exactly 0."""
     from eprep.engine import cross_entropy_error
 
@@ -114,7 +114,7 @@ def cross_entropy_of_zero(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("softmax_loss_gradient_entry")
-def softmax_loss_gradient_entry(variant: Variant, rng: np.random.Generator) -> Value:
+def softmax_loss_gradient_entry(variant: Params, rng: np.random.Generator) -> Value:
     """dx[0, 0] of the engine SoftmaxWithLoss for N identical rows of scores (z1, z2), label 0."""
     from eprep.engine import SoftmaxWithLoss
 
@@ -126,7 +126,7 @@ def softmax_loss_gradient_entry(variant: Variant, rng: np.random.Generator) -> V
 
 
 @probe("one_hot_cross_entropy")
-def one_hot_cross_entropy(variant: Variant, rng: np.random.Generator) -> Value:
+def one_hot_cross_entropy(variant: Params, rng: np.random.Generator) -> Value:
     """The engine SoftmaxWithLoss loss for scores (z1, z2, z3), correct class k (default 0)."""
     from eprep.engine import SoftmaxWithLoss
 
@@ -136,7 +136,7 @@ def one_hot_cross_entropy(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("sigmoid_backward_value")
-def sigmoid_backward_value(variant: Variant, rng: np.random.Generator) -> Value:
+def sigmoid_backward_value(variant: Params, rng: np.random.Generator) -> Value:
     """dx of the engine Sigmoid layer at input x for upstream gradient dout."""
     from eprep.engine import Sigmoid
 
@@ -146,7 +146,7 @@ def sigmoid_backward_value(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("relu_backward_vector")
-def relu_backward_vector(variant: Variant, rng: np.random.Generator) -> OptionId:
+def relu_backward_vector(variant: Params, rng: np.random.Generator) -> OptionId:
     """dx of the engine Relu layer for x = (-1, 0, 2) and dout = (5, 6, 7), as "a-b-c"."""
     from eprep.engine import Relu
 
@@ -157,7 +157,7 @@ def relu_backward_vector(variant: Variant, rng: np.random.Generator) -> OptionId
 
 
 @probe("affine_backward_entry")
-def affine_backward_entry(variant: Variant, rng: np.random.Generator, *, report: str) -> Value:
+def affine_backward_entry(variant: Params, rng: np.random.Generator, *, report: str) -> Value:
     """db or dW of a 1-in, 1-out engine Affine after a batch x = (x1, x2), dout = (d1, d2)."""
     from eprep.engine import Affine
 
@@ -168,7 +168,7 @@ def affine_backward_entry(variant: Variant, rng: np.random.Generator, *, report:
 
 
 @probe("central_difference_error")
-def central_difference_error(variant: Variant, rng: np.random.Generator) -> Value:
+def central_difference_error(variant: Params, rng: np.random.Generator) -> Value:
     """Error of the engine's numerical_gradient of x^3 at x, against the exact slope 3x^2."""
     from eprep.engine import numerical_gradient
 
@@ -178,7 +178,7 @@ def central_difference_error(variant: Variant, rng: np.random.Generator) -> Valu
 
 
 @probe("sgd_step_on_square")
-def sgd_step_on_square(variant: Variant, rng: np.random.Generator) -> Value:
+def sgd_step_on_square(variant: Params, rng: np.random.Generator) -> Value:
     """x after one engine SGD step on L(x) = x^2, its gradient measured numerically."""
     from eprep.engine import SGD, numerical_gradient
 
@@ -189,7 +189,7 @@ def sgd_step_on_square(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("iterations_in_epochs")
-def iterations_in_epochs(variant: Variant, rng: np.random.Generator) -> Value:
+def iterations_in_epochs(variant: Params, rng: np.random.Generator) -> Value:
     """Mini-batches drawn until every one of N examples was seen E times (no replacement)."""
     from eprep.examples.training import batches
 
@@ -205,7 +205,7 @@ def iterations_in_epochs(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("xor_single_unit")
-def xor_single_unit(variant: Variant, rng: np.random.Generator) -> OptionId:
+def xor_single_unit(variant: Params, rng: np.random.Generator) -> OptionId:
     """Train one engine Affine + Sigmoid unit on AND and on XOR by gradient descent."""
     from eprep.engine import Affine, Sigmoid
 
@@ -247,7 +247,7 @@ def _same(name: str, got: object, want: np.ndarray, rtol: float = 1e-9) -> None:
 
 @code_probe("basic_layer_matches_engine")
 def basic_layer_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator, *, cls: str
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator, *, cls: str
 ) -> None:
     """The template's Affine / Relu / SoftmaxWithLoss must match the engine's, both passes."""
     from eprep import engine
@@ -284,7 +284,7 @@ def basic_layer_matches_engine(
 
 @code_probe("numerical_gradient_matches_engine")
 def numerical_gradient_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's numerical_gradient must return the engine's central differences."""
     from eprep.engine import numerical_gradient
@@ -307,7 +307,7 @@ def numerical_gradient_matches_engine(
 
 @code_probe("cross_entropy_matches_engine")
 def cross_entropy_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's cross_entropy_error must equal the engine's (DLFS's) on a batch."""
     from eprep.engine import cross_entropy_error, softmax
@@ -323,7 +323,7 @@ def cross_entropy_matches_engine(
 
 
 @probe("binary_cross_entropy")
-def binary_cross_entropy(variant: Variant, rng: np.random.Generator) -> Value:
+def binary_cross_entropy(variant: Params, rng: np.random.Generator) -> Value:
     """The engine SigmoidWithLoss on outputs y1 (label 1) and y2 (label 0); inputs logit(y)."""
     from eprep.engine import SigmoidWithLoss
 
@@ -332,7 +332,7 @@ def binary_cross_entropy(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("chain_rule_weight_gradient")
-def chain_rule_weight_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+def chain_rule_weight_gradient(variant: Params, rng: np.random.Generator) -> Value:
     """dL/dw by the engine's numerical_gradient of L = sum_squared_error(sigmoid(x w + b), t)."""
     from eprep.engine import Affine, Sigmoid, numerical_gradient, sum_squared_error
 
@@ -347,7 +347,7 @@ def chain_rule_weight_gradient(variant: Variant, rng: np.random.Generator) -> Va
 
 
 @probe("sgd_steps_on_square")
-def sgd_steps_on_square(variant: Variant, rng: np.random.Generator) -> Value:
+def sgd_steps_on_square(variant: Params, rng: np.random.Generator) -> Value:
     """w after k engine SGD steps on L(w) = w^2, each gradient measured numerically."""
     from eprep.engine import SGD, numerical_gradient
 
@@ -360,7 +360,7 @@ def sgd_steps_on_square(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("affine_input_gradient")
-def affine_input_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+def affine_input_gradient(variant: Params, rng: np.random.Generator) -> Value:
     """dx[0] of an engine Affine (2 inputs, 2 outputs) for upstream gradient (d1, d2)."""
     from eprep.engine import Affine
 
@@ -381,7 +381,7 @@ _GATE_OPTIONS = {
 
 
 @probe("perceptron_gate")
-def perceptron_gate(variant: Variant, rng: np.random.Generator) -> OptionId:
+def perceptron_gate(variant: Params, rng: np.random.Generator) -> OptionId:
     """Run each option's weights through an engine Affine with a step at 0; which one is AND."""
     from eprep.engine import Affine
 
@@ -394,7 +394,7 @@ def perceptron_gate(variant: Variant, rng: np.random.Generator) -> OptionId:
 
 
 @probe("zero_centred_activation")
-def zero_centred_activation(variant: Variant, rng: np.random.Generator) -> OptionId:
+def zero_centred_activation(variant: Params, rng: np.random.Generator) -> OptionId:
     """Mean output of the engine's activations on inputs symmetric about 0."""
     from eprep.engine import relu, sigmoid, tanh
 
@@ -406,7 +406,7 @@ def zero_centred_activation(variant: Variant, rng: np.random.Generator) -> Optio
 
 @code_probe("softmax_matches_engine")
 def softmax_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's softmax must equal the engine's row by row on a batch of large scores."""
     from eprep.engine import softmax
@@ -420,7 +420,7 @@ def softmax_matches_engine(
 
 
 @probe("sigmoid_value")
-def sigmoid_value(variant: Variant, rng: np.random.Generator, *, report: str = "value") -> Value:
+def sigmoid_value(variant: Params, rng: np.random.Generator, *, report: str = "value") -> Value:
     """The engine's sigmoid (or sigmoid_grad) at x."""
     from eprep.engine import sigmoid, sigmoid_grad
 
@@ -429,7 +429,7 @@ def sigmoid_value(variant: Variant, rng: np.random.Generator, *, report: str = "
 
 
 @probe("squared_error_gradient")
-def squared_error_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+def squared_error_gradient(variant: Params, rng: np.random.Generator) -> Value:
     """d E / d y_1 of the engine's sum_squared_error, by its numerical_gradient."""
     from eprep.engine import numerical_gradient, sum_squared_error
 
@@ -439,7 +439,7 @@ def squared_error_gradient(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("numerical_gradient_evaluations")
-def numerical_gradient_evaluations(variant: Variant, rng: np.random.Generator) -> Value:
+def numerical_gradient_evaluations(variant: Params, rng: np.random.Generator) -> Value:
     """How many times the engine's numerical_gradient calls f for P parameters."""
     from eprep.engine import numerical_gradient
 
@@ -455,7 +455,7 @@ def numerical_gradient_evaluations(variant: Variant, rng: np.random.Generator) -
 
 
 @probe("affine_output_entry")
-def affine_output_entry(variant: Variant, rng: np.random.Generator) -> Value:
+def affine_output_entry(variant: Params, rng: np.random.Generator) -> Value:
     """y[0, 1] of an engine Affine with a 2x2 W, bias (b1, b2) and input (x1, x2)."""
     from eprep.engine import Affine
 
@@ -468,7 +468,7 @@ def affine_output_entry(variant: Variant, rng: np.random.Generator) -> Value:
 
 @code_probe("function_matches_engine")
 def function_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator, *, name: str
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator, *, name: str
 ) -> None:
     """The template's sigmoid / sum_squared_error must equal the engine's on random inputs."""
     from eprep import engine
@@ -488,7 +488,7 @@ def function_matches_engine(
 
 @code_probe("accuracy_matches_engine")
 def accuracy_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's accuracy(y, t) must equal an engine net's accuracy on the same batch."""
     from eprep.engine import MultiLayerNet
@@ -507,7 +507,7 @@ def accuracy_matches_engine(
 
 @code_probe("one_hot_matches_engine")
 def one_hot_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The engine's SoftmaxWithLoss gives one loss for labels and for the template's one-hot."""
     from eprep.engine import SoftmaxWithLoss
@@ -527,7 +527,7 @@ def one_hot_matches_engine(
 
 @code_probe("affine_flatten_matches_engine")
 def affine_flatten_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's Affine must accept a 4-D batch as the engine's does, forward and backward."""
     from eprep.engine import Affine
@@ -545,7 +545,7 @@ def affine_flatten_matches_engine(
 
 @code_probe("two_layer_predict_matches_engine")
 def two_layer_predict_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's predict must be softmax of an engine sigmoid MultiLayerNet's scores."""
     from eprep.engine import MultiLayerNet, softmax
@@ -562,7 +562,7 @@ def two_layer_predict_matches_engine(
 
 @code_probe("gradient_descent_matches_engine")
 def gradient_descent_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's gradient_descent must end where the engine's SGD does, step for step."""
     from eprep.engine import SGD, numerical_gradient
@@ -584,7 +584,7 @@ def gradient_descent_matches_engine(
 
 
 @probe("leaky_relu_sum")
-def leaky_relu_sum(variant: Variant, rng: np.random.Generator) -> Value:
+def leaky_relu_sum(variant: Params, rng: np.random.Generator) -> Value:
     """Sum of the engine's leaky_relu over (x1, x2) with slope alpha."""
     from eprep.engine import leaky_relu
 
@@ -593,7 +593,7 @@ def leaky_relu_sum(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("step_at_zero")
-def step_at_zero(variant: Variant, rng: np.random.Generator) -> OptionId:
+def step_at_zero(variant: Params, rng: np.random.Generator) -> OptionId:
     """What the engine's step_function returns at exactly 0."""
     from eprep.engine import step_function
 
@@ -602,7 +602,7 @@ def step_at_zero(variant: Variant, rng: np.random.Generator) -> OptionId:
 
 
 @probe("regression_output_activation")
-def regression_output_activation(variant: Variant, rng: np.random.Generator) -> OptionId:
+def regression_output_activation(variant: Params, rng: np.random.Generator) -> OptionId:
     """Which engine output activation can produce a target of 5 (the others are bounded by 1)."""
     from eprep.engine import sigmoid, softmax
 
@@ -617,7 +617,7 @@ def regression_output_activation(variant: Variant, rng: np.random.Generator) -> 
 
 
 @probe("numerical_gradient_precision")
-def numerical_gradient_precision(variant: Variant, rng: np.random.Generator) -> OptionId:
+def numerical_gradient_precision(variant: Params, rng: np.random.Generator) -> OptionId:
     """Error of the engine's numerical_gradient of x^3 at x = 1 in float32 and in float64."""
     from eprep.engine import numerical_gradient
 

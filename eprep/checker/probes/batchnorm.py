@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Value, Variant, code_probe, probe
+from eprep.checker.probes import OptionId, Params, Value, code_probe, probe
 
 
 def _bn(gamma: float = 1.0, beta: float = 0.0, **kwargs: object):
@@ -21,7 +21,7 @@ def _bn(gamma: float = 1.0, beta: float = 0.0, **kwargs: object):
     return BatchNormalization(np.array([float(gamma)]), np.array([float(beta)]), **kwargs)
 
 
-def _column(variant: Variant, names: tuple[str, ...]) -> np.ndarray:
+def _column(variant: Params, names: tuple[str, ...]) -> np.ndarray:
     """The variant's values `names` as a batch of shape (N, 1)."""
     return np.array([[float(variant[name])] for name in names])
 
@@ -44,7 +44,7 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 @probe("bn_train_output")
-def bn_train_output(variant: Variant, rng: np.random.Generator, index: int = 0) -> Value:
+def bn_train_output(variant: Params, rng: np.random.Generator, index: int = 0) -> Value:
     """Training-mode output for sample `index` of the batch (x1, x2, x3) with γ, β, ε.
 
     The check that makes it a measurement of batch normalisation, not of the layer's own
@@ -76,13 +76,13 @@ def measured_variance(layer_factory, x: np.ndarray) -> float:
 
 
 @probe("bn_batch_variance")
-def bn_batch_variance(variant: Variant, rng: np.random.Generator) -> Value:
+def bn_batch_variance(variant: Params, rng: np.random.Generator) -> Value:
     """The variance the engine's training forward pass divides by, measured from its outputs."""
     return Value(measured_variance(lambda: _bn(eps=1e-12), _column(variant, _BATCH3)))
 
 
 @probe("bn_output_mean")
-def bn_output_mean(variant: Variant, rng: np.random.Generator) -> Value:
+def bn_output_mean(variant: Params, rng: np.random.Generator) -> Value:
     """Batch mean of the training-mode output for a random batch of one feature."""
     x = rng.normal(loc=rng.uniform(-5, 5), scale=rng.uniform(0.5, 4), size=(16, 1))
     out = _bn(variant["gamma"], variant["beta"]).forward(x, train_flg=True)
@@ -90,7 +90,7 @@ def bn_output_mean(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("bn_running_mean")
-def bn_running_mean(variant: Variant, rng: np.random.Generator) -> Value:
+def bn_running_mean(variant: Params, rng: np.random.Generator) -> Value:
     """running_mean after two training steps on batches with means m1 then m2 (start at 0)."""
     layer = _bn(momentum=float(variant["momentum"]))
     for name in ("m1", "m2"):
@@ -118,7 +118,7 @@ def batch_with_statistics(x: float, mean: float, var: float) -> np.ndarray:
 
 
 @probe("bn_inference_output")
-def bn_inference_output(variant: Variant, rng: np.random.Generator) -> Value:
+def bn_inference_output(variant: Params, rng: np.random.Generator) -> Value:
     """Inference-mode output for input x with given running statistics, γ, β, ε.
 
     The check that makes it a measurement of what running statistics mean: in training mode the
@@ -143,7 +143,7 @@ def bn_inference_output(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("bn_inference_statistics")
-def bn_inference_statistics(variant: Variant, rng: np.random.Generator) -> OptionId:
+def bn_inference_statistics(variant: Params, rng: np.random.Generator) -> OptionId:
     """Which statistics the engine's inference pass normalises with, by experiment.
 
     "update" if an inference call changes the running statistics; "batch" if a sample's output
@@ -176,7 +176,7 @@ def bn_inference_statistics(variant: Variant, rng: np.random.Generator) -> Optio
 
 
 @probe("bn_dx_sum")
-def bn_dx_sum(variant: Variant, rng: np.random.Generator) -> Value:
+def bn_dx_sum(variant: Params, rng: np.random.Generator) -> Value:
     """Sum over the batch of dL/dx for L = sum(y * dout), measured without the backward pass.
 
     The sum of a gradient's entries is the derivative along the all-ones direction: a central
@@ -233,7 +233,7 @@ def _check_forward(fn, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: 
 
 
 @code_probe("bn_forward_code")
-def bn_forward_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
+def bn_forward_code(namespace: dict, variant: Params, rng: np.random.Generator) -> None:
     """`batchnorm_forward(x, gamma, beta, eps)` must match the engine's training forward pass.
 
     One batch has a variance comparable to eps, so an eps that is dropped, subtracted or added
@@ -247,7 +247,7 @@ def bn_forward_code(namespace: dict, variant: Variant, rng: np.random.Generator)
 
 
 @code_probe("bn_channel_code")
-def bn_channel_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
+def bn_channel_code(namespace: dict, variant: Params, rng: np.random.Generator) -> None:
     """`batchnorm_conv_forward(x, gamma, beta, eps)` must match the engine on (N, C, H, W) input."""
     fn = namespace["batchnorm_conv_forward"]
     n, c, h, w = 4, 3, 5, 6  # all different, so a wrong axis cannot match by accident
@@ -259,7 +259,7 @@ def bn_channel_code(namespace: dict, variant: Variant, rng: np.random.Generator)
 
 
 @code_probe("bn_param_grads_code")
-def bn_param_grads_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
+def bn_param_grads_code(namespace: dict, variant: Params, rng: np.random.Generator) -> None:
     """`bn_param_grads(x, dout, eps)` must return the derivatives of the forward pass.
 
     The references are central differences (the engine's numerical_gradient) of

@@ -4,7 +4,7 @@ Sizes are the shapes of real forward outputs; parameter counts are the number of
 scalars to which the engine's backward pass gives a non-zero gradient (what training can
 change), never the size of an allocated array or a product of layer sizes.
 
-Variant names: `H` (input height, square unless `IW` gives the width), `C` (input channels), `N`
+Params names: `H` (input height, square unless `IW` gives the width), `C` (input channels), `N`
 (batch), `F` or `FH`/`FW` (filter size), `FN` (filters), `P` (padding), `S` (stride), `PH`
 (pooling window), `K` (non-overlapping pooling window), `L` (stacked layers), `HID` (hidden units).
 """
@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Value, Variant, code_probe, probe
+from eprep.checker.probes import OptionId, Params, Value, code_probe, probe
 from eprep.engine import Affine, Convolution, Pooling, Relu, SimpleConvNet, im2col
 
 
-def _int(variant: Variant, name: str, default: int | None = None) -> int:
+def _int(variant: Params, name: str, default: int | None = None) -> int:
     if name not in variant:
         if default is None:
             raise KeyError(f"the variant has no parameter {name!r}")
@@ -29,14 +29,14 @@ def _int(variant: Variant, name: str, default: int | None = None) -> int:
     return round(float(variant[name]))
 
 
-def _filter_size(variant: Variant) -> tuple[int, int]:
+def _filter_size(variant: Params) -> tuple[int, int]:
     if "F" in variant:
         size = _int(variant, "F")
         return size, size
     return _int(variant, "FH"), _int(variant, "FW")
 
 
-def _conv_forward(variant: Variant, rng: np.random.Generator) -> np.ndarray:
+def _conv_forward(variant: Params, rng: np.random.Generator) -> np.ndarray:
     """Run an engine Convolution built from the variant on a random batch; return its output."""
     fh, fw = _filter_size(variant)
     c, fn = _int(variant, "C", 1), _int(variant, "FN", 2)
@@ -52,7 +52,7 @@ def _conv_forward(variant: Variant, rng: np.random.Generator) -> np.ndarray:
 
 
 @probe("conv_output")
-def conv_output(variant: Variant, rng: np.random.Generator, *, report: str) -> Value:
+def conv_output(variant: Params, rng: np.random.Generator, *, report: str) -> Value:
     """Shape of a real convolution's output: "height", "positions" (OH*OW) or "channels"."""
     out = _conv_forward(variant, rng)
     if report == "height":
@@ -65,7 +65,7 @@ def conv_output(variant: Variant, rng: np.random.Generator, *, report: str) -> V
 
 
 @probe("same_padding")
-def same_padding(variant: Variant, rng: np.random.Generator) -> Value:
+def same_padding(variant: Params, rng: np.random.Generator) -> Value:
     """Try paddings 0, 1, 2, ... on a stride-1 engine Convolution until the height is kept."""
     h, f = _int(variant, "H"), _int(variant, "F")
     x = rng.standard_normal((1, 1, h, h))
@@ -79,7 +79,7 @@ def same_padding(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("pool_output")
-def pool_output(variant: Variant, rng: np.random.Generator) -> Value:
+def pool_output(variant: Params, rng: np.random.Generator) -> Value:
     """Output height of an engine max Pooling layer (with the variant's padding, if any)."""
     h, ph = _int(variant, "H"), _int(variant, "PH")
     layer = Pooling(ph, ph, stride=_int(variant, "S", 1), pad=_int(variant, "P", 0))
@@ -114,7 +114,7 @@ _COUNT_BATCH = 16
 
 
 @probe("conv_param_count")
-def conv_param_count(variant: Variant, rng: np.random.Generator) -> Value:
+def conv_param_count(variant: Params, rng: np.random.Generator) -> Value:
     """Parameters of the conv layer of an engine SimpleConvNet, counted by backpropagation.
 
     The count cannot depend on the image size, so the net gets a small (F + 1) x (F + 1) input.
@@ -133,7 +133,7 @@ def conv_param_count(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("flatten_after_pool")
-def flatten_after_pool(variant: Variant, rng: np.random.Generator) -> Value:
+def flatten_after_pool(variant: Params, rng: np.random.Generator) -> Value:
     """Values per sample after engine Convolution -> Relu -> 2x2/2 Pooling."""
     out = _conv_forward(variant, rng)
     out = Pooling(2, 2, stride=2).forward(Relu().forward(out))
@@ -141,7 +141,7 @@ def flatten_after_pool(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("simple_convnet_params")
-def simple_convnet_params(variant: Variant, rng: np.random.Generator, *, layer: int) -> Value:
+def simple_convnet_params(variant: Params, rng: np.random.Generator, *, layer: int) -> Value:
     """Parameters of layer W{layer}/b{layer} of an engine SimpleConvNet, by backpropagation.
 
     The net has the variant's input and conv layer, HID hidden units and 10 classes; it runs on
@@ -166,7 +166,7 @@ def simple_convnet_params(variant: Variant, rng: np.random.Generator, *, layer: 
 
 
 @probe("im2col_shape")
-def im2col_shape(variant: Variant, rng: np.random.Generator, *, axis: int) -> Value:
+def im2col_shape(variant: Params, rng: np.random.Generator, *, axis: int) -> Value:
     """Rows of the engine's im2col (axis 0), or the input values one row reads (axis 1).
 
     For axis 1 every input value is labelled by a distinct positive number, and the distinct
@@ -185,7 +185,7 @@ def im2col_shape(variant: Variant, rng: np.random.Generator, *, axis: int) -> Va
 
 
 @probe("receptive_field")
-def receptive_field(variant: Variant, rng: np.random.Generator) -> Value:
+def receptive_field(variant: Params, rng: np.random.Generator) -> Value:
     """Width of the input region that reaches one output pixel, measured by backpropagation.
 
     L stride-1 engine Convolutions with positive weights (so no contributions cancel) are run
@@ -206,7 +206,7 @@ def receptive_field(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("pool_backward_nonzero")
-def pool_backward_nonzero(variant: Variant, rng: np.random.Generator) -> Value:
+def pool_backward_nonzero(variant: Params, rng: np.random.Generator) -> Value:
     """Non-zero entries of dx after engine max Pooling's backward with an all-ones gradient."""
     n, c, k, h = _int(variant, "N"), _int(variant, "C"), _int(variant, "K"), _int(variant, "H")
     layer = Pooling(k, k, stride=k)
@@ -284,7 +284,7 @@ def alexnet_stats() -> dict[str, Any]:
 
 
 @probe("alexnet")
-def alexnet(variant: Variant, rng: np.random.Generator, *, report: str) -> Value:
+def alexnet(variant: Params, rng: np.random.Generator, *, report: str) -> Value:
     """AlexNet figures: "conv1-height", "flatten", "conv1-params" or "fc6-params"."""
     stats = alexnet_stats()
     if report == "conv1-height":
@@ -297,7 +297,7 @@ def alexnet(variant: Variant, rng: np.random.Generator, *, report: str) -> Value
 
 
 @probe("alexnet_largest_layer")
-def alexnet_largest_layer(variant: Variant, rng: np.random.Generator) -> OptionId:
+def alexnet_largest_layer(variant: Params, rng: np.random.Generator) -> OptionId:
     """The option id (the layer's name) of AlexNet's layer with the most parameters."""
     params = alexnet_stats()["params"]
     return OptionId(max(params, key=params.__getitem__))
@@ -340,7 +340,7 @@ def _lookup(namespace: Mapping[str, Any], name: str) -> Any:
 
 @code_probe("convolution_matches_engine")
 def convolution_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's Convolution.forward must equal the engine's on random batches."""
     cls = _lookup(namespace, "Convolution")
@@ -359,7 +359,7 @@ def convolution_matches_engine(
 
 @code_probe("pooling_matches_engine")
 def pooling_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's Pooling.forward must equal the engine's max pooling, padding included.
 
@@ -376,7 +376,7 @@ def pooling_matches_engine(
 
 @code_probe("im2col_matches_engine")
 def im2col_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's im2col must give the engine's matrix, element for element."""
     fn = _lookup(namespace, "im2col")

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Value, Variant, code_probe, probe
+from eprep.checker.probes import OptionId, Params, Value, code_probe, probe
 from eprep.checker.probes.cnn import _compare, _int, _lookup, trained_scalars
 from eprep.engine import (
     Affine,
@@ -42,7 +42,7 @@ def products(layer: Any, x: np.ndarray) -> int:
 
 
 @probe("pointwise_params")
-def pointwise_params(variant: Variant, rng: np.random.Generator) -> Value:
+def pointwise_params(variant: Params, rng: np.random.Generator) -> Value:
     """Parameters of an engine PointwiseConvolution C -> FN on the variant's input."""
     c, fn, h = _int(variant, "C"), _int(variant, "FN"), _int(variant, "H")
     layer = PointwiseConvolution(rng.standard_normal((fn, c)), rng.standard_normal(fn))
@@ -50,7 +50,7 @@ def pointwise_params(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("pointwise_mixing")
-def pointwise_mixing(variant: Variant, rng: np.random.Generator) -> OptionId:
+def pointwise_mixing(variant: Params, rng: np.random.Generator) -> OptionId:
     """Perturb one input value of a 1x1 convolution and see which outputs move."""
     layer = PointwiseConvolution(rng.standard_normal((4, 3)), rng.standard_normal(4))
     x = rng.standard_normal((1, 3, 5, 5))
@@ -69,7 +69,7 @@ def pointwise_mixing(variant: Variant, rng: np.random.Generator) -> OptionId:
 
 
 @probe("gap_head_saving")
-def gap_head_saving(variant: Variant, rng: np.random.Generator) -> Value:
+def gap_head_saving(variant: Params, rng: np.random.Generator) -> Value:
     """Parameters of Affine on the flattened C x H x H map minus Affine after engine GAP."""
     c, h, k = _int(variant, "C"), _int(variant, "H"), _int(variant, "K")
     maps = rng.standard_normal((2, c, h, h))
@@ -80,7 +80,7 @@ def gap_head_saving(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("gap_pixel_gradient")
-def gap_pixel_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+def gap_pixel_gradient(variant: Params, rng: np.random.Generator) -> Value:
     """Central difference of g * (engine GAP output) with respect to one pixel."""
     h, w, g = _int(variant, "H"), _int(variant, "IW"), float(variant["g"])
     layer = GlobalAveragePooling()
@@ -90,7 +90,7 @@ def gap_pixel_gradient(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("separable_params")
-def separable_params(variant: Variant, rng: np.random.Generator) -> Value:
+def separable_params(variant: Params, rng: np.random.Generator) -> Value:
     """Weights of engine depthwise (C, k x k) then pointwise (C -> N) layers (biases unused)."""
     c, n, k = _int(variant, "C"), _int(variant, "N"), _int(variant, "k")
     depthwise = DepthwiseConvolution(rng.standard_normal((c, 1, k, k)), np.zeros(c), pad=1)
@@ -102,7 +102,7 @@ def separable_params(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("separable_cost_ratio")
-def separable_cost_ratio(variant: Variant, rng: np.random.Generator) -> Value:
+def separable_cost_ratio(variant: Params, rng: np.random.Generator) -> Value:
     """Products of engine depthwise + pointwise layers over those of a standard Convolution."""
     c, n, k, h = _int(variant, "C"), _int(variant, "N"), _int(variant, "k"), _int(variant, "H")
     pad = (k - 1) // 2
@@ -115,7 +115,7 @@ def separable_cost_ratio(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("conv_mult_adds")
-def conv_mult_adds(variant: Variant, rng: np.random.Generator) -> Value:
+def conv_mult_adds(variant: Params, rng: np.random.Generator) -> Value:
     """Products of an engine Convolution (all-ones weights) on the explicitly padded input."""
     c, fn, f, h = _int(variant, "C"), _int(variant, "FN"), _int(variant, "F"), _int(variant, "H")
     pad, stride = _int(variant, "P", 0), _int(variant, "S", 1)
@@ -124,7 +124,7 @@ def conv_mult_adds(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("dilated_output")
-def dilated_output(variant: Variant, rng: np.random.Generator) -> Value:
+def dilated_output(variant: Params, rng: np.random.Generator) -> Value:
     """Output length of an engine Conv1D with the variant's kernel, dilation, padding, stride."""
     length, k = _int(variant, "L"), _int(variant, "K")
     layer = Conv1D(
@@ -138,7 +138,7 @@ def dilated_output(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("dilated_stack_field")
-def dilated_stack_field(variant: Variant, rng: np.random.Generator) -> Value:
+def dilated_stack_field(variant: Params, rng: np.random.Generator) -> Value:
     """Extent of the inputs a one-hot gradient at the last output of B x L causal layers reaches.
 
     The layers are engine causal Conv1Ds with dilations 1, 2, ..., 2^(L-1), repeated B times, and
@@ -163,7 +163,7 @@ def dilated_stack_field(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("causal_padding")
-def causal_padding(variant: Variant, rng: np.random.Generator) -> Value:
+def causal_padding(variant: Params, rng: np.random.Generator) -> Value:
     """Left zeros z = 0, 1, ... before an engine Conv1D (no padding of its own) until the
     output is as long as the input."""
     length, k, d = _int(variant, "L"), _int(variant, "K"), _int(variant, "d")
@@ -178,7 +178,7 @@ def causal_padding(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("transposed_output")
-def transposed_output(variant: Variant, rng: np.random.Generator) -> Value:
+def transposed_output(variant: Params, rng: np.random.Generator) -> Value:
     """Output height of an engine TransposedConvolution."""
     h, f = _int(variant, "H"), _int(variant, "F")
     layer = TransposedConvolution(
@@ -198,7 +198,7 @@ _DEPTHWISE_CASES = ((2, 3, 6, 5, 3, 3, 1, 1), (3, 2, 7, 6, 3, 2, 2, 0), (2, 4, 5
 
 @code_probe("depthwise_matches_engine")
 def depthwise_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's DepthwiseConvolution.forward must equal the engine's."""
     cls = _lookup(namespace, "DepthwiseConvolution")
@@ -213,7 +213,7 @@ def depthwise_matches_engine(
 
 @code_probe("causal_conv_matches_engine")
 def causal_conv_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's causal_conv1d must equal an engine causal Conv1D (one channel)."""
     fn = _lookup(namespace, "causal_conv1d")
@@ -225,7 +225,7 @@ def causal_conv_matches_engine(
 
 
 @probe("transposed_exact_padding")
-def transposed_exact_padding(variant: Variant, rng: np.random.Generator) -> Value:
+def transposed_exact_padding(variant: Params, rng: np.random.Generator) -> Value:
     """Paddings 0, 1, ... of an engine TransposedConvolution until the output is S times H."""
     h, f, s = _int(variant, "H"), _int(variant, "F"), _int(variant, "S")
     x = rng.standard_normal((1, 2, h, h))

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from eprep.checker.probes import Value, Variant, probe
+from eprep.checker.probes import Params, Value, probe
 
 _MAX_MASKS = 20_000  # masks drawn until one drops exactly k units (P >= 1/1000 for the banks' n)
 
 
 @probe("bn_output_mean_square")
-def bn_output_mean_square(variant: Variant, rng: np.random.Generator) -> Value:
+def bn_output_mean_square(variant: Params, rng: np.random.Generator) -> Value:
     """Batch mean of y**2 of a training-mode engine BatchNormalization on a random batch.
 
     The question sets eps = 0; the engine needs eps > 0, and 1e-12 against a batch variance of at
@@ -32,7 +32,7 @@ def bn_output_mean_square(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("dropout_step_batch_mean")
-def dropout_step_batch_mean(variant: Variant, rng: np.random.Generator) -> Value:
+def dropout_step_batch_mean(variant: Params, rng: np.random.Generator) -> Value:
     """Mean output of one training step of the engine's Dropout on n equal inputs x.
 
     Masks are drawn until one drops exactly k of the n units; the mean over that step is returned.
@@ -50,7 +50,7 @@ def dropout_step_batch_mean(variant: Variant, rng: np.random.Generator) -> Value
 
 
 @probe("conv_pool_height")
-def conv_pool_height(variant: Variant, rng: np.random.Generator) -> Value:
+def conv_pool_height(variant: Params, rng: np.random.Generator) -> Value:
     """Height after an engine Convolution (F, S, P) and a max Pooling (PH, stride PS) on H x H."""
     from eprep.engine import Convolution, Pooling
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eprep.checker.probes import Samples, Variant, probe
+from eprep.checker.probes import Params, Samples, probe
 
 _MC_UNITS = 100_000  # Monte-Carlo units per point: standard error ~ |y| sqrt(r/(1-r)) / 316
 
@@ -23,7 +23,7 @@ def _samples(
 
 
 @probe("deriv_inverted_dropout_mean")
-def deriv_inverted_dropout_mean(variant: Variant, rng: np.random.Generator) -> Samples:
+def deriv_inverted_dropout_mean(variant: Params, rng: np.random.Generator) -> Samples:
     """Mean training output of the engine's Dropout(r) for a constant input y (Monte Carlo).
 
     The tolerance is 5 standard errors of the noisiest point's estimate.
@@ -43,7 +43,7 @@ def deriv_inverted_dropout_mean(variant: Variant, rng: np.random.Generator) -> S
 
 @probe("deriv_activation_derivative")
 def deriv_activation_derivative(
-    variant: Variant, rng: np.random.Generator, activation: str = "sigmoid"
+    variant: Params, rng: np.random.Generator, activation: str = "sigmoid"
 ) -> Samples:
     """Derivative of the engine's sigmoid or tanh by its numerical_gradient at random x."""
     from eprep import engine
@@ -68,7 +68,7 @@ def _loss_slope(x: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 
 @probe("deriv_softmax_ce_grad")
-def deriv_softmax_ce_grad(variant: Variant, rng: np.random.Generator) -> Samples:
+def deriv_softmax_ce_grad(variant: Params, rng: np.random.Generator) -> Samples:
     """dL/da of SoftmaxWithLoss for scores (a, b) and true class 0, by central differences."""
     points, values = [], []
     for _ in range(12):
@@ -79,7 +79,7 @@ def deriv_softmax_ce_grad(variant: Variant, rng: np.random.Generator) -> Samples
 
 
 @probe("deriv_softmax_batch_grad")
-def deriv_softmax_batch_grad(variant: Variant, rng: np.random.Generator) -> Samples:
+def deriv_softmax_batch_grad(variant: Params, rng: np.random.Generator) -> Samples:
     """dL/dx for the true class of one row of a batch of N, as a function of that row's y.
 
     Scores log(y), log(1 - y) give softmax (y, 1 - y); the engine's loss is the batch mean. The
@@ -109,7 +109,7 @@ def _momentum_run(theta: float, g: float, eta: float, mu: float, steps: int) -> 
 
 
 @probe("deriv_momentum_terminal_step")
-def deriv_momentum_terminal_step(variant: Variant, rng: np.random.Generator) -> Samples:
+def deriv_momentum_terminal_step(variant: Params, rng: np.random.Generator) -> Samples:
     """theta_{t+1} - theta_t after 1000 engine Momentum updates with the constant gradient g.
 
     mu <= 0.95, so the transient mu^t is below 1e-22 by then.
@@ -125,7 +125,7 @@ def deriv_momentum_terminal_step(variant: Variant, rng: np.random.Generator) -> 
 
 
 @probe("deriv_adam_first_step")
-def deriv_adam_first_step(variant: Variant, rng: np.random.Generator) -> Samples:
+def deriv_adam_first_step(variant: Params, rng: np.random.Generator) -> Samples:
     """theta_0 - theta_1 for one engine Adam update (paper form, eps = 0) with gradient g."""
     from eprep.engine import Adam
 
@@ -143,7 +143,7 @@ def deriv_adam_first_step(variant: Variant, rng: np.random.Generator) -> Samples
 
 
 @probe("deriv_batchnorm_output_variance")
-def deriv_batchnorm_output_variance(variant: Variant, rng: np.random.Generator) -> Samples:
+def deriv_batchnorm_output_variance(variant: Params, rng: np.random.Generator) -> Samples:
     """Batch variance of the engine's BatchNormalization output for a batch of variance s."""
     from eprep.engine import BatchNormalization
 
@@ -163,7 +163,7 @@ def deriv_batchnorm_output_variance(variant: Variant, rng: np.random.Generator) 
 
 
 @probe("deriv_elastic_net_gradient")
-def deriv_elastic_net_gradient(variant: Variant, rng: np.random.Generator) -> Samples:
+def deriv_elastic_net_gradient(variant: Params, rng: np.random.Generator) -> Samples:
     """What l1_lambda and weight_decay_lambda add to the slope of MultiLayerNet's loss.
 
     A one-layer engine net with both penalties gets an all-zero input batch, so the data term
@@ -182,7 +182,7 @@ def deriv_elastic_net_gradient(variant: Variant, rng: np.random.Generator) -> Sa
 
 
 @probe("deriv_tanh_values")
-def deriv_tanh_values(variant: Variant, rng: np.random.Generator) -> Samples:
+def deriv_tanh_values(variant: Params, rng: np.random.Generator) -> Samples:
     """Outputs of the engine's Tanh layer at random x."""
     from eprep.engine import Tanh
 

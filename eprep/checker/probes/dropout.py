@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Value, Variant, code_probe, probe
+from eprep.checker.probes import OptionId, Params, Value, code_probe, probe
 
 _UNITS = 200_000  # Monte-Carlo sample size: standard error about 0.001 for a fraction
 
@@ -28,7 +28,7 @@ def _mc_mean(samples: np.ndarray) -> Value:
 
 
 @probe("dropout_kept_scale")
-def dropout_kept_scale(variant: Variant, rng: np.random.Generator) -> Value:
+def dropout_kept_scale(variant: Params, rng: np.random.Generator) -> Value:
     """The factor kept units need in training so that the expectation equals inference's output.
 
     The engine's inverted Dropout runs on many random inputs x: at inference it returns y, in
@@ -54,7 +54,7 @@ def dropout_kept_scale(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("dropout_keep_fraction")
-def dropout_keep_fraction(variant: Variant, rng: np.random.Generator) -> Value:
+def dropout_keep_fraction(variant: Params, rng: np.random.Generator) -> Value:
     """The test-time factor classic dropout needs: mean training output / input (Monte Carlo).
 
     The engine's ClassicDropout keeps units unscaled in training; the factor c with
@@ -76,14 +76,14 @@ def dropout_keep_fraction(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("dropout_output_mean")
-def dropout_output_mean(variant: Variant, rng: np.random.Generator) -> Value:
+def dropout_output_mean(variant: Params, rng: np.random.Generator) -> Value:
     """Mean training output of the engine's Dropout for a constant input x (Monte Carlo)."""
     out = _dropout(variant["p"], rng).forward(np.full(_UNITS, float(variant["x"])), train_flg=True)
     return _mc_mean(out)
 
 
 @probe("dropout_output_variance")
-def dropout_output_variance(variant: Variant, rng: np.random.Generator) -> Value:
+def dropout_output_variance(variant: Params, rng: np.random.Generator) -> Value:
     """Variance of the training output of the engine's Dropout for a constant input x.
 
     The standard error of a sample variance is estimated as std((y - mean)^2) / sqrt(M).
@@ -95,7 +95,7 @@ def dropout_output_variance(variant: Variant, rng: np.random.Generator) -> Value
 
 
 @probe("dropout_ratio_meaning")
-def dropout_ratio_meaning(variant: Variant, rng: np.random.Generator) -> OptionId:
+def dropout_ratio_meaning(variant: Params, rng: np.random.Generator) -> OptionId:
     """Whether the engine's dropout_ratio is the probability of dropping or of keeping a unit."""
     p = float(variant["p"])
     dropped = float(np.mean(_dropout(p, rng).forward(np.ones(_UNITS), train_flg=True) == 0))
@@ -108,7 +108,7 @@ def dropout_ratio_meaning(variant: Variant, rng: np.random.Generator) -> OptionI
 
 
 @probe("dropout_inference")
-def dropout_inference(variant: Variant, rng: np.random.Generator) -> OptionId:
+def dropout_inference(variant: Params, rng: np.random.Generator) -> OptionId:
     """What the engine's Dropout does with train_flg=False, classified by output / input."""
     p = float(variant["p"])
     x = rng.uniform(0.5, 2.0, 50)
@@ -131,7 +131,7 @@ class _NormalDraws:
 
 
 @probe("randn_drop_fraction")
-def randn_drop_fraction(variant: Variant, rng: np.random.Generator) -> Value:
+def randn_drop_fraction(variant: Params, rng: np.random.Generator) -> Value:
     """Fraction of units actually dropped when the mask is drawn with randn instead of rand.
 
     The engine's Dropout is run with a generator whose uniform draws were replaced by
@@ -145,7 +145,7 @@ def randn_drop_fraction(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @code_probe("dropout_mask_code")
-def dropout_mask_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
+def dropout_mask_code(namespace: dict, variant: Params, rng: np.random.Generator) -> None:
     """The template's `DropoutLayer` must drop a fraction `ratio` and keep the expectation.
 
     By Monte Carlo on a constant input: the dropped fraction must be within 5 standard errors
@@ -169,7 +169,7 @@ def dropout_mask_code(namespace: dict, variant: Variant, rng: np.random.Generato
 
 
 @code_probe("dropout_backward_code")
-def dropout_backward_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
+def dropout_backward_code(namespace: dict, variant: Params, rng: np.random.Generator) -> None:
     """The template's `DropoutLayer.backward` must be the derivative of its forward pass.
 
     With the mask fixed (a generator with the same seed for every forward), the engine's
@@ -201,7 +201,7 @@ def dropout_backward_code(namespace: dict, variant: Variant, rng: np.random.Gene
 
 
 @probe("dropout_subnetworks")
-def dropout_subnetworks(variant: Variant, rng: np.random.Generator, *, units: list[str]) -> Value:
+def dropout_subnetworks(variant: Params, rng: np.random.Generator, *, units: list[str]) -> Value:
     """Distinct masks the engine's Dropout (p = 0.5) draws over many training steps.
 
     With at most 10 droppable units (1024 masks) and 40 000 steps every mask appears with
@@ -217,7 +217,7 @@ def dropout_subnetworks(variant: Variant, rng: np.random.Generator, *, units: li
 
 @probe("dropout_ensemble_mean")
 def dropout_ensemble_mean(
-    variant: Variant, rng: np.random.Generator, *, weights: list[str], inputs: list[str]
+    variant: Params, rng: np.random.Generator, *, weights: list[str], inputs: list[str]
 ) -> Value:
     """Mean of w . (ClassicDropout training output) over many steps: the sub-networks' average.
 

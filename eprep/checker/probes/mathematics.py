@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from eprep.checker.probes import Value, Variant, probe
+from eprep.checker.probes import Params, Value, probe
 
 _DRAWS = 1_000_000  # Monte-Carlo sample size
 
 
-def _matrix(variant: Variant, names: str, n: int) -> np.ndarray:
+def _matrix(variant: Params, names: str, n: int) -> np.ndarray:
     """The n x n matrix whose entries are the params named by the letters of `names`, row-wise."""
     return np.array([float(variant[c]) for c in names], dtype=float).reshape(n, n)
 
@@ -33,7 +33,7 @@ def _mc_variance(samples: np.ndarray) -> Value:
     return Value(float(np.mean(sq)), rel_tol=0.0, abs_tol=5.0 * se + 1e-12)
 
 
-def _dist(variant: Variant, names: str) -> np.ndarray:
+def _dist(variant: Params, names: str) -> np.ndarray:
     return np.array([float(variant[n]) for n in names.split(",")], dtype=float)
 
 
@@ -42,7 +42,7 @@ def _dist(variant: Variant, names: str) -> np.ndarray:
 
 @probe("largest_eigenvalue")
 def largest_eigenvalue(
-    variant: Variant, rng: np.random.Generator, entries: str, n: int, smallest: bool = False
+    variant: Params, rng: np.random.Generator, entries: str, n: int, smallest: bool = False
 ) -> Value:
     """The largest (or smallest) real eigenvalue of the variant's matrix by `np.linalg.eigvals`."""
     values = np.linalg.eigvals(_matrix(variant, entries, n))
@@ -52,19 +52,19 @@ def largest_eigenvalue(
 
 
 @probe("eigenvalue_sum")
-def eigenvalue_sum(variant: Variant, rng: np.random.Generator, entries: str, n: int) -> Value:
+def eigenvalue_sum(variant: Params, rng: np.random.Generator, entries: str, n: int) -> Value:
     total = np.sum(np.linalg.eigvals(_matrix(variant, entries, n)))
     return Value(float(total.real), rel_tol=1e-9, abs_tol=1e-9)
 
 
 @probe("determinant")
-def determinant(variant: Variant, rng: np.random.Generator, entries: str, n: int) -> Value:
+def determinant(variant: Params, rng: np.random.Generator, entries: str, n: int) -> Value:
     return Value(float(np.linalg.det(_matrix(variant, entries, n))), rel_tol=1e-9, abs_tol=1e-9)
 
 
 @probe("inverse_entry")
 def inverse_entry(
-    variant: Variant, rng: np.random.Generator, entries: str, n: int, row: int, col: int
+    variant: Params, rng: np.random.Generator, entries: str, n: int, row: int, col: int
 ) -> Value:
     """Entry (row, col), 1-based, of `np.linalg.inv` of the matrix."""
     inverse = np.linalg.inv(_matrix(variant, entries, n))
@@ -73,7 +73,7 @@ def inverse_entry(
 
 @probe("low_rank_error")
 def low_rank_error(
-    variant: Variant, rng: np.random.Generator, entries: str, n: int, rank: int
+    variant: Params, rng: np.random.Generator, entries: str, n: int, rank: int
 ) -> Value:
     """Squared Frobenius norm of A minus its SVD truncation to `rank` terms (measured)."""
     a = _matrix(variant, entries, n)
@@ -83,13 +83,13 @@ def low_rank_error(
 
 
 @probe("hadamard_sum")
-def hadamard_sum(variant: Variant, rng: np.random.Generator, left: str, right: str) -> Value:
+def hadamard_sum(variant: Params, rng: np.random.Generator, left: str, right: str) -> Value:
     """Sum of the entries of NumPy's element-wise product `A * B` of two 2 x 2 matrices."""
     return Value(float(np.sum(_matrix(variant, left, 2) * _matrix(variant, right, 2))))
 
 
 @probe("pd_threshold")
-def pd_threshold(variant: Variant, rng: np.random.Generator, b: str, c: str) -> Value:
+def pd_threshold(variant: Params, rng: np.random.Generator, b: str, c: str) -> Value:
     """The least x making [[x, b], [b, c]] positive definite: bisection on Cholesky's success."""
 
     def definite(x: float) -> bool:
@@ -114,7 +114,7 @@ def pd_threshold(variant: Variant, rng: np.random.Generator, b: str, c: str) -> 
 
 
 @probe("bayes_posterior_mc")
-def bayes_posterior_mc(variant: Variant, rng: np.random.Generator) -> Value:
+def bayes_posterior_mc(variant: Params, rng: np.random.Generator) -> Value:
     """P(ill | positive) in a simulated population: prevalence, sensitivity, false-positive rate."""
     prevalence, sensitivity, false_pos = (float(variant[k]) for k in ("prev", "sens", "fpr"))
     ill = rng.random(4 * _DRAWS) < prevalence
@@ -123,7 +123,7 @@ def bayes_posterior_mc(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("variance_linear_mc")
-def variance_linear_mc(variant: Variant, rng: np.random.Generator) -> Value:
+def variance_linear_mc(variant: Params, rng: np.random.Generator) -> Value:
     """Var(aX - bY + c) for independent X, Y (normal, variances vx, vy), by Monte Carlo."""
     x = rng.normal(1.0, np.sqrt(float(variant["vx"])), _DRAWS)
     y = rng.normal(-2.0, np.sqrt(float(variant["vy"])), _DRAWS)
@@ -131,19 +131,19 @@ def variance_linear_mc(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("binomial_pmf_mc")
-def binomial_pmf_mc(variant: Variant, rng: np.random.Generator, k: int) -> Value:
+def binomial_pmf_mc(variant: Params, rng: np.random.Generator, k: int) -> Value:
     draws = rng.binomial(int(variant["n"]), float(variant["p"]), _DRAWS)
     return _mc_mean((draws == k).astype(float))
 
 
 @probe("poisson_pmf_mc")
-def poisson_pmf_mc(variant: Variant, rng: np.random.Generator, k: int) -> Value:
+def poisson_pmf_mc(variant: Params, rng: np.random.Generator, k: int) -> Value:
     draws = rng.poisson(float(variant["lam"]), _DRAWS)
     return _mc_mean((draws == k).astype(float))
 
 
 @probe("normal_pdf")
-def normal_pdf(variant: Variant, rng: np.random.Generator) -> Value:
+def normal_pdf(variant: Params, rng: np.random.Generator) -> Value:
     """The density of N(mu, s2) at x by SciPy, checked against a Monte-Carlo histogram bin."""
     from scipy import stats
 
@@ -158,7 +158,7 @@ def normal_pdf(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("mle_variance_mean_mc")
-def mle_variance_mean_mc(variant: Variant, rng: np.random.Generator) -> Value:
+def mle_variance_mean_mc(variant: Params, rng: np.random.Generator) -> Value:
     """The mean of `np.var(sample)` (ddof=0, the MLE) over many samples of size n from N(0, s2)."""
     n, s2 = int(variant["n"]), float(variant["s2"])
     samples = rng.normal(0.0, np.sqrt(s2), (_DRAWS // n * 2, n))
@@ -166,7 +166,7 @@ def mle_variance_mean_mc(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("covariance_mc")
-def covariance_mc(variant: Variant, rng: np.random.Generator) -> Value:
+def covariance_mc(variant: Params, rng: np.random.Generator) -> Value:
     """Sample covariance of binary (X, Y) drawn from the joint table p11, p10, p01, p00."""
     probs = np.array([variant["p11"], variant["p10"], variant["p01"], variant["p00"]], dtype=float)
     cells = rng.choice(4, size=_DRAWS, p=probs / probs.sum())
@@ -180,7 +180,7 @@ def covariance_mc(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("entropy")
-def entropy(variant: Variant, rng: np.random.Generator, p: str, base: float = np.e) -> Value:
+def entropy(variant: Params, rng: np.random.Generator, p: str, base: float = np.e) -> Value:
     """`scipy.stats.entropy` of the distribution whose probabilities are the params in `p`."""
     from scipy import stats
 
@@ -188,7 +188,7 @@ def entropy(variant: Variant, rng: np.random.Generator, p: str, base: float = np
 
 
 @probe("uniform_entropy")
-def uniform_entropy(variant: Variant, rng: np.random.Generator, n: str, base: float = 2) -> Value:
+def uniform_entropy(variant: Params, rng: np.random.Generator, n: str, base: float = 2) -> Value:
     """Entropy of the uniform distribution on n outcomes (each outcome's information)."""
     from scipy import stats
 
@@ -196,7 +196,7 @@ def uniform_entropy(variant: Variant, rng: np.random.Generator, n: str, base: fl
 
 
 @probe("kl_divergence")
-def kl_divergence(variant: Variant, rng: np.random.Generator, p: str, q: str) -> Value:
+def kl_divergence(variant: Params, rng: np.random.Generator, p: str, q: str) -> Value:
     """KL(p || q) in nats by `scipy.stats.entropy(p, q)`."""
     from scipy import stats
 
@@ -204,7 +204,7 @@ def kl_divergence(variant: Variant, rng: np.random.Generator, p: str, q: str) ->
 
 
 @probe("cross_entropy_mc")
-def cross_entropy_mc(variant: Variant, rng: np.random.Generator, p: str, q: str) -> Value:
+def cross_entropy_mc(variant: Params, rng: np.random.Generator, p: str, q: str) -> Value:
     """E_{x~p}[-ln q(x)] by sampling x from p (Monte Carlo)."""
     pv, qv = _dist(variant, p), _dist(variant, q)
     draws = rng.choice(pv.size, size=_DRAWS, p=pv / pv.sum())
@@ -212,7 +212,7 @@ def cross_entropy_mc(variant: Variant, rng: np.random.Generator, p: str, q: str)
 
 
 @probe("js_divergence")
-def js_divergence(variant: Variant, rng: np.random.Generator, p: str, q: str) -> Value:
+def js_divergence(variant: Params, rng: np.random.Generator, p: str, q: str) -> Value:
     """SciPy's Jensen-Shannon *distance* squared (natural log) is the divergence."""
     from scipy.spatial.distance import jensenshannon
 
@@ -229,7 +229,7 @@ def _labels(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @probe("mutual_information")
-def mutual_information(variant: Variant, rng: np.random.Generator, counts: str) -> Value:
+def mutual_information(variant: Params, rng: np.random.Generator, counts: str) -> Value:
     """`sklearn.metrics.mutual_info_score` (nats) on labels with the given 2 x 2 count table."""
     from sklearn.metrics import mutual_info_score
 
@@ -238,7 +238,7 @@ def mutual_information(variant: Variant, rng: np.random.Generator, counts: str) 
 
 
 @probe("conditional_entropy")
-def conditional_entropy(variant: Variant, rng: np.random.Generator, counts: str) -> Value:
+def conditional_entropy(variant: Params, rng: np.random.Generator, counts: str) -> Value:
     """H(Y | X) in bits: each row's `scipy.stats.entropy`, weighted by the row's frequency."""
     from scipy import stats
 
@@ -252,7 +252,7 @@ def conditional_entropy(variant: Variant, rng: np.random.Generator, counts: str)
 
 
 @probe("eigenvector_ratio")
-def eigenvector_ratio(variant: Variant, rng: np.random.Generator, entries: str) -> Value:
+def eigenvector_ratio(variant: Params, rng: np.random.Generator, entries: str) -> Value:
     """v2 / v1 of `np.linalg.eig`'s eigenvector for the largest eigenvalue of a 2 x 2 matrix."""
     values, vectors = np.linalg.eig(_matrix(variant, entries, 2))
     v = vectors[:, int(np.argmax(values.real))].real
@@ -260,12 +260,12 @@ def eigenvector_ratio(variant: Variant, rng: np.random.Generator, entries: str) 
 
 
 @probe("matrix_rank")
-def matrix_rank(variant: Variant, rng: np.random.Generator, entries: str, n: int) -> Value:
+def matrix_rank(variant: Params, rng: np.random.Generator, entries: str, n: int) -> Value:
     return Value(float(np.linalg.matrix_rank(_matrix(variant, entries, n))))
 
 
 @probe("bernoulli_mle")
-def bernoulli_mle(variant: Variant, rng: np.random.Generator) -> Value:
+def bernoulli_mle(variant: Params, rng: np.random.Generator) -> Value:
     """The p minimising the binary cross-entropy of k ones in n draws (`minimize_scalar`)."""
     from scipy.optimize import minimize_scalar
 
@@ -281,14 +281,14 @@ def bernoulli_mle(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("pmf_variance_mc")
-def pmf_variance_mc(variant: Variant, rng: np.random.Generator) -> Value:
+def pmf_variance_mc(variant: Params, rng: np.random.Generator) -> Value:
     """Sample variance of X in {0, 1, 2} with probabilities p0, p1, p2 (Monte Carlo)."""
     probs = np.array([variant["p0"], variant["p1"], variant["p2"]], dtype=float)
     return _mc_variance(rng.choice(3, size=_DRAWS, p=probs / probs.sum()).astype(float))
 
 
 @probe("union_independent_mc")
-def union_independent_mc(variant: Variant, rng: np.random.Generator) -> Value:
+def union_independent_mc(variant: Params, rng: np.random.Generator) -> Value:
     """P(A or B) for independently drawn A ~ Bernoulli(pa), B ~ Bernoulli(pb)."""
     a = rng.random(_DRAWS) < float(variant["pa"])
     b = rng.random(_DRAWS) < float(variant["pb"])
@@ -296,7 +296,7 @@ def union_independent_mc(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("multinomial_pmf_mc")
-def multinomial_pmf_mc(variant: Variant, rng: np.random.Generator, counts: str) -> Value:
+def multinomial_pmf_mc(variant: Params, rng: np.random.Generator, counts: str) -> Value:
     """P(counts) for n = sum(counts) draws over three categories (p1, p2, p3), Monte Carlo."""
     want = np.array([int(c) for c in counts.split(",")])
     probs = _dist(variant, "p1,p2,p3")
@@ -305,7 +305,7 @@ def multinomial_pmf_mc(variant: Variant, rng: np.random.Generator, counts: str) 
 
 
 @probe("map_penalty")
-def map_penalty(variant: Variant, rng: np.random.Generator) -> Value:
+def map_penalty(variant: Params, rng: np.random.Generator) -> Value:
     """The ridge λ whose `Ridge` solution equals the MAP estimate (noise s2, prior t2).
 
     On generated data the log-posterior is maximised numerically; then λ is found by
@@ -337,7 +337,7 @@ def map_penalty(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("eigenvalue_product")
-def eigenvalue_product(variant: Variant, rng: np.random.Generator, entries: str, n: int) -> Value:
+def eigenvalue_product(variant: Params, rng: np.random.Generator, entries: str, n: int) -> Value:
     """The product of `np.linalg.eigvals` (complex pairs multiply to a real number)."""
     product = np.prod(np.linalg.eigvals(_matrix(variant, entries, n)))
     return Value(float(product.real), rel_tol=1e-9, abs_tol=1e-9)
@@ -345,13 +345,13 @@ def eigenvalue_product(variant: Variant, rng: np.random.Generator, entries: str,
 
 @probe("largest_singular_value")
 def largest_singular_value(
-    variant: Variant, rng: np.random.Generator, entries: str, n: int
+    variant: Params, rng: np.random.Generator, entries: str, n: int
 ) -> Value:
     return Value(float(np.linalg.svd(_matrix(variant, entries, n), compute_uv=False)[0]))
 
 
 @probe("gaussian_variance_mle")
-def gaussian_variance_mle(variant: Variant, rng: np.random.Generator, residuals: str) -> Value:
+def gaussian_variance_mle(variant: Params, rng: np.random.Generator, residuals: str) -> Value:
     """The σ² minimising the Gaussian negative log-likelihood of the residuals."""
     from scipy import stats
     from scipy.optimize import minimize_scalar
@@ -366,7 +366,7 @@ def gaussian_variance_mle(variant: Variant, rng: np.random.Generator, residuals:
 
 
 @probe("gaussian_kl_mc")
-def gaussian_kl_mc(variant: Variant, rng: np.random.Generator) -> Value:
+def gaussian_kl_mc(variant: Params, rng: np.random.Generator) -> Value:
     """E_{x~p}[ln p(x) - ln q(x)] for p = N(m1, v1), q = N(m2, v2), by sampling from p."""
     from scipy import stats
 
@@ -377,7 +377,7 @@ def gaussian_kl_mc(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("log_loss")
-def log_loss(variant: Variant, rng: np.random.Generator, probs: str, label: int) -> Value:
+def log_loss(variant: Params, rng: np.random.Generator, probs: str, label: int) -> Value:
     """`sklearn.metrics.log_loss` of one sample of class `label` (1-based) with predicted probs."""
     from sklearn.metrics import log_loss as sk_log_loss
 
@@ -386,12 +386,12 @@ def log_loss(variant: Variant, rng: np.random.Generator, probs: str, label: int)
 
 
 @probe("binomial_variance_mc")
-def binomial_variance_mc(variant: Variant, rng: np.random.Generator) -> Value:
+def binomial_variance_mc(variant: Params, rng: np.random.Generator) -> Value:
     return _mc_variance(rng.binomial(int(variant["n"]), float(variant["p"]), _DRAWS).astype(float))
 
 
 @probe("bayes_two_tests_mc")
-def bayes_two_tests_mc(variant: Variant, rng: np.random.Generator) -> Value:
+def bayes_two_tests_mc(variant: Params, rng: np.random.Generator) -> Value:
     """P(ill | two independent positive tests) in a simulated population."""
     prevalence, sensitivity, false_pos = (float(variant[k]) for k in ("prev", "sens", "fpr"))
     ill = rng.random(4 * _DRAWS) < prevalence
@@ -401,7 +401,7 @@ def bayes_two_tests_mc(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("correlation_mc")
-def correlation_mc(variant: Variant, rng: np.random.Generator) -> Value:
+def correlation_mc(variant: Params, rng: np.random.Generator) -> Value:
     """`np.corrcoef` of normal pairs drawn with covariance [[vx, c], [c, vy]].
 
     The standard error of a sample correlation is about (1 - ρ²)/√N.
@@ -414,7 +414,7 @@ def correlation_mc(variant: Variant, rng: np.random.Generator) -> Value:
 
 @probe("matrix_power_entry")
 def matrix_power_entry(
-    variant: Variant, rng: np.random.Generator, entries: str, n: int, power: str, row: int, col: int
+    variant: Params, rng: np.random.Generator, entries: str, n: int, power: str, row: int, col: int
 ) -> Value:
     """Entry (row, col) of `np.linalg.matrix_power` of the matrix (integer arithmetic)."""
     a = np.array([int(variant[c]) for c in entries], dtype=np.int64).reshape(n, n)

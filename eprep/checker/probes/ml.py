@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Value, Variant, probe
+from eprep.checker.probes import OptionId, Params, Value, probe
 
 
-def _vector(variant: Variant, names: str) -> np.ndarray:
+def _vector(variant: Params, names: str) -> np.ndarray:
     return np.array([float(variant[n]) for n in names.split(",")], dtype=float)
 
 
-def _points(variant: Variant, xs: str, ys: str) -> tuple[np.ndarray, np.ndarray]:
+def _points(variant: Params, xs: str, ys: str) -> tuple[np.ndarray, np.ndarray]:
     """The data: x values (params or numbers) and y values, comma-separated names."""
     x = np.array([float(variant[n]) if n in variant else float(n) for n in xs.split(",")])
     return x.reshape(-1, 1), _vector(variant, ys)
@@ -33,7 +33,7 @@ def _central_difference(f, w: float, h: float = 1e-5) -> Value:
 
 
 @probe("ols_fit")
-def ols_fit(variant: Variant, rng: np.random.Generator, x: str, y: str, report: str) -> Value:
+def ols_fit(variant: Params, rng: np.random.Generator, x: str, y: str, report: str) -> Value:
     """`LinearRegression` on the points: its "slope", "intercept" or training "r2"."""
     from sklearn.linear_model import LinearRegression
     from sklearn.metrics import r2_score
@@ -49,7 +49,7 @@ def ols_fit(variant: Variant, rng: np.random.Generator, x: str, y: str, report: 
 
 
 @probe("ridge_coefficient")
-def ridge_coefficient(variant: Variant, rng: np.random.Generator, x: str, y: str) -> Value:
+def ridge_coefficient(variant: Params, rng: np.random.Generator, x: str, y: str) -> Value:
     """`Ridge(alpha=lam, fit_intercept=False)`: minimises ||y - Xw||^2 + lam ||w||^2."""
     from sklearn.linear_model import Ridge
 
@@ -59,7 +59,7 @@ def ridge_coefficient(variant: Variant, rng: np.random.Generator, x: str, y: str
 
 
 @probe("lasso_one")
-def lasso_one(variant: Variant, rng: np.random.Generator) -> Value:
+def lasso_one(variant: Params, rng: np.random.Generator) -> Value:
     """`Lasso` on one sample x = 1, y = z: its objective is (z - w)^2 / 2 + lam |w|."""
     from sklearn.linear_model import Lasso
 
@@ -69,7 +69,7 @@ def lasso_one(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("mse_gradient")
-def mse_gradient(variant: Variant, rng: np.random.Generator, x: str, y: str) -> Value:
+def mse_gradient(variant: Params, rng: np.random.Generator, x: str, y: str) -> Value:
     """d/dw of `sklearn.metrics.mean_squared_error(y, w x)` at w, by a central difference."""
     from sklearn.metrics import mean_squared_error
 
@@ -87,7 +87,7 @@ def _sigmoid(z: float) -> float:
 
 
 @probe("log_loss_gradient")
-def log_loss_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+def log_loss_gradient(variant: Params, rng: np.random.Generator) -> Value:
     """d/dw of `sklearn.metrics.log_loss` for one sample with P(y=1) = sigmoid(w x + b)."""
     from sklearn.metrics import log_loss
 
@@ -101,7 +101,7 @@ def log_loss_gradient(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("logistic_probability")
-def logistic_probability(variant: Variant, rng: np.random.Generator) -> Value:
+def logistic_probability(variant: Params, rng: np.random.Generator) -> Value:
     """`LogisticRegression.predict_proba` with the variant's weights set on a fitted model."""
     from sklearn.linear_model import LogisticRegression
 
@@ -113,7 +113,7 @@ def logistic_probability(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("softmax_probability")
-def softmax_probability(variant: Variant, rng: np.random.Generator, z: str, k: int) -> Value:
+def softmax_probability(variant: Params, rng: np.random.Generator, z: str, k: int) -> Value:
     """Component k (1-based) of `torch.softmax` of the logits."""
     import torch
 
@@ -124,7 +124,7 @@ def softmax_probability(variant: Variant, rng: np.random.Generator, z: str, k: i
 # --- metrics ---------------------------------------------------------------------------------
 
 
-def _labels(variant: Variant) -> tuple[np.ndarray, np.ndarray]:
+def _labels(variant: Params) -> tuple[np.ndarray, np.ndarray]:
     """y_true, y_pred with the variant's TP, FP, FN, TN (shuffled: order must not matter)."""
     tp, fp, fn, tn = (int(variant[k]) for k in ("TP", "FP", "FN", "TN"))
     pairs = [(1, 1)] * tp + [(0, 1)] * fp + [(1, 0)] * fn + [(0, 0)] * tn
@@ -134,7 +134,7 @@ def _labels(variant: Variant) -> tuple[np.ndarray, np.ndarray]:
 
 
 @probe("classification_metric")
-def classification_metric(variant: Variant, rng: np.random.Generator, metric: str) -> Value:
+def classification_metric(variant: Params, rng: np.random.Generator, metric: str) -> Value:
     """`sklearn.metrics` precision, recall, f1, specificity (recall of class 0) or accuracy."""
     from sklearn import metrics
 
@@ -151,7 +151,7 @@ def classification_metric(variant: Variant, rng: np.random.Generator, metric: st
 
 
 @probe("auc_from_ranks")
-def auc_from_ranks(variant: Variant, rng: np.random.Generator, ranks: str, n: int) -> Value:
+def auc_from_ranks(variant: Params, rng: np.random.Generator, ranks: str, n: int) -> Value:
     """`roc_auc_score` for n items ranked 1 (highest score) .. n, positives at the given ranks."""
     from sklearn.metrics import roc_auc_score
 
@@ -166,7 +166,7 @@ def auc_from_ranks(variant: Variant, rng: np.random.Generator, ranks: str, n: in
 
 @probe("kmeans_step")
 def kmeans_step(
-    variant: Variant, rng: np.random.Generator, points: str, centres: str, k: int
+    variant: Params, rng: np.random.Generator, points: str, centres: str, k: int
 ) -> Value:
     """Centre k (1-based) after one Lloyd iteration of `KMeans` started from the given centres."""
     from sklearn.cluster import KMeans
@@ -187,7 +187,7 @@ def _data_with_covariance(a: float, b: float, rng: np.random.Generator) -> np.nd
 
 
 @probe("pca_explained_ratio")
-def pca_explained_ratio(variant: Variant, rng: np.random.Generator) -> Value:
+def pca_explained_ratio(variant: Params, rng: np.random.Generator) -> Value:
     """`PCA` on data of sample covariance [[a, b], [b, a]]: the first component's ratio."""
     from sklearn.decomposition import PCA
 
@@ -197,7 +197,7 @@ def pca_explained_ratio(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("pca_projection")
-def pca_projection(variant: Variant, rng: np.random.Generator) -> Value:
+def pca_projection(variant: Params, rng: np.random.Generator) -> Value:
     """`PCA.transform` of (x1, x2): the first score, the direction taken with a positive sum."""
     from sklearn.decomposition import PCA
 
@@ -208,7 +208,7 @@ def pca_projection(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("pca_lost_variance")
-def pca_lost_variance(variant: Variant, rng: np.random.Generator) -> Value:
+def pca_lost_variance(variant: Params, rng: np.random.Generator) -> Value:
     """Squared reconstruction error of a 1-component `PCA`, summed over points, over n - 1."""
     from sklearn.decomposition import PCA
 
@@ -222,7 +222,7 @@ def pca_lost_variance(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("hinge_loss")
-def hinge_loss(variant: Variant, rng: np.random.Generator) -> Value:
+def hinge_loss(variant: Params, rng: np.random.Generator) -> Value:
     """`sklearn.metrics.hinge_loss` of one sample with label y (±1) and decision value f."""
     from sklearn.metrics import hinge_loss as hinge
 
@@ -231,7 +231,7 @@ def hinge_loss(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("kernel_value")
-def kernel_value(variant: Variant, rng: np.random.Generator, x: str, z: str, form: str) -> Value:
+def kernel_value(variant: Params, rng: np.random.Generator, x: str, z: str, form: str) -> Value:
     """`sklearn.metrics.pairwise` RBF (gamma) or polynomial (degree d, coef0 c, gamma 1) kernel."""
     from sklearn.metrics import pairwise
 
@@ -246,7 +246,7 @@ def kernel_value(variant: Variant, rng: np.random.Generator, x: str, z: str, for
 
 
 @probe("split_gain")
-def split_gain(variant: Variant, rng: np.random.Generator, criterion: str) -> Value:
+def split_gain(variant: Params, rng: np.random.Generator, criterion: str) -> Value:
     """Impurity decrease of a depth-1 `DecisionTreeClassifier` forced onto one binary split.
 
     The left child holds `la` samples of class 1 and `lb` of class 0, the right `ra` and `rb`;
@@ -267,7 +267,7 @@ def split_gain(variant: Variant, rng: np.random.Generator, criterion: str) -> Va
 
 
 @probe("distance")
-def distance(variant: Variant, rng: np.random.Generator, x: str, z: str, measure: str) -> Value:
+def distance(variant: Params, rng: np.random.Generator, x: str, z: str, measure: str) -> Value:
     """`scipy.spatial.distance`: euclidean, cityblock, chebyshev, cosine similarity, mahalanobis."""
     from scipy.spatial import distance as d
 
@@ -283,7 +283,7 @@ def distance(variant: Variant, rng: np.random.Generator, x: str, z: str, measure
 
 
 @probe("margin_width")
-def margin_width(variant: Variant, rng: np.random.Generator) -> Value:
+def margin_width(variant: Params, rng: np.random.Generator) -> Value:
     """The least distance between the planes wᵀx = 1 and wᵀx = -1, found by SLSQP."""
     from scipy.optimize import minimize
 
@@ -304,7 +304,7 @@ def margin_width(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("kfold_train_size")
-def kfold_train_size(variant: Variant, rng: np.random.Generator) -> Value:
+def kfold_train_size(variant: Params, rng: np.random.Generator) -> Value:
     """Training-set size of every split of `sklearn.model_selection.KFold(k)` on n samples."""
     from sklearn.model_selection import KFold
 
@@ -315,7 +315,7 @@ def kfold_train_size(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("subcube_edge_mc")
-def subcube_edge_mc(variant: Variant, rng: np.random.Generator) -> Value:
+def subcube_edge_mc(variant: Params, rng: np.random.Generator) -> Value:
     """Edge e of the corner cube [0, e]^d holding a fraction r of uniform points (Monte Carlo).
 
     A point lies in [0, e]^d iff its largest coordinate is <= e, so e is the r-quantile of
@@ -332,7 +332,7 @@ def subcube_edge_mc(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("odds_ratio")
-def odds_ratio(variant: Variant, rng: np.random.Generator) -> Value:
+def odds_ratio(variant: Params, rng: np.random.Generator) -> Value:
     """Odds at x + 1 over odds at x from `LogisticRegression.predict_proba` with weight w."""
     from sklearn.linear_model import LogisticRegression
 
@@ -345,7 +345,7 @@ def odds_ratio(variant: Variant, rng: np.random.Generator) -> Value:
 
 @probe("softmax_ce_logit_gradient")
 def softmax_ce_logit_gradient(
-    variant: Variant, rng: np.random.Generator, z: str, t: int, k: int
+    variant: Params, rng: np.random.Generator, z: str, t: int, k: int
 ) -> Value:
     """∂L/∂z_k of `torch.nn.functional.cross_entropy` for the logits and true class t (autograd)."""
     import torch
@@ -357,7 +357,7 @@ def softmax_ce_logit_gradient(
 
 
 @probe("naive_bayes_posterior")
-def naive_bayes_posterior(variant: Variant, rng: np.random.Generator) -> Value:
+def naive_bayes_posterior(variant: Params, rng: np.random.Generator) -> Value:
     """`BernoulliNB.predict_proba` for x = (1, 1), its prior and likelihoods set from the variant.
 
     Class 1 has prior `prior` and P(x_j = 1 | c) = a1, a2; class 0 has b1, b2.
@@ -373,7 +373,7 @@ def naive_bayes_posterior(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("polynomial_feature_count")
-def polynomial_feature_count(variant: Variant, rng: np.random.Generator) -> Value:
+def polynomial_feature_count(variant: Params, rng: np.random.Generator) -> Value:
     """`PolynomialFeatures(degree).n_output_features_` for d inputs (bias included)."""
     from sklearn.preprocessing import PolynomialFeatures
 
@@ -382,7 +382,7 @@ def polynomial_feature_count(variant: Variant, rng: np.random.Generator) -> Valu
 
 
 @probe("binary_log_loss")
-def binary_log_loss(variant: Variant, rng: np.random.Generator) -> Value:
+def binary_log_loss(variant: Params, rng: np.random.Generator) -> Value:
     """`sklearn.metrics.log_loss` of one sample with label y and P(y=1) = sigmoid(z)."""
     from sklearn.metrics import log_loss
 
@@ -391,7 +391,7 @@ def binary_log_loss(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("node_impurity")
-def node_impurity(variant: Variant, rng: np.random.Generator, counts: str, criterion: str) -> Value:
+def node_impurity(variant: Params, rng: np.random.Generator, counts: str, criterion: str) -> Value:
     """The root impurity of a `DecisionTreeClassifier` fitted to labels with the given counts."""
     from sklearn.tree import DecisionTreeClassifier
 
@@ -402,7 +402,7 @@ def node_impurity(variant: Variant, rng: np.random.Generator, counts: str, crite
 
 
 @probe("kmeans_inertia")
-def kmeans_inertia(variant: Variant, rng: np.random.Generator, points: str, centres: str) -> Value:
+def kmeans_inertia(variant: Params, rng: np.random.Generator, points: str, centres: str) -> Value:
     """`KMeans.inertia_` after one Lloyd iteration from the given centres."""
     from sklearn.cluster import KMeans
 
@@ -413,13 +413,13 @@ def kmeans_inertia(variant: Variant, rng: np.random.Generator, points: str, cent
 
 
 @probe("sigmoid_derivative")
-def sigmoid_derivative(variant: Variant, rng: np.random.Generator) -> Value:
+def sigmoid_derivative(variant: Params, rng: np.random.Generator) -> Value:
     """A central difference of SciPy's `expit` at z."""
     return _central_difference(_sigmoid, float(variant["z"]))
 
 
 @probe("svm_c_effect")
-def svm_c_effect(variant: Variant, rng: np.random.Generator) -> OptionId:
+def svm_c_effect(variant: Params, rng: np.random.Generator) -> OptionId:
     """Fit a linear `SVC` with the small and the large C on overlapping blobs; compare them.
 
     The margin is 2/‖w‖ of each fitted `coef_`; support vectors are counted by `n_support_`.
@@ -441,7 +441,7 @@ def svm_c_effect(variant: Variant, rng: np.random.Generator) -> OptionId:
 
 
 @probe("loo_train_uses")
-def loo_train_uses(variant: Variant, rng: np.random.Generator) -> Value:
+def loo_train_uses(variant: Params, rng: np.random.Generator) -> Value:
     """In how many `LeaveOneOut` splits sample 0 is in the training indices."""
     from sklearn.model_selection import LeaveOneOut
 

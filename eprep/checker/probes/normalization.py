@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Value, Variant, code_probe, probe
+from eprep.checker.probes import OptionId, Params, Value, code_probe, probe
 from eprep.checker.probes.cnn import _compare, _int, _lookup
 from eprep.engine import (
     Affine,
@@ -33,7 +33,7 @@ def moved_by(layer: Any, x: np.ndarray, index: tuple[int, ...]) -> np.ndarray:
 
 
 @probe("layernorm_output")
-def layernorm_output(variant: Variant, rng: np.random.Generator) -> Value:
+def layernorm_output(variant: Params, rng: np.random.Generator) -> Value:
     """Output [0, 0] of an engine LayerNorm over the variant's two samples of three features."""
     x = np.array([[variant[f"x{i}"] for i in (1, 2, 3)], [variant[f"z{i}"] for i in (1, 2, 3)]])
     gamma, beta = float(variant["gamma"]), float(variant["beta"])
@@ -42,7 +42,7 @@ def layernorm_output(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("groupnorm_count")
-def groupnorm_count(variant: Variant, rng: np.random.Generator) -> Value:
+def groupnorm_count(variant: Params, rng: np.random.Generator) -> Value:
     """Outputs of an engine GroupNorm that move when x[0, 0, 0, 0] does."""
     n, c, g, h = (_int(variant, name) for name in ("N", "C", "G", "H"))
     layer = GroupNorm(g, np.ones(c), np.zeros(c))
@@ -51,7 +51,7 @@ def groupnorm_count(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("groupnorm_one_group")
-def groupnorm_one_group(variant: Variant, rng: np.random.Generator) -> OptionId:
+def groupnorm_one_group(variant: Params, rng: np.random.Generator) -> OptionId:
     """Compare, input by input, the outputs GroupNorm(G = 1) moves with those of the others."""
     shape = (3, 4, 2, 3)
     x = rng.standard_normal(shape)
@@ -78,7 +78,7 @@ _GROUP_CASES = (((3, 4, 2, 3), 2), ((2, 6, 3, 2), 3), ((4, 6, 2, 2), 2))
 
 @code_probe("layernorm_matches_engine")
 def layernorm_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's layer_norm must equal an engine LayerNorm over the last axis."""
     fn = _lookup(namespace, "layer_norm")
@@ -91,7 +91,7 @@ def layernorm_matches_engine(
 
 @code_probe("groupnorm_matches_engine")
 def groupnorm_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's group_norm must equal an engine GroupNorm."""
     fn = _lookup(namespace, "group_norm")
@@ -104,7 +104,7 @@ def groupnorm_matches_engine(
 
 
 @probe("bn_bias_gradient")
-def bn_bias_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+def bn_bias_gradient(variant: Params, rng: np.random.Generator) -> Value:
     """Central difference, in the bias, of sum(dout * BN(x W + b)) with engine layers."""
     gamma, beta, eps = float(variant["gamma"]), float(variant["beta"]), float(variant["epsilon"])
     dout = np.array([[variant["d1"]], [variant["d2"]], [variant["d3"]]], dtype=float)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Samples, Value, Variant, code_probe, probe
+from eprep.checker.probes import OptionId, Params, Samples, Value, code_probe, probe
 from eprep.engine import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSprop
 
 _ENGINE_CLASSES = {
@@ -27,7 +27,7 @@ _ENGINE_CLASSES = {
 
 
 def make_optimizer(
-    name: str, variant: Variant, eps: float | None = None, form: str = "paper"
+    name: str, variant: Params, eps: float | None = None, form: str = "paper"
 ) -> Any:
     """Build the engine optimizer `name` with the hyperparameters the variant names."""
     lr = float(variant["lr"])
@@ -77,7 +77,7 @@ def trajectory(optimizer: Any, w0: float, gradients: Sequence[float]) -> list[fl
     return path
 
 
-def _gradients(variant: Variant, grads: Sequence[str], repeat: str | int | None) -> list[float]:
+def _gradients(variant: Params, grads: Sequence[str], repeat: str | int | None) -> list[float]:
     # A name of the variant, or a number written as text ("0": a step without loss gradient).
     values = [float(variant[name]) if name in variant else float(name) for name in grads]
     if repeat is None:
@@ -88,7 +88,7 @@ def _gradients(variant: Variant, grads: Sequence[str], repeat: str | int | None)
 
 @probe("optimizer_steps")
 def optimizer_steps(
-    variant: Variant,
+    variant: Params,
     rng: np.random.Generator,
     *,
     optimizer: str,
@@ -126,7 +126,7 @@ def _converges(lr: float, a: float, steps: int = 40) -> bool:
 
 
 @probe("sgd_lr_limit")
-def sgd_lr_limit(variant: Variant, rng: np.random.Generator) -> Value:
+def sgd_lr_limit(variant: Params, rng: np.random.Generator) -> Value:
     """Bisect, with real SGD runs, for the learning rate where |w| stops shrinking."""
     a = float(variant["a"])
     low, high = 0.0, 1.0
@@ -142,7 +142,7 @@ def sgd_lr_limit(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("sgd_regime")
-def sgd_regime(variant: Variant, rng: np.random.Generator) -> OptionId:
+def sgd_regime(variant: Params, rng: np.random.Generator) -> OptionId:
     """Classify 30 engine SGD steps on L(w) = a/2 w^2 from w = 1 as an option id."""
     a, lr = float(variant["a"]), float(variant["lr"])
     path = [1.0]
@@ -162,7 +162,7 @@ def sgd_regime(variant: Variant, rng: np.random.Generator) -> OptionId:
 
 
 @probe("adam_first_moment")
-def adam_first_moment(variant: Variant, rng: np.random.Generator) -> Value:
+def adam_first_moment(variant: Params, rng: np.random.Generator) -> Value:
     """The engine Adam's raw first moment m after t updates with a constant gradient."""
     opt = Adam(lr=0.001, beta1=float(variant["b1"]))
     params = {"w": np.array([0.0])}
@@ -173,7 +173,7 @@ def adam_first_moment(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("adam_lr_t")
-def adam_lr_t(variant: Variant, rng: np.random.Generator, *, points: int = 12) -> Samples:
+def adam_lr_t(variant: Params, rng: np.random.Generator, *, points: int = 12) -> Samples:
     """Measure lr_t = step / (m / sqrt(v)) from the engine's bias-corrected (paper) Adam, eps = 0.
 
     At random (lr, b1, b2, t) the engine runs t steps on random gradients; the last step divided
@@ -207,7 +207,7 @@ def _random_params(rng: np.random.Generator) -> dict[str, np.ndarray]:
 @code_probe("optimizer_matches_engine")
 def optimizer_matches_engine(
     namespace: Mapping[str, Any],
-    variant: Variant,
+    variant: Params,
     rng: np.random.Generator,
     *,
     name: str,

@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Samples, Value, Variant, code_probe, probe
+from eprep.checker.probes import OptionId, Params, Samples, Value, code_probe, probe
 
 _GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
-def _int(variant: Variant, name: str) -> int:
+def _int(variant: Params, name: str) -> int:
     return round(float(variant[name]))
 
 
@@ -41,7 +41,7 @@ def _time_layer(cell: str, inputs: int, hidden: int, rng: np.random.Generator):
 
 
 @probe("recurrent_parameter_count")
-def recurrent_parameter_count(variant: Variant, rng: np.random.Generator, *, cell: str) -> Value:
+def recurrent_parameter_count(variant: Params, rng: np.random.Generator, *, cell: str) -> Value:
     """Scalars of a Time{RNN,LSTM,GRU} layer that the loss depends on.
 
     A backward pass on a random loss fills the gradients; each nonzero gradient entry is a
@@ -73,7 +73,7 @@ def recurrent_parameter_count(variant: Variant, rng: np.random.Generator, *, cel
 
 
 @probe("rnn_scalar_step")
-def rnn_scalar_step(variant: Variant, rng: np.random.Generator) -> Value:
+def rnn_scalar_step(variant: Params, rng: np.random.Generator) -> Value:
     """h_1 of an engine RNN with one input and one unit: weights wx, wh, bias b, x and h0."""
     from eprep.engine import RNN
 
@@ -83,7 +83,7 @@ def rnn_scalar_step(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("rnn_gradient_to_initial_state")
-def rnn_gradient_to_initial_state(variant: Variant, rng: np.random.Generator) -> Value:
+def rnn_gradient_to_initial_state(variant: Params, rng: np.random.Generator) -> Value:
     """d h_T / d h_0 of a one-unit engine TimeRNN with zero inputs, from its backward pass."""
     from eprep.engine import TimeRNN
 
@@ -98,7 +98,7 @@ def rnn_gradient_to_initial_state(variant: Variant, rng: np.random.Generator) ->
 
 
 @probe("rnn_gradient_growth")
-def rnn_gradient_growth(variant: Variant, rng: np.random.Generator) -> OptionId:
+def rnn_gradient_growth(variant: Params, rng: np.random.Generator) -> OptionId:
     """How the engine's BPTT gradient norm behaves when Wh has largest singular value `s`.
 
     A linear-regime RNN (small inputs, weights scaled so tanh' is close to 1) is run for 30
@@ -135,7 +135,7 @@ def _lstm_with_gates(f: float, g: float, i: float, o: float):
 
 
 @probe("lstm_cell_state")
-def lstm_cell_state(variant: Variant, rng: np.random.Generator, *, report: str) -> Value:
+def lstm_cell_state(variant: Params, rng: np.random.Generator, *, report: str) -> Value:
     """c_next or h_next of a one-unit engine LSTM with planted gates f, g, i, o and c_prev."""
     layer = _lstm_with_gates(variant["f"], variant["g"], variant["i"], variant["o"])
     h_next, c_next = layer.forward(np.zeros((1, 1)), np.zeros((1, 1)), np.array([[variant["c"]]]))
@@ -143,7 +143,7 @@ def lstm_cell_state(variant: Variant, rng: np.random.Generator, *, report: str) 
 
 
 @probe("lstm_cell_gradient")
-def lstm_cell_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+def lstm_cell_gradient(variant: Params, rng: np.random.Generator) -> Value:
     """dc_prev of the engine LSTM's backward when only dc_next = dc arrives (dh_next = 0)."""
     layer = _lstm_with_gates(variant["f"], variant["g"], variant["i"], variant["o"])
     layer.forward(np.zeros((1, 1)), np.zeros((1, 1)), np.array([[variant["c"]]]))
@@ -152,7 +152,7 @@ def lstm_cell_gradient(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("lstm_gate_order")
-def lstm_gate_order(variant: Variant, rng: np.random.Generator) -> OptionId:
+def lstm_gate_order(variant: Params, rng: np.random.Generator) -> OptionId:
     """Find by experiment which H-wide block of the engine LSTM's columns is which gate.
 
     With x = h = 0 each block's bias alone sets its gate. For every ordering of the four gates,
@@ -184,7 +184,7 @@ def lstm_gate_order(variant: Variant, rng: np.random.Generator) -> OptionId:
 
 
 @probe("gru_step")
-def gru_step(variant: Variant, rng: np.random.Generator) -> Value:
+def gru_step(variant: Params, rng: np.random.Generator) -> Value:
     """h_next of a one-unit engine GRU with planted update gate z and candidate h~ (x = 0).
 
     With x = 0 and Whh = 0 the candidate is tanh(bh), and z = sigmoid(bz); Whz = Whr = 0.
@@ -197,7 +197,7 @@ def gru_step(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("clipped_gradient_entry")
-def clipped_gradient_entry(variant: Variant, rng: np.random.Generator) -> Value:
+def clipped_gradient_entry(variant: Params, rng: np.random.Generator) -> Value:
     """The first entry of gradient a after the engine's clip_grads on [a, b] with max_norm c."""
     from eprep.engine import clip_grads
 
@@ -208,7 +208,7 @@ def clipped_gradient_entry(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("negative_sampling_probability")
-def negative_sampling_probability(variant: Variant, rng: np.random.Generator) -> Value:
+def negative_sampling_probability(variant: Params, rng: np.random.Generator) -> Value:
     """Frequency with which the engine's UnigramSampler draws word A (Monte Carlo, 5 SE).
 
     The corpus holds word A nA times, B nB times and C nC times; id 0 never occurs, so using it
@@ -227,7 +227,7 @@ def negative_sampling_probability(variant: Variant, rng: np.random.Generator) ->
 
 
 @probe("embedding_repeated_gradient")
-def embedding_repeated_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+def embedding_repeated_gradient(variant: Params, rng: np.random.Generator) -> Value:
     """dW[word] of the engine Embedding when `word` occurs m times, each time with dout g."""
     from eprep.engine import Embedding
 
@@ -241,7 +241,7 @@ def embedding_repeated_gradient(variant: Variant, rng: np.random.Generator) -> V
 
 
 @probe("perplexity_of_two_words")
-def perplexity_of_two_words(variant: Variant, rng: np.random.Generator) -> Value:
+def perplexity_of_two_words(variant: Params, rng: np.random.Generator) -> Value:
     """exp of the engine TimeSoftmaxWithLoss on two positions whose targets get p1 and p2.
 
     Scores are log-probabilities of a 3-word distribution per position (softmax of log p is p).
@@ -257,7 +257,7 @@ def perplexity_of_two_words(variant: Variant, rng: np.random.Generator) -> Value
 
 
 @probe("attention_weight_first")
-def attention_weight_first(variant: Variant, rng: np.random.Generator, *, scaled: bool) -> Value:
+def attention_weight_first(variant: Params, rng: np.random.Generator, *, scaled: bool) -> Value:
     """a_1 of the engine AttentionWeight for two encoder states (2-D) and one decoder state."""
     from eprep.engine import AttentionWeight
 
@@ -267,7 +267,7 @@ def attention_weight_first(variant: Variant, rng: np.random.Generator, *, scaled
 
 
 @probe("attention_context_first")
-def attention_context_first(variant: Variant, rng: np.random.Generator) -> Value:
+def attention_context_first(variant: Params, rng: np.random.Generator) -> Value:
     """First component of the engine Attention's context vector for the same two states."""
     from eprep.engine import Attention
 
@@ -277,7 +277,7 @@ def attention_context_first(variant: Variant, rng: np.random.Generator) -> Value
 
 
 @probe("tanh_derivative_by_output")
-def tanh_derivative_by_output(variant: Variant, rng: np.random.Generator) -> Samples:
+def tanh_derivative_by_output(variant: Params, rng: np.random.Generator) -> Samples:
     """d tanh(a)/da measured by the engine Tanh layer's backward, at outputs h in (-0.95, 0.95)."""
     from eprep.engine import Tanh
 
@@ -289,7 +289,7 @@ def tanh_derivative_by_output(variant: Variant, rng: np.random.Generator) -> Sam
 
 
 @probe("lstm_gate_ranges")
-def lstm_gate_ranges(variant: Variant, rng: np.random.Generator) -> OptionId:
+def lstm_gate_ranges(variant: Params, rng: np.random.Generator) -> OptionId:
     """Which blocks of the engine LSTM squash with a sigmoid (range 0..1) and which with tanh.
 
     Each block's bias is driven to -30 in turn (x = h = 0, c_prev = 1, the other blocks at
@@ -311,7 +311,7 @@ def lstm_gate_ranges(variant: Variant, rng: np.random.Generator) -> OptionId:
 
 
 @probe("bilstm_output_size")
-def bilstm_output_size(variant: Variant, rng: np.random.Generator) -> Value:
+def bilstm_output_size(variant: Params, rng: np.random.Generator) -> Value:
     """Features per time step out of an engine TimeBiLSTM with hidden size H."""
     from eprep.engine import TimeBiLSTM
 
@@ -322,7 +322,7 @@ def bilstm_output_size(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("cross_entropy_for_perplexity")
-def cross_entropy_for_perplexity(variant: Variant, rng: np.random.Generator) -> Value:
+def cross_entropy_for_perplexity(variant: Params, rng: np.random.Generator) -> Value:
     """The engine TimeSoftmaxWithLoss of a model that gives the right word probability 1/PP."""
     from eprep.engine import TimeSoftmaxWithLoss
 
@@ -336,7 +336,7 @@ def cross_entropy_for_perplexity(variant: Variant, rng: np.random.Generator) -> 
 
 
 @probe("truncated_bptt_behaviour")
-def truncated_bptt_behaviour(variant: Variant, rng: np.random.Generator) -> OptionId:
+def truncated_bptt_behaviour(variant: Params, rng: np.random.Generator) -> OptionId:
     """What a stateful engine TimeRNN carries between chunks, forwards and backwards."""
     from eprep.engine import TimeRNN
 
@@ -356,7 +356,7 @@ def truncated_bptt_behaviour(variant: Variant, rng: np.random.Generator) -> Opti
 
 
 @probe("gru_reset_role")
-def gru_reset_role(variant: Variant, rng: np.random.Generator) -> OptionId:
+def gru_reset_role(variant: Params, rng: np.random.Generator) -> OptionId:
     """Close the engine GRU's reset gate (bias -30) and see what the candidate still depends on."""
     from eprep.engine import GRU
 
@@ -374,7 +374,7 @@ def gru_reset_role(variant: Variant, rng: np.random.Generator) -> OptionId:
 
 
 @probe("lstm_forget_decay")
-def lstm_forget_decay(variant: Variant, rng: np.random.Generator) -> Value:
+def lstm_forget_decay(variant: Params, rng: np.random.Generator) -> Value:
     """c_T of an engine TimeLSTM whose forget gate is held at f and input gate closed."""
     from eprep.engine import TimeLSTM
 
@@ -387,7 +387,7 @@ def lstm_forget_decay(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("skipgram_binary_losses")
-def skipgram_binary_losses(variant: Variant, rng: np.random.Generator) -> Value:
+def skipgram_binary_losses(variant: Params, rng: np.random.Generator) -> Value:
     """Binary scores the engine SkipGram computes for one centre word (window w, k negatives)."""
     from eprep.engine import SkipGram
 
@@ -431,7 +431,7 @@ def _same(name: str, got: object, want: object) -> None:
 
 @code_probe("recurrent_cell_matches_engine")
 def recurrent_cell_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator, *, cls: str
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator, *, cls: str
 ) -> None:
     """The template's cell class must compute the engine cell's forward, backward and grads."""
     from eprep import engine
@@ -470,7 +470,7 @@ def _as_tuple(value: Any) -> tuple:
 
 @code_probe("embedding_matches_engine")
 def embedding_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's Embedding must sum repeated ids' gradients and start each batch at zero."""
     from eprep.engine import Embedding
@@ -490,7 +490,7 @@ def embedding_matches_engine(
 
 @code_probe("clip_grads_matches_engine")
 def clip_grads_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's clip_grads must scale in place exactly when the engine's does."""
     from eprep.engine import clip_grads
@@ -508,7 +508,7 @@ def clip_grads_matches_engine(
 
 @code_probe("attention_weight_matches_engine")
 def attention_weight_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's AttentionWeight must give the engine's weights and gradients."""
     from eprep.engine import AttentionWeight
@@ -528,7 +528,7 @@ def attention_weight_matches_engine(
 
 
 @probe("rnn_gradient_ratio")
-def rnn_gradient_ratio(variant: Variant, rng: np.random.Generator) -> Value:
+def rnn_gradient_ratio(variant: Params, rng: np.random.Generator) -> Value:
     """|dL/dh_0| / |dL/dh_T| of an engine TimeRNN whose Wh has every singular value s.
 
     Inputs and biases are zero and the start state tiny, so every tanh' is 1 to ~1e-12; the
@@ -549,7 +549,7 @@ def rnn_gradient_ratio(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("masked_sequence_loss")
-def masked_sequence_loss(variant: Variant, rng: np.random.Generator) -> Value:
+def masked_sequence_loss(variant: Params, rng: np.random.Generator) -> Value:
     """Engine TimeSoftmaxWithLoss over 3 positions, the middle one labelled -1 (ignored)."""
     from eprep.engine import TimeSoftmaxWithLoss
 
@@ -560,7 +560,7 @@ def masked_sequence_loss(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("bilstm_parameter_count")
-def bilstm_parameter_count(variant: Variant, rng: np.random.Generator) -> Value:
+def bilstm_parameter_count(variant: Params, rng: np.random.Generator) -> Value:
     """Scalars of an engine TimeBiLSTM that receive a nonzero gradient from a backward pass."""
     from eprep.engine import TimeBiLSTM
 
@@ -580,7 +580,7 @@ def bilstm_parameter_count(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("lstm_forget_preactivation_gradient")
-def lstm_forget_preactivation_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+def lstm_forget_preactivation_gradient(variant: Params, rng: np.random.Generator) -> Value:
     """The forget block of db from the engine LSTM's backward (one sample, one unit, dh = 0)."""
     layer = _lstm_with_gates(variant["f"], variant["g"], variant["i"], variant["o"])
     layer.forward(np.zeros((1, 1)), np.zeros((1, 1)), np.array([[variant["c"]]]))
@@ -590,7 +590,7 @@ def lstm_forget_preactivation_gradient(variant: Variant, rng: np.random.Generato
 
 @code_probe("time_rnn_matches_engine")
 def time_rnn_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's TimeRNN must give the engine TimeRNN's outputs, dxs, grads and dh."""
     from eprep.engine import TimeRNN
@@ -610,7 +610,7 @@ def time_rnn_matches_engine(
 
 @code_probe("time_softmax_loss_matches_engine")
 def time_softmax_loss_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's TimeSoftmaxWithLoss must match the engine's, ignored labels included."""
     from eprep.engine import TimeSoftmaxWithLoss
@@ -628,7 +628,7 @@ def time_softmax_loss_matches_engine(
 
 @code_probe("unigram_sampler_matches_engine")
 def unigram_sampler_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's UnigramSampler.word_p must match the frequencies the engine's draws show.
 
@@ -657,7 +657,7 @@ def unigram_sampler_matches_engine(
 
 @code_probe("embedding_dot_matches_engine")
 def embedding_dot_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's EmbeddingDot must give the engine's scores, dh and dW."""
     from eprep.engine import EmbeddingDot
@@ -676,7 +676,7 @@ def embedding_dot_matches_engine(
 
 @code_probe("weight_sum_matches_engine")
 def weight_sum_matches_engine(
-    namespace: Mapping[str, Any], variant: Variant, rng: np.random.Generator
+    namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's WeightSum must give the engine's context vector and gradients."""
     from eprep.engine import WeightSum
@@ -694,7 +694,7 @@ def weight_sum_matches_engine(
 
 
 @probe("cbow_hidden")
-def cbow_hidden(variant: Variant, rng: np.random.Generator) -> Value:
+def cbow_hidden(variant: Params, rng: np.random.Generator) -> Value:
     """The hidden value the engine's CBOW hands to its loss, for two context words (D = 1)."""
     from eprep.engine import CBOW
 
@@ -713,7 +713,7 @@ def cbow_hidden(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("beam_candidates")
-def beam_candidates(variant: Variant, rng: np.random.Generator) -> Value:
+def beam_candidates(variant: Params, rng: np.random.Generator) -> Value:
     """Candidates the engine's beam search compares at its third step (beam width k, V tokens)."""
     from eprep.engine import beam_search
 
@@ -731,7 +731,7 @@ def beam_candidates(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("attention_decoder_head_parameters")
-def attention_decoder_head_parameters(variant: Variant, rng: np.random.Generator) -> Value:
+def attention_decoder_head_parameters(variant: Params, rng: np.random.Generator) -> Value:
     """Parameters of the Affine after an engine TimeAttention in a DLFS2-style decoder.
 
     The decoder concatenates each context vector with its hidden state; the width of that

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Samples, Value, Variant, code_probe, probe
+from eprep.checker.probes import OptionId, Params, Samples, Value, code_probe, probe
 
 
 def _net(rng: np.random.Generator, seed: int | None = None, **kwargs: object):
@@ -48,7 +48,7 @@ _FD_REL, _FD_ABS = 1e-7, 1e-10
 
 
 @probe("l2_penalty_gradient_samples")
-def l2_penalty_gradient_samples(variant: Variant, rng: np.random.Generator) -> Samples:
+def l2_penalty_gradient_samples(variant: Params, rng: np.random.Generator) -> Samples:
     """dL/dw of the engine's L2 weight decay (strength wd) at random weights w."""
     net = _net(rng, weight_decay_lambda=float(variant["wd"]))
     net.params["W1"][...] = rng.uniform(-3.0, 3.0, net.params["W1"].shape)
@@ -64,7 +64,7 @@ def l2_penalty_gradient_samples(variant: Variant, rng: np.random.Generator) -> S
 
 
 @probe("l1_penalty_gradient")
-def l1_penalty_gradient(variant: Variant, rng: np.random.Generator) -> Value:
+def l1_penalty_gradient(variant: Params, rng: np.random.Generator) -> Value:
     """dL/dw of the engine's L1 penalty (strength wd) at the weight w = variant["w"]."""
     net = _net(rng, l1_lambda=float(variant["wd"]))
     net.params["W1"][0, 0] = float(variant["w"])
@@ -98,7 +98,7 @@ def penalty_by_work(with_penalty, without, x: np.ndarray, t: np.ndarray) -> floa
 
 
 @probe("l2_penalty_loss")
-def l2_penalty_loss(variant: Variant, rng: np.random.Generator) -> Value:
+def l2_penalty_loss(variant: Params, rng: np.random.Generator) -> Value:
     """What L2 weight decay adds to the loss of an n-h-o net whose parameters all equal c.
 
     Measured as the work of the decay's gradient (penalty_by_work); the engine's loss must rise
@@ -124,7 +124,7 @@ def l2_penalty_loss(variant: Variant, rng: np.random.Generator) -> Value:
 
 
 @probe("decay_steps")
-def decay_steps(variant: Variant, rng: np.random.Generator, penalty: str = "l2") -> Value:
+def decay_steps(variant: Params, rng: np.random.Generator, penalty: str = "l2") -> Value:
     """A weight w after k SGD steps (lr eta) that see only the L2 or L1 penalty's gradient.
 
     Each step's gradient of W1 is measured by central differences of the engine's loss on an
@@ -144,7 +144,7 @@ def decay_steps(variant: Variant, rng: np.random.Generator, penalty: str = "l2")
 
 
 @probe("decayed_parameters")
-def decayed_parameters(variant: Variant, rng: np.random.Generator) -> OptionId:
+def decayed_parameters(variant: Params, rng: np.random.Generator) -> OptionId:
     """Which parameters of an engine net (with batch norm) weight decay changes the gradient of."""
     from eprep.engine import MultiLayerNetExtend
 
@@ -198,7 +198,7 @@ def _nets_with_and_without(rng: np.random.Generator, wd: float):
 
 
 @code_probe("l2_penalty_code")
-def l2_penalty_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
+def l2_penalty_code(namespace: dict, variant: Params, rng: np.random.Generator) -> None:
     """`weight_decay_loss(params, lam)` must equal the work of the engine's decay gradient."""
     for wd in (0.1, 0.05):
         with_decay, without = _nets_with_and_without(rng, wd)
@@ -231,7 +231,7 @@ def _decay_slope(with_decay, without, x: np.ndarray, t: np.ndarray) -> dict[str,
 
 
 @code_probe("l2_gradient_code")
-def l2_gradient_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
+def l2_gradient_code(namespace: dict, variant: Params, rng: np.random.Generator) -> None:
     """`add_weight_decay(grads, params, lam)` must add the slope of the engine's penalty.
 
     The expected gradients are the plain net's backward pass plus central differences of the

@@ -12,13 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from eprep.checker.probes import Value, Variant, code_probe, probe
+from eprep.checker.probes import Params, Value, code_probe, probe
 
 
 @probe("clip_by_value_norm")
-def clip_by_value_norm(
-    variant: Variant, rng: np.random.Generator, *, grads: Sequence[str]
-) -> Value:
+def clip_by_value_norm(variant: Params, rng: np.random.Generator, *, grads: Sequence[str]) -> Value:
     """The L2 norm of the gradient after the engine's clip_by_value with limit c."""
     from eprep.engine import clip_by_value
 
@@ -27,7 +25,7 @@ def clip_by_value_norm(
     return Value(float(np.sqrt(np.sum(g * g))))
 
 
-def _schedule(name: str, optimizer: Any, variant: Variant, names: Mapping[str, str]) -> Any:
+def _schedule(name: str, optimizer: Any, variant: Params, names: Mapping[str, str]) -> Any:
     from eprep.engine import CosineLR, StepLR, WarmupCosineLR
 
     def get(key: str) -> float:
@@ -47,9 +45,7 @@ def _schedule(name: str, optimizer: Any, variant: Variant, names: Mapping[str, s
     return builders[name]()
 
 
-def measured_rates(
-    name: str, variant: Variant, names: Mapping[str, str], steps: int
-) -> list[float]:
+def measured_rates(name: str, variant: Params, names: Mapping[str, str], steps: int) -> list[float]:
     """The rate of updates 0 .. steps - 1: -(change of w)/g for an engine SGD under the schedule."""
     from eprep.engine import SGD
 
@@ -67,7 +63,7 @@ def measured_rates(
 
 @probe("schedule_rate")
 def schedule_rate(
-    variant: Variant,
+    variant: Params,
     rng: np.random.Generator,
     *,
     schedule: str,
@@ -81,7 +77,7 @@ def schedule_rate(
 
 @code_probe("warmup_cosine_matches_engine")
 def warmup_cosine_matches_engine(
-    namespace: dict, variant: Variant, rng: np.random.Generator
+    namespace: dict, variant: Params, rng: np.random.Generator
 ) -> None:
     """The template's lr_at(t, ...) must be the rate an engine SGD takes under WarmupCosineLR."""
     for base, warmup, total in ((0.4, 4, 12), (0.1, 3, 20)):
@@ -95,7 +91,7 @@ def warmup_cosine_matches_engine(
 
 
 @probe("warmup_rate_sum")
-def warmup_rate_sum(variant: Variant, rng: np.random.Generator) -> Value:
+def warmup_rate_sum(variant: Params, rng: np.random.Generator) -> Value:
     """How far an engine SGD moves during the warm-up with gradient 1: the sum of its rates."""
     warmup = int(variant["W"])
     values = {"lr": float(variant["lr"]), "W": warmup, "T": warmup + 10}

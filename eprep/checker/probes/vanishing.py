@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Samples, Value, Variant, code_probe, probe
+from eprep.checker.probes import OptionId, Params, Samples, Value, code_probe, probe
 
 
 def _derivative(fn: Callable[[np.ndarray], np.ndarray], xs: np.ndarray) -> np.ndarray:
@@ -39,7 +39,7 @@ _FD_ABS = 1e-8
 
 @probe("activation_derivative_at")
 def activation_derivative_at(
-    variant: Variant, rng: np.random.Generator, activation: str = "sigmoid", at: str = "x"
+    variant: Params, rng: np.random.Generator, activation: str = "sigmoid", at: str = "x"
 ) -> Value:
     """The derivative of an engine activation at the point `variant[at]`."""
     grad = _derivative(_activation(activation), np.array([float(variant[at])]))
@@ -48,7 +48,7 @@ def activation_derivative_at(
 
 @probe("activation_derivative_samples")
 def activation_derivative_samples(
-    variant: Variant, rng: np.random.Generator, activation: str = "sigmoid", var: str = "x"
+    variant: Params, rng: np.random.Generator, activation: str = "sigmoid", var: str = "x"
 ) -> Samples:
     """The derivative of an engine activation at random points, as a function of `var`."""
     xs = rng.uniform(-5.0, 5.0, size=24)
@@ -63,7 +63,7 @@ def activation_derivative_samples(
 
 @probe("activation_derivative_max")
 def activation_derivative_max(
-    variant: Variant, rng: np.random.Generator, activation: str = "sigmoid"
+    variant: Params, rng: np.random.Generator, activation: str = "sigmoid"
 ) -> Value:
     """The largest derivative of an engine activation over a grid of [-4, 4] with step 0.01.
 
@@ -75,7 +75,7 @@ def activation_derivative_max(
 
 @probe("activation_chain_gradient")
 def activation_chain_gradient(
-    variant: Variant, rng: np.random.Generator, activation: str = "sigmoid"
+    variant: Params, rng: np.random.Generator, activation: str = "sigmoid"
 ) -> Value:
     """dL/dx through L engine (Affine -> activation) blocks, each with weight w, for dL/dy = 1.
 
@@ -183,7 +183,7 @@ def variance_keeping_std(width: int, relu: bool, rng: np.random.Generator) -> tu
 
 
 @probe("init_weight_std")
-def init_weight_std(variant: Variant, rng: np.random.Generator, spec: str = "xavier") -> Value:
+def init_weight_std(variant: Params, rng: np.random.Generator, spec: str = "xavier") -> Value:
     """The weight std that keeps the activation variance through deep engine stacks of width n.
 
     spec "xavier": Affine layers alone (the linear regime); "he": Affine layers with ReLU
@@ -196,7 +196,7 @@ def init_weight_std(variant: Variant, rng: np.random.Generator, spec: str = "xav
 
 
 @probe("zero_init_symmetry")
-def zero_init_symmetry(variant: Variant, rng: np.random.Generator) -> OptionId:
+def zero_init_symmetry(variant: Params, rng: np.random.Generator) -> OptionId:
     """Train an engine net whose weights all start at 0 and see what happens to its hidden units.
 
     Returns "symmetry" when some gradient is non-zero but every hidden unit of the first layer
@@ -227,7 +227,7 @@ def zero_init_symmetry(variant: Variant, rng: np.random.Generator) -> OptionId:
 
 
 @code_probe("sigmoid_backward_code")
-def sigmoid_backward_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
+def sigmoid_backward_code(namespace: dict, variant: Params, rng: np.random.Generator) -> None:
     """The template's `SigmoidLayer.backward` must be the derivative of its own forward.
 
     forward must match the engine's sigmoid; backward(dout) must equal the engine's
@@ -264,7 +264,7 @@ _HE_LOG_GAIN_TOL = 0.2
 
 
 @code_probe("he_init_code")
-def he_init_code(namespace: dict, variant: Variant, rng: np.random.Generator) -> None:
+def he_init_code(namespace: dict, variant: Params, rng: np.random.Generator) -> None:
     """Weights from the template's `he_normal(n_in, n_out, rng)` must keep ReLU nets' variance.
 
     A stack of engine Affine layers with ReLU between them is built from the template's weights;
@@ -291,7 +291,7 @@ _NETWORKS = 200  # independent ReLU stacks, 4 inputs each
 
 @probe("signal_after_layers")
 def signal_after_layers(
-    variant: Variant, rng: np.random.Generator, *, activation: str = "linear"
+    variant: Params, rng: np.random.Generator, *, activation: str = "linear"
 ) -> Value:
     """RMS of the layer-L pre-activations of random stacks on unit-normal inputs (zero biases).
 

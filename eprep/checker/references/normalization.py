@@ -101,7 +101,7 @@ def _check_outputs(x, y, gamma, beta, eps, scheme, groups=1) -> list[str]:
     y = np.asarray(y, dtype=float)
     if y.shape != x.shape:
         return [f"the output has shape {list(y.shape)}, not {list(x.shape)}"]
-    cache: dict[frozenset, tuple] = {}
+    cache: dict[frozenset, list] = {}
     for idx in np.ndindex(x.shape):
         if scheme == "layer":
             members = [(*idx[:-1], j) for j in range(x.shape[-1])]

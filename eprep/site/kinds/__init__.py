@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eprep.questions import Question, Variant
 
 
 class SiteKind:
@@ -23,7 +26,7 @@ class SiteKind:
     hint: str | None = None
     exact_note: str = "witness_exact"  # the sentence for an `exact` witness (interface string)
 
-    def check_data(self, question: Any, variant: Any, order: list[int]) -> dict[str, Any]:
+    def check_data(self, question: Question, variant: Variant, order: list[int]) -> dict[str, Any]:
         """JSON-ready data the page's self-check needs (numbers only)."""
         raise NotImplementedError(self.name)
 

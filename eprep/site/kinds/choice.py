@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eprep.site.kinds import SiteKind, register
+
+if TYPE_CHECKING:
+    from eprep.questions import Question, Variant
 
 
 def correct_position(options: Any, order: list[int]) -> int:
@@ -15,7 +18,7 @@ class Choice(SiteKind):
     name = "choice"
     widget = "options"
 
-    def check_data(self, question: Any, variant: Any, order: list[int]) -> dict[str, Any]:
+    def check_data(self, question: Question, variant: Variant, order: list[int]) -> dict[str, Any]:
         return {"check": "choice", "correct": correct_position(question.options, order)}
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eprep.site.kinds import SiteKind, register
 from eprep.site.kinds.choice import correct_position
+
+if TYPE_CHECKING:
+    from eprep.questions import Question, Variant
 
 
 class Code(SiteKind):
@@ -14,7 +17,7 @@ class Code(SiteKind):
 
     exact_note = "witness_exact_code"  # exact: the key's run, checked against the definition
 
-    def check_data(self, question: Any, variant: Any, order: list[int]) -> dict[str, Any]:
+    def check_data(self, question: Question, variant: Variant, order: list[int]) -> dict[str, Any]:
         from eprep.checker.kinds.code import blank_order
 
         correct = [

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eprep.site.kinds import SiteKind, register
+
+if TYPE_CHECKING:
+    from eprep.questions import Question, Variant
 
 
 class Numeric(SiteKind):
     name = "numeric"
     hint = "numeric_hint"
 
-    def check_data(self, question: Any, variant: Any, order: list[int]) -> dict[str, Any]:
+    def check_data(self, question: Question, variant: Variant, order: list[int]) -> dict[str, Any]:
         from eprep.site.selfcheck import SelfCheckError, safe
 
         key = safe(variant.key_value)

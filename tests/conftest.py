@@ -14,3 +14,7 @@ def pytest_configure(config) -> None:
     os.environ.setdefault("EPREP_HOME", os.path.join(_SANDBOX, "home"))
     os.environ.setdefault("EPREP_CACHE_DIR", os.path.join(_SANDBOX, "cache"))
     os.environ.pop("EPREP_BANK", None)
+    # `--lang` follows the locale: tests expect English unless they ask for Japanese
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(variable, "").lower().startswith("ja"):
+            os.environ[variable] = "C.UTF-8"

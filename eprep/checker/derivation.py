@@ -204,26 +204,29 @@ def check_line(lines: list[str], line: str, *, start: str | None = None) -> None
 
 def step_message(verdict: Verdict, lang: str = "en") -> str:
     """A failed step's witness in derivation words: this line vs the previous line."""
+    from eprep.checker.wording import diagnosis_text, verdict_text
+    from eprep.i18n import message
+
     if verdict.witness is None:
-        return verdict.message
+        return verdict_text(verdict, lang)
     from eprep.checker.equivalence import fmt
 
-    ja = lang == "ja"
     where = ", ".join(f"{k}={fmt(v)}" for k, v in verdict.witness.items())
-    mine_value = fmt(verdict.answer_value) if verdict.answer_value is not None else None
-    prev_value = fmt(verdict.expected_value) if verdict.expected_value is not None else None
-    if mine_value is not None and mine_value == prev_value:
-        mine_value, prev_value = repr(verdict.answer_value), repr(verdict.expected_value)
-    if ja:
-        mine = "定義されない" if mine_value is None else f"{mine_value} になる"
-        prev = "定義されない" if prev_value is None else f"{prev_value} になる"
-        at = f"{where} のとき、" if where else ""
-        text = f"{at}この行は {mine} が、前の行は {prev}"
-    else:
-        mine = "is undefined" if mine_value is None else f"gives {mine_value}"
-        prev = "is undefined" if prev_value is None else f"gives {prev_value}"
-        at = f"with {where}, " if where else ""
-        text = f"{at}this line {mine} but the previous line {prev}"
-    if verdict.diagnosis:
-        text += f"（{verdict.diagnosis}）" if ja else f" ({verdict.diagnosis})"
+    mine, prev = verdict.answer_value, verdict.expected_value
+    shown = [None if value is None else fmt(value) for value in (mine, prev)]
+    if mine is not None and prev is not None and shown[0] == shown[1]:
+        shown = [repr(mine), repr(prev)]  # enough digits to tell them apart
+
+    def gives(value: str | None) -> str:
+        if value is None:
+            return message(lang, "derive.undefined")
+        return message(lang, "derive.gives", value=value)
+
+    at = message(lang, "derive.at", where=where) if where else ""
+    text = message(lang, "derive.witness", at=at, mine=gives(shown[0]), previous=gives(shown[1]))
+    diagnosis = verdict.diagnosis
+    if lang != "en" and verdict.facts and verdict.facts.get("diagnosis"):
+        diagnosis = diagnosis_text(verdict.facts, lang)
+    if diagnosis:
+        text += f" ({diagnosis})" if lang == "en" else f"（{diagnosis}）"
     return text

@@ -17,10 +17,12 @@ from fractions import Fraction
 
 from eprep.checker.domains import Domain
 from eprep.checker.verdict import Verdict
+from eprep.checker.wording import compared_text, render
 from eprep.errors import EprepError
 from eprep.grammar import EvaluationError, evaluate, free_symbols, to_text
 from eprep.grammar.equation import Equation
 from eprep.grammar.nodes import BinOp, Neg, Node, Num, Sym
+from eprep.i18n import message
 
 Compare = Callable[[Node, Node], Verdict]
 FACTOR_POINTS = 12
@@ -49,7 +51,7 @@ def compare_equations(
                 "answer: an equation, but a formula is expected: write the formula alone"
             )
         assert not isinstance(expected, Equation)  # both equations: the branch above
-        verdict = _said(compare(answer.rhs, expected), "the right side of your equation")
+        verdict = _said(compare(answer.rhs, expected), "answer_rhs")
     else:
         assert isinstance(expected, Equation)
         if _named(expected.lhs) is None:
@@ -57,11 +59,13 @@ def compare_equations(
                 equivalent=False,
                 certainty="none",
                 read_as=_text(answer),
-                message="not equivalent: an equation is expected (write it as left = right)",
+                message=render("equation", {}),
                 compared="an equation was expected",
+                reason="equation",
+                facts={},
             )
         else:
-            verdict = _said(compare(answer, expected.rhs), "the right side of the expected")
+            verdict = _said(compare(answer, expected.rhs), "expected_rhs")
     verdict.read_as, verdict.expected_read_as = _text(answer), _text(expected)
     return verdict
 
@@ -69,17 +73,18 @@ def compare_equations(
 def _both(answer: Equation, expected: Equation, domains, compare: Compare) -> Verdict:
     name = _named(expected.lhs)
     if name is not None and _named(answer.lhs) == name:
-        return _said(compare(answer.rhs, expected.rhs), f"the right sides of {name} = …")
+        return _said(compare(answer.rhs, expected.rhs), "rhs", name=name)
     if name is not None and _named(answer.rhs) == name:
-        return _said(compare(answer.lhs, expected.rhs), f"the other sides of {name} = …")
+        return _said(compare(answer.lhs, expected.rhs), "other_sides", name=name)
     mine = BinOp("-", answer.lhs, answer.rhs)
     theirs = BinOp("-", expected.lhs, expected.rhs)
     factor = _factor(mine, theirs, domains)
     if factor is None or factor == 0:  # no usable ratio: compare the differences as they are
-        return _said(compare(mine, theirs), "left − right of both equations")
+        return _said(compare(mine, theirs), "difference")
     scaled = theirs if factor == 1 else BinOp("*", _number(factor), theirs)
-    shown = "" if factor == 1 else f" up to the factor {factor}"
-    return _said(compare(mine, scaled), f"left − right of both equations{shown}")
+    if factor == 1:
+        return _said(compare(mine, scaled), "difference")
+    return _said(compare(mine, scaled), "difference_scaled", factor=str(factor))
 
 
 def _number(value: Fraction) -> Node:
@@ -117,7 +122,9 @@ def _factor(mine: Node, theirs: Node, domains: Mapping[str, Domain]) -> Fraction
     return Fraction(middle).limit_denominator(1000)
 
 
-def _said(verdict: Verdict, compared: str) -> Verdict:
-    verdict.compared = compared
-    verdict.message = f"{verdict.message} (compared {compared})"
+def _said(verdict: Verdict, compared: str, **facts: str) -> Verdict:
+    """The verdict, saying which sides were compared (a `compared.` catalogue key)."""
+    verdict.facts = {**(verdict.facts or {}), "compared": compared, **facts}
+    verdict.compared = compared_text(verdict.facts)
+    verdict.message = f"{verdict.message}{message('en', 'verdict.compared', part=verdict.compared)}"
     return verdict

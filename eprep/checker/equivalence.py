@@ -23,6 +23,7 @@ from eprep.checker.budget import BudgetExceeded, time_budget
 from eprep.checker.declared import declared_calls, random_functions, with_functions
 from eprep.checker.domains import Domain
 from eprep.checker.verdict import Verdict
+from eprep.checker.wording import diagnosis_text, render
 from eprep.errors import EprepError
 from eprep.grammar import EvaluationError, evaluate, free_symbols, to_text
 from eprep.grammar.derivative import expand_diff
@@ -51,15 +52,12 @@ def fmt(value: float) -> str:
 
 
 def _pair(va: float | None, vb: float | None) -> tuple[str, str]:
-    """Both values printed with enough digits to tell them apart."""
-    if va is None or vb is None:
-        return ("is undefined" if va is None else f"gives {fmt(va)}"), (
-            "is undefined" if vb is None else fmt(vb)
-        )
-    a, b = fmt(va), fmt(vb)
-    if a == b:
+    """Both values printed with enough digits to tell them apart ("" for no value)."""
+    a = "" if va is None else fmt(va)
+    b = "" if vb is None else fmt(vb)
+    if va is not None and vb is not None and a == b:
         a, b = repr(va), repr(vb)
-    return f"gives {a}", b
+    return a, b
 
 
 def _safe(node: Node, point: Mapping[str, float]) -> tuple[float | None, str]:
@@ -253,13 +251,18 @@ class Comparison:
             raise _Unknown from None
 
     # -- verdicts ------------------------------------------------------------------------
-    def verdict(self, equivalent: bool, certainty: str, message: str, **extra) -> Verdict:
+    def verdict(
+        self, equivalent: bool, certainty: str, reason: str, facts: dict[str, str], **extra
+    ) -> Verdict:
+        """A verdict whose message is the catalogue's `reason` line (checker/wording.py)."""
         return Verdict(
             equivalent=equivalent,
             certainty=certainty,
             read_as=self.read_as,
             expected_read_as=self.expected_read_as,
-            message=message,
+            message=render(reason, facts),
+            reason=reason,
+            facts=facts,
             **extra,
         )
 
@@ -271,12 +274,12 @@ class Comparison:
         """A verdict that needs no SymPy: a clear float disagreement or a genuine domain gap."""
         if self.answer == self.expected and self.names:
             # Only a formula without variables can be undefined everywhere: no points needed.
-            return self.verdict(True, "proof", "equivalent: the two formulas are the same")
+            return self.verdict(True, "proof", "same", {})
         if self.samples.undefined:
             return self.undefined_verdict()
         if self.answer == self.expected:
             # The same formula: equal wherever it has a value, whatever its size.
-            return self.verdict(True, "proof", "equivalent: the two formulas are the same")
+            return self.verdict(True, "proof", "same", {})
         for point, va, vb in self.samples.both:
             if agreement(va, vb) == "clear":
                 return self.wrong(point, va, vb, "numeric")
@@ -297,23 +300,14 @@ class Comparison:
             return undefined
         if self.samples.refused and self.samples.too_few:
             if self.try_proof():
-                return self.verdict(
-                    True, "proof", "equivalent: SymPy proves it on the declared domains"
-                )
+                return self.verdict(True, "proof", "proved", {})
             return self.exact_sampled()
         if self.samples.too_few:
             if self.try_proof():
-                return self.verdict(
-                    True, "proof", "equivalent: SymPy proves it on the declared domains"
-                )
+                return self.verdict(True, "proof", "proved", {})
             return self.too_few()
         if self.try_proof():
-            return self.verdict(
-                True,
-                "proof",
-                "equivalent: SymPy proves it on the declared domains",
-                points=len(both),
-            )
+            return self.verdict(True, "proof", "proved", {}, points=len(both))
         tiny = self.exact_check()
         if tiny is not None:
             return tiny
@@ -322,24 +316,22 @@ class Comparison:
     def undefined_verdict(self) -> Verdict:
         sides = dict(self.samples.undefined)
         texts = {"answer": self.read_as, "expected": self.expected_read_as}
-        shown = " and ".join(texts[side] for side in sides)
-        verb = "have" if len(sides) > 1 else "has"
+        shown = [texts[side] for side in sides]
         reasons = "; ".join(dict.fromkeys(sides.values()))
         return self.verdict(
             False,
             "proof",
-            f"undefined: {shown} {verb} no value ({reasons})",
+            "undefined_both" if len(sides) > 1 else "undefined",
+            {"first": shown[0], "second": shown[-1], "reasons": reasons},
             undefined="both" if len(sides) > 1 else next(iter(sides)),
         )
 
     def numeric_only(self) -> Verdict:
-        covered = f" (sign regions covered: {self.samples.regions})" if self.samples.regions else ""
         return self.verdict(
             True,
             "numeric",
-            f"equivalent at {len(self.samples.both)} points in the domains{covered}; SymPy could "
-            "not "
-            "prove it within the time limit, so this rests on numeric evidence",
+            "numeric",
+            {"points": str(len(self.samples.both)), "regions": self.samples.regions or ""},
             points=len(self.samples.both),
             regions=self.samples.regions or None,
             assume_hint=self.sign_hint(),
@@ -377,31 +369,19 @@ class Comparison:
         return text, why
 
     def too_few(self) -> Verdict:
+        facts = {"points": str(len(self.samples.both)), "draws": str(self.samples.draws)}
         if self.samples.refused and not self.samples.both:
-            message = (
-                "cannot decide: the formulas are too large to evaluate in floats (a constant "
-                f"exponent above {MAX_FLOAT_EXPONENT}) and SymPy could not compare them in time"
-            )
+            reason, facts = "too_large", {"exponent": str(MAX_FLOAT_EXPONENT)}
         elif not self.names:
-            message = "cannot decide: the formulas' values could not be computed or compared"
+            reason = "no_values"
         elif not self.samples.both and (constant := self.failing_constant()) is not None:
             # not a question of the variables' domains: --assume would not help
             text, why = constant
-            if why in ("overflow", "size"):
-                cause = f"{text} is too large for floating point (overflow)"
-            else:
-                cause = f"{text} has no real value (outside its function's domain)"
-            message = (
-                f"cannot decide: {cause}, so no point gives both formulas a value, "
-                "and SymPy did not settle it"
-            )
+            reason = "overflow" if why in ("overflow", "size") else "no_real_value"
+            facts = {"text": text}
         else:
-            message = (
-                f"cannot decide: only {len(self.samples.both)} of {self.samples.draws} sample "
-                "points in the domains give both formulas a real value (check the domains "
-                "with --assume)"
-            )
-        return self.verdict(False, "none", message, points=len(self.samples.both))
+            reason = "undecided"
+        return self.verdict(False, "none", reason, facts, points=len(self.samples.both))
 
     def fallback(self) -> Verdict:
         """The verdict from float evidence alone, when SymPy could not run in time."""
@@ -430,13 +410,8 @@ class Comparison:
                 return self.wrong(point, ea, eb, "proof")
             agree += 1
         if agree >= 3:
-            return self.verdict(
-                True,
-                "numeric",
-                f"equivalent at {agree} points in 40-digit arithmetic (too large for floats); "
-                "SymPy could not prove it within the time limit, so this rests on numeric evidence",
-                points=agree,
-            )
+            facts = {"points": str(agree)}
+            return self.verdict(True, "numeric", "exact_numeric", facts, points=agree)
         return self.too_few()
 
     def find_disagreement(self) -> Verdict | None:
@@ -505,7 +480,6 @@ class Comparison:
 
     def wrong(self, point, va, vb, certainty: str) -> Verdict:
         """A confirmed witness; va/vb are floats, 40-digit SymPy values, or None (undefined)."""
-        where = f"with {_witness_text(point)} " if point else ""
         exact_gap = None
         if va is not None and vb is not None and not isinstance(va, float):
             exact_gap = float(va - vb)
@@ -513,24 +487,24 @@ class Comparison:
         shown = (_big(va), _big(vb)) if huge else None
         va = None if va is None or huge else float(va)
         vb = None if vb is None or huge else float(vb)
-        yours, theirs = (f"gives {shown[0]}", shown[1]) if shown else _pair(va, vb)
+        mine, theirs = shown if shown else _pair(va, vb)
+        facts = {"where": _witness_text(point) if point else "", "mine": mine, "theirs": theirs}
         if exact_gap is not None and not huge and va == vb:
-            theirs += f" (they differ by {exact_gap:.3g} in 40-digit arithmetic)"
-        diagnosis = diagnose(self.samples.both)
-        message = f"not equivalent: {where}yours {yours}, expected {theirs}"
-        if diagnosis:
-            message += f" ({diagnosis})"
+            facts["gap"] = f"{exact_gap:.3g}"
+        found = _diagnosis_facts(self.samples.both)
+        facts.update(found or {})
         stand_ins = sorted({*declared_calls(self.answer), *declared_calls(self.expected)})
         if stand_ins:
-            message += f" (taking {', '.join(stand_ins)} as a random smooth function)"
+            facts["stand_ins"] = ", ".join(stand_ins)
         return self.verdict(
             False,
             certainty,
-            message,
+            "wrong",
+            facts,
             witness=dict(point),
             answer_value=va,
             expected_value=vb,
-            diagnosis=diagnosis,
+            diagnosis=diagnosis_text(found) if found else None,
             points=len(self.samples.both),
         )
 
@@ -663,28 +637,33 @@ class _Sampler:
 
 
 def _big(value) -> str:
-    """A 40-digit value beyond float range (x^1000 at x = -3), in six digits."""
-    return "undefined" if value is None else str(value.evalf(6))
+    """A 40-digit value beyond float range (x^1000 at x = -3), in six digits ("": no value)."""
+    return "" if value is None else str(value.evalf(6))
 
 
 def diagnose(both) -> str | None:
     """Off by a constant term, by a constant factor, or the wrong sign (from sample values)."""
+    found = _diagnosis_facts(both)
+    return diagnosis_text(found) if found else None
+
+
+def _diagnosis_facts(both) -> dict[str, str] | None:
+    """The facts of `diagnose`: {"diagnosis": "sign" | "factor" | "term", and its numbers}."""
     if len(both) < 3:
         return None
     ratios = [va / vb for _p, va, vb in both if vb != 0]
     if len(ratios) == len(both) and all(_close(r, ratios[0], 1e-7, 1e-12) for r in ratios):
         factor = ratios[0]
         if _close(factor, -1.0, 1e-9, 0):
-            return "wrong sign: yours is -1 × expected"
+            return {"diagnosis": "sign"}
         if not _close(factor, 1.0, 1e-9, 0) and factor != 0:
-            return f"off by a constant factor: yours is {fmt(factor)} × expected"
+            return {"diagnosis": "factor", "factor": fmt(factor)}
     diffs = [va - vb for _p, va, vb in both]
     scale = max(abs(vb) for _p, _va, vb in both) or 1.0
     if all(abs(d - diffs[0]) <= 1e-8 * max(scale, abs(diffs[0])) for d in diffs):
         term = diffs[0]
         if abs(term) > 1e-9 * scale:
-            sign = "+" if term > 0 else "-"
-            return f"off by a constant term: yours is expected {sign} {fmt(abs(term))}"
+            return {"diagnosis": "term", "sign": "+" if term > 0 else "-", "term": fmt(abs(term))}
     return None
 
 

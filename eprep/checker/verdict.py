@@ -31,6 +31,10 @@ class Verdict:
     compared: str | None = None  # for equations: which sides were compared (equations.py)
     # for a numeric-only verdict: the --assume that may let SymPy prove it ("n: positive")
     assume_hint: str | None = None
+    # the message's catalogue key and its language-neutral parts (checker/wording.py), so the
+    # message can be shown in the learner's language
+    reason: str | None = None
+    facts: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from eprep.commands.options import FormulaCommand
+from eprep.commands.options import FormulaCommand, lang_option
 from eprep.errors import EprepError
 
 UNDEFINED_EXIT = 3  # a constant formula without a value: neither right nor wrong, undefined
@@ -35,9 +35,15 @@ def _fail_json(error: EprepError) -> None:
     metavar="NAME",
     help="Declare a function the formulas may call, e.g. --function f for f(x). Repeatable.",
 )
+@lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable result.")
 def check(
-    answer: str, expected: str, assume: tuple[str, ...], functions: tuple[str, ...], as_json: bool
+    answer: str,
+    expected: str,
+    assume: tuple[str, ...],
+    functions: tuple[str, ...],
+    lang: str,
+    as_json: bool,
 ) -> None:
     """Is ANSWER equivalent to the expected formula? Exit 0 yes, 1 no, 2 unreadable input,
     3 undefined (a formula without variables that has no value, such as 1/0 or log(-1)),
@@ -50,16 +56,18 @@ def check(
     """
     from eprep.checker.api import equivalent, parse_answer
     from eprep.checker.domains import parse_assume
+    from eprep.checker.wording import verdict_text
+    from eprep.i18n import message
 
     try:
         domains = dict(parse_assume(item) for item in assume)
         parsed = parse_answer(answer, functions=functions)
         if not as_json:
-            click.echo(f"read as:  {parsed.read_as}")
+            click.echo(message(lang, "check.read_as", text=parsed.read_as))
             if parsed.read_as.replace(" ", "") != answer.replace(" ", ""):
                 from eprep.quiz.texmath import typeset
 
-                click.echo(f"typeset:  {typeset(parsed.node)}")
+                click.echo(message(lang, "check.typeset", text=typeset(parsed.node)))
         verdict = equivalent(parsed.node, expected, domains, functions=functions)
     except EprepError as error:
         if as_json:
@@ -68,12 +76,12 @@ def check(
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
     else:
-        click.echo(f"expected: {verdict.expected_read_as}")
+        click.echo(message(lang, "check.expected", text=verdict.expected_read_as))
         mark = "✓" if verdict.equivalent else ("?" if verdict.certainty == "none" else "✗")
-        click.echo(f"{mark} {verdict.message}")
+        click.echo(f"{mark} {verdict_text(verdict, lang)}")
         if verdict.assume_hint:
             hint = " ".join(f"--assume '{item}'" for item in verdict.assume_hint.split(", "))
-            click.echo(f"  for a proof, state the sign SymPy needs: {hint}")
+            click.echo(message(lang, "check.hint", hint=hint))
     click.get_current_context().exit(verdict_exit_code(verdict))
 
 
@@ -91,9 +99,15 @@ def verdict_exit_code(verdict) -> int:
 @click.option("--assume", multiple=True, metavar="'NAME: DOMAIN'", help=_ASSUME_HELP)
 @click.option("--start", help="The derivation must begin with (a formula equal to) this.")
 @click.option("--end", help="The derivation must end with (a formula equal to) this.")
+@lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable result.")
 def derive(
-    file: Path, assume: tuple[str, ...], start: str | None, end: str | None, as_json: bool
+    file: Path,
+    assume: tuple[str, ...],
+    start: str | None,
+    end: str | None,
+    lang: str,
+    as_json: bool,
 ) -> None:
     """Check each step of the derivation in FILE. Exit 0 all hold, 1 a step fails, 2 bad file.
 
@@ -111,6 +125,8 @@ def derive(
     explained. Formulas may be LaTeX. More: `eprep help notation`.
     """
     from eprep.checker.derivation import MAX_BYTES, check_derivation, step_message
+    from eprep.checker.wording import verdict_text
+    from eprep.i18n import message
 
     try:
         try:
@@ -144,29 +160,36 @@ def derive(
             # A wrong step is shown wrong by its witness; only an accepted step can rest on
             # random points alone.
             if step.ok and step.verdict is not None and step.verdict.certainty == "numeric":
-                note = "  (numeric evidence only)"
-            where = "start" if step.line == 0 else f"line {step.line}"  # continued from --start
-            click.echo(f"{mark} {where}: {prefix}{step.read_as}{note}")
+                note = message(lang, "derive.numeric_note")
+            text = prefix + step.read_as
+            if step.line == 0:  # a first '= ...' line continued from --start
+                click.echo(message(lang, "derive.start_step", mark=mark, text=text, note=note))
+            else:
+                click.echo(
+                    message(lang, "derive.step", mark=mark, line=step.line, text=text, note=note)
+                )
             if not step.ok and step.verdict is not None:  # every failing step, not the first only
-                click.echo(f"  line {step.line} does not follow: {step_message(step.verdict)}")
+                why = step_message(step.verdict, lang)
+                click.echo(message(lang, "derive.fails", line=step.line, why=why))
                 if step.follows_from is not None:
-                    earlier = "the start" if step.follows_from == 0 else f"line {step.follows_from}"
-                    click.echo(
-                        f"    (it does equal {earlier}: the line before it is the one to fix)"
+                    earlier = (
+                        message(lang, "derive.the_start")
+                        if step.follows_from == 0
+                        else message(lang, "derive.line", line=step.follows_from)
                     )
+                    click.echo(message(lang, "derive.equals_earlier", earlier=earlier))
         if not report.has_step:
-            click.echo(
-                "✗ nothing is derived: write a first expression and at least one step"
-                " beginning with '=' (with --start, a line '= ...' is a step from it)"
-            )
+            click.echo(message(lang, "derive.nothing"))
         for label, ok, verdict in (
             ("start", report.start_ok, report.start_verdict),
             ("end", report.end_ok, report.end_verdict),
         ):
             if ok is not None and verdict is not None:
                 mark = "✓" if ok else "✗"
-                click.echo(f"{mark} {label}: {verdict.read_as} vs {verdict.expected_read_as}")
+                click.echo(message(lang, "derive.bound", mark=mark,
+                                   label=message(lang, f"derive.{label}"), text=verdict.read_as,
+                                   expected=verdict.expected_read_as))  # fmt: skip
                 if not ok:
-                    click.echo(f"  {verdict.message}")
-        click.echo("every step holds" if report.ok else "the derivation has an error")
+                    click.echo(f"  {verdict_text(verdict, lang)}")
+        click.echo(message(lang, "derive.ok" if report.ok else "derive.error"))
     click.get_current_context().exit(0 if report.ok else 1)

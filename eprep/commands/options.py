@@ -28,13 +28,16 @@ def bank_option(function: F) -> F:
 
 
 def lang_option(function: F) -> F:
-    """`--lang en|ja`: the language of question text (falls back to English)."""
+    """`--lang en|ja`: the language of the interface and question text; by default the system
+    locale's (LC_ALL, LC_MESSAGES, LANG: `ja_JP.UTF-8` → ja), else English."""
+    from eprep.i18n import LANGUAGES, system_lang
+
     return click.option(
         "--lang",
-        type=click.Choice(["en", "ja"]),
-        default="en",
-        show_default=True,
-        help="Language of question text.",
+        type=click.Choice(list(LANGUAGES)),
+        default=system_lang,  # read when the command runs, not when it is imported
+        show_default="the system locale's (LC_ALL, LC_MESSAGES, LANG), else en",
+        help="Language of the interface and the questions.",
     )(function)
 
 

@@ -85,9 +85,10 @@ def quiz(
 @click.argument("selectors", nargs=-1, metavar="[SELECTOR]...", shell_complete=complete_selector)
 @click.option("--db", type=click.Path(dir_okay=False), default=None, help=_DB_HELP)
 @bank_option
+@lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 def stats(
-    selectors: tuple[str, ...], db: str | None, banks: tuple[str, ...], as_json: bool
+    selectors: tuple[str, ...], db: str | None, banks: tuple[str, ...], lang: str, as_json: bool
 ) -> None:
     """Progress per day and topic: seen/total, accuracy, due now and this week, streak; past
     mock exams (scores per syllabus area over time)."""
@@ -101,15 +102,17 @@ def stats(
     bank = load_bank_from_options(banks)
     questions = bank.select(selectors)
     with Store.open(database_path(db), aliases=bank.alias_map) as store:
-        result = compute_stats(bank, questions, store.cards(), store.reviews(), scheduling.utcnow())
+        result = compute_stats(
+            bank, questions, store.cards(), store.reviews(), scheduling.utcnow(), lang
+        )
         papers = compute_history(store, current())  # past mock exams (`eprep exam --history`)
     if as_json:
         click.echo(json.dumps({**result, "exams": papers}, ensure_ascii=False, indent=2))
     else:
-        click.echo(format_stats(result))
+        click.echo(format_stats(result, lang))
         if papers:
             click.echo()
-            click.echo(format_history(papers, current()))
+            click.echo(format_history(papers, current(), lang))
 
 
 @click.command("list")

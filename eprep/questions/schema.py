@@ -16,6 +16,7 @@ from eprep.grammar.vocabulary import DomainError, parse_domain
 from eprep.questions import kinds
 from eprep.questions.condition import ConditionError, parse_condition
 from eprep.questions.errors import BankError
+from eprep.questions.latex import unknown_constructs
 from eprep.questions.locate import LineIndex, Path
 from eprep.questions.models import LANGUAGES, Formula, Mistake, Option, Question, Text
 from eprep.questions.params import ParamSpecError, parse_spec
@@ -106,6 +107,8 @@ class FileValidator:
                 raise self.fail((*path, lang), f"{_dotted(path)}.{lang} must be a non-empty string")
         if "en" not in value:
             raise self.fail(path, f"{_dotted(path)} has no 'en' text")
+        for lang, item in value.items():
+            self.latex(item, (*path, lang))
         if self.placeholder_names is not None:
             for lang, item in value.items():
                 unknown = sorted(placeholders(item) - self.placeholder_names)
@@ -115,6 +118,22 @@ class FileValidator:
                         f"{{{{{unknown[0]}}}}} is not a parameter of {self.placeholder_owner}",
                     )
         return Text(dict(value))
+
+    def latex(self, text: str, path: Path) -> None:
+        """Refuse LaTeX in `$…$` that the terminal and the site cannot show (questions/latex.py)."""
+        unknown = unknown_constructs(text)
+        if unknown:
+            owner = f"question {self.placeholder_owner}: " if self.placeholder_owner else ""
+            raise self.fail(
+                path,
+                f"{owner}{_dotted(path)} uses the LaTeX {unknown[0]}, which eprep cannot show "
+                "(the commands it can are listed in eprep/questions/latex.py)",
+            )
+
+    def _formula_tex(self, value: Any, path: Path) -> str:
+        tex = self.string(value, path)
+        self.latex(f"${tex}$", path)
+        return tex
 
     def string(self, value: Any, path: Path) -> str:
         if not isinstance(value, str) or not value.strip():
@@ -197,7 +216,7 @@ class FileValidator:
             sheet.append(
                 Formula(
                     self.text(item["label"], (*path, "label")),
-                    self.string(item["tex"], (*path, "tex")),
+                    self._formula_tex(item["tex"], (*path, "tex")),
                 )
             )
         raw_questions = data.get("question", [])

@@ -145,5 +145,6 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def message(lang: str, key: str, **values: object) -> str:
     """The `key` line in `lang` (English when `lang` has none), filled with `values`."""
-    table = MESSAGES.get(lang, MESSAGES["en"])
-    return table.get(key, MESSAGES["en"][key]).format(**values)
+    from eprep.i18n import translate  # the lookup every catalogue shares
+
+    return translate(MESSAGES, lang, key, **values)

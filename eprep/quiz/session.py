@@ -34,6 +34,7 @@ from eprep.quiz.report import Summary, local_time
 from eprep.quiz.scheduling import AGAIN
 from eprep.quiz.store import ReviewRow
 from eprep.quiz.terminal import Console
+from eprep.quiz.wrap import terminal_width
 
 if TYPE_CHECKING:
     from eprep.questions import Variant
@@ -269,7 +270,10 @@ class Session:
 
     def styled_text(self, text: str, form: str) -> str:
         if form == "text":
-            return render_markdown(text, color=self.console.color).replace("\n", "\n     ")
+            # wrapped to what is left after the option's letter ("  a) ")
+            width = terminal_width(self.console.out) - 5
+            text = render_markdown(text, color=self.console.color, width=width)
+            return text.replace("\n", "\n     ")
         if form == "formula":
             return pretty_formula(text)
         if form == "code":

@@ -7,6 +7,10 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
+
+from eprep.i18n import message
+
 if TYPE_CHECKING:
     from eprep.questions import Bank, Question
     from eprep.quiz.store import CardRow, ReviewRow
@@ -72,8 +76,9 @@ def compute_stats(
     cards: dict[str, CardRow],
     reviews: Sequence[ReviewRow],
     now: datetime,
+    lang: str = "en",
 ) -> dict[str, Any]:
-    """Progress overall, per day and per topic, for the selected questions."""
+    """Progress overall, per day and per topic, for the selected questions (titles in `lang`)."""
     reviews_by_id: dict[str, list[ReviewRow]] = {}
     for review in reviews:
         reviews_by_id.setdefault(review.question_id, []).append(review)
@@ -84,13 +89,13 @@ def compute_stats(
         if not day_questions:
             continue
         entry = _count(
-            Progress(day.name, day.title.get()), day_questions, cards, reviews_by_id, now
+            Progress(day.name, day.title.get(lang)), day_questions, cards, reviews_by_id, now
         )
         topics = []
         for topic in day.topics:
             topic_questions = [q for q in topic.questions if q.id in selected]
             if topic_questions:
-                progress = Progress(topic.key, topic.title.get())
+                progress = Progress(topic.key, topic.title.get(lang))
                 topics.append(
                     _count(progress, topic_questions, cards, reviews_by_id, now).to_json()
                 )
@@ -114,30 +119,30 @@ def bar(fraction: float, width: int = 20) -> str:
     return ("█" * full + partial).ljust(width, "·")
 
 
-def format_stats(stats: dict[str, Any]) -> str:
+def format_stats(stats: dict[str, Any], lang: str = "en") -> str:
     """The stats as terminal text with a bar of questions seen per day and topic."""
 
     def row(entry: dict[str, Any], label: str) -> str:
         accuracy = "   –" if entry["accuracy"] is None else f"{100 * entry['accuracy']:3.0f}%"
         fraction = entry["seen"] / entry["total"] if entry["total"] else 0.0
-        return (
-            f"{label:<28} {bar(fraction)} {entry['seen']:>3}/{entry['total']:<3}"
-            f" acc {accuracy}  due {entry['due_now']:>2} now, {entry['due_week']:>2} this week"
-        )
+        # padded by display columns: a Japanese label takes two a character
+        label += " " * max(0, 28 - cell_len(label))
+        return message(lang, "stats.row", label=label, bar=bar(fraction), seen=entry["seen"],
+                       total=entry["total"], accuracy=accuracy, now=entry["due_now"],
+                       week=entry["due_week"])  # fmt: skip
 
     lines = []
     for day in stats["days"]:
         lines.append(row(day, day["key"]))
         for topic in day["topics"]:
             lines.append(row(topic, "  " + topic["key"].split(".", 1)[1]))
-    lines.append(row(stats["overall"], "all selected"))
+    lines.append(row(stats["overall"], message(lang, "stats.all")))
     days = stats["streak_days"]
-    lines.append(f"streak: {days} study day{'' if days == 1 else 's'} in a row")
+    lines.append(message(lang, "stats.streak", days=days, plural="" if days == 1 else "s"))
     if stats["missing_from_bank"]:
-        lines.append(
-            f"note: {len(stats['missing_from_bank'])} question(s) with history are no longer "
-            "in the bank (history kept): " + ", ".join(stats["missing_from_bank"][:5])
-        )
+        missing = stats["missing_from_bank"]
+        shown = ", ".join(missing[:5])
+        lines.append(message(lang, "stats.missing", count=len(missing), shown=shown))
     return "\n".join(lines)
 
 
@@ -149,13 +154,25 @@ def format_list(bank: Bank, questions: Sequence[Question], lang: str = "en") -> 
         day_questions = [q for q in day.questions if q.id in selected]
         if not day_questions:
             continue
-        lines.append(f"{day.name}  {day.title.get(lang)}  ({len(day_questions)} questions)")
+        lines.append(message(lang, "list.day", name=day.name, title=day.title.get(lang),
+                             count=len(day_questions)))  # fmt: skip
         for topic in day.topics:
             chosen = [q for q in topic.questions if q.id in selected]
             if not chosen:
                 continue
-            lines.append(f"  {topic.key}  {topic.title.get(lang)}  ({len(chosen)})")
+            title = topic.title.get(lang)
+            lines.append(
+                message(lang, "list.topic", topic=topic.key, title=title, count=len(chosen))
+            )
             for question in chosen:
-                lines.append(f"    {question.id}  [{question.kind}]  {question.title.get(lang)}")
-    lines.append(f"{len(questions)} questions")
+                kind = _kind_name(question.kind, lang)
+                lines.append(f"    {question.id}  [{kind}]  {question.title.get(lang)}")
+    lines.append(message(lang, "list.total", count=len(questions)))
     return "\n".join(lines)
+
+
+def _kind_name(kind: str, lang: str) -> str:
+    """A question kind as the learner reads it (a user bank's own kind keeps its name)."""
+    from eprep.i18n import MESSAGES
+
+    return message(lang, f"kind.{kind}") if f"kind.{kind}" in MESSAGES["en"] else kind

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from eprep.checker.kinds.base import LETTERS
 from eprep.quiz.render import style
+from eprep.quiz.wrap import fit, terminal_width
 
 
 class Console:
@@ -36,6 +37,8 @@ class Console:
         self.rows = 0  # terminal rows written so far: how far up a shown option line is
 
     def print(self, text: str = "", *styles: str) -> None:
+        """Write `text` (a line or several), wrapped to the terminal's width (quiz/wrap.py)."""
+        text = fit(text, terminal_width(self.out))
         self.out.write(style(text, *styles, color=self.color) + "\n")
         self.out.flush()
         self.rows += sum(_rows(line) for line in text.split("\n"))

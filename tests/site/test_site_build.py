@@ -191,8 +191,9 @@ def test_unrenderable_formula_fails_naming_question_and_formula(tmp_path):
     from eprep.questions.loader import load_bank
     from eprep.site.build import build_site
 
-    bank = load_bank([_bank_with(tmp_path, "$\\\\notacommand x$")], bundled=False)
+    # refused when the bank is loaded (eprep/questions/latex.py), before any page is built
     with pytest.raises(EprepError) as error:
+        bank = load_bank([_bank_with(tmp_path, "$\\\\notacommand x$")], bundled=False)
         build_site(bank, tmp_path / "out", examples_dir=None, search=False)
     message = str(error.value)
     assert "broken.activations.relu-gradient" in message and "\\notacommand" in message

@@ -11,11 +11,14 @@ from eprep.questions.duplicates import find
 
 # Outside day2 (not this issue's days): day1's one- and two-hidden-layer parameter counts are one
 # item twice; the ml pairs are not duplicates but references that define several quantities (the
-# fit, the confusion matrix) of which the key picks one, which this rule cannot see.
+# fit, the confusion matrix) of which the key picks one, which this rule cannot see; the log-loss
+# gradient is asked once as a value at a point and once as a derivation whose exam item is "which
+# line is wrong" — one definition, two different exam forms.
 KNOWN_OUTSIDE_DAY2 = [
     ("day1.neuron.mlp-parameters", "day1.neuron.deep-mlp-parameters"),
     ("ml.regression.ols-slope", "ml.regression.r-squared"),
     ("ml.metrics.f1", "ml.metrics.false-positive-rate"),
+    ("ml.classification.logistic-gradient", "ml.classification.log-loss-gradient-derivation"),
 ]
 
 

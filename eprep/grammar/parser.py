@@ -12,6 +12,7 @@ from eprep.grammar.errors import GrammarError
 from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, constant_value
 from eprep.grammar.functions import FUNCTION_ALIASES, FUNCTIONS_TABLE, SUGGESTIONS
 from eprep.grammar.lexer import _REPLACE, Token
+from eprep.grammar.messages import unexpected_facts
 from eprep.grammar.names import ALIASES
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
 from eprep.grammar.tex_reader import read_tokens
@@ -36,7 +37,6 @@ _GREEK = frozenset(value for value in _REPLACE.values() if value.isalpha()) | {"
 # Letters a learner uses for an unknown function: `f(x)` is an error, not `f*x`.
 _FUNCTION_LETTERS = frozenset("fgh")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_EXPECT_OPERAND = "expected a number, a name or '('"
 
 
 def _canonical(name: str) -> str:
@@ -80,9 +80,9 @@ def declared_functions(
     table = dict(functions) if isinstance(functions, Mapping) else dict.fromkeys(functions)
     for name in table:
         if not isinstance(name, str) or not _NAME.fullmatch(name) or name.startswith("_"):
-            raise GrammarError(f"cannot declare a function named {name!r}", 1)
+            raise GrammarError.keyed("bad_function_name", 1, name=name)
         if name in FUNCTIONS or name in ("pi", "e") or keyword.iskeyword(name):
-            raise GrammarError(f"{name!r} is already a name of the grammar", 1)
+            raise GrammarError.keyed("name_taken", 1, name=name)
     return table
 
 
@@ -122,14 +122,15 @@ class _Parser:
         return self.tok.kind == "op" and self.tok.text in ops
 
     def unexpected(self, expected: str) -> GrammarError:
+        """`expected` is a key of `messages.EXPECTED`."""
         token = self.tok
-        shown = "end of input" if token.kind == "end" else repr(token.text)
-        return GrammarError(f"unexpected {shown} — {expected}", token.pos)
+        found = None if token.kind == "end" else token.text
+        return GrammarError.keyed("unexpected", token.pos, **unexpected_facts(found, expected))
 
     def enter(self, pos: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise GrammarError(f"nested more than {MAX_DEPTH} levels deep", pos)
+            raise GrammarError.keyed("too_deep", pos, limit=MAX_DEPTH)
 
     def leave(self) -> None:
         self.depth -= 1
@@ -137,16 +138,16 @@ class _Parser:
     def node(self, made: Node, pos: int) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise GrammarError(f"formula is too long (more than {MAX_NODES} parts)", pos)
+            raise GrammarError.keyed("too_many_parts", pos, limit=MAX_NODES)
         return made
 
     # -- grammar -------------------------------------------------------------------------
     def parse(self) -> Node:
         if self.tok.kind == "end":
-            raise GrammarError("empty formula", self.tok.pos)
+            raise GrammarError.keyed("empty", self.tok.pos)
         result = self.expr()
         if self.tok.kind != "end":
-            raise self.unexpected("expected an operator or the end of the formula")
+            raise self.unexpected("operator_or_end")
         return result
 
     def expr(self) -> Node:
@@ -232,41 +233,41 @@ class _Parser:
             self.enter(token.pos)
             inner = self.expr()
             if not self.at_op(")"):
-                raise self.unexpected("expected ')'")
+                raise self.unexpected("close")
             self.advance()
             self.leave()
             return inner
-        raise self.unexpected(_EXPECT_OPERAND)
+        raise self.unexpected("operand")
 
     def number(self, token: Token) -> Num:
         mantissa = token.text.split("e")[0].split("E")[0]
         if sum(c.isdigit() for c in mantissa) > MAX_DIGITS:
-            raise GrammarError(f"number has more than {MAX_DIGITS} digits", token.pos)
+            raise GrammarError.keyed("too_many_digits", token.pos, limit=MAX_DIGITS)
         value = float(token.text)
         if abs(value) > MAX_LITERAL:
-            raise GrammarError(f"number {token.text} is too large (at most 1e15)", token.pos)
+            raise GrammarError.keyed("number_too_large", token.pos, number=token.text)
         return Num(value, token.text)
 
     def name(self) -> Node:
         token = self.advance()
         raw = token.text
         if keyword.iskeyword(raw) and raw != "lambda":
-            raise GrammarError(f"{raw!r} is a reserved word, not a name", token.pos)
+            raise GrammarError.keyed("reserved_word", token.pos, name=raw)
         if raw.startswith("__"):
-            raise GrammarError(f"names may not start with '__': {raw!r}", token.pos)
+            raise GrammarError.keyed("dunder_name", token.pos, name=raw)
         if len(raw) > MAX_NAME:
-            raise GrammarError(f"name is longer than {MAX_NAME} characters", token.pos)
+            raise GrammarError.keyed("name_too_long", token.pos, limit=MAX_NAME)
         canonical = _canonical(raw)
         sigma_declared = self.declared is not None and "sigma" in self.declared
         if raw == "sigma" and not sigma_declared and self.at_op("("):
             return self.call(raw, token)
         if raw in FUNCTIONS:
             if not self.at_op("("):
-                raise GrammarError(f"function {raw!r} needs parentheses: {raw}(...)", token.pos)
+                raise GrammarError.keyed("needs_parentheses", token.pos, name=raw)
             return self.call(raw, token)
         if raw in self.functions:
             if not self.at_op("("):
-                raise GrammarError(f"function {raw!r} needs parentheses: {raw}(...)", token.pos)
+                raise GrammarError.keyed("needs_parentheses", token.pos, name=raw)
             return self.call(raw, token)
         if canonical == "pi" or (canonical == "e" and not self.e_var):
             return self.node(Const(canonical), token.pos)
@@ -302,7 +303,7 @@ class _Parser:
             arg_pos.append(self.tok.pos)
             args.append(self.expr())
         if not self.at_op(")"):
-            raise self.unexpected("expected ',' or ')'")
+            raise self.unexpected("comma_or_close")
         self.advance()
         self.leave()
         func = "sigmoid" if raw == "sigma" else FUNCTION_ALIASES.get(raw, raw)

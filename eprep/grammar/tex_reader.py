@@ -21,6 +21,7 @@ from collections.abc import Collection
 
 from eprep.grammar.errors import GrammarError
 from eprep.grammar.lexer import MAX_LENGTH, Token, tokenize
+from eprep.grammar.messages import unexpected_facts
 
 MAX_GROUP_DEPTH = 40
 
@@ -112,6 +113,9 @@ class _Latex:
     def error(self, message: str, index: int) -> GrammarError:
         return GrammarError(message, index + 1)
 
+    def keyed(self, key: str, index: int, **facts: object) -> GrammarError:
+        return GrammarError.keyed(key, index + 1, **facts)
+
     def peek(self) -> str:
         return self.s[self.i] if self.i < self.end else ""
 
@@ -132,7 +136,7 @@ class _Latex:
                 self.group_body(start)
                 self.out.add(")", self.i)
             elif char == "}":
-                raise self.error("unmatched '}'", start)
+                raise self.keyed("tex_unmatched_brace", start)
             elif char in "^_":
                 self.i += 1
                 self.script(char, start)
@@ -143,7 +147,7 @@ class _Latex:
                 self.out.add(")", start + 1)
                 self.i += 1
             elif char == "$":
-                raise self.error("'$' only goes around the whole formula", start)
+                raise self.keyed("tex_dollar", start)
             elif char in "&%#~":
                 raise self.error(f"character {char!r} is not allowed in a formula", start)
             else:
@@ -154,11 +158,11 @@ class _Latex:
         """Write the inside of the `{…}` group opening at `open_index` (which is `self.i`)."""
         self.depth += 1
         if self.depth > MAX_GROUP_DEPTH:
-            raise self.error(f"nested more than {MAX_GROUP_DEPTH} levels deep", open_index)
+            raise self.keyed("too_deep", open_index, limit=MAX_GROUP_DEPTH)
         self.i = open_index + 1
         self.run("}")
         if self.peek() != "}":
-            raise self.error("'{' is never closed", open_index)
+            raise self.keyed("tex_brace_open", open_index)
         self.i += 1
         self.depth -= 1
 
@@ -176,14 +180,14 @@ class _Latex:
         self.skip_spaces()
         start = self.i
         if start >= self.end:
-            raise self.error("a command's argument is missing", start)
+            raise self.keyed("tex_argument_missing", start)
         char = self.s[start]
         if char == "{":
             return self.capture(lambda: self.group_body(start))
         if char == "\\":
             return self.capture(self.command)
         if char in "}^_":
-            raise self.error(f"unexpected {char!r} — expected an argument", start)
+            raise self.keyed("unexpected", start, **unexpected_facts(char, "argument"))
         self.i += 1
         out = _Out()
         out.add(char, start + 1)
@@ -385,7 +389,7 @@ def _strip_delimiters(text: str) -> tuple[int, int]:
         if text.startswith(left, start):
             if end - start >= len(left) + len(right) and text.endswith(right, 0, end):
                 return start + len(left), end - len(right)
-            raise GrammarError(f"'{left}' is never closed (by '{right}')", start + 1)
+            raise GrammarError.keyed("tex_never_closed", start + 1, left=left, right=right)
     return 0, len(text)
 
 
@@ -425,6 +429,9 @@ class _Notation:
     def error(self, message: str, index: int) -> GrammarError:
         return GrammarError(message, self.col(index))
 
+    def keyed(self, key: str, index: int, **facts: object) -> GrammarError:
+        return GrammarError.keyed(key, self.col(index), **facts)
+
     def copy(self, out: _Out, start: int, end: int) -> None:
         for k in range(start, end):
             out.chars.append(self.s[k])
@@ -445,13 +452,13 @@ class _Notation:
                 depth -= 1
                 if depth == 0:
                     return k + 1
-        raise self.error("'(' is never closed", i)
+        raise self.keyed("tex_paren_open", i)
 
     def atom_end(self, i: int) -> int:
         """End of the operand starting at `i`: (…), a name (with a call), a number; then ^atom."""
         i = self.skip(i)
         if i >= len(self.s):
-            raise self.error("a formula is missing here", i)
+            raise self.keyed("tex_formula_missing", i)
         char = self.s[i]
         if char == "(":
             end = self.matching(i)
@@ -465,7 +472,7 @@ class _Notation:
         elif char.isdigit() or char == ".":
             end = re.compile(r"[0-9.]+").match(self.s, i).end()  # type: ignore[union-attr]
         else:
-            raise self.error(f"unexpected {char!r} — expected a number, a name or '('", i)
+            raise self.keyed("unexpected", i, **unexpected_facts(char, "operand"))
         after = self.skip(end)
         if after < len(self.s) and self.s[after] == "^":
             return self.atom_end(after + 1)
@@ -497,7 +504,7 @@ class _Notation:
                 out.add(char, self.cols[i])
                 i += 1
         if bars:
-            raise self.error("'|' is never closed", bars[-1])
+            raise self.keyed("tex_bar_open", bars[-1])
         return out
 
     def name(self, out: _Out, name: str, i: int, after: int, end: int) -> int:
@@ -660,7 +667,7 @@ def _expects_operand(out: _Out) -> bool:
 def translate(text: str, functions: Collection[str]) -> tuple[str, list[int]]:
     """`text` in the plain grammar, and the original 1-based column of each of its characters."""
     if len(text) > MAX_LENGTH:
-        raise GrammarError(f"input is {len(text)} characters long; at most {MAX_LENGTH}", 1)
+        raise GrammarError.keyed("too_long_input", 1, length=len(text), limit=MAX_LENGTH)
     if is_latex(text):
         start, end = _strip_delimiters(text)
         latex = _Latex(text, start, end)
@@ -688,7 +695,7 @@ def read_tokens(text: str, functions: Collection[str]) -> list[Token]:
     try:
         tokens = tokenize(plain)
     except GrammarError as error:
-        raise GrammarError(error.message, original(error.position)) from None
+        raise error.moved(original(error.position)) from None
     # every token but the last (the end token, at the end of what was typed) maps back
     *body, end = tokens
     return [Token(t.kind, t.text, original(t.pos)) for t in body] + [Token(end.kind, "", end_col)]

@@ -1,0 +1,112 @@
+"""The en and ja wording of every grammar error, one table: key -> (en, ja) templates."""
+
+from __future__ import annotations
+
+# Facts are filled in with str.format; `{what}` of "unexpected" is itself a key of WHAT.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "too_long_input": (
+        "input is {length} characters long; at most {limit}",
+        "入力が {length} 文字ある。{limit} 文字以内で書け。",
+    ),
+    "char_not_allowed": ("character {char!r} is not allowed", "文字 {char!r} は使えない。"),
+    "stray_char": ("unexpected {char!r}", "予期しない {char!r} がある。"),
+    "unexpected": ("unexpected {shown} — {expected}", "{shown_ja}{expected_ja}"),
+    "bad_function_name": (
+        "cannot declare a function named {name!r}",
+        "{name!r} という名前の関数は宣言できない。",
+    ),
+    "name_taken": (
+        "{name!r} is already a name of the grammar",
+        "{name!r} はすでに文法の名前である。",
+    ),
+    "too_deep": ("nested more than {limit} levels deep", "入れ子が {limit} 段を超えている。"),
+    "too_many_parts": (
+        "formula is too long (more than {limit} parts)",
+        "式が長すぎる({limit} 個を超える部分がある)。",
+    ),
+    "empty": ("empty formula", "式がない。"),
+    "too_many_digits": (
+        "number has more than {limit} digits",
+        "数が {limit} 桁を超えている。",
+    ),
+    "number_too_large": (
+        "number {number} is too large (at most 1e15)",
+        "数 {number} が大きすぎる(1e15 以下で書け)。",
+    ),
+    "reserved_word": (
+        "{name!r} is a reserved word, not a name",
+        "{name!r} は予約語であり、名前ではない。",
+    ),
+    "dunder_name": (
+        "names may not start with '__': {name!r}",
+        "名前は '__' で始められない: {name!r}",
+    ),
+    "name_too_long": (
+        "name is longer than {limit} characters",
+        "名前が {limit} 文字を超えている。",
+    ),
+    "needs_parentheses": (
+        "function {name!r} needs parentheses: {name}(...)",
+        "関数 {name!r} には括弧がない: {name}(...) と書け。",
+    ),
+    "eq_no_equals": (
+        "an equation needs '=' between its two sides",
+        "等式の両辺の間に '=' がない。",
+    ),
+    "eq_two_equals": (
+        "an equation has one '=' (write one relation per answer)",
+        "等式の '=' は一つである(一つの解答に関係式を一つ書け)。",
+    ),
+    "eq_no_left": (
+        "nothing before '=' — an equation needs a left side",
+        "'=' の前に何もない。等式の左辺がない。",
+    ),
+    "eq_no_right": (
+        "nothing after '=' — an equation needs a right side",
+        "'=' の後に何もない。等式の右辺がない。",
+    ),
+    "tex_unmatched_brace": ("unmatched '}}'", "対応する '{{' のない '}}' がある。"),
+    "tex_brace_open": ("'{{' is never closed", "'{{' を閉じていない。"),
+    "tex_dollar": (
+        "'$' only goes around the whole formula",
+        "'$' は式全体を囲むときにだけ使う。",
+    ),
+    "tex_argument_missing": ("a command's argument is missing", "コマンドの引数がない。"),
+    "tex_paren_open": ("'(' is never closed", "'(' を閉じていない。"),
+    "tex_formula_missing": ("a formula is missing here", "ここに式がない。"),
+    "tex_bar_open": ("'|' is never closed", "'|' を閉じていない。"),
+    "tex_never_closed": (
+        "'{left}' is never closed (by '{right}')",
+        "'{left}' を '{right}' で閉じていない。",
+    ),
+}
+
+# The parts of "unexpected …": what was found and what was expected.
+FOUND_END = ("end of input", "式が途中で終わっている。")
+EXPECTED: dict[str, tuple[str, str]] = {
+    "close": ("expected ')'", "')' がない。"),
+    "comma_or_close": ("expected ',' or ')'", "',' か ')' がない。"),
+    "operand": ("expected a number, a name or '('", "数、名前または '(' がない。"),
+    "operator_or_end": (
+        "expected an operator or the end of the formula",
+        "演算子か式の終わりがない。",
+    ),
+    "argument": ("expected an argument", "引数がない。"),
+}
+
+
+def render(key: str, lang: str, facts: dict[str, object]) -> str:
+    """The message `key` in `lang` ("ja", otherwise English) with `facts` filled in."""
+    en, ja = MESSAGES[key]
+    return (ja if lang == "ja" else en).format(**facts)
+
+
+def unexpected_facts(found: str | None, expected: str) -> dict[str, object]:
+    """Facts of the "unexpected" message: `found` is the token's text, None at the end."""
+    en_want, ja_want = EXPECTED[expected]
+    return {
+        "shown": FOUND_END[0] if found is None else repr(found),
+        "shown_ja": FOUND_END[1] if found is None else f"予期しない {found!r} がある。",
+        "expected": en_want,
+        "expected_ja": ja_want,
+    }

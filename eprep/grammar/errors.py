@@ -36,13 +36,13 @@ class GrammarError(EprepError):
         """The same error at another position (a part's column in the whole text)."""
         return GrammarError(self.message, position, key=self.key, facts=self.facts)
 
-    def reason(self, lang: str) -> str:
+    def reason(self, lang: str = "en") -> str:
         """The message without its column, in `lang` (English if it has no key)."""
         if self.key is None or lang != "ja":
             return self.message
         return render(self.key, lang, self.facts)
 
-    def text(self, lang: str) -> str:
+    def text(self, lang: str = "en") -> str:
         """The whole one-line error ("col 5: …" / "5 文字目: …") in `lang`."""
         if lang == "ja":
             return f"{self.position} 文字目: {self.reason(lang)}"

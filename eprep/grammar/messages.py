@@ -49,6 +49,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "function {name!r} needs parentheses: {name}(...)",
         "関数 {name!r} には括弧がない: {name}(...) と書け。",
     ),
+    "exponent_too_large": (
+        "exponent {value} is too large (at most {limit} in magnitude, "
+        "or a whole number up to {whole_limit})",
+        "指数 {value} が大きすぎる(絶対値 {limit} 以下、整数なら {whole_limit} 以下で書け)。",
+    ),
+    "constant_power_too_large": (
+        "constant power{shown} is too large (at most {limit})",
+        "定数のべき{shown} が大きすぎる({limit} 以下で書け)。",
+    ),
+    "unknown_function_alias": (
+        "unknown function {name!r} — write {write}",
+        "未知の関数 {name!r} がある。{write} と書け。",
+    ),
+    "unknown_function_declare": (
+        "unknown function {name!r} — declare it (--function {name}; "
+        "functions = [{name!r}] in a question)",
+        "未知の関数 {name!r} がある。宣言せよ(--function {name}、問題では "
+        "functions = [{name!r}])。",
+    ),
+    "unknown_function": (
+        "unknown function {name!r} — write {name}*(...) for a product; the functions are {known}",
+        "未知の関数 {name!r} がある。積なら {name}*(...) と書け。関数は {known} である。",
+    ),
+    "unknown_name": (
+        "unknown name {name!r} (the variables are: {known})",
+        "未知の名前 {name!r} がある(変数は {known} である)。",
+    ),
+    "unknown_name_none": (
+        "unknown name {name!r} (the variables are: none)",
+        "未知の名前 {name!r} がある(変数はない)。",
+    ),
+    "arity_at_least": (
+        "{name}() takes at least {low} arguments, got {got}",
+        "{name}() の引数は {low} 個以上である({got} 個ある)。",
+    ),
+    "arity_exact": (
+        "{name}() takes {low} argument{plural}, got {got}",
+        "{name}() の引数は {low} 個である({got} 個ある)。",
+    ),
+    "arity_range": (
+        "{name}() takes {low} or {high} arguments, got {got}",
+        "{name}() の引数は {low} 個か {high} 個である({got} 個ある)。",
+    ),
+    "diff_variable": (
+        "diff(expr, var): var must be a variable name",
+        "diff(expr, var) の 2 番目の引数は変数名でなければならない。",
+    ),
+    "diff_order": (
+        "diff(expr, var, n): n must be a whole number from 1 to 4",
+        "diff(expr, var, n) の 3 番目の引数は 1 から 4 までの整数でなければならない。",
+    ),
+    "diff_total_order": (
+        "derivatives of total order above {limit} are not allowed",
+        "合計 {limit} 階を超える導関数は使えない。",
+    ),
     "eq_no_equals": (
         "an equation needs '=' between its two sides",
         "等式の両辺の間に '=' がない。",

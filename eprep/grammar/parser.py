@@ -204,10 +204,12 @@ class _Parser:
         whole = value is not None and math.isfinite(value) and value == int(value)
         cap = MAX_INTEGER_EXPONENT if whole else MAX_EXPONENT
         if value is not None and abs(value) > cap:
-            raise GrammarError(
-                f"exponent {value:.6g} is too large (at most {MAX_EXPONENT} in magnitude, "
-                f"or a whole number up to {MAX_INTEGER_EXPONENT})",
+            raise GrammarError.keyed(
+                "exponent_too_large",
                 pos,
+                value=f"{value:.6g}",
+                limit=MAX_EXPONENT,
+                whole_limit=MAX_INTEGER_EXPONENT,
             )
         if value is None:
             return
@@ -217,8 +219,8 @@ class _Parser:
             folded = float("inf")
         if folded is not None and abs(folded) > MAX_CONSTANT_POWER:
             shown = "" if math.isinf(folded) else f" {folded:.6g}"
-            raise GrammarError(
-                f"constant power{shown} is too large (at most {MAX_CONSTANT_POWER:g})", pos
+            raise GrammarError.keyed(
+                "constant_power_too_large", pos, shown=shown, limit=f"{MAX_CONSTANT_POWER:g}"
             )
 
     def atom(self) -> Node:
@@ -272,7 +274,7 @@ class _Parser:
         if canonical == "pi" or (canonical == "e" and not self.e_var):
             return self.node(Const(canonical), token.pos)
         if self.at_op("(") and not self.is_variable(raw, canonical):
-            raise GrammarError(f"unknown function {raw!r} — {_suggest(raw)}", token.pos)
+            raise _unknown_function(raw, token.pos)
         return self.variable(canonical, token)
 
     def is_variable(self, raw: str, canonical: str) -> bool:
@@ -285,10 +287,10 @@ class _Parser:
 
     def variable(self, name: str, token: Token) -> Node:
         if self.declared is not None and name not in self.declared:
-            known = ", ".join(sorted(self.declared)) or "none"
-            raise GrammarError(
-                f"unknown name {token.text!r} (the variables are: {known})", token.pos
-            )
+            if not self.declared:
+                raise GrammarError.keyed("unknown_name_none", token.pos, name=token.text)
+            known = ", ".join(sorted(self.declared))
+            raise GrammarError.keyed("unknown_name", token.pos, name=token.text, known=known)
         return self.node(Sym(name), token.pos)
 
     def call(self, raw: str, name_token: Token) -> Node:
@@ -313,33 +315,29 @@ class _Parser:
         else:
             low, high = FUNCTIONS.get(raw, FUNCTIONS[func])
         if len(args) < low or (high is not None and len(args) > high):
+            facts = {"name": raw, "low": low, "high": high, "got": len(args)}
             if high is None:
-                wanted = f"at least {low} arguments"
+                key = "arity_at_least"
             elif low == high:
-                wanted = f"{low} argument" + ("s" if low > 1 else "")
+                key, facts["plural"] = "arity_exact", "s" if low > 1 else ""
             else:
-                wanted = f"{low} or {high} arguments"
-            raise GrammarError(f"{raw}() takes {wanted}, got {len(args)}", name_token.pos)
+                key = "arity_range"
+            raise GrammarError.keyed(key, name_token.pos, **facts)
         if func == "diff":
             self.check_diff(args, arg_pos, name_token)
         return self.node(Call(func, tuple(args)), name_token.pos)
 
     def check_diff(self, args: list[Node], arg_pos: list[int], name_token: Token) -> None:
         if not isinstance(args[1], Sym):
-            raise GrammarError("diff(expr, var): var must be a variable name", name_token.pos)
+            raise GrammarError.keyed("diff_variable", name_token.pos)
         order = 1
         if len(args) == 3:
             n = args[2]
             if not (isinstance(n, Num) and n.value == int(n.value) and 1 <= n.value <= 4):
-                raise GrammarError(
-                    "diff(expr, var, n): n must be a whole number from 1 to 4", arg_pos[2]
-                )
+                raise GrammarError.keyed("diff_order", arg_pos[2])
             order = int(n.value)
         if order + _diff_order(args[0]) > MAX_DIFF_ORDER:
-            raise GrammarError(
-                f"derivatives of total order above {MAX_DIFF_ORDER} are not allowed",
-                name_token.pos,
-            )
+            raise GrammarError.keyed("diff_total_order", name_token.pos, limit=MAX_DIFF_ORDER)
 
 
 def _diff_order(node: Node) -> int:
@@ -357,11 +355,11 @@ def _diff_order(node: Node) -> int:
     return 0
 
 
-def _suggest(name: str) -> str:
-    """What to write instead of an unknown function."""
+def _unknown_function(name: str, pos: int) -> GrammarError:
+    """An unknown function, with what to write instead."""
     if name in SUGGESTIONS:
-        return f"write {SUGGESTIONS[name]}"
+        return GrammarError.keyed("unknown_function_alias", pos, name=name, write=SUGGESTIONS[name])
     if len(name) == 1:
-        return f"declare it (--function {name}; functions = [{name!r}] in a question)"
+        return GrammarError.keyed("unknown_function_declare", pos, name=name)
     known = ", ".join(sorted(FUNCTIONS_TABLE))
-    return f"write {name}*(...) for a product; the functions are {known}"
+    return GrammarError.keyed("unknown_function", pos, name=name, known=known)

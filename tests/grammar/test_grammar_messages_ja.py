@@ -34,6 +34,19 @@ CORPUS = [
     ("a =", "eq", "eq_no_right"),
     ("a + b", "eq", "eq_no_equals"),
     ("a = (b", "eq", "unexpected"),
+    ("x^100000", "expr", "exponent_too_large"),
+    ("2^1000", "expr", "constant_power_too_large"),
+    ("sec(x)", "expr", "unknown_function_alias"),
+    ("g(x)", "expr", "unknown_function_declare"),
+    ("foo(x)", "expr", "unknown_function"),
+    ("y", "vars:x", "unknown_name"),
+    ("y", "vars:", "unknown_name_none"),
+    ("max(x)", "expr", "arity_at_least"),
+    ("sin(x, y)", "expr", "arity_exact"),
+    ("log(x, 2, 3)", "expr", "arity_range"),
+    ("diff(x, 2)", "expr", "diff_variable"),
+    ("diff(x, x, 7)", "expr", "diff_order"),
+    ("diff(diff(x, x, 4), x, 4)", "expr", "diff_total_order"),
     (r"\frac{1}", "expr", "tex_argument_missing"),
     (r"\frac{1}{2", "expr", "tex_brace_open"),
     (r"x}", "expr", "tex_unmatched_brace"),
@@ -49,6 +62,8 @@ def _error(text: str, how: str) -> GrammarError:
             parse_equation(text)
         elif how == "expr":
             parse(text)
+        elif how.startswith("vars:"):
+            parse(text, variables=[v for v in how[5:].split(",") if v])
         else:  # `how` is a function to declare
             parse(text, functions=[how])
     return caught.value
@@ -63,7 +78,8 @@ def test_each_raise_site_is_keyed_and_bilingual(text: str, how: str, key: str) -
     assert ja != en and re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", ja), ja
     assert not re.search(r"です|ます|ください", ja), ja
     # No English words outside quoted parts and the facts the site gave.
-    unquoted = re.sub(r"'[^']*'|\"[^\"]*\"", "", ja)
+    # Formula syntax stays as typed: calls such as diff(expr, var), options, TOML lines.
+    unquoted = re.sub(r"'[^']*'|\"[^\"]*\"|\w+\([^()]*\)|--\w+|\w+ = \[[^\]]*\]", "", ja)
     for fact in error.facts.values():
         unquoted = unquoted.replace(str(fact), "")
     assert not re.search(r"[A-Za-z]{3,}", unquoted), ja

@@ -120,6 +120,76 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "nothing after '=' — an equation needs a right side",
         "'=' の後に何もない。等式の右辺がない。",
     ),
+    "tex_char_not_allowed": (
+        "character {char!r} is not allowed in a formula",
+        "文字 {char!r} は式に使えない。",
+    ),
+    "tex_double_superscript": (
+        "double superscript: use braces",
+        "上付きが二重になっている。波括弧でまとめよ。",
+    ),
+    "tex_double_subscript": (
+        "double subscript: use braces",
+        "下付きが二重になっている。波括弧でまとめよ。",
+    ),
+    "tex_subscript_chars": (
+        "subscript {shown!r} is not letters and digits",
+        "下付き {shown!r} が英字と数字だけでない。",
+    ),
+    "tex_subscript_no_name": (
+        "a subscript needs a name before it",
+        "下付きの前に名前がない。",
+    ),
+    "tex_log_base": (
+        "a logarithm to a base is written log(x, base)",
+        "底のある対数は log(x, base) と書け。",
+    ),
+    "tex_space_command": (
+        "'\\ {word}': did you mean '\\{word}'?",
+        "'\\ {word}' は '\\{word}' の誤りではないか。",
+    ),
+    "tex_ends_backslash": ("a formula cannot end with '\\'", "式を '\\' で終えることはできない。"),
+    "tex_line_break": (
+        "line break '\\\\' is not allowed in a formula",
+        "改行 '\\\\' は式に使えない。",
+    ),
+    "tex_symbol_not_allowed": (
+        "'\\{name}' is not allowed in a formula",
+        "'\\{name}' は式に使えない。",
+    ),
+    "tex_environment": (
+        "LaTeX environment '{shown}' is not supported",
+        "LaTeX の環境 '{shown}' には対応していない。",
+    ),
+    "tex_command": (
+        "LaTeX command '\\{name}' is not supported",
+        "LaTeX のコマンド '\\{name}' には対応していない。",
+    ),
+    "tex_sqrt_bracket": ("'[' of \\sqrt is never closed", "\\sqrt の '[' を閉じていない。"),
+    "tex_accent_name": (
+        "\\{suffix} needs a name, not {name!r}",
+        "\\{suffix} には名前を書け({name!r} ではない)。",
+    ),
+    "tex_delimiter_missing": (
+        "'\\{size}' needs a delimiter after it",
+        "'\\{size}' の後に区切り記号がない。",
+    ),
+    "tex_delimiter": (
+        "'\\{size}' needs a delimiter such as ( ) [ ] | after it",
+        "'\\{size}' の後に ( ) [ ] | などの区切り記号がない。",
+    ),
+    "tex_prime_order": (
+        "derivatives of order above 4 are not allowed",
+        "4 階を超える導関数は使えない。",
+    ),
+    "tex_root_operand": (
+        "√ needs a number, a name or '(' after it",
+        "√ の後に数、名前または '(' がない。",
+    ),
+    "tex_partial": (
+        "∂ is read only in ∂f/∂x or ∂/∂x f(x)",
+        "∂ は ∂f/∂x か ∂/∂x f(x) の形でだけ読む。",
+    ),
     "tex_unmatched_brace": ("unmatched '}}'", "対応する '{{' のない '}}' がある。"),
     "tex_brace_open": ("'{{' is never closed", "'{{' を閉じていない。"),
     "tex_dollar": (

@@ -149,7 +149,7 @@ class _Latex:
             elif char == "$":
                 raise self.keyed("tex_dollar", start)
             elif char in "&%#~":
-                raise self.error(f"character {char!r} is not allowed in a formula", start)
+                raise self.keyed("tex_char_not_allowed", start, char=char)
             else:
                 self.out.add(char, start + 1)
                 self.i += 1
@@ -203,9 +203,8 @@ class _Latex:
         after = self.i
         self.skip_spaces()
         if self.peek() == mark:  # x^a^b is an error in LaTeX too
-            raise self.error(
-                f"double {'superscript' if mark == '^' else 'subscript'}: use braces", self.i
-            )
+            key = "tex_double_superscript" if mark == "^" else "tex_double_subscript"
+            raise self.keyed(key, self.i)
         self.i = after
         if mark == "^":
             if arg.text().strip() == "'":
@@ -221,14 +220,14 @@ class _Latex:
         sub = arg.text().replace(" ", "")
         if not re.fullmatch(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*", sub):
             shown = sub or "{}"
-            raise self.error(f"subscript {shown!r} is not letters and digits", start)
+            raise self.keyed("tex_subscript_chars", start, shown=shown)
         self.out.rstrip()
         text = self.out.text()
         name = re.search(r"[A-Za-z_][A-Za-z0-9_]*$", text)
         if not name:
-            raise self.error("a subscript needs a name before it", start)
+            raise self.keyed("tex_subscript_no_name", start)
         if name.group() in ("log", "ln"):
-            raise self.error("a logarithm to a base is written log(x, base)", start)
+            raise self.keyed("tex_log_base", start)
         at = len(text)
         for suffix in _ACCENT_SUFFIXES:  # \hat{x}_i is x_i_hat: the accent stays last
             if text.endswith(suffix):
@@ -251,15 +250,16 @@ class _Latex:
             follows = _PLAIN_NAME.match(self.s, self.i, self.end)
             if name == " " and follows and follows.group() in KNOWN_COMMANDS:
                 word = follows.group()
-                raise self.error(f"'\\ {word}': did you mean '\\{word}'?", start)
+                raise self.keyed("tex_space_command", start, word=word)
             self.out.add(" ", col)
         elif name in ("{", "}"):
             self.out.add("(" if name == "{" else ")", col)
         elif name == "":
-            raise self.error("a formula cannot end with '\\'", start)
+            raise self.keyed("tex_ends_backslash", start)
         elif not name.isalpha():
-            shown = "line break '\\\\'" if name == "\\" else f"'\\{name}'"
-            raise self.error(f"{shown} is not allowed in a formula", start)
+            if name == "\\":
+                raise self.keyed("tex_line_break", start)
+            raise self.keyed("tex_symbol_not_allowed", start, name=name)
         elif name in GREEK:
             self.out.add(f" {GREEK[name]} ", col)
         elif name in OPERATORS:
@@ -281,9 +281,9 @@ class _Latex:
         elif name == "begin":
             env = re.compile(r"\s*\{([^{}]*)\}").match(self.s, self.i, self.end)
             shown = env.group(1) if env else "?"
-            raise self.error(f"LaTeX environment '{shown}' is not supported", start)
+            raise self.keyed("tex_environment", start, shown=shown)
         else:
-            raise self.error(f"LaTeX command '\\{name}' is not supported", start)
+            raise self.keyed("tex_command", start, name=name)
 
     def fraction(self, col: int) -> None:
         num = self.argument()
@@ -306,7 +306,7 @@ class _Latex:
             self.i += 1
             index = self.capture(lambda: self.run("]"))
             if self.peek() != "]":
-                raise self.error("'[' of \\sqrt is never closed", open_index)
+                raise self.keyed("tex_sqrt_bracket", open_index)
             self.i += 1
         body = self.argument()
         if index is None:
@@ -335,14 +335,14 @@ class _Latex:
         arg = self.argument()
         name = arg.text().strip()
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
-            raise self.error(f"\\{suffix} needs a name, not {name!r}", start)
+            raise self.keyed("tex_accent_name", start, suffix=suffix, name=name)
         self.out.add(f" {name}_{suffix} ", start + 1)
 
     def delimiter(self, size: str, start: int) -> None:
         self.skip_spaces()
         col = start + 1
         if self.i >= self.end:
-            raise self.error(f"'\\{size}' needs a delimiter after it", start)
+            raise self.keyed("tex_delimiter_missing", start, size=size)
         char = self.s[self.i]
         if char in "()[].|":
             self.i += 1
@@ -357,7 +357,7 @@ class _Latex:
             symbol = {"{": "(", "}": ")", "|": "|"}.get(word.group(1)) or _SYMBOLS[word.group(1)]
             self.out.add(symbol, col)
             return
-        raise self.error(f"'\\{size}' needs a delimiter such as ( ) [ ] | after it", start)
+        raise self.keyed("tex_delimiter", start, size=size)
 
 
 def _derivative_fraction(num: str, den: str) -> str | None:
@@ -537,7 +537,7 @@ class _Notation:
         k = self.skip(j)
         shown = "sigmoid" if name in ("σ", "sigma") else name
         if order > 4:
-            raise self.error("derivatives of order above 4 are not allowed", i)
+            raise self.keyed("tex_prime_order", i)
         known = name in self.functions or name in ("σ", "sigma")
         if k >= end or self.s[k] != "(":
             if not known:  # a stray quote after a name: the tokenizer rejects it
@@ -575,7 +575,7 @@ class _Notation:
         match = re.compile(r"∂\s*([A-Za-z][A-Za-z0-9_]*)?\s*/\s*∂\s*([A-Za-z][A-Za-z0-9_]*)")
         found = match.match(self.s, i, end)
         if not found:
-            raise self.error("∂ is read only in ∂f/∂x or ∂/∂x f(x)", i)
+            raise self.keyed("tex_partial", i)
         if found.group(1) is None:
             return self.apply_derivative(out, i, found.end(), found.group(2), None, end, "∂")
         out.add(f"diff({found.group(1)}, {found.group(2)})", self.cols[i])
@@ -617,7 +617,7 @@ class _Notation:
             return k
         token = _NAME.match(self.s, k, end) or re.compile(r"\d+(?:\.\d*)?").match(self.s, k, end)
         if not token:
-            raise self.error("√ needs a number, a name or '(' after it", i)
+            raise self.keyed("tex_root_operand", i)
         out.add("sqrt(", col)
         self.copy(out, k, token.end())
         out.add(")", col)

@@ -48,6 +48,23 @@ CORPUS = [
     ("diff(x, x, 7)", "expr", "diff_order"),
     ("diff(diff(x, x, 4), x, 4)", "expr", "diff_total_order"),
     (r"\frac{1}", "expr", "tex_argument_missing"),
+    (r"\frac{1}{2}#", "expr", "tex_char_not_allowed"),
+    (r"x_{a+b}", "expr", "tex_subscript_chars"),
+    (r"\log_2 x", "expr", "tex_log_base"),
+    (r"\ alpha", "expr", "tex_space_command"),
+    ("x\\", "expr", "tex_ends_backslash"),
+    (r"x \\ y", "expr", "tex_line_break"),
+    (r"\%", "expr", "tex_symbol_not_allowed"),
+    (r"\begin{matrix}x\end{matrix}", "expr", "tex_environment"),
+    (r"\foo", "expr", "tex_command"),
+    (r"\sqrt[3 x", "expr", "tex_sqrt_bracket"),
+    (r"\hat{1}", "expr", "tex_accent_name"),
+    (r"\left", "expr", "tex_delimiter_missing"),
+    (r"\left#", "expr", "tex_delimiter"),
+    ("f''''' (x)", "expr", "tex_prime_order"),
+    ("√+", "expr", "tex_root_operand"),
+    ("∂x", "expr", "tex_partial"),
+    ("|x", "expr", "tex_bar_open"),
     (r"\frac{1}{2", "expr", "tex_brace_open"),
     (r"x}", "expr", "tex_unmatched_brace"),
     (r"$x", "expr", "tex_never_closed"),
@@ -82,7 +99,7 @@ def test_each_raise_site_is_keyed_and_bilingual(text: str, how: str, key: str) -
     unquoted = re.sub(r"'[^']*'|\"[^\"]*\"|\w+\([^()]*\)|--\w+|\w+ = \[[^\]]*\]", "", ja)
     for fact in error.facts.values():
         unquoted = unquoted.replace(str(fact), "")
-    assert not re.search(r"[A-Za-z]{3,}", unquoted), ja
+    assert not re.search(r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]+|LaTeX", "", unquoted)), ja
     assert error.text("ja").startswith(f"{error.position} 文字目: ")
 
 
@@ -90,7 +107,8 @@ def test_every_key_has_both_templates_and_the_corpus_reaches_it_or_it_is_tex() -
     reached = {key for _, _, key in CORPUS}
     for key, (en, ja) in MESSAGES.items():
         assert en and ja, key
-        assert key in reached or key.startswith("tex_"), key
+    # Guards inside the derivative reader that the outer reader's checks reach first.
+    assert set(MESSAGES) - reached <= {"tex_paren_open", "tex_formula_missing"}
 
 
 def test_position_is_moved_with_key_kept() -> None:

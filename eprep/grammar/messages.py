@@ -190,6 +190,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "∂ is read only in ∂f/∂x or ∂/∂x f(x)",
         "∂ は ∂f/∂x か ∂/∂x f(x) の形でだけ読む。",
     ),
+    "tex_prime_ambiguous": (
+        "{name}' is ambiguous: did you mean diff({shown}(x), x)?",
+        "{name}' は曖昧である。diff({shown}(x), x) の意味ではないか。",
+    ),
+    "tex_prime_argument": (
+        "{name}'({var}) is ambiguous: write the derivative with diff, e.g. "
+        "diff({shown}(u), u) and then put u = {var}",
+        "{name}'({var}) は曖昧である。導関数は diff(…) で書け。例えば diff({shown}(u), u) と書き、"
+        "u = {var} とおけ。",
+    ),
+    "tex_dd_product": (
+        "{d}/{d}{var}*… is ambiguous: did you mean diff({what}, {var}{extra})?",
+        "{d}/{d}{var}*… は曖昧である。diff({what}, {var}{extra}) の意味ではないか。",
+    ),
+    "tex_dd_of_what": (
+        "{d}/{d}{var} of what? write diff(…, {var}{extra})",
+        "{d}/{d}{var} の対象がない。diff(…, {var}{extra}) と書け。",
+    ),
+    "tex_dd_ambiguous": (
+        "{d}/{d}{var} {rest} is ambiguous: did you mean diff({operand}, {var}{extra}) "
+        "or diff({rest}, {var}{extra})?",
+        "{d}/{d}{var} {rest} は曖昧である。diff({operand}, {var}{extra}) か "
+        "diff({rest}, {var}{extra}) の意味ではないか。",
+    ),
+    "tex_function_power": (
+        "{name}^{exponent}(…) is ambiguous: write {name}(x)^({exponent}) for a power "
+        "or the inverse function by name",
+        "{name}^{exponent}(…) は曖昧である。べきなら {name}(x)^({exponent}) と書き、"
+        "逆関数なら関数名で書け。",
+    ),
     "tex_unmatched_brace": ("unmatched '}}'", "対応する '{{' のない '}}' がある。"),
     "tex_brace_open": ("'{{' is never closed", "'{{' を閉じていない。"),
     "tex_dollar": (

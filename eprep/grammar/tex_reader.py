@@ -543,15 +543,11 @@ class _Notation:
             if not known:  # a stray quote after a name: the tokenizer rejects it
                 self.copy(out, i, j)
                 return j
-            raise self.error(f"{name}' is ambiguous: did you mean diff({shown}(x), x)?", i)
+            raise self.keyed("tex_prime_ambiguous", i, name=name, shown=shown)
         close = self.matching(k)
         var = self.s[k + 1 : close - 1].strip()
         if not _NAME.fullmatch(var):
-            raise self.error(
-                f"{name}'({var}) is ambiguous: write the derivative with diff, e.g. "
-                f"diff({shown}(u), u) and then put u = {var}",
-                i,
-            )
+            raise self.keyed("tex_prime_argument", i, name=name, var=var, shown=shown)
         col = self.cols[i]
         extra = f", {order}" if order > 1 else ""
         out.add("diff(", col)
@@ -588,21 +584,16 @@ class _Notation:
         k = self.skip(j)
         if k < end and self.s[k] == "*":  # d/dx*f(x): a product with d, or the derivative?
             what = self.s[k + 1 : self.atom_end(k + 1)].strip()
-            raise self.error(
-                f"{d}/{d}{var}*… is ambiguous: did you mean diff({what}, {var}{extra})?", i
-            )
+            raise self.keyed("tex_dd_product", i, d=d, var=var, what=what, extra=extra)
         if k >= end or self.s[k] in "/)+-,=":
-            raise self.error(f"{d}/{d}{var} of what? write diff(…, {var}{extra})", i)
+            raise self.keyed("tex_dd_of_what", i, d=d, var=var, extra=extra)
         operand_end = self.atom_end(k)
         operand = self.s[k:operand_end].strip()
         after = self.skip(operand_end)
         if after < end and self.s[after] not in "+-),=":
             rest = self.s[k:end].strip()
-            raise self.error(
-                f"{d}/{d}{var} {rest} is ambiguous: did you mean diff({operand}, {var}{extra}) "
-                f"or diff({rest}, {var}{extra})?",
-                i,
-            )
+            facts = {"d": d, "var": var, "rest": rest, "operand": operand, "extra": extra}
+            raise self.keyed("tex_dd_ambiguous", i, **facts)
         col = self.cols[i]
         out.add("diff(", col)
         out.extend(self.run(k, operand_end))
@@ -633,11 +624,7 @@ class _Notation:
             return None
         exponent = power.group(1).strip("() ").replace(" ", "")
         if not re.fullmatch(r"\d+", exponent) or exponent == "0":
-            raise self.error(
-                f"{name}^{exponent}(…) is ambiguous: write {name}(x)^({exponent}) for a power "
-                "or the inverse function by name",
-                i,
-            )
+            raise self.keyed("tex_function_power", i, name=name, exponent=exponent)
         close = self.matching(k)
         self.copy(out, i, i + len(name))
         out.extend(self.run(k, close))

@@ -48,6 +48,12 @@ CORPUS = [
     ("diff(x, x, 7)", "expr", "diff_order"),
     ("diff(diff(x, x, 4), x, 4)", "expr", "diff_total_order"),
     (r"\frac{1}", "expr", "tex_argument_missing"),
+    ("f'", "f", "tex_prime_ambiguous"),
+    ("sin'(2x)", "expr", "tex_prime_argument"),
+    ("d/dx", "expr", "tex_dd_of_what"),
+    ("d/dx*x", "expr", "tex_dd_product"),
+    ("d/dx x*y", "expr", "tex_dd_ambiguous"),
+    (r"\sin^{-1}(x)", "expr", "tex_function_power"),
     (r"x^{2}^{3}", "expr", "tex_double_superscript"),
     (r"x_{1}_{2}", "expr", "tex_double_subscript"),
     (r"\frac{1}{2}_1", "expr", "tex_subscript_no_name"),
@@ -99,7 +105,9 @@ def test_each_raise_site_is_keyed_and_bilingual(text: str, how: str, key: str) -
     assert not re.search(r"です|ます|ください", ja), ja
     # No English words outside quoted parts and the facts the site gave.
     # Formula syntax stays as typed: calls such as diff(expr, var), options, TOML lines.
-    unquoted = re.sub(r"'[^']*'|\"[^\"]*\"|\w+\([^()]*\)|--\w+|\w+ = \[[^\]]*\]", "", ja)
+    unquoted = re.sub(
+        r"'[^']*'|\"[^\"]*\"|\w+\((?:[^()]|\([^()]*\))*\)|--\w+|\w+ = \[[^\]]*\]", "", ja
+    )
     for fact in error.facts.values():
         unquoted = unquoted.replace(str(fact), "")
     assert not re.search(r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]+|LaTeX", "", unquoted)), ja

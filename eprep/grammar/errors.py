@@ -25,6 +25,7 @@ class GrammarError(EprepError):
         self.position = position
         self.key = key
         self.facts = dict(facts or {})
+        self.label: tuple[str, str] | None = None  # (en, ja) of what was read, e.g. "answer"
         super().__init__(f"col {position}: {message}")
 
     @classmethod
@@ -36,11 +37,18 @@ class GrammarError(EprepError):
         """The same error at another position (a part's column in the whole text)."""
         return GrammarError(self.message, position, key=self.key, facts=self.facts)
 
+    def labelled(self, en: str, ja: str) -> GrammarError:
+        """The same error naming what was read ("answer: …" / "解答: …")."""
+        error = GrammarError(f"{en}: {self.message}", self.position, key=self.key, facts=self.facts)
+        error.label = (en, ja)
+        return error
+
     def reason(self, lang: str = "en") -> str:
         """The message without its column, in `lang` (English if it has no key)."""
         if self.key is None or lang != "ja":
             return self.message
-        return render(self.key, lang, self.facts)
+        said = render(self.key, lang, self.facts)
+        return f"{self.label[1]}: {said}" if self.label else said
 
     def text(self, lang: str = "en") -> str:
         """The whole one-line error ("col 5: …" / "5 文字目: …") in `lang`."""

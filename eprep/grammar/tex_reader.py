@@ -110,9 +110,6 @@ class _Latex:
         self.out = _Out()
         self.depth = 0
 
-    def error(self, message: str, index: int) -> GrammarError:
-        return GrammarError(message, index + 1)
-
     def keyed(self, key: str, index: int, **facts: object) -> GrammarError:
         return GrammarError.keyed(key, index + 1, **facts)
 
@@ -425,9 +422,6 @@ class _Notation:
 
     def col(self, index: int) -> int:
         return self.cols[index] if index < len(self.cols) else self.end_col
-
-    def error(self, message: str, index: int) -> GrammarError:
-        return GrammarError(message, self.col(index))
 
     def keyed(self, key: str, index: int, **facts: object) -> GrammarError:
         return GrammarError.keyed(key, self.col(index), **facts)

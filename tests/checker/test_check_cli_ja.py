@@ -32,3 +32,11 @@ def test_english_session_is_unchanged() -> None:
     result = CliRunner().invoke(main, ["check", "1+", "--expected", "x", "--lang", "en"])
     assert result.exit_code == 2
     assert "eprep: error: col 3: unexpected end of input" in result.output
+
+
+def test_unreadable_expected_names_it_in_japanese() -> None:
+    result = CliRunner().invoke(main, ["check", "x", "--expected", "(x", "--lang", "ja"])
+    assert result.exit_code == 2
+    assert "正解: 式が途中で終わっている。')' がない。" in result.output, result.output
+    english = CliRunner().invoke(main, ["check", "x", "--expected", "(x"])
+    assert "col 3: expected: unexpected end of input — expected ')'" in english.output

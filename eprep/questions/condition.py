@@ -72,7 +72,7 @@ def _tokens(text: str) -> list[Token]:
         try:
             found = tokenize(piece)
         except GrammarError as error:  # its column counts from the stretch's start
-            raise GrammarError(error.message, error.position + start) from None
+            raise error.moved(error.position + start) from None
         tokens.extend(Token(t.kind, t.text, t.pos + start) for t in found if t.kind != "end")
 
     while index < len(text):

@@ -247,6 +247,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "演算子か式の終わりがない。",
     ),
     "argument": ("expected an argument", "引数がない。"),
+    "condition_operator": (
+        "expected an operator, 'and', 'or' or the end",
+        "演算子、'and'、'or' か式の終わりがない。",
+    ),
 }
 
 

@@ -47,7 +47,11 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except EprepError as error:
-            click.echo(f"eprep: error: {error}", err=True)
+            from eprep.commands.options import LANG_META
+            from eprep.i18n import message
+
+            lang = ctx.meta.get(LANG_META, "en")
+            click.echo(message(lang, "cli.error", error=error.text(lang)), err=True)
             ctx.exit(error.exit_code)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -16,3 +16,7 @@ class EprepError(Exception):
         super().__init__(message)
         if exit_code is not None:
             self.exit_code = exit_code
+
+    def text(self, lang: str = "en") -> str:
+        """The message in `lang`; errors with a Japanese wording override this."""
+        return str(self)

@@ -42,6 +42,8 @@ def message(lang: str, key: str, **values: object) -> str:
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
+        "cli.error": "eprep: error: {error}",
+        "select.none": "no day, topic, question id or tag matches {selector}",
         # eprep stats
         "stats.row": "{label} {bar} {seen:>3}/{total:<3} acc {accuracy}  "
         "due {now:>2} now, {week:>2} this week",
@@ -121,6 +123,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "compared.difference_scaled": "left − right of both equations up to the factor {factor}",
     },
     "ja": {
+        "cli.error": "eprep: エラー: {error}",
+        "select.none": "{selector} に一致する日・トピック・問題 ID・タグがない。",
         "stats.row": "{label} {bar} {seen:>3}/{total:<3} 正答率 {accuracy}  "
         "復習 今すぐ {now:>2} 問、1 週間以内 {week:>2} 問",
         "stats.all": "選択した範囲の合計",

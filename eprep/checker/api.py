@@ -15,7 +15,7 @@ from typing import Any, cast
 from eprep.checker.domains import Domain, normalise_domains
 from eprep.checker.verdict import Judgement, Verdict
 from eprep.errors import EprepError
-from eprep.grammar import to_text
+from eprep.grammar import GrammarError, to_text
 from eprep.grammar.equation import Equation, parse_formula
 from eprep.grammar.nodes import Node, substitute
 from eprep.grammar.parser import declared_functions
@@ -56,16 +56,18 @@ def _node(formula: Formula, reading: Mapping[str, Any], what: str) -> Node | Equ
     if isinstance(formula, str):
         try:
             return parse_formula(formula, **reading)
+        except GrammarError as error:
+            raise error.labelled(what, _LABELS_JA.get(what, what)) from None
         except EprepError as error:
             raise type(error)(*_with_prefix(error, what)) from None
     return formula
 
 
-def _with_prefix(error: EprepError, what: str) -> tuple:
-    from eprep.grammar.errors import GrammarError
+# What a formula is, as a Japanese error names it ("let NAME" stays as written).
+_LABELS_JA = {"answer": "解答", "expected": "正解"}
 
-    if isinstance(error, GrammarError):
-        return (f"{what}: {error.message}", error.position)
+
+def _with_prefix(error: EprepError, what: str) -> tuple:
     return (f"{what}: {error}",)
 
 

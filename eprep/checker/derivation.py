@@ -51,12 +51,31 @@ def _check_size(node: Node, let_sizes: Mapping[str, int], where: str) -> int:
     return size
 
 
+class LineGrammarError(EprepError):
+    """A grammar error in a derivation: `where` is its file ("line" in a quiz) or an option."""
+
+    def __init__(self, where: str, line: int | None, column: int, error: GrammarError) -> None:
+        place = where if line is None else f"{where}:{line}"
+        super().__init__(f"{place}: col {column}: {error.message}")
+        self.where, self.line, self.column, self.error = where, line, column, error
+
+    def text(self, lang: str = "en") -> str:
+        if lang != "ja":
+            return str(self)
+        if self.line is None:
+            place = self.where
+        elif self.where == "line":
+            place = f"{self.line} 行目"
+        else:
+            place = f"{self.where}:{self.line}"
+        return f"{place}: {self.column} 文字目: {self.error.reason(lang)}"
+
+
 def _expression(text: str, line: int, column: int, where: str) -> Node:
     try:
         return parse(text)
     except GrammarError as error:
-        column += error.position - 1
-        raise EprepError(f"{where}:{line}: col {column}: {error.message}") from None
+        raise LineGrammarError(where, line, column + error.position - 1, error) from None
 
 
 def parse_derivation(
@@ -194,7 +213,7 @@ def _cli_formula(text: str, option: str) -> Node:
     try:
         return parse(text)
     except GrammarError as error:
-        raise EprepError(f"{option}: col {error.position}: {error.message}") from None
+        raise LineGrammarError(option, None, error.position, error) from None
 
 
 def check_line(lines: list[str], line: str, *, start: str | None = None) -> None:

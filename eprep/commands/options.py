@@ -27,6 +27,9 @@ def bank_option(function: F) -> F:
     )(function)
 
 
+LANG_META = "eprep.lang"  # ctx.meta key: the --lang of the running command
+
+
 def lang_option(function: F) -> F:
     """`--lang en|ja`: the language of the interface and question text; by default the system
     locale's (LC_ALL, LC_MESSAGES, LANG: `ja_JP.UTF-8` → ja), else English."""
@@ -38,7 +41,14 @@ def lang_option(function: F) -> F:
         default=system_lang,  # read when the command runs, not when it is imported
         show_default="the system locale's (LC_ALL, LC_MESSAGES, LANG), else en",
         help="Language of the interface and the questions.",
+        callback=_remember_lang,
     )(function)
+
+
+def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    # The CLI's error line (eprep/cli.py) is worded in the command's language.
+    ctx.meta[LANG_META] = value
+    return value
 
 
 def load_bank_from_options(banks: Iterable[str] = ()) -> Bank:

@@ -34,20 +34,20 @@ def parse_equation(text: str, **options: Any) -> Equation:
     """Parse `lhs = rhs` (options as for `parse`); errors point into the original text."""
     first = text.find("=")
     if first < 0:
-        raise GrammarError("an equation needs '=' between its two sides", len(text) + 1)
+        raise GrammarError.keyed("eq_no_equals", len(text) + 1)
     second = text.find("=", first + 1)
     if second >= 0:
-        raise GrammarError("an equation has one '=' (write one relation per answer)", second + 1)
+        raise GrammarError.keyed("eq_two_equals", second + 1)
     left, right = text[:first], text[first + 1 :]
     if not left.strip():
-        raise GrammarError("nothing before '=' — an equation needs a left side", first + 1)
+        raise GrammarError.keyed("eq_no_left", first + 1)
     if not right.strip():
-        raise GrammarError("nothing after '=' — an equation needs a right side", first + 1)
+        raise GrammarError.keyed("eq_no_right", first + 1)
     lhs = parse(left, **options)
     try:
         rhs = parse(right, **options)
     except GrammarError as error:
-        raise GrammarError(error.message, error.position + first + 1) from None
+        raise error.moved(error.position + first + 1) from None
     return Equation(lhs, rhs)
 
 

@@ -58,14 +58,14 @@ def _normalise_char(char: str) -> str:
 def normalise(text: str) -> tuple[str, list[int]]:
     """The normalised text and, for each of its characters, the 1-based original column."""
     if len(text) > MAX_LENGTH:
-        raise GrammarError(f"input is {len(text)} characters long; at most {MAX_LENGTH}", 1)
+        raise GrammarError.keyed("too_long_input", 1, length=len(text), limit=MAX_LENGTH)
     out: list[str] = []
     positions: list[int] = []
     for index, char in enumerate(text):
         for produced in _normalise_char(char):
             if produced not in _ALLOWED:
                 shown = char if char.isprintable() else f"U+{ord(char):04X}"
-                raise GrammarError(f"character {shown!r} is not allowed", index + 1)
+                raise GrammarError.keyed("char_not_allowed", index + 1, char=shown)
             out.append(produced)
             positions.append(index + 1)
     return "".join(out), positions
@@ -100,6 +100,6 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("op", char, pos))
             i += 1
         else:  # a lone "."
-            raise GrammarError(f"unexpected {char!r}", pos)
+            raise GrammarError.keyed("stray_char", pos, char=char)
     tokens.append(Token("end", "", end_pos))
     return tokens

@@ -12,6 +12,7 @@ from eprep.grammar.errors import GrammarError
 from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, constant_value
 from eprep.grammar.functions import FUNCTION_ALIASES, FUNCTIONS_TABLE, SUGGESTIONS
 from eprep.grammar.lexer import _REPLACE, Token
+from eprep.grammar.messages import unexpected_facts
 from eprep.grammar.names import ALIASES
 from eprep.grammar.nodes import BinOp, Call, Const, Neg, Node, Num, Sym
 from eprep.grammar.tex_reader import read_tokens
@@ -36,7 +37,6 @@ _GREEK = frozenset(value for value in _REPLACE.values() if value.isalpha()) | {"
 # Letters a learner uses for an unknown function: `f(x)` is an error, not `f*x`.
 _FUNCTION_LETTERS = frozenset("fgh")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_EXPECT_OPERAND = "expected a number, a name or '('"
 
 
 def _canonical(name: str) -> str:
@@ -80,9 +80,9 @@ def declared_functions(
     table = dict(functions) if isinstance(functions, Mapping) else dict.fromkeys(functions)
     for name in table:
         if not isinstance(name, str) or not _NAME.fullmatch(name) or name.startswith("_"):
-            raise GrammarError(f"cannot declare a function named {name!r}", 1)
+            raise GrammarError.keyed("bad_function_name", 1, name=name)
         if name in FUNCTIONS or name in ("pi", "e") or keyword.iskeyword(name):
-            raise GrammarError(f"{name!r} is already a name of the grammar", 1)
+            raise GrammarError.keyed("name_taken", 1, name=name)
     return table
 
 
@@ -122,14 +122,15 @@ class _Parser:
         return self.tok.kind == "op" and self.tok.text in ops
 
     def unexpected(self, expected: str) -> GrammarError:
+        """`expected` is a key of `messages.EXPECTED`."""
         token = self.tok
-        shown = "end of input" if token.kind == "end" else repr(token.text)
-        return GrammarError(f"unexpected {shown} — {expected}", token.pos)
+        found = None if token.kind == "end" else token.text
+        return GrammarError.keyed("unexpected", token.pos, **unexpected_facts(found, expected))
 
     def enter(self, pos: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise GrammarError(f"nested more than {MAX_DEPTH} levels deep", pos)
+            raise GrammarError.keyed("too_deep", pos, limit=MAX_DEPTH)
 
     def leave(self) -> None:
         self.depth -= 1
@@ -137,16 +138,16 @@ class _Parser:
     def node(self, made: Node, pos: int) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise GrammarError(f"formula is too long (more than {MAX_NODES} parts)", pos)
+            raise GrammarError.keyed("too_many_parts", pos, limit=MAX_NODES)
         return made
 
     # -- grammar -------------------------------------------------------------------------
     def parse(self) -> Node:
         if self.tok.kind == "end":
-            raise GrammarError("empty formula", self.tok.pos)
+            raise GrammarError.keyed("empty", self.tok.pos)
         result = self.expr()
         if self.tok.kind != "end":
-            raise self.unexpected("expected an operator or the end of the formula")
+            raise self.unexpected("operator_or_end")
         return result
 
     def expr(self) -> Node:
@@ -203,10 +204,12 @@ class _Parser:
         whole = value is not None and math.isfinite(value) and value == int(value)
         cap = MAX_INTEGER_EXPONENT if whole else MAX_EXPONENT
         if value is not None and abs(value) > cap:
-            raise GrammarError(
-                f"exponent {value:.6g} is too large (at most {MAX_EXPONENT} in magnitude, "
-                f"or a whole number up to {MAX_INTEGER_EXPONENT})",
+            raise GrammarError.keyed(
+                "exponent_too_large",
                 pos,
+                value=f"{value:.6g}",
+                limit=MAX_EXPONENT,
+                whole_limit=MAX_INTEGER_EXPONENT,
             )
         if value is None:
             return
@@ -216,8 +219,8 @@ class _Parser:
             folded = float("inf")
         if folded is not None and abs(folded) > MAX_CONSTANT_POWER:
             shown = "" if math.isinf(folded) else f" {folded:.6g}"
-            raise GrammarError(
-                f"constant power{shown} is too large (at most {MAX_CONSTANT_POWER:g})", pos
+            raise GrammarError.keyed(
+                "constant_power_too_large", pos, shown=shown, limit=f"{MAX_CONSTANT_POWER:g}"
             )
 
     def atom(self) -> Node:
@@ -232,46 +235,46 @@ class _Parser:
             self.enter(token.pos)
             inner = self.expr()
             if not self.at_op(")"):
-                raise self.unexpected("expected ')'")
+                raise self.unexpected("close")
             self.advance()
             self.leave()
             return inner
-        raise self.unexpected(_EXPECT_OPERAND)
+        raise self.unexpected("operand")
 
     def number(self, token: Token) -> Num:
         mantissa = token.text.split("e")[0].split("E")[0]
         if sum(c.isdigit() for c in mantissa) > MAX_DIGITS:
-            raise GrammarError(f"number has more than {MAX_DIGITS} digits", token.pos)
+            raise GrammarError.keyed("too_many_digits", token.pos, limit=MAX_DIGITS)
         value = float(token.text)
         if abs(value) > MAX_LITERAL:
-            raise GrammarError(f"number {token.text} is too large (at most 1e15)", token.pos)
+            raise GrammarError.keyed("number_too_large", token.pos, number=token.text)
         return Num(value, token.text)
 
     def name(self) -> Node:
         token = self.advance()
         raw = token.text
         if keyword.iskeyword(raw) and raw != "lambda":
-            raise GrammarError(f"{raw!r} is a reserved word, not a name", token.pos)
+            raise GrammarError.keyed("reserved_word", token.pos, name=raw)
         if raw.startswith("__"):
-            raise GrammarError(f"names may not start with '__': {raw!r}", token.pos)
+            raise GrammarError.keyed("dunder_name", token.pos, name=raw)
         if len(raw) > MAX_NAME:
-            raise GrammarError(f"name is longer than {MAX_NAME} characters", token.pos)
+            raise GrammarError.keyed("name_too_long", token.pos, limit=MAX_NAME)
         canonical = _canonical(raw)
         sigma_declared = self.declared is not None and "sigma" in self.declared
         if raw == "sigma" and not sigma_declared and self.at_op("("):
             return self.call(raw, token)
         if raw in FUNCTIONS:
             if not self.at_op("("):
-                raise GrammarError(f"function {raw!r} needs parentheses: {raw}(...)", token.pos)
+                raise GrammarError.keyed("needs_parentheses", token.pos, name=raw)
             return self.call(raw, token)
         if raw in self.functions:
             if not self.at_op("("):
-                raise GrammarError(f"function {raw!r} needs parentheses: {raw}(...)", token.pos)
+                raise GrammarError.keyed("needs_parentheses", token.pos, name=raw)
             return self.call(raw, token)
         if canonical == "pi" or (canonical == "e" and not self.e_var):
             return self.node(Const(canonical), token.pos)
         if self.at_op("(") and not self.is_variable(raw, canonical):
-            raise GrammarError(f"unknown function {raw!r} — {_suggest(raw)}", token.pos)
+            raise _unknown_function(raw, token.pos)
         return self.variable(canonical, token)
 
     def is_variable(self, raw: str, canonical: str) -> bool:
@@ -284,10 +287,10 @@ class _Parser:
 
     def variable(self, name: str, token: Token) -> Node:
         if self.declared is not None and name not in self.declared:
-            known = ", ".join(sorted(self.declared)) or "none"
-            raise GrammarError(
-                f"unknown name {token.text!r} (the variables are: {known})", token.pos
-            )
+            if not self.declared:
+                raise GrammarError.keyed("unknown_name_none", token.pos, name=token.text)
+            known = ", ".join(sorted(self.declared))
+            raise GrammarError.keyed("unknown_name", token.pos, name=token.text, known=known)
         return self.node(Sym(name), token.pos)
 
     def call(self, raw: str, name_token: Token) -> Node:
@@ -302,7 +305,7 @@ class _Parser:
             arg_pos.append(self.tok.pos)
             args.append(self.expr())
         if not self.at_op(")"):
-            raise self.unexpected("expected ',' or ')'")
+            raise self.unexpected("comma_or_close")
         self.advance()
         self.leave()
         func = "sigmoid" if raw == "sigma" else FUNCTION_ALIASES.get(raw, raw)
@@ -312,33 +315,29 @@ class _Parser:
         else:
             low, high = FUNCTIONS.get(raw, FUNCTIONS[func])
         if len(args) < low or (high is not None and len(args) > high):
+            facts = {"name": raw, "low": low, "high": high, "got": len(args)}
             if high is None:
-                wanted = f"at least {low} arguments"
+                key = "arity_at_least"
             elif low == high:
-                wanted = f"{low} argument" + ("s" if low > 1 else "")
+                key, facts["plural"] = "arity_exact", "s" if low > 1 else ""
             else:
-                wanted = f"{low} or {high} arguments"
-            raise GrammarError(f"{raw}() takes {wanted}, got {len(args)}", name_token.pos)
+                key = "arity_range"
+            raise GrammarError.keyed(key, name_token.pos, **facts)
         if func == "diff":
             self.check_diff(args, arg_pos, name_token)
         return self.node(Call(func, tuple(args)), name_token.pos)
 
     def check_diff(self, args: list[Node], arg_pos: list[int], name_token: Token) -> None:
         if not isinstance(args[1], Sym):
-            raise GrammarError("diff(expr, var): var must be a variable name", name_token.pos)
+            raise GrammarError.keyed("diff_variable", name_token.pos)
         order = 1
         if len(args) == 3:
             n = args[2]
             if not (isinstance(n, Num) and n.value == int(n.value) and 1 <= n.value <= 4):
-                raise GrammarError(
-                    "diff(expr, var, n): n must be a whole number from 1 to 4", arg_pos[2]
-                )
+                raise GrammarError.keyed("diff_order", arg_pos[2])
             order = int(n.value)
         if order + _diff_order(args[0]) > MAX_DIFF_ORDER:
-            raise GrammarError(
-                f"derivatives of total order above {MAX_DIFF_ORDER} are not allowed",
-                name_token.pos,
-            )
+            raise GrammarError.keyed("diff_total_order", name_token.pos, limit=MAX_DIFF_ORDER)
 
 
 def _diff_order(node: Node) -> int:
@@ -356,11 +355,11 @@ def _diff_order(node: Node) -> int:
     return 0
 
 
-def _suggest(name: str) -> str:
-    """What to write instead of an unknown function."""
+def _unknown_function(name: str, pos: int) -> GrammarError:
+    """An unknown function, with what to write instead."""
     if name in SUGGESTIONS:
-        return f"write {SUGGESTIONS[name]}"
+        return GrammarError.keyed("unknown_function_alias", pos, name=name, write=SUGGESTIONS[name])
     if len(name) == 1:
-        return f"declare it (--function {name}; functions = [{name!r}] in a question)"
+        return GrammarError.keyed("unknown_function_declare", pos, name=name)
     known = ", ".join(sorted(FUNCTIONS_TABLE))
-    return f"write {name}*(...) for a product; the functions are {known}"
+    return GrammarError.keyed("unknown_function", pos, name=name, known=known)

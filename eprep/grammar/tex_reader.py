@@ -21,6 +21,7 @@ from collections.abc import Collection
 
 from eprep.grammar.errors import GrammarError
 from eprep.grammar.lexer import MAX_LENGTH, Token, tokenize
+from eprep.grammar.messages import unexpected_facts
 
 MAX_GROUP_DEPTH = 40
 
@@ -109,8 +110,8 @@ class _Latex:
         self.out = _Out()
         self.depth = 0
 
-    def error(self, message: str, index: int) -> GrammarError:
-        return GrammarError(message, index + 1)
+    def keyed(self, key: str, index: int, **facts: object) -> GrammarError:
+        return GrammarError.keyed(key, index + 1, **facts)
 
     def peek(self) -> str:
         return self.s[self.i] if self.i < self.end else ""
@@ -132,7 +133,7 @@ class _Latex:
                 self.group_body(start)
                 self.out.add(")", self.i)
             elif char == "}":
-                raise self.error("unmatched '}'", start)
+                raise self.keyed("tex_unmatched_brace", start)
             elif char in "^_":
                 self.i += 1
                 self.script(char, start)
@@ -143,9 +144,9 @@ class _Latex:
                 self.out.add(")", start + 1)
                 self.i += 1
             elif char == "$":
-                raise self.error("'$' only goes around the whole formula", start)
+                raise self.keyed("tex_dollar", start)
             elif char in "&%#~":
-                raise self.error(f"character {char!r} is not allowed in a formula", start)
+                raise self.keyed("tex_char_not_allowed", start, char=char)
             else:
                 self.out.add(char, start + 1)
                 self.i += 1
@@ -154,11 +155,11 @@ class _Latex:
         """Write the inside of the `{…}` group opening at `open_index` (which is `self.i`)."""
         self.depth += 1
         if self.depth > MAX_GROUP_DEPTH:
-            raise self.error(f"nested more than {MAX_GROUP_DEPTH} levels deep", open_index)
+            raise self.keyed("too_deep", open_index, limit=MAX_GROUP_DEPTH)
         self.i = open_index + 1
         self.run("}")
         if self.peek() != "}":
-            raise self.error("'{' is never closed", open_index)
+            raise self.keyed("tex_brace_open", open_index)
         self.i += 1
         self.depth -= 1
 
@@ -176,14 +177,14 @@ class _Latex:
         self.skip_spaces()
         start = self.i
         if start >= self.end:
-            raise self.error("a command's argument is missing", start)
+            raise self.keyed("tex_argument_missing", start)
         char = self.s[start]
         if char == "{":
             return self.capture(lambda: self.group_body(start))
         if char == "\\":
             return self.capture(self.command)
         if char in "}^_":
-            raise self.error(f"unexpected {char!r} — expected an argument", start)
+            raise self.keyed("unexpected", start, **unexpected_facts(char, "argument"))
         self.i += 1
         out = _Out()
         out.add(char, start + 1)
@@ -199,9 +200,8 @@ class _Latex:
         after = self.i
         self.skip_spaces()
         if self.peek() == mark:  # x^a^b is an error in LaTeX too
-            raise self.error(
-                f"double {'superscript' if mark == '^' else 'subscript'}: use braces", self.i
-            )
+            key = "tex_double_superscript" if mark == "^" else "tex_double_subscript"
+            raise self.keyed(key, self.i)
         self.i = after
         if mark == "^":
             if arg.text().strip() == "'":
@@ -217,14 +217,14 @@ class _Latex:
         sub = arg.text().replace(" ", "")
         if not re.fullmatch(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*", sub):
             shown = sub or "{}"
-            raise self.error(f"subscript {shown!r} is not letters and digits", start)
+            raise self.keyed("tex_subscript_chars", start, shown=shown)
         self.out.rstrip()
         text = self.out.text()
         name = re.search(r"[A-Za-z_][A-Za-z0-9_]*$", text)
         if not name:
-            raise self.error("a subscript needs a name before it", start)
+            raise self.keyed("tex_subscript_no_name", start)
         if name.group() in ("log", "ln"):
-            raise self.error("a logarithm to a base is written log(x, base)", start)
+            raise self.keyed("tex_log_base", start)
         at = len(text)
         for suffix in _ACCENT_SUFFIXES:  # \hat{x}_i is x_i_hat: the accent stays last
             if text.endswith(suffix):
@@ -247,15 +247,16 @@ class _Latex:
             follows = _PLAIN_NAME.match(self.s, self.i, self.end)
             if name == " " and follows and follows.group() in KNOWN_COMMANDS:
                 word = follows.group()
-                raise self.error(f"'\\ {word}': did you mean '\\{word}'?", start)
+                raise self.keyed("tex_space_command", start, word=word)
             self.out.add(" ", col)
         elif name in ("{", "}"):
             self.out.add("(" if name == "{" else ")", col)
         elif name == "":
-            raise self.error("a formula cannot end with '\\'", start)
+            raise self.keyed("tex_ends_backslash", start)
         elif not name.isalpha():
-            shown = "line break '\\\\'" if name == "\\" else f"'\\{name}'"
-            raise self.error(f"{shown} is not allowed in a formula", start)
+            if name == "\\":
+                raise self.keyed("tex_line_break", start)
+            raise self.keyed("tex_symbol_not_allowed", start, name=name)
         elif name in GREEK:
             self.out.add(f" {GREEK[name]} ", col)
         elif name in OPERATORS:
@@ -277,9 +278,9 @@ class _Latex:
         elif name == "begin":
             env = re.compile(r"\s*\{([^{}]*)\}").match(self.s, self.i, self.end)
             shown = env.group(1) if env else "?"
-            raise self.error(f"LaTeX environment '{shown}' is not supported", start)
+            raise self.keyed("tex_environment", start, shown=shown)
         else:
-            raise self.error(f"LaTeX command '\\{name}' is not supported", start)
+            raise self.keyed("tex_command", start, name=name)
 
     def fraction(self, col: int) -> None:
         num = self.argument()
@@ -302,7 +303,7 @@ class _Latex:
             self.i += 1
             index = self.capture(lambda: self.run("]"))
             if self.peek() != "]":
-                raise self.error("'[' of \\sqrt is never closed", open_index)
+                raise self.keyed("tex_sqrt_bracket", open_index)
             self.i += 1
         body = self.argument()
         if index is None:
@@ -331,14 +332,14 @@ class _Latex:
         arg = self.argument()
         name = arg.text().strip()
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
-            raise self.error(f"\\{suffix} needs a name, not {name!r}", start)
+            raise self.keyed("tex_accent_name", start, suffix=suffix, name=name)
         self.out.add(f" {name}_{suffix} ", start + 1)
 
     def delimiter(self, size: str, start: int) -> None:
         self.skip_spaces()
         col = start + 1
         if self.i >= self.end:
-            raise self.error(f"'\\{size}' needs a delimiter after it", start)
+            raise self.keyed("tex_delimiter_missing", start, size=size)
         char = self.s[self.i]
         if char in "()[].|":
             self.i += 1
@@ -353,7 +354,7 @@ class _Latex:
             symbol = {"{": "(", "}": ")", "|": "|"}.get(word.group(1)) or _SYMBOLS[word.group(1)]
             self.out.add(symbol, col)
             return
-        raise self.error(f"'\\{size}' needs a delimiter such as ( ) [ ] | after it", start)
+        raise self.keyed("tex_delimiter", start, size=size)
 
 
 def _derivative_fraction(num: str, den: str) -> str | None:
@@ -385,7 +386,7 @@ def _strip_delimiters(text: str) -> tuple[int, int]:
         if text.startswith(left, start):
             if end - start >= len(left) + len(right) and text.endswith(right, 0, end):
                 return start + len(left), end - len(right)
-            raise GrammarError(f"'{left}' is never closed (by '{right}')", start + 1)
+            raise GrammarError.keyed("tex_never_closed", start + 1, left=left, right=right)
     return 0, len(text)
 
 
@@ -422,8 +423,8 @@ class _Notation:
     def col(self, index: int) -> int:
         return self.cols[index] if index < len(self.cols) else self.end_col
 
-    def error(self, message: str, index: int) -> GrammarError:
-        return GrammarError(message, self.col(index))
+    def keyed(self, key: str, index: int, **facts: object) -> GrammarError:
+        return GrammarError.keyed(key, self.col(index), **facts)
 
     def copy(self, out: _Out, start: int, end: int) -> None:
         for k in range(start, end):
@@ -445,13 +446,13 @@ class _Notation:
                 depth -= 1
                 if depth == 0:
                     return k + 1
-        raise self.error("'(' is never closed", i)
+        raise self.keyed("tex_paren_open", i)
 
     def atom_end(self, i: int) -> int:
         """End of the operand starting at `i`: (…), a name (with a call), a number; then ^atom."""
         i = self.skip(i)
         if i >= len(self.s):
-            raise self.error("a formula is missing here", i)
+            raise self.keyed("tex_formula_missing", i)
         char = self.s[i]
         if char == "(":
             end = self.matching(i)
@@ -465,7 +466,7 @@ class _Notation:
         elif char.isdigit() or char == ".":
             end = re.compile(r"[0-9.]+").match(self.s, i).end()  # type: ignore[union-attr]
         else:
-            raise self.error(f"unexpected {char!r} — expected a number, a name or '('", i)
+            raise self.keyed("unexpected", i, **unexpected_facts(char, "operand"))
         after = self.skip(end)
         if after < len(self.s) and self.s[after] == "^":
             return self.atom_end(after + 1)
@@ -497,7 +498,7 @@ class _Notation:
                 out.add(char, self.cols[i])
                 i += 1
         if bars:
-            raise self.error("'|' is never closed", bars[-1])
+            raise self.keyed("tex_bar_open", bars[-1])
         return out
 
     def name(self, out: _Out, name: str, i: int, after: int, end: int) -> int:
@@ -530,21 +531,17 @@ class _Notation:
         k = self.skip(j)
         shown = "sigmoid" if name in ("σ", "sigma") else name
         if order > 4:
-            raise self.error("derivatives of order above 4 are not allowed", i)
+            raise self.keyed("tex_prime_order", i)
         known = name in self.functions or name in ("σ", "sigma")
         if k >= end or self.s[k] != "(":
             if not known:  # a stray quote after a name: the tokenizer rejects it
                 self.copy(out, i, j)
                 return j
-            raise self.error(f"{name}' is ambiguous: did you mean diff({shown}(x), x)?", i)
+            raise self.keyed("tex_prime_ambiguous", i, name=name, shown=shown)
         close = self.matching(k)
         var = self.s[k + 1 : close - 1].strip()
         if not _NAME.fullmatch(var):
-            raise self.error(
-                f"{name}'({var}) is ambiguous: write the derivative with diff, e.g. "
-                f"diff({shown}(u), u) and then put u = {var}",
-                i,
-            )
+            raise self.keyed("tex_prime_argument", i, name=name, var=var, shown=shown)
         col = self.cols[i]
         extra = f", {order}" if order > 1 else ""
         out.add("diff(", col)
@@ -568,7 +565,7 @@ class _Notation:
         match = re.compile(r"∂\s*([A-Za-z][A-Za-z0-9_]*)?\s*/\s*∂\s*([A-Za-z][A-Za-z0-9_]*)")
         found = match.match(self.s, i, end)
         if not found:
-            raise self.error("∂ is read only in ∂f/∂x or ∂/∂x f(x)", i)
+            raise self.keyed("tex_partial", i)
         if found.group(1) is None:
             return self.apply_derivative(out, i, found.end(), found.group(2), None, end, "∂")
         out.add(f"diff({found.group(1)}, {found.group(2)})", self.cols[i])
@@ -581,21 +578,16 @@ class _Notation:
         k = self.skip(j)
         if k < end and self.s[k] == "*":  # d/dx*f(x): a product with d, or the derivative?
             what = self.s[k + 1 : self.atom_end(k + 1)].strip()
-            raise self.error(
-                f"{d}/{d}{var}*… is ambiguous: did you mean diff({what}, {var}{extra})?", i
-            )
+            raise self.keyed("tex_dd_product", i, d=d, var=var, what=what, extra=extra)
         if k >= end or self.s[k] in "/)+-,=":
-            raise self.error(f"{d}/{d}{var} of what? write diff(…, {var}{extra})", i)
+            raise self.keyed("tex_dd_of_what", i, d=d, var=var, extra=extra)
         operand_end = self.atom_end(k)
         operand = self.s[k:operand_end].strip()
         after = self.skip(operand_end)
         if after < end and self.s[after] not in "+-),=":
             rest = self.s[k:end].strip()
-            raise self.error(
-                f"{d}/{d}{var} {rest} is ambiguous: did you mean diff({operand}, {var}{extra}) "
-                f"or diff({rest}, {var}{extra})?",
-                i,
-            )
+            facts = {"d": d, "var": var, "rest": rest, "operand": operand, "extra": extra}
+            raise self.keyed("tex_dd_ambiguous", i, **facts)
         col = self.cols[i]
         out.add("diff(", col)
         out.extend(self.run(k, operand_end))
@@ -610,7 +602,7 @@ class _Notation:
             return k
         token = _NAME.match(self.s, k, end) or re.compile(r"\d+(?:\.\d*)?").match(self.s, k, end)
         if not token:
-            raise self.error("√ needs a number, a name or '(' after it", i)
+            raise self.keyed("tex_root_operand", i)
         out.add("sqrt(", col)
         self.copy(out, k, token.end())
         out.add(")", col)
@@ -626,11 +618,7 @@ class _Notation:
             return None
         exponent = power.group(1).strip("() ").replace(" ", "")
         if not re.fullmatch(r"\d+", exponent) or exponent == "0":
-            raise self.error(
-                f"{name}^{exponent}(…) is ambiguous: write {name}(x)^({exponent}) for a power "
-                "or the inverse function by name",
-                i,
-            )
+            raise self.keyed("tex_function_power", i, name=name, exponent=exponent)
         close = self.matching(k)
         self.copy(out, i, i + len(name))
         out.extend(self.run(k, close))
@@ -660,7 +648,7 @@ def _expects_operand(out: _Out) -> bool:
 def translate(text: str, functions: Collection[str]) -> tuple[str, list[int]]:
     """`text` in the plain grammar, and the original 1-based column of each of its characters."""
     if len(text) > MAX_LENGTH:
-        raise GrammarError(f"input is {len(text)} characters long; at most {MAX_LENGTH}", 1)
+        raise GrammarError.keyed("too_long_input", 1, length=len(text), limit=MAX_LENGTH)
     if is_latex(text):
         start, end = _strip_delimiters(text)
         latex = _Latex(text, start, end)
@@ -688,7 +676,7 @@ def read_tokens(text: str, functions: Collection[str]) -> list[Token]:
     try:
         tokens = tokenize(plain)
     except GrammarError as error:
-        raise GrammarError(error.message, original(error.position)) from None
+        raise error.moved(original(error.position)) from None
     # every token but the last (the end token, at the end of what was typed) maps back
     *body, end = tokens
     return [Token(t.kind, t.text, original(t.pos)) for t in body] + [Token(end.kind, "", end_col)]

@@ -72,7 +72,7 @@ def _tokens(text: str) -> list[Token]:
         try:
             found = tokenize(piece)
         except GrammarError as error:  # its column counts from the stretch's start
-            raise GrammarError(error.message, error.position + start) from None
+            raise error.moved(error.position + start) from None
         tokens.extend(Token(t.kind, t.text, t.pos + start) for t in found if t.kind != "end")
 
     while index < len(text):
@@ -103,7 +103,7 @@ class _ConditionParser(_FormulaParser):
             raise GrammarError("empty condition", self.tok.pos)
         node = self.disjunction()
         if self.tok.kind != "end":
-            raise self.unexpected("expected an operator, 'and', 'or' or the end")
+            raise self.unexpected("condition_operator")
         return node
 
     def disjunction(self):
@@ -165,7 +165,7 @@ class _ConditionParser(_FormulaParser):
             self.enter(token.pos)
             inner = self.disjunction()
             if not self.at_op(")"):
-                raise self.unexpected("expected ')'")
+                raise self.unexpected("close")
             self.advance()
             self.leave()
             return inner
@@ -173,7 +173,7 @@ class _ConditionParser(_FormulaParser):
             self.advance()
             return self.node(Num(1.0 if token.text == "true" else 0.0, token.text), token.pos)
         if token.kind == "name" and token.text in _WORDS:
-            raise self.unexpected("expected a number, a name or '('")
+            raise self.unexpected("operand")
         return super().atom()
 
     def call(self, raw: str, name_token: Token):

@@ -291,3 +291,8 @@ class BankSelectionError(EprepError):
     def __init__(self, selector: str) -> None:
         super().__init__(f"no day, topic, question id or tag matches {selector!r}")
         self.selector = selector
+
+    def text(self, lang: str = "en") -> str:
+        from eprep.i18n import message
+
+        return message(lang, "select.none", selector=repr(self.selector))

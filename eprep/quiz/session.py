@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from eprep.checker import kinds as check_kinds
 from eprep.checker.exam import exam_item
-from eprep.checker.kinds.base import LETTERS, Outcome, Unreadable
+from eprep.checker.kinds.base import LETTERS, Outcome
 from eprep.checker.kinds.choice import read_letter
 from eprep.checker.kinds.expression import read_expression as read_expression_text
 from eprep.errors import EprepError
@@ -242,7 +242,7 @@ class Session:
 
     def _said(self, error: EprepError) -> str:
         """An error as the learner reads it: in the session's language when it has one."""
-        return error.text(self.lang) if isinstance(error, Unreadable) else str(error)
+        return error.text(self.lang)
 
     def rating_name(self, rating: int) -> str:
         return self.text(f"rating_{scheduling.RATING_NAMES[rating]}")

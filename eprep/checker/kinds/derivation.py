@@ -91,7 +91,8 @@ def read_line(variant: Any, lines: list[str], line: str) -> None:
     except Unreadable:
         raise
     except EprepError as error:
-        raise Unreadable(str(error).replace("line:", "line ", 1)) from None
+        ja = error.text("ja")
+        raise Unreadable(str(error).replace("line:", "line ", 1), ja) from None
 
 
 class Derivation(CheckKind):

@@ -123,6 +123,7 @@ def question_view(question: Question, lang: str, markup: Markup) -> QuestionView
         "kind": question.kind,
         "widget": kind.widget,
         "hint": kind.hint,
+        "precision": kind.note(question, data, lang),
         "blanks": blanks_view(question, variant, lang, markup, where),
         "exam": exam_view(question, lang, markup, where) if kind.widget == "typed" else None,
         "title": markup.inline(variant.title(lang), f"{where} title"),

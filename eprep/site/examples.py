@@ -35,12 +35,14 @@ def prepare_examples(
     quick: bool,
     progress: Callable[[str, int, int], None] | None = None,
     note: Callable[[str], None] | None = None,
+    lang: str = "en",
 ) -> Path:
     """Every example's result and plots, from the cache or run now, in a folder the site reads.
 
     The folder lives beside the examples cache and is rewritten on each build, so a result that
     changed with the engine's code never leaves a stale plot behind. Before any example runs,
-    `note` hears how many will (and how to build quickly); `progress` hears each one as it starts.
+    `note` hears how many will (and how to build quickly, in `lang`); `progress` hears each one as
+    it starts.
     """
     import shutil
 
@@ -53,7 +55,7 @@ def prepare_examples(
     all_names = names()
     to_run = [name for name in all_names if load_cached(name, quick=quick) is None]
     if to_run and note is not None:
-        note(examples_notice(to_run, len(all_names), quick))
+        note(examples_notice(to_run, len(all_names), quick, lang))
     for done, name in enumerate(all_names):
         if progress is not None:
             state = "running" if name in to_run else "cached"

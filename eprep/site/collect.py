@@ -250,7 +250,7 @@ def example_path(lang: str, name: str) -> str:
 def _example_view(e: ExampleOutput, lang: str) -> ExampleView:
     return {
         "name": e.name,
-        "claim": e.claim,
+        "claim": e.claim_ja if lang == "ja" and e.claim_ja else e.claim,
         "url": example_path(lang, e.name),
         "explanation": dict(e.explanation).get(lang, ""),
         "checks": [{"statement": s, "ok": ok, "measured": m} for s, ok, m in e.checks],

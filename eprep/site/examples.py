@@ -29,6 +29,7 @@ class ExampleOutput:
     plots: tuple[tuple[str, bytes], ...]
     # what the plots show that a reader would not expect, per language (the module's EXPLANATION)
     explanation: tuple[tuple[str, str], ...] = ()
+    claim_ja: str = ""  # the module's CLAIM_JA; the checks' statements stay English for now
 
 
 def prepare_examples(
@@ -83,6 +84,12 @@ def _metadata(name: str, result: dict[str, Any]) -> tuple[str, tuple[tuple[str, 
     return claim, checks
 
 
+def _claim_ja(name: str) -> str:
+    from eprep.examples import EXAMPLES, load
+
+    return str(getattr(load(name), "CLAIM_JA", "")) if name in EXAMPLES else ""
+
+
 def _explanation(name: str) -> tuple[tuple[str, str], ...]:
     from eprep.examples import EXAMPLES, load
 
@@ -121,7 +128,15 @@ def find_examples(folder: Path | None) -> list[ExampleOutput]:
         topics = (entry.name, *TOPICS.get(entry.name, ()), *extra)
         claim, checks = _metadata(entry.name, result)
         found.append(
-            ExampleOutput(entry.name, claim, topics, checks, plots, _explanation(entry.name))
+            ExampleOutput(
+                entry.name,
+                claim,
+                topics,
+                checks,
+                plots,
+                _explanation(entry.name),
+                _claim_ja(entry.name),
+            )
         )
     return found
 

@@ -30,8 +30,12 @@ _WORDS = {
 
 
 class ToleranceLike(Protocol):
-    rel: float
-    abs: float
+    # read-only, so a frozen `questions.Tolerance` satisfies it
+    @property
+    def rel(self) -> float: ...
+
+    @property
+    def abs(self) -> float: ...
 
     def accepts(self, answer: float, key: float) -> bool: ...
 

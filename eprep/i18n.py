@@ -121,6 +121,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "compared.other_sides": "the other sides of {name} = …",
         "compared.difference": "left − right of both equations",
         "compared.difference_scaled": "left − right of both equations up to the factor {factor}",
+        # eprep site build (progress on stderr; the last line on stdout)
+        "site.example": "example {name}: {state}",
+        "site.running": "running",
+        "site.cached": "cached",
+        "site.collect": "collect",
+        "site.render": "render",
+        "site.search": "search",
+        "site.building": "building",
+        "site.full": "full",
+        "site.quick": "quick",
+        "site.notice": "running {count} of {total} examples ({mode}); results are cached for next "
+        "time",
+        "site.slow": "{notice}; this can take a few minutes — for a quick build use "
+        "`eprep site build --run-examples quick` (short runs, seconds) or `--run-examples none` "
+        "(no plots)",
+        "site.wrote": "wrote {count} pages to {output}/ (open {output}/index.html)",
     },
     "ja": {
         "cli.error": "eprep: エラー: {error}",
@@ -194,5 +210,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "compared.other_sides": "{name} = … のもう一方の辺どうし",
         "compared.difference": "両方の等式の 左辺 − 右辺",
         "compared.difference_scaled": "両方の等式の 左辺 − 右辺（{factor} 倍の違いを除く）",
+        "site.example": "実行例 {name}：{state}",
+        "site.running": "実行中",
+        "site.cached": "キャッシュを使用",
+        "site.collect": "問題を収集中",
+        "site.render": "ページを生成中",
+        "site.search": "検索索引を作成中",
+        "site.building": "構築中",
+        "site.full": "完全実行",
+        "site.quick": "短縮実行",
+        "site.notice": "実行例 {total} 件のうち {count} 件を実行する（{mode}）。結果は次回のために"
+        "キャッシュされる",
+        "site.slow": "{notice}。数分かかることがある — 短時間で構築するには "
+        "`eprep site build --run-examples quick`（短い実行、数秒）または `--run-examples none`"
+        "（図なし）を用いる",
+        "site.wrote": "{output}/ に {count} ページを書き出した（{output}/index.html を開く）",
     },
 }

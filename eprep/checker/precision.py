@@ -30,8 +30,12 @@ _WORDS = {
 
 
 class ToleranceLike(Protocol):
-    rel: float
-    abs: float
+    # read-only, so a frozen `questions.Tolerance` satisfies it
+    @property
+    def rel(self) -> float: ...
+
+    @property
+    def abs(self) -> float: ...
 
     def accepts(self, answer: float, key: float) -> bool: ...
 
@@ -45,7 +49,7 @@ class Precision:
     figures: int | None  # None: the exact value
 
     @property
-    def _unit(self) -> float | None:
+    def unit(self) -> float | None:
         """One unit in the last figure asked of the key (None: exact or a zero key)."""
         if self.figures is None or self.key == 0 or not math.isfinite(self.key):
             return None
@@ -55,12 +59,12 @@ class Precision:
         """Right: within the tolerance, or the key rounded to the figures asked."""
         if self.tolerance.accepts(value, self.key):
             return True
-        unit = self._unit
+        unit = self.unit
         return unit is not None and abs(value - self.key) <= 0.5 * unit * (1 + 1e-9)
 
     def near(self, value: float) -> bool:
         """Not right, but close enough to be a rounding slip (same sign, within 5 units)."""
-        unit = self._unit
+        unit = self.unit
         if unit is None or self.accepts(value) or value * self.key <= 0:
             return False
         return abs(value - self.key) <= 5 * unit * (1 + 1e-9)

@@ -58,6 +58,7 @@ def build(
 ) -> None:
     """Generate the site into OUTPUT (default ./site)."""
     from eprep.commands.options import load_bank_from_options
+    from eprep.i18n import message, system_lang
     from eprep.site.build import build_site, check_output
     from eprep.site.examples import prepare_examples
     from eprep.site.progress import build_progress
@@ -65,13 +66,14 @@ def build(
     check_output(Path(output))  # before the examples run for minutes, not after
     bank = load_bank_from_options(banks)
     langs = ["en", "ja"] if lang == "all" else [lang]
-    with build_progress(click.get_text_stream("stderr")) as progress:
+    ui = system_lang()  # the interface's language; --lang picks the site's languages
+    with build_progress(click.get_text_stream("stderr"), ui) as progress:
         examples: Path | None = None
         if examples_dir:
             examples = Path(examples_dir)
         elif run_examples != "none":
             quick = run_examples == "quick"
-            examples = prepare_examples(quick=quick, progress=progress, note=progress.note)
+            examples = prepare_examples(quick=quick, progress=progress, note=progress.note, lang=ui)
 
         pages = build_site(
             bank,
@@ -81,7 +83,7 @@ def build(
             search=not no_search,
             progress=progress,
         )
-    click.echo(f"wrote {len(pages)} pages to {output}/ (open {output}/index.html)")
+    click.echo(message(ui, "site.wrote", count=len(pages), output=output))
 
 
 @site.command()

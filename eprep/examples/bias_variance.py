@@ -24,6 +24,11 @@ CLAIM = (
     "As the polynomial degree grows, training error falls while test error is U-shaped, and "
     "test error ≈ bias² + variance + noise."
 )
+# the claim on Japanese pages
+CLAIM_JA = (
+    "多項式の次数を上げると訓練誤差は下がり、テスト誤差はU字形になり、テスト誤差 ≈"
+    " バイアス² + バリアンス + ノイズ となる。"
+)
 
 NOISE = 0.3  # σ of ε
 N_TRAIN = 20

@@ -19,6 +19,8 @@ from eprep.examples.training import Progress, Steps, rounded, train
 
 NAME = "cnn"
 CLAIM = "SimpleConvNet reaches at least 95% test accuracy on the digits (quick version: 90%)."
+# the claim on Japanese pages
+CLAIM_JA = "SimpleConvNetは手書き数字でテスト精度95%以上に達する（短縮版では90%）。"
 
 CONV = {"filter_num": 16, "filter_size": 3, "pad": 1, "stride": 1}
 HIDDEN = 64

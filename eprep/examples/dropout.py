@@ -27,6 +27,12 @@ CLAIM = (
     "Classic and inverted dropout both match inference in expectation (mixing them is off by "
     "1 - ratio); a randn mask drops Φ(ratio) of the units instead of ratio."
 )
+# the claim on Japanese pages
+CLAIM_JA = (
+    "通常のDropoutと逆Dropoutはどちらも期待値で推論時と一致し（両者を混"
+    "ぜると 1 - ratio 倍ずれる）、randnによるマスクはratioではな"
+    "くΦ(ratio)の割合のユニットを落とす。"
+)
 
 RATIO = 0.5
 RATIOS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]

@@ -26,6 +26,13 @@ CLAIM = (
     "with Xavier; with ReLU, He init keeps the activation scale through 5 layers; without an "
     "activation, std 0.05 halves the scale at every layer (sigma * sqrt(n) = 0.5)."
 )
+# the claim on Japanese pages
+CLAIM_JA = (
+    "シグモイドの活性化は標準偏差1では飽和し、0.01では0.5に集中するが、Xav"
+    "ier初期値では広がりを保つ。ReLUではHe初期値が5層にわたり活性化の大きさ"
+    "を保つ。活性化関数なしでは、標準偏差0.05で層ごとに大きさが半分になる（sig"
+    "ma * sqrt(n) = 0.5）。"
+)
 
 UNITS = 100
 LAYERS = 5

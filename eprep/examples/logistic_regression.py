@@ -23,6 +23,12 @@ CLAIM = (
     "Gradient descent on the log-loss, with gradient Xᵀ(σ(Xw) − y)/n, reaches scikit-learn's "
     "LogisticRegression coefficients to within 1e-3."
 )
+# the claim on Japanese pages
+CLAIM_JA = (
+    "勾配 Xᵀ(σ(Xw) − y)/n による交差エントロピー誤差の勾配降下法は、"
+    "scikit-learnのLogisticRegressionの係数に1e-3以"
+    "内で一致する。"
+)
 
 C = 1.0  # scikit-learn's inverse regularisation strength
 TOLERANCE = 1e-3

@@ -23,6 +23,12 @@ CLAIM = (
     "Recalling the first of 20 noisy steps: an LSTM reaches 90% test accuracy, a tanh RNN stays "
     "near chance (25%), and the RNN's gradient vanishes back through time."
 )
+# the claim on Japanese pages
+CLAIM_JA = (
+    "ノイズを含む20ステップの最初の値を思い出す課題で、LSTMはテスト精度90%に"
+    "達し、tanh RNNはチャンスレベル（25%）付近にとどまり、RNNの勾配は時"
+    "間をさかのぼるにつれ消失する。"
+)
 
 SYMBOLS = 4
 INPUTS = 8

@@ -23,6 +23,10 @@ CLAIM = (
     "On the same net and digits, Adam and RMSprop reach the loss threshold in fewer iterations "
     "than plain SGD."
 )
+# the claim on Japanese pages
+CLAIM_JA = (
+    "同じネットワークと手書き数字で、AdamとRMSpropは素のSGDより少ない反復で損失のしきい値に達する。"
+)
 
 # (name, learning rate)
 OPTIMIZERS: list[tuple[str, float]] = [

@@ -23,6 +23,11 @@ CLAIM = (
     "On the digits, k principal components leave a reconstruction error equal to the discarded "
     "eigenvalues, and 90% of the variance lies in at most 25 of the 64 dimensions."
 )
+# the claim on Japanese pages
+CLAIM_JA = (
+    "手書き数字で、k個の主成分による再構成誤差は捨てた固有値の和に等しく、分散の90"
+    "%は64次元のうち高々25次元に収まる。"
+)
 
 SHOWN_K = (1, 2, 5, 10, 20, 64)
 SHOWN_DIGITS = 4

@@ -19,6 +19,11 @@ from eprep.examples.training import Progress, Steps, rounded
 
 NAME = "perceptron"
 CLAIM = "A single sigmoid unit learns OR and AND but not XOR; one hidden layer learns XOR."
+# the claim on Japanese pages
+CLAIM_JA = (
+    "シグモイドユニット1個はORとANDを学習できるがXORは学習できず、隠れ層を1"
+    "層加えるとXORを学習できる。"
+)
 
 INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 TARGETS = {

@@ -23,6 +23,11 @@ CLAIM = (
     "On an overfitting setup, L2, L1, dropout and dropout+L1 each shrink the train–test accuracy "
     "gap; L1 drives most weights to near zero."
 )
+# the claim on Japanese pages
+CLAIM_JA = (
+    "過学習する設定で、L2、L1、Dropout、Dropout+L1はいずれも訓練"
+    "とテストの精度差を縮め、L1は大半の重みをほぼ0にする。"
+)
 
 N_TRAIN = 150
 LABEL_NOISE = 0.25

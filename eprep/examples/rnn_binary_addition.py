@@ -18,6 +18,8 @@ from eprep.examples.training import Progress, Steps, rounded
 
 NAME = "rnn-binary-addition"
 CLAIM = "A 16-unit tanh RNN learns 8-bit binary addition: at least 99% of test bits right."
+# the claim on Japanese pages
+CLAIM_JA = "16ユニットのtanh RNNは8ビットの2進数の加算を学習し、テストのビットの99%以上が正しい。"
 
 BITS = 8
 HIDDEN = 16

@@ -24,6 +24,11 @@ CLAIM = (
     "Sigmoid with std 0.01 and no batch-norm stays near chance, ReLU with He init learns, and "
     "batch-norm rescues sigmoid."
 )
+# the claim on Japanese pages
+CLAIM_JA = (
+    "重みの標準偏差0.01でバッチ正規化なしのシグモイドはチャンスレベルにとどまり、"
+    "He初期値のReLUは学習し、バッチ正規化はシグモイドを救う。"
+)
 
 ACTIVATIONS = ["sigmoid", "relu"]
 INITS: list[tuple[str, float | str]] = [("std 0.01", 0.01), ("Xavier", "xavier"), ("He", "he")]

@@ -22,6 +22,11 @@ CLAIM = (
     "CBOW with negative sampling on a 3,200-word corpus: the 3 nearest neighbours of each "
     "query word are words of its own category."
 )
+# the claim on Japanese pages
+CLAIM_JA = (
+    "3,200語のコーパスでの負例サンプリング付きCBOWでは、各クエリ語の最近傍3"
+    "語はその語と同じカテゴリの語である。"
+)
 
 CORPUS = Path(__file__).with_name("corpus") / "word2vec.txt"
 WINDOW = 2

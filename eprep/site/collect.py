@@ -123,6 +123,7 @@ def question_view(question: Question, lang: str, markup: Markup) -> QuestionView
         "kind": question.kind,
         "widget": kind.widget,
         "hint": kind.hint,
+        "precision": kind.note(question, data, lang),
         "blanks": blanks_view(question, variant, lang, markup, where),
         "exam": exam_view(question, lang, markup, where) if kind.widget == "typed" else None,
         "title": markup.inline(variant.title(lang), f"{where} title"),
@@ -249,7 +250,7 @@ def example_path(lang: str, name: str) -> str:
 def _example_view(e: ExampleOutput, lang: str) -> ExampleView:
     return {
         "name": e.name,
-        "claim": e.claim,
+        "claim": e.claim_ja if lang == "ja" and e.claim_ja else e.claim,
         "url": example_path(lang, e.name),
         "explanation": dict(e.explanation).get(lang, ""),
         "checks": [{"statement": s, "ok": ok, "measured": m} for s, ok, m in e.checks],

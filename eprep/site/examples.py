@@ -29,18 +29,21 @@ class ExampleOutput:
     plots: tuple[tuple[str, bytes], ...]
     # what the plots show that a reader would not expect, per language (the module's EXPLANATION)
     explanation: tuple[tuple[str, str], ...] = ()
+    claim_ja: str = ""  # the module's CLAIM_JA; the checks' statements stay English for now
 
 
 def prepare_examples(
     quick: bool,
     progress: Callable[[str, int, int], None] | None = None,
     note: Callable[[str], None] | None = None,
+    lang: str = "en",
 ) -> Path:
     """Every example's result and plots, from the cache or run now, in a folder the site reads.
 
     The folder lives beside the examples cache and is rewritten on each build, so a result that
     changed with the engine's code never leaves a stale plot behind. Before any example runs,
-    `note` hears how many will (and how to build quickly); `progress` hears each one as it starts.
+    `note` hears how many will (and how to build quickly, in `lang`); `progress` hears each one as
+    it starts.
     """
     import shutil
 
@@ -53,7 +56,7 @@ def prepare_examples(
     all_names = names()
     to_run = [name for name in all_names if load_cached(name, quick=quick) is None]
     if to_run and note is not None:
-        note(examples_notice(to_run, len(all_names), quick))
+        note(examples_notice(to_run, len(all_names), quick, lang))
     for done, name in enumerate(all_names):
         if progress is not None:
             state = "running" if name in to_run else "cached"
@@ -79,6 +82,12 @@ def _metadata(name: str, result: dict[str, Any]) -> tuple[str, tuple[tuple[str, 
         # A result folder written by an older example version: show its plots without checks.
         pass
     return claim, checks
+
+
+def _claim_ja(name: str) -> str:
+    from eprep.examples import EXAMPLES, load
+
+    return str(getattr(load(name), "CLAIM_JA", "")) if name in EXAMPLES else ""
 
 
 def _explanation(name: str) -> tuple[tuple[str, str], ...]:
@@ -119,7 +128,15 @@ def find_examples(folder: Path | None) -> list[ExampleOutput]:
         topics = (entry.name, *TOPICS.get(entry.name, ()), *extra)
         claim, checks = _metadata(entry.name, result)
         found.append(
-            ExampleOutput(entry.name, claim, topics, checks, plots, _explanation(entry.name))
+            ExampleOutput(
+                entry.name,
+                claim,
+                topics,
+                checks,
+                plots,
+                _explanation(entry.name),
+                _claim_ja(entry.name),
+            )
         )
     return found
 

@@ -78,6 +78,7 @@ class QuestionView(TypedDict):
     kind: str
     widget: str  # how the self-check is answered: "typed", "options", "blanks"
     hint: str | None
+    precision: str | None  # "3 significant figures": the checker's precision rule, numeric only
     blanks: list[BlankView]
     exam: ExamView | None
     title: str

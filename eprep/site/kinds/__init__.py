@@ -30,6 +30,10 @@ class SiteKind:
         """JSON-ready data the page's self-check needs (numbers only)."""
         raise NotImplementedError(self.name)
 
+    def note(self, question: Question, data: dict[str, Any], lang: str) -> str | None:
+        """What the answer must look like, shown by the input (None: nothing to say)."""
+        return None
+
     def key_text(self, data: dict[str, Any]) -> str:
         """The key as plain text next to its formula ("" when the formula says it all)."""
         return ""

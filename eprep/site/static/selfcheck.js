@@ -23,8 +23,26 @@
     return Math.abs(a - b) <= Math.max(tol.rel * Math.max(Math.abs(a), Math.abs(b)), tol.abs);
   }
 
+  /* The checker's precision rule (eprep/checker/precision.py): right within the tolerance or
+   * within half a unit of the last figure asked; a near miss within five units, same sign.
+   * `unit` comes from the build (Precision.unit), null when the exact value is asked. */
+  var SLACK = 1 + 1e-9;
+  function rounded(v, data) {
+    if (close(v, data.key, data.tolerance)) return true;
+    return data.unit !== null && data.unit !== undefined && Math.abs(v - data.key) <= 0.5 * data.unit * SLACK;
+  }
+  function nearMiss(v, data) {
+    if (data.unit === null || data.unit === undefined || rounded(v, data) || v * data.key <= 0) return false;
+    return Math.abs(v - data.key) <= 5 * data.unit * SLACK;
+  }
+
   function show(form, ok, text, feedbackNode) {
     showAll(form, ok, text, feedbackNode ? [feedbackNode] : []);
+  }
+
+  function showNear(form, text) {
+    show(form, false, text);
+    form.querySelector(".result").className = "result wrong near";
   }
 
   function showAll(form, ok, text, feedbackNodes) {
@@ -183,13 +201,15 @@
     if (!tree) return;
     var got = evalAt(tree, {});
     if (got.error !== undefined) { show(form, false, fmt(T.eval_error, { point: "—", msg: got.error })); return; }
-    if (close(got.value, data.key, data.tolerance)) { show(form, true, T.right); return; }
+    if (rounded(got.value, data)) { show(form, true, T.right); return; }
     for (var m = 0; m < data.mistakes.length; m++) {
-      if (data.mistakes[m] !== null && close(got.value, data.mistakes[m], data.tolerance)) {
+      // known mistakes are matched with the same rule, as the checker matches them
+      if (data.mistakes[m] !== null && rounded(got.value, { key: data.mistakes[m], unit: data.mistake_units[m], tolerance: data.tolerance })) {
         show(form, false, T.known, form.querySelector('[data-mistake-feedback="' + m + '"]'));
         return;
       }
     }
+    if (nearMiss(got.value, data)) { showNear(form, fmt(T.near, { got: num(got.value) })); return; }
     show(form, false, fmt(T.wrong_number, { got: num(got.value) }));
   }
 

@@ -47,7 +47,7 @@ def judge_expression(variant: Any, text: str, read_as: str, lang: str) -> Outcom
     """Judge an expression with the checker; a known mistake's feedback, else its diagnosis."""
     from eprep.checker.api import judge
     from eprep.grammar import to_text
-    from eprep.quiz.render import pretty_formula
+    from eprep.grammar.pretty import pretty_formula
 
     question = variant.question
     assert question.answer is not None

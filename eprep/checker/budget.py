@@ -3,7 +3,9 @@
 It cannot interrupt a long C call; untrusted input therefore also runs in a worker process
 that is killed on overrun (see worker.py). Elsewhere (not the main thread) it is a no-op.
 Budgets nest: an inner one ends no later than the one around it, and on leaving it the outer
-one's timer runs on with what it had left.
+one's timer runs on with what it had left. Once the time is up the alarm repeats every
+AGAIN seconds until the block is left: a time-out raised where Python drops exceptions (a
+`__del__`, a C call that ignores errors) is raised again instead of lost.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+AGAIN = 0.05  # seconds between repeated alarms once a budget is spent
 _SOON = 1e-4  # an outer budget already spent fires this soon after the inner one ends
 
 
@@ -25,10 +28,6 @@ class BudgetExceeded(BaseException):
     """
 
 
-def _on_alarm(signum, frame):
-    raise BudgetExceeded
-
-
 @contextlib.contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
     if seconds <= 0:
@@ -38,15 +37,24 @@ def time_budget(seconds: float) -> Iterator[None]:
     ):
         yield
         return
-    outer, _ = signal.getitimer(signal.ITIMER_REAL)  # 0.0: no budget around this one
+    outer, outer_again = signal.getitimer(signal.ITIMER_REAL)  # 0.0: no budget around this one
     started = time.monotonic()
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer) if outer else seconds)
-    try:
+    armed = [True]  # False once the block is left: a late alarm is then ignored
+
+    def on_alarm(signum, frame):
+        if armed[0]:
+            raise BudgetExceeded
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:  # the timer is set inside: a tiny budget can fire before the next line
+        signal.setitimer(signal.ITIMER_REAL, min(seconds, outer) if outer else seconds, AGAIN)
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer:
-            left = outer - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, _SOON))
+        try:
+            armed[0] = False
+        finally:  # even when an alarm lands on the line above
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            if outer:
+                left = outer - (time.monotonic() - started)
+                signal.setitimer(signal.ITIMER_REAL, max(left, _SOON), outer_again)

@@ -9,6 +9,7 @@ from the Gaussian negative log-likelihood (`gaussian_nll_two`) sends SymPy's `si
 from __future__ import annotations
 
 import dataclasses
+import signal
 import time
 
 import pytest
@@ -72,6 +73,24 @@ def test_budgets_nest_and_are_not_swallowed() -> None:
                 pass
         while True:
             pass
+
+
+def test_a_swallowed_time_out_comes_again_and_nothing_is_left_behind() -> None:
+    before = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(BudgetExceeded), time_budget(0.1):
+        try:
+            while True:
+                pass
+        except BudgetExceeded:  # dropped, as a __del__ or a careless C call would
+            pass
+        while True:  # the alarm repeats until the block is left
+            pass
+    for seconds in (1e-6, 0.01):  # a budget so small it fires before the block starts
+        with pytest.raises(BudgetExceeded), time_budget(seconds):
+            while True:
+                pass
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) is before
 
 
 def test_a_hostile_proof_is_undecided_within_its_budget(question) -> None:

@@ -1,4 +1,9 @@
-"""A soft time budget for pure-Python work in the main thread (SIGALRM via setitimer).
+"""A soft time budget for pure-Python work in the main thread (a signal via setitimer).
+
+Wall-clock time (SIGALRM) by default: a learner waits for a verdict. `cpu=True` counts the
+process's CPU time instead (SIGPROF): `eprep verify` is a batch job on a machine that may be
+shared, and a bound in CPU seconds stops a runaway proof without failing sound ones because
+other processes had the cores.
 
 It cannot interrupt a long C call; untrusted input therefore also runs in a worker process
 that is killed on overrun (see worker.py). Elsewhere (not the main thread) it is a no-op.
@@ -29,7 +34,8 @@ class BudgetExceeded(BaseException):
 
 
 @contextlib.contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
+def time_budget(seconds: float, *, cpu: bool = False) -> Iterator[None]:
+    """Raise BudgetExceeded inside the block once `seconds` (wall, or CPU with `cpu`) are spent."""
     if seconds <= 0:
         raise BudgetExceeded
     if threading.current_thread() is not threading.main_thread() or not hasattr(
@@ -37,24 +43,28 @@ def time_budget(seconds: float) -> Iterator[None]:
     ):
         yield
         return
-    outer, outer_again = signal.getitimer(signal.ITIMER_REAL)  # 0.0: no budget around this one
-    started = time.monotonic()
+    timer, signum = (
+        (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
+    )
+    clock = time.process_time if cpu else time.monotonic
+    outer, outer_again = signal.getitimer(timer)  # 0.0: no budget of this clock around this one
+    started = clock()
     armed = [True]  # False once the block is left: a late alarm is then ignored
 
     def on_alarm(signum, frame):
         if armed[0]:
             raise BudgetExceeded
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    previous = signal.signal(signum, on_alarm)
     try:  # the timer is set inside: a tiny budget can fire before the next line
-        signal.setitimer(signal.ITIMER_REAL, min(seconds, outer) if outer else seconds, AGAIN)
+        signal.setitimer(timer, min(seconds, outer) if outer else seconds, AGAIN)
         yield
     finally:
         try:
             armed[0] = False
         finally:  # even when an alarm lands on the line above
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            signal.setitimer(timer, 0)
+            signal.signal(signum, previous)
             if outer:
-                left = outer - (time.monotonic() - started)
-                signal.setitimer(signal.ITIMER_REAL, max(left, _SOON), outer_again)
+                left = outer - (clock() - started)
+                signal.setitimer(timer, max(left, _SOON), outer_again)

@@ -250,7 +250,7 @@ def _equivalent(original: Question, mutant: Mutant, variants: int) -> bool:
     try:
         a, b = formula_expr(original, before), formula_expr(original, after)
         try:
-            with time_budget(IDENTITY_BUDGET):
+            with time_budget(IDENTITY_BUDGET, cpu=True):
                 if prove_zero(sympy.expand(a - b), _key(domains_of(original))):
                     return True
         except BudgetExceeded:

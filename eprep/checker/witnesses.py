@@ -9,7 +9,8 @@ radicals, no floats, must be the same number. Identities are proven once per que
 cached by the question's content (its fields and the reference's source) under
 EPREP_CACHE_DIR. `proof_of(question)` says which witnesses a question has (the site shows it).
 
-Every SymPy step is bounded in time (`budget.time_budget`, as the learner's check is): an
+Every SymPy step is bounded in CPU time (`budget.time_budget`, as the learner's check is in
+wall time: the same proof is not failed because other processes had the cores): an
 expression key's proof gets PROOF_BUDGET seconds over all its variants and, when it runs out,
 is undecided, so the key is compared at exact points as when SymPy gives up; and one question's
 whole exact check gets WITNESS_BUDGET seconds, past which the key is reported "not proven
@@ -35,6 +36,7 @@ from eprep.questions import Question, Variant
 
 IDENTITY, EXACT, ENGINE = "identity", "exact", "engine"
 WITNESSES = (IDENTITY, EXACT, ENGINE)
+# Budgets in CPU seconds (`time_budget(cpu=True)`): verification may share the machine.
 IDENTITY_BUDGET = 8.0  # seconds SymPy may spend proving one question's identity
 EXACT_BUDGET = 4.0  # seconds to decide that two exact numbers that agree to 40 digits are equal
 SAMPLE_POINTS = 6  # exact points per variant when an expression's identity is undecided
@@ -195,7 +197,7 @@ def exactly_equal(a: Any, b: Any) -> bool | None:
     from eprep.checker.budget import BudgetExceeded, time_budget
 
     try:
-        with time_budget(EXACT_BUDGET):
+        with time_budget(EXACT_BUDGET, cpu=True):
             simplified = sympy.simplify(difference)
             if simplified == 0:
                 return True
@@ -236,7 +238,7 @@ def _prove_identity(question: Question) -> bool:
     from eprep.checker.symbolic import prove_zero
 
     try:
-        with time_budget(IDENTITY_BUDGET):
+        with time_budget(IDENTITY_BUDGET, cpu=True):
             definition = reference_value(question, symbols_of(question))
             if isinstance(definition, Rounded):
                 return False  # a rounded value is checked at the variants
@@ -369,14 +371,14 @@ class ProofTime:
             return self.tried[difference, domains]
         if self.left <= 0:
             return False
-        started = time.monotonic()
+        started = time.process_time()
         try:
-            with time_budget(self.left):
+            with time_budget(self.left, cpu=True):
                 proven = prove_zero(difference, domains)
         except BudgetExceeded:
             proven = False
         finally:
-            self.left -= time.monotonic() - started
+            self.left -= time.process_time() - started
         self.tried[difference, domains] = proven
         return proven
 
@@ -581,7 +583,7 @@ def reference_witness(
     from eprep.checker.budget import BudgetExceeded, time_budget
 
     try:
-        with time_budget(WITNESS_BUDGET):
+        with time_budget(WITNESS_BUDGET, cpu=True):
             if identity_holds(question):
                 return ReferenceOutcome(IDENTITY)
             clock = ProofTime(PROOF_BUDGET)

@@ -113,9 +113,9 @@ def test_a_hostile_proof_is_undecided_within_its_budget(question) -> None:
     assert time.monotonic() - started < 1.0 + SLACK
     assert clock.left < 0.1  # spent (CPU accounting and the timer differ by a tick)
     # The budget is the question's, over all its variants: the next try costs nothing.
-    started = time.monotonic()
+    started = time.process_time()  # CPU seconds: the wall clock is the machine's load
     assert clock.prove_zero(difference + 1, domains) is False
-    assert time.monotonic() - started < 1.0
+    assert time.process_time() - started < 0.5
 
 
 def test_the_restored_question_is_proven(question) -> None:

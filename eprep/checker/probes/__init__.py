@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from eprep.checker.registry import WitnessRegistry
 
 Params = Mapping[str, float]  # one variant's parameter values, name -> number
-# The old name, for probe modules written before the rename (questions.Variant is the variant).
-Variant = Params
 
 
 @dataclass(frozen=True)

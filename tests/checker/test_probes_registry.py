@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from eprep.checker import probes
@@ -49,3 +50,14 @@ def test_variant_names_one_thing_only() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and (node.module or "probes").endswith("probes"):
                 assert "Variant" not in {a.name for a in node.names}, path.name
+
+
+def test_after_pass_refuses_an_attribute_no_pass_has_set() -> None:
+    from eprep.engine import Affine
+
+    layer = Affine(np.ones((2, 1)), np.zeros(1))
+    with pytest.raises(AssertionError, match="before the pass"):
+        probes.after_pass(layer.dW)
+    layer.forward(np.ones((3, 2)))
+    layer.backward(np.ones((3, 1)))
+    assert probes.after_pass(layer.dW) is layer.dW

@@ -4,7 +4,9 @@ Synchronous data parallelism splits a mini-batch over K workers, each computes t
 its shard's mean loss on the same weights, and the gradients are combined weighted by shard
 size, which reproduces the full-batch gradient exactly. The ring all-reduce (Patarasuk & Yuan
 2009; Baidu's allreduce 2017) sums K arrays in 2(K - 1) steps: a reduce-scatter of K - 1 steps,
-then an all-gather of K - 1 steps, each worker sending one of K chunks per step.
+then an all-gather of K - 1 steps, each worker sending one of K chunks per step. Model
+parallelism splits the layers over devices instead; `pipeline_schedule` shows how micro-batches
+keep the devices of such a pipeline busy.
 """
 
 from __future__ import annotations
@@ -56,4 +58,39 @@ def ring_allreduce(arrays: Sequence[np.ndarray]) -> tuple[list[np.ndarray], list
     return [np.concatenate(c).reshape(shape) for c in chunks], sent
 
 
-__all__ = ["data_parallel_gradient", "ring_allreduce"]
+def pipeline_schedule(stages: int, microbatches: int) -> np.ndarray:
+    """Forward pass of a layer-wise model-parallel pipeline (GPipe, Huang et al. 2019, §2.2).
+
+    The model is split into `stages` consecutive parts on as many devices and the mini-batch
+    into `microbatches`. A device starts a micro-batch as soon as it has it and is free, and
+    hands the result to the next device, one time step per stage. Returns a (stages, steps)
+    array: the micro-batch each device works on at each step, -1 while it idles.
+    """
+    if stages < 1 or microbatches < 1:
+        raise ValueError("a pipeline needs at least one stage and one micro-batch")
+    ready = [[0] * microbatches]  # ready[s][m]: first step stage s may work on micro-batch m
+    busy: list[dict[int, int]] = []
+    for s in range(stages):
+        free, done, slots = 0, [], {}
+        for m in range(microbatches):
+            start = max(free, ready[s][m])
+            slots[start] = m
+            free = start + 1
+            done.append(start + 1)
+        ready.append(done)
+        busy.append(slots)
+    steps = max(max(slots) for slots in busy) + 1
+    grid = np.full((stages, steps), -1, dtype=int)
+    for s, slots in enumerate(busy):
+        for t, m in slots.items():
+            grid[s, t] = m
+    return grid
+
+
+def idle_fraction(grid: np.ndarray) -> float:
+    """The share of (device, step) slots of a schedule in which the device idles."""
+    grid = np.asarray(grid)
+    return float(np.count_nonzero(grid < 0) / grid.size)
+
+
+__all__ = ["data_parallel_gradient", "idle_fraction", "pipeline_schedule", "ring_allreduce"]

@@ -96,3 +96,10 @@ def test_code_definitions_accept_right_and_refuse_wrong_completions():
 
     assert _run("diffusion_code", {"q_sample": q_sample}) == []
     assert _run("diffusion_code", {"q_sample": lambda *a: q_sample(*a, shift=2)})
+
+
+def test_pipeline_bubble_reference_counts_slots():
+    assert ref("pipeline_bubble", dict(K=3, M=4)) == R(1, 3)
+    assert ref("pipeline_bubble", dict(K=4, M=1)) == R(3, 4)
+    with pytest.raises(NeedsValues):
+        get_reference("pipeline_bubble")({"K": sympy.Symbol("K"), "M": 4})

@@ -24,7 +24,12 @@ from eprep.engine.lightweight import (
     softmax_with_temperature,
     sparsity_of,
 )
-from eprep.engine.parallel import data_parallel_gradient, ring_allreduce
+from eprep.engine.parallel import (
+    data_parallel_gradient,
+    idle_fraction,
+    pipeline_schedule,
+    ring_allreduce,
+)
 
 
 def test_magnitude_prune_removes_the_smallest_by_hand():
@@ -176,3 +181,26 @@ def test_ring_allreduce_sums_and_sends_2_k_minus_1_over_k(k):
     assert all(np.allclose(r, total) for r in results)
     m = arrays[0].size
     assert sent == [2 * (k - 1) * m // k] * k
+
+
+def test_pipeline_without_micro_batches_keeps_one_device_busy():
+    grid = pipeline_schedule(4, 1)
+    # One micro-batch walks down the stages: a diagonal, 3 of every 4 slots idle.
+    assert grid.tolist() == [[0, -1, -1, -1], [-1, 0, -1, -1], [-1, -1, 0, -1], [-1, -1, -1, 0]]
+    assert idle_fraction(grid) == 0.75
+
+
+@pytest.mark.parametrize(("stages", "micro"), [(2, 3), (3, 4), (4, 8)])
+def test_pipeline_schedule_by_counting(stages, micro):
+    grid = pipeline_schedule(stages, micro)
+    # Each stage handles every micro-batch once, in order, one step after the previous stage.
+    for s in range(stages):
+        row = grid[s]
+        assert [m for m in row if m >= 0] == list(range(micro))
+        assert int(np.flatnonzero(row >= 0)[0]) == s
+    # Hand count: stage s works in steps s .. s + micro - 1 of stages + micro - 1 steps.
+    steps = stages + micro - 1
+    assert grid.shape == (stages, steps)
+    assert idle_fraction(grid) == pytest.approx(
+        (stages * steps - stages * micro) / (stages * steps)
+    )

@@ -11,7 +11,12 @@ import numpy as np
 
 from eprep.checker.probes import OptionId, Params, Value, probe
 from eprep.engine import SGD, Affine, MultiLayerNet
-from eprep.engine.parallel import data_parallel_gradient, ring_allreduce
+from eprep.engine.parallel import (
+    data_parallel_gradient,
+    idle_fraction,
+    pipeline_schedule,
+    ring_allreduce,
+)
 
 
 @probe("weighted_gradient")
@@ -72,3 +77,10 @@ def sync_data_parallel(variant: Params, rng: np.random.Generator) -> OptionId:
     if k_times:
         return OptionId("k-times")
     return OptionId("small-batch")
+
+
+@probe("pipeline_bubble")
+def pipeline_bubble(variant: Params, rng: np.random.Generator) -> Value:
+    """The idle share of the engine's simulated GPipe forward schedule."""
+    grid = pipeline_schedule(round(float(variant["K"])), round(float(variant["M"])))
+    return Value(idle_fraction(grid))

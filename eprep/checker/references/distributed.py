@@ -55,3 +55,13 @@ def sync_data_parallel(p: Params) -> Pick:
             "stale": sympy.sympify(not same),  # synchronous: every gradient on the current weights
         }
     )
+
+
+@reference("pipeline_bubble")
+def pipeline_bubble(p: Params) -> sympy.Expr:
+    """Idle (device, step) slots: stage k works in steps k .. k + M - 1 of a pass that ends
+    when the last stage finishes its last micro-batch; counted slot by slot."""
+    stages, micro = integer(p["K"]), integer(p["M"])
+    busy = {(k, step) for k in range(stages) for step in range(k, k + micro)}
+    steps = max(step for _, step in busy) + 1
+    return sympy.Rational(stages * steps - len(busy), stages * steps)

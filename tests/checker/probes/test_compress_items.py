@@ -227,3 +227,9 @@ def test_code_probes_generative_loops():
     with pytest.raises(AssertionError):
         off_by_one = {"q_sample": lambda x0, t, b, e: q_sample(x0, t + 1, b, e)}
         get_code_probe("diffusion_code_matches_engine")(off_by_one, {}, np.random.default_rng(0))
+
+
+def test_pipeline_bubble_by_hand():
+    # K = 3 stages, M = 4 micro-batches: 6 steps, 3 * 6 - 12 = 6 idle of 18.
+    found = evidence("day4.distributed.pipeline-bubble", dict(K=3, M=4))
+    separates(found, 1 / 3, [0.5, 2 / 3, 2 / 7])

@@ -6,7 +6,8 @@ L = y d^2 / 2 + (1 - y) max(0, m - d)^2 / 2, d = ||x1 - x2||. Triplet loss (Schr
 max(0, ||a - p|| - ||a - n|| + m). InfoNCE (van den Oord et al. 2018, eq. 4; SimCLR's NT-Xent
 without the normalisation): for queries q_i and keys k_j with k_i the positive of q_i,
 L = mean_i -log(exp(q_i.k_i / tau) / sum_j exp(q_i.k_j / tau)), the cross-entropy of the
-similarity logits / tau with the diagonal as labels. All losses are batch means.
+similarity logits / tau with the diagonal as labels. FixMatch's pseudo-label loss (Sohn et al.
+2020) is the semi-supervised one. All losses are batch means.
 """
 
 from __future__ import annotations
@@ -98,12 +99,31 @@ def info_nce_from_similarities(sims: np.ndarray, tau: float, positive: int = 0) 
     return float(-(s[positive] - np.log(np.sum(np.exp(s)))))
 
 
+def pseudo_label_loss(
+    weak_logits: np.ndarray, strong_logits: np.ndarray, threshold: float = 0.95
+) -> float:
+    """FixMatch's unlabelled loss (Sohn et al. 2020, eq. 4): mean over ALL unlabelled samples
+    of 1[max softmax(weak) >= threshold] * CE(argmax softmax(weak), softmax(strong)).
+
+    The pseudo-label comes from the weakly augmented view and is a hard label; samples below
+    the threshold contribute 0 but still count in the mean.
+    """
+    weak, strong = _rows(weak_logits), _rows(strong_logits)
+    p = softmax(weak)
+    labels = np.argmax(p, axis=1)
+    mask = (np.max(p, axis=1) >= threshold).astype(float)
+    shifted = strong - strong.max(axis=1, keepdims=True)
+    log_q = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(np.mean(mask * -log_q[np.arange(len(labels)), labels]))
+
+
 __all__ = [
     "InfoNCE",
     "contrastive_loss",
     "euclidean_distance",
     "info_nce",
     "info_nce_from_similarities",
+    "pseudo_label_loss",
     "triplet_loss",
     "triplet_loss_grad",
 ]

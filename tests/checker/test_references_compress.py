@@ -103,3 +103,11 @@ def test_pipeline_bubble_reference_counts_slots():
     assert ref("pipeline_bubble", dict(K=4, M=1)) == R(3, 4)
     with pytest.raises(NeedsValues):
         get_reference("pipeline_bubble")({"K": sympy.Symbol("K"), "M": 4})
+
+
+def test_pseudo_label_reference_masks_by_the_threshold():
+    values = dict(c1=R(97, 100), c2=R(99, 100), c3=R(7, 10), q1=R(1, 2), q2=R(1, 4), q3=R(2, 5))
+    assert sympy.simplify(ref("pseudo_label_loss", values) - sympy.log(8) / 3) == 0
+    values["c3"] = R(96, 100)
+    want = (sympy.log(8) + sympy.log(R(5, 2))) / 3
+    assert sympy.simplify(ref("pseudo_label_loss", values) - want) == 0

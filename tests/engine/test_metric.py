@@ -12,6 +12,7 @@ from eprep.engine.metric import (
     InfoNCE,
     contrastive_loss,
     info_nce_from_similarities,
+    pseudo_label_loss,
     triplet_loss,
     triplet_loss_grad,
 )
@@ -83,3 +84,16 @@ def test_info_nce_from_similarities_by_hand():
     assert info_nce_from_similarities(sims, tau) == pytest.approx(hand)
     with pytest.raises(ValueError):
         InfoNCE(0.0)
+
+
+def test_pseudo_label_loss_by_hand_and_torch():
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    weak = np.array([[6.0, 0.0, 0.0], [1.0, 0.8, 0.0], [0.0, 0.0, 5.0]])
+    strong = np.array([[1.0, 2.0, 0.0], [0.0, 3.0, 0.0], [0.5, 0.0, 1.5]])
+    # softmax(weak) maxima: 0.995 (class 0), 0.44 (masked out), 0.987 (class 2).
+    mask = torch.tensor([1.0, 0.0, 1.0])
+    ce = F.cross_entropy(torch.tensor(strong), torch.tensor([0, 0, 2]), reduction="none")
+    want = float((mask * ce).sum() / 3)  # divided by all three unlabelled samples
+    assert pseudo_label_loss(weak, strong, 0.95) == pytest.approx(want, rel=1e-12)
+    assert pseudo_label_loss(weak, strong, 0.999) == 0.0

@@ -13,7 +13,13 @@ import numpy as np
 from eprep.checker.probes import Params, Value, code_probe, probe
 from eprep.checker.probes.cnn import _compare, _lookup
 from eprep.engine import numerical_gradient
-from eprep.engine.metric import InfoNCE, contrastive_loss, info_nce_from_similarities, triplet_loss
+from eprep.engine.metric import (
+    InfoNCE,
+    contrastive_loss,
+    info_nce_from_similarities,
+    pseudo_label_loss,
+    triplet_loss,
+)
 
 
 def _f(variant: Params, name: str) -> float:
@@ -81,3 +87,20 @@ def info_nce_matches_engine(
         q, k = rng.standard_normal((n, d)), rng.standard_normal((n, d))
         got = np.asarray(float(fn(q.copy(), k.copy(), tau)))
         _compare("info_nce", (n, d), got, np.asarray(InfoNCE(tau).forward(q, k)))
+
+
+def _logits_with_top(probability: float, top: int = 0, classes: int = 3) -> np.ndarray:
+    """Logits whose softmax gives class `top` this probability, the rest shared equally."""
+    rest = (1 - probability) / (classes - 1)
+    logits = np.full(classes, np.log(rest))
+    logits[top] = np.log(probability)
+    return logits
+
+
+@probe("pseudo_label_loss")
+def pseudo_label_loss_probe(variant: Params, rng: np.random.Generator) -> Value:
+    """The engine's FixMatch loss of three images built to have the variant's confidences."""
+    tops = rng.integers(0, 3, size=3)
+    weak = np.array([_logits_with_top(_f(variant, f"c{i + 1}"), tops[i]) for i in range(3)])
+    strong = np.array([_logits_with_top(_f(variant, f"q{i + 1}"), tops[i]) for i in range(3)])
+    return Value(pseudo_label_loss(weak, strong, 0.95), rel_tol=1e-9, abs_tol=1e-12)

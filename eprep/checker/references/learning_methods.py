@@ -13,10 +13,13 @@ import sympy
 
 from eprep.checker.references import (
     CodeDefinition,
+    NeedsValues,
     Params,
     code_reference,
+    exact,
     float_close,
     from_float,
+    is_number,
     reference,
 )
 
@@ -110,3 +113,18 @@ def info_nce_code(*, tau: str = "0.5") -> CodeDefinition:
         return []
 
     return CodeDefinition(drive, check)
+
+
+@reference("pseudo_label_loss")
+def pseudo_label_loss(p: Params, *, threshold: str = "0.95") -> sympy.Expr:
+    """Sohn et al. 2020, eq. 4: the mean over all unlabelled images of 1(confidence >= tau)
+    times -log of the strong view's probability of the pseudo-label."""
+    tau = exact(threshold)
+    confidences = [p["c1"], p["c2"], p["c3"]]
+    if not all(is_number(c) for c in confidences):
+        raise NeedsValues
+    terms = [
+        (1 if c >= tau else 0) * -sympy.log(q)
+        for c, q in zip(confidences, [p["q1"], p["q2"], p["q3"]], strict=True)
+    ]
+    return sum(terms) / len(terms)

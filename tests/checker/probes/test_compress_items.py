@@ -233,3 +233,10 @@ def test_pipeline_bubble_by_hand():
     # K = 3 stages, M = 4 micro-batches: 6 steps, 3 * 6 - 12 = 6 idle of 18.
     found = evidence("day4.distributed.pipeline-bubble", dict(K=3, M=4))
     separates(found, 1 / 3, [0.5, 2 / 3, 2 / 7])
+
+
+def test_pseudo_label_loss_by_hand():
+    values = dict(c1=0.97, c2=0.99, c3=0.7, q1=0.5, q2=0.25, q3=0.4)
+    right = (math.log(2) + math.log(4)) / 3  # image 3 masked, still counted in the mean
+    found = evidence("day4.learning-methods.pseudo-label-loss", values)
+    separates(found, right, [right * 1.5, right + math.log(2.5) / 3])

@@ -98,29 +98,29 @@ def discriminator_loss_grad(
     return -1.0 / (d_real.size * d_real), 1.0 / (d_fake.size * (1.0 - d_fake))
 
 
-def generator_loss(d_fake: np.ndarray, kind: str = "non-saturating") -> float:
+def generator_loss(d_fake: np.ndarray, form: str = "non-saturating") -> float:
     """ "minimax": mean log(1 - D(G(z))); "non-saturating": -mean log D(G(z))."""
     d_fake = _probabilities(d_fake)
-    if kind == "minimax":
+    if form == "minimax":
         return float(np.mean(np.log(1.0 - d_fake)))
-    if kind == "non-saturating":
+    if form == "non-saturating":
         return float(-np.mean(np.log(d_fake)))
-    raise ValueError(f"kind must be 'minimax' or 'non-saturating', got {kind!r}")
+    raise ValueError(f"form must be 'minimax' or 'non-saturating', got {form!r}")
 
 
-def generator_loss_grad(d_fake: np.ndarray, kind: str = "non-saturating") -> np.ndarray:
+def generator_loss_grad(d_fake: np.ndarray, form: str = "non-saturating") -> np.ndarray:
     """d/dD(G(z)) of generator_loss: -1/(M (1 - D)) (minimax) or -1/(M D) (non-saturating)."""
     d_fake = _probabilities(d_fake)
-    if kind == "minimax":
+    if form == "minimax":
         return -1.0 / (d_fake.size * (1.0 - d_fake))
-    if kind == "non-saturating":
+    if form == "non-saturating":
         return -1.0 / (d_fake.size * d_fake)
-    raise ValueError(f"kind must be 'minimax' or 'non-saturating', got {kind!r}")
+    raise ValueError(f"form must be 'minimax' or 'non-saturating', got {form!r}")
 
 
-def generator_loss_from_logits(a_fake: np.ndarray, kind: str = "non-saturating") -> float:
+def generator_loss_from_logits(a_fake: np.ndarray, form: str = "non-saturating") -> float:
     """generator_loss of D = sigmoid(a) for D's logits a (where saturation shows)."""
-    return generator_loss(sigmoid(np.asarray(a_fake, dtype=float)), kind)
+    return generator_loss(sigmoid(np.asarray(a_fake, dtype=float)), form)
 
 
 def gan_value(d: np.ndarray, p_data: np.ndarray, p_g: np.ndarray) -> np.ndarray:

@@ -62,11 +62,11 @@ def compress_checks(seed: int) -> Iterator[Result]:
     yield _one(
         "discriminator_loss dD(G(z))", lambda: discriminator_loss(d_real, d_fake), g_fake, d_fake
     )
-    for kind in ("minimax", "non-saturating"):
+    for form in ("minimax", "non-saturating"):
         yield _one(
-            f"generator_loss({kind})",
-            lambda kind=kind: generator_loss(d_fake, kind),
-            generator_loss_grad(d_fake, kind),
+            f"generator_loss({form})",
+            lambda form=form: generator_loss(d_fake, form),
+            generator_loss_grad(d_fake, form),
             d_fake,
         )
     a, p, n = normal((4, 3)), normal((4, 3)), normal((4, 3))

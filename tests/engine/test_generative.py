@@ -97,9 +97,9 @@ def test_gan_losses_and_gradients():
         relative_error(gf, numerical_gradient(lambda _: discriminator_loss(d_real, d_fake), d_fake))
         < TOL
     )
-    for kind in ("minimax", "non-saturating"):
-        g = generator_loss_grad(d_fake, kind)
-        num = numerical_gradient(lambda _, k=kind: generator_loss(d_fake, k), d_fake)
+    for form in ("minimax", "non-saturating"):
+        g = generator_loss_grad(d_fake, form)
+        num = numerical_gradient(lambda _, k=form: generator_loss(d_fake, k), d_fake)
         assert relative_error(g, num) < TOL
     with pytest.raises(ValueError):
         generator_loss(d_fake, "wasserstein")

@@ -25,6 +25,7 @@ class GradCam:
     coarse: np.ndarray  # (N, h, w), ReLU(sum_k alpha_k A^k) at the feature maps' size
     weights: np.ndarray  # (N, K): alpha_k, the spatial mean of dy^c/dA^k
     features: np.ndarray  # (N, K, h, w): A^k
+    gradients: np.ndarray  # (N, K, h, w): dy^c/dA^k
     scores: np.ndarray  # (N, classes): the class scores y before the softmax
 
 
@@ -80,7 +81,7 @@ def grad_cam(
     weights = grads.mean(axis=(2, 3))
     coarse = np.maximum(np.einsum("nk,nkij->nij", weights, features), 0.0)
     heatmap = bilinear_resize(coarse, x.shape[2:])
-    return GradCam(heatmap, coarse, weights, features, scores)
+    return GradCam(heatmap, coarse, weights, features, grads, scores)
 
 
 def occlusion_map(

@@ -89,10 +89,12 @@ def occlusion_map(
     image: np.ndarray,
     patch: int,
     stride: int = 1,
-    fill: float = 0.0,
+    fill: float | np.ndarray = 0.0,
 ) -> np.ndarray:
     """Score drop when a patch x patch square of `image` (C, H, W) is set to `fill`.
 
+    `fill` is a number or a baseline image of the same shape (the patch then takes the
+    baseline's values there, e.g. a blank background, so that masking erases ink).
     `score(batch)` returns one class score per image of a batch (N, C, H, W). Each pixel gets the
     mean drop over the patch positions that cover it; shape (H, W).
     """
@@ -105,9 +107,11 @@ def occlusion_map(
     starts = [
         (i, j) for i in range(0, h - patch + 1, stride) for j in range(0, w - patch + 1, stride)
     ]
+    baseline = np.broadcast_to(np.asarray(fill, dtype=float), image.shape)
     batch = np.repeat(image[None], len(starts), axis=0)
     for k, (i, j) in enumerate(starts):
-        batch[k, :, i : i + patch, j : j + patch] = fill
+        window = (slice(None), slice(i, i + patch), slice(j, j + patch))
+        batch[k][window] = baseline[window]
     base = float(np.asarray(score(image[None])).ravel()[0])
     drops = base - np.asarray(score(batch), dtype=float).ravel()
     total = np.zeros((h, w))

@@ -172,3 +172,15 @@ def test_grad_cam_and_occlusion_find_a_planted_patch():
         near = max(abs(peak_cam[0] - peak_occ[0]), abs(peak_cam[1] - peak_occ[1])) <= 2
         hits += cam_inside and occ_inside and near
     assert hits >= 0.9 * len(positives)
+
+
+def test_occlusion_with_a_baseline_image_erases_to_it():
+    """Masking with a baseline image equal to the input changes nothing: every drop is 0."""
+    rng = np.random.default_rng(8)
+    net = _net(rng)
+    image = rng.standard_normal((1, 10, 10))
+    assert np.allclose(occlusion_map(class_score(net, 1), image, 3, fill=image), 0.0)
+    baseline = rng.standard_normal((1, 10, 10))
+    heat = occlusion_map(class_score(net, 1), image, 10, fill=baseline)
+    full_drop = net.predict(image[None])[0, 1] - net.predict(baseline[None])[0, 1]
+    assert np.allclose(heat, full_drop)  # one patch covering everything: the whole-image drop

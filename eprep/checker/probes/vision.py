@@ -78,9 +78,9 @@ def nms_code_matches_engine(
 
 @probe("ranked_average_precision")
 def ranked_average_precision(variant: Params, rng: np.random.Generator) -> Value:
-    """Engine all-point AP of the list hit^a miss^b hit hit against N ground truths."""
+    """Engine all-point AP of the list hit^a miss^b hit hit hit against N ground truths."""
     a, b, n = _int(variant, "a"), _int(variant, "b"), _int(variant, "N")
-    return Value(average_precision([1] * a + [0] * b + [1, 1], n))
+    return Value(average_precision([1] * a + [0] * b + [1, 1, 1], n))
 
 
 @probe("anchor_count")
@@ -130,7 +130,8 @@ def unet_skip_params(variant: Params, rng: np.random.Generator) -> Value:
     up = rng.standard_normal((1, cu, 3, 3))
     skip = rng.standard_normal((1, cs, 3, 3))
     joined = np.concatenate([up, skip], axis=1)  # U-Net joins along the channel axis
-    layer = Convolution(rng.standard_normal((co, joined.shape[1], 3, 3)), np.zeros(co), pad=1)
+    # One 3x3 window without padding: every weight meets a (non-zero) input value.
+    layer = Convolution(rng.standard_normal((co, joined.shape[1], 3, 3)), np.zeros(co))
     out = layer.forward(joined)
     layer.backward(rng.standard_normal(out.shape))
     return Value(trained_scalars(layer.dW, layer.db))

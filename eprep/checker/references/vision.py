@@ -152,9 +152,9 @@ def interpolated_ap(hits: list[int], n_positives: int) -> sympy.Expr:
 
 @reference("ranked_average_precision")
 def ranked_average_precision(p: Params) -> sympy.Expr:
-    """a hits, b misses, 2 hits against N ground truths."""
+    """a hits, b misses, 3 hits against N ground truths."""
     a, b, n = integer(p["a"]), integer(p["b"]), integer(p["N"])
-    return interpolated_ap([1] * a + [0] * b + [1, 1], n)
+    return interpolated_ap([1] * a + [0] * b + [1, 1, 1], n)
 
 
 _SCALES = [1, 2, 4, 8]

@@ -155,35 +155,43 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             f"the net classifies (test accuracy ≥ {ACC_BAR:.0%})",
             result["test_acc"] >= ACC_BAR,
             f"{result['test_acc']:.3f}",
+            statement_ja=f"ネットワークが分類できている（テスト正解率 {ACC_BAR:.0%} 以上）",
         ),
         Check(
             f"median heat share on strokes ≥ {LIFT_BAR}× their area share",
             lift >= LIFT_BAR,
             f"{lift:.2f}×",
+            statement_ja=f"字画上のヒートマップの割合が字画の面積比の {LIFT_BAR} 倍以上（中央値）",
         ),
         Check(
             f"median rank correlation with the occlusion map ≥ {RHO_BAR}",
             rho >= RHO_BAR,
             f"ρ = {rho:.3f}",
+            statement_ja=f"遮蔽マップとの順位相関の中央値が {RHO_BAR} 以上",
         ),
         Check(
             f"≥ {MARGIN} above another class's Grad-CAM",
             rho - baseline >= MARGIN,
             f"ρ = {rho:.3f} vs {baseline:.3f}",
+            statement_ja=f"別クラスの Grad-CAM より {MARGIN} 以上高い",
+            measured_ja=f"ρ = {rho:.3f}（別クラス {baseline:.3f}）",
         ),
     ]
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and one row per shown digit, then the medians over all explained test images."""
-    header = ("digit", "predicted", "ρ(Grad-CAM, occlusion)")
+    header = {
+        "en": ("digit", "predicted", "ρ(Grad-CAM, occlusion)"),
+        "ja": ("数字", "予測", "ρ（Grad-CAM と遮蔽マップ）"),
+    }[lang]
     body = [(str(d["label"]), str(d["predicted"]), f"{d['rho']:.3f}") for d in result["digits"]]
-    medians = (
-        f"median of {len(result['rho'])}",
-        f"baseline {np.median(result['baseline_rho']):.3f}",
-        f"{np.median(result['rho']):.3f}",
-    )
-    return [header, *body, medians]
+    n, base = len(result["rho"]), float(np.median(result["baseline_rho"]))
+    first, second = {
+        "en": (f"median of {n}", f"baseline {base:.3f}"),
+        "ja": (f"{n} 枚の中央値", f"別クラス {base:.3f}"),
+    }[lang]
+    return [header, *body, (first, second, f"{np.median(result['rho']):.3f}")]
 
 
 def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:

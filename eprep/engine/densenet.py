@@ -90,7 +90,8 @@ def transition_channels(in_channels: int, compression: float) -> int:
     """floor(theta m): the transition's 1x1 convolution keeps a fraction theta of m channels."""
     if not 0 < compression <= 1:
         raise ValueError(f"compression must be in (0, 1], got {compression}")
-    return math.floor(compression * in_channels)
+    # round first: 0.29 * 100 is 28.999999999999996 in floating point, not 29.
+    return math.floor(round(compression * in_channels, 9))
 
 
 class Transition:

@@ -11,11 +11,13 @@ sequence lengths are the lengths of real token arrays.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from eprep.checker.probes import Params, Value, code_probe, probe
 from eprep.checker.probes.cnn import _compare, _int, _lookup, trained_scalars
@@ -41,6 +43,18 @@ from eprep.engine.densenet import (
 )
 
 
+def one_blas_thread(fn: Callable[..., Value]) -> Callable[..., Value]:
+    """Run a probe with one BLAS thread: its many small matrix products cost several times
+    more when every verify worker's BLAS spins up threads on the same few cores."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Value:
+        with threadpool_limits(limits=1, user_api="blas"):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 def _pad(x: np.ndarray, pad: int) -> np.ndarray:
     return np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
 
@@ -54,6 +68,7 @@ def _separable_products(channels: int, outputs: int, size: int, stride: int) -> 
 
 
 @probe("mobilenet_strided_mult_adds")
+@one_blas_thread
 def mobilenet_strided_mult_adds(variant: Params, rng: np.random.Generator) -> Value:
     """Products of the engine's stride-2 depthwise 3x3 then pointwise C -> N."""
     c, n, h = _int(variant, "C"), _int(variant, "N"), _int(variant, "H")
@@ -61,6 +76,7 @@ def mobilenet_strided_mult_adds(variant: Params, rng: np.random.Generator) -> Va
 
 
 @probe("mobilenet_multiplier_mult_adds")
+@one_blas_thread
 def mobilenet_multiplier_mult_adds(variant: Params, rng: np.random.Generator) -> Value:
     """Products of the engine's depthwise + pointwise pair built at the thinned, smaller size."""
     alpha, rho = float(variant["alpha"]), float(variant["rho"])
@@ -96,6 +112,7 @@ def densenet_transition_channels(variant: Params, rng: np.random.Generator) -> V
 
 
 @probe("densenet_bottleneck_params")
+@one_blas_thread
 def densenet_bottleneck_params(variant: Params, rng: np.random.Generator) -> Value:
     """Convolution weights with a gradient in layer l of an engine DenseNet-B block (4k wide):
     the l - 1 layers before it are cheap 1x1 layers, layer l the engine's BN-ReLU-Conv(1x1)-
@@ -115,6 +132,7 @@ def densenet_bottleneck_params(variant: Params, rng: np.random.Generator) -> Val
 
 
 @probe("resnet_projection_block_params")
+@one_blas_thread
 def resnet_projection_block_params(variant: Params, rng: np.random.Generator) -> Value:
     """Weights with a gradient in an engine bottleneck (1x1, 3x3, 1x1 to 4B) plus a 1x1
     projection shortcut, the two paths added as in y = F(x) + W_s x."""
@@ -209,6 +227,7 @@ def _stack_products(depth: int, channels: int, size: int) -> int:
 
 
 @probe("efficientnet_flops_factor")
+@one_blas_thread
 def efficientnet_flops_factor(variant: Params, rng: np.random.Generator) -> Value:
     """Measure how the engine's conv-stack cost grows with depth, width and resolution (each
     doubled on its own), then apply those growth exponents to d = a^phi, w = b^phi, r = c^phi."""
@@ -232,6 +251,7 @@ def _patch_embedding(h: int, patch: int, dim: int, rng: np.random.Generator):
 
 
 @probe("vit_sequence_length")
+@one_blas_thread
 def vit_sequence_length(variant: Params, rng: np.random.Generator) -> Value:
     """Length of [class token; patch tokens] built from the engine's patch embedding."""
     _, _, tokens = _patch_embedding(_int(variant, "H"), _int(variant, "P"), 2, rng)
@@ -240,6 +260,7 @@ def vit_sequence_length(variant: Params, rng: np.random.Generator) -> Value:
 
 
 @probe("vit_embedding_params")
+@one_blas_thread
 def vit_embedding_params(variant: Params, rng: np.random.Generator) -> Value:
     """Scalars with a gradient in z_0 = [x_class; patches E] + E_pos, through the engine conv."""
     d = _int(variant, "D")
@@ -249,7 +270,7 @@ def vit_embedding_params(variant: Params, rng: np.random.Generator) -> Value:
     # The sum and the concatenation pass dz unchanged to E_pos, to x_class and to the tokens.
     dz = rng.standard_normal(z.shape)
     dpos, dcls = dz.sum(axis=0), dz[:, 0]
-    conv.backward(dz[:, 1:].transpose(0, 2, 1).reshape(maps.shape))
+    conv.backward_params(dz[:, 1:].transpose(0, 2, 1).reshape(maps.shape))
     return Value(trained_scalars(conv.dW, conv.db, dcls, dpos))
 
 

@@ -13,6 +13,7 @@ position (Dosovitskiy et al. 2021, eq. 1).
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from itertools import product
 
@@ -55,12 +56,20 @@ def mobilenet_multiplier_mult_adds(p: Params) -> sympy.Expr:
     return sympy.expand(_separable_layer_cost(alpha * p["M"], alpha * p["N"], rho * p["D"]))
 
 
-def _block_width(in_channels, growth, layers) -> sympy.Expr:
-    """c_{l+1} = c_l + k (each layer's k outputs concatenated), c_0 = k_0, as a recurrence."""
+@functools.cache
+def _width_recurrence() -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
+    """c_{l+1} = c_l + k (each layer's k outputs concatenated), c_0 = k_0, solved once."""
     step = sympy.Symbol("l", integer=True, nonnegative=True)
+    start, growth = sympy.symbols("k_0 k", positive=True)
     c = sympy.Function("c")
-    solution = sympy.rsolve(c(step + 1) - c(step) - growth, c(step), {c(0): in_channels})
-    return sympy.expand(solution.subs(step, layers))
+    solution = sympy.rsolve(c(step + 1) - c(step) - growth, c(step), {c(0): start})
+    return solution, (start, growth, step)
+
+
+def _block_width(in_channels, growth, layers) -> sympy.Expr:
+    """The width after `layers` concatenations, from the solved recurrence."""
+    solution, (start, k, step) = _width_recurrence()
+    return sympy.expand(solution.subs({start: in_channels, k: growth, step: layers}))
 
 
 @reference("densenet_transition_channels")

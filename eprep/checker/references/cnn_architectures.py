@@ -46,6 +46,8 @@ def _separable_layer_cost(channels, outputs, size, kernel=3, stride=1) -> sympy.
 @reference("mobilenet_strided_mult_adds")
 def mobilenet_strided_mult_adds(p: Params) -> sympy.Expr:
     """A 3x3 depthwise convolution with stride 2 and padding 1, then a 1x1 to N channels."""
+    if not is_number(p["C"]):
+        raise NeedsValues  # the positions of a stride-2 window are a floor: count them
     return sympy.expand(_separable_layer_cost(p["C"], p["N"], p["H"], stride=2))
 
 
@@ -75,6 +77,8 @@ def _block_width(in_channels, growth, layers) -> sympy.Expr:
 @reference("densenet_transition_channels")
 def densenet_transition_channels(p: Params) -> sympy.Expr:
     """floor(theta * width after L concatenations)."""
+    if not all(is_number(p[name]) for name in ("k0", "k", "L")):
+        raise NeedsValues  # a floor: evaluate it at each variant
     return sympy.floor(p["theta"] * _block_width(p["k0"], p["k"], p["L"]))
 
 

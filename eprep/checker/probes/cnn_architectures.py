@@ -37,7 +37,6 @@ from eprep.engine import (
 from eprep.engine.densenet import (
     DenseBlock,
     Transition,
-    dense_block,
     dense_layer,
     transition_channels,
 )
@@ -323,10 +322,13 @@ def dense_block_matches_engine(
     cls = _lookup(namespace, "DenseBlockSketch")
     fn = _lookup(namespace, "transition_channels")
     for k0, k, depth in ((3, 2, 3), (2, 4, 2)):
-        engine = dense_block(k0, k, depth, rng)
+        layers = [
+            [PointwiseConvolution(rng.standard_normal((k, k0 + i * k)), np.zeros(k)), Relu()]
+            for i in range(depth)
+        ]
         x = rng.standard_normal((2, k0, 3, 3))
-        want = DenseBlock(engine.layers).forward(x)
-        mine = cls([_Composite(layer) for layer in engine.layers]).forward(x.copy())
+        want = DenseBlock(layers).forward(x)
+        mine = cls([_Composite(layer) for layer in layers]).forward(x.copy())
         _compare("DenseBlockSketch.forward", (k0, k, depth), mine, want)
     for m, theta in ((10, 0.3), (24, 0.75), (15, 0.4), (7, 0.5)):
         if int(fn(m, theta)) != transition_channels(m, theta):

@@ -239,6 +239,27 @@ def efficientnet_flops_factor(variant: Params, rng: np.random.Generator) -> Valu
     return Value(math.prod(f**e for f, e in zip(factors, exponents, strict=True)), rel_tol=1e-9)
 
 
+@probe("efficientnet_resolution_base")
+@one_blas_thread
+def efficientnet_resolution_base(variant: Params, rng: np.random.Generator) -> Value:
+    """Bisect for the resolution base gamma at which one step of phi (depth a, width b,
+    resolution gamma) doubles the cost, the cost's growth exponents measured as above."""
+    base = _stack_products(2, 2, 4)
+    exponents = [
+        math.log2(_stack_products(*dims) / base) for dims in ((4, 2, 4), (2, 4, 4), (2, 2, 8))
+    ]
+    a, b = float(variant["a"]), float(variant["b"])
+
+    def step(gamma: float) -> float:
+        return math.prod(f**e for f, e in zip((a, b, gamma), exponents, strict=True))
+
+    low, high = 1e-3, 10.0
+    for _ in range(80):  # step() grows with gamma: halve the bracket around step = 2
+        middle = (low + high) / 2
+        low, high = (middle, high) if step(middle) < 2 else (low, middle)
+    return Value((low + high) / 2, rel_tol=1e-9)
+
+
 def _patch_embedding(h: int, patch: int, dim: int, rng: np.random.Generator):
     """An engine Convolution with a P x P kernel and stride P, run on one 3-channel image;
     returns the layer, its output maps and the tokens (1, positions, dim)."""

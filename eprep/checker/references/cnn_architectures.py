@@ -165,6 +165,15 @@ def efficientnet_flops_factor(p: Params) -> sympy.Expr:
     return sympy.simplify(scaled / stack(depth, width, size))
 
 
+@reference("efficientnet_resolution_base")
+def efficientnet_resolution_base(p: Params) -> sympy.Expr:
+    """The gamma > 0 for which one step of phi multiplies the stack's multiply-adds by 2."""
+    gamma = sympy.Symbol("gamma_", positive=True)
+    step = efficientnet_flops_factor({"a": p["a"], "b": p["b"], "c": gamma, "phi": 1})
+    (solution,) = sympy.solve(sympy.Eq(step, 2), gamma)
+    return solution
+
+
 @reference("vit_sequence_length")
 def vit_sequence_length(p: Params) -> sympy.Expr:
     """[x_class; x_p^1 E; ...; x_p^N E]: a token per P x P patch position and the class token."""

@@ -136,6 +136,11 @@ def test_efficientnet_and_vit():
     right = (1.2 * 1.1**2 * 1.15**2) ** 3
     separates(evidence(CNN + "efficientnet-flops", values), right, [8.0, (1.2 * 1.1 * 1.15) ** 3])
     assert float(ref("efficientnet_flops_factor", values)) == pytest.approx(right, rel=1e-12)
+    # alpha = 1.2, beta = 1.2: gamma^2 = 2/1.728, so gamma = 1.0758...; without the root 1.157.
+    values = {"a": 1.2, "b": 1.2}
+    right = math.sqrt(2 / (1.2 * 1.44))
+    separates(evidence(CNN + "efficientnet-constraint", values), right, [2 / 1.728, 2 / 1.44])
+    assert float(ref("efficientnet_resolution_base", values)) == pytest.approx(right, rel=1e-12)
     values = {"H": 224, "P": 16}
     tokens = len([(i, j) for i in range(0, 224, 16) for j in range(0, 224, 16)])
     separates(evidence(CNN + "vit-sequence-length", values), tokens + 1, [tokens, 15])

@@ -137,7 +137,7 @@ def epsilon_greedy_greedy_probability(variant: Params, rng: np.random.Generator)
     greedy = int(np.argmax(q))
     probability = float(epsilon_greedy_probs(q, eps)[greedy])
     draw = lambda: epsilon_greedy_action(q, eps, rng)  # noqa: E731
-    _frequency_agrees(draw, 4000, greedy, probability, "epsilon-greedy")
+    _frequency_agrees(draw, 1000, greedy, probability, "epsilon-greedy")
     return Value(probability, abs_tol=1e-12)
 
 
@@ -147,7 +147,7 @@ def softmax_policy_probability(variant: Params, rng: np.random.Generator) -> Val
     q = np.array([_f(variant, "q1"), _f(variant, "q2"), _f(variant, "q3")])
     t = _f(variant, "T")
     probability = float(softmax_policy(q, t)[0])
-    _frequency_agrees(lambda: softmax_action(q, t, rng), 4000, 0, probability, "softmax")
+    _frequency_agrees(lambda: softmax_action(q, t, rng), 1000, 0, probability, "softmax")
     return Value(probability, abs_tol=1e-12)
 
 
@@ -157,7 +157,7 @@ def bandit_policy_gradient(variant: Params, rng: np.random.Generator) -> Value:
     theta = np.array([_f(variant, "t1"), _f(variant, "t2"), _f(variant, "t3")])
     means = np.array([_f(variant, "mu1"), _f(variant, "mu2"), _f(variant, "mu3")])
     exact = policy_gradient_theorem(theta, means)
-    samples = reinforce_samples(theta, lambda a, _: float(means[a]), 4000, rng)
+    samples = reinforce_samples(theta, lambda a, _: float(means[a]), 1000, rng)
     se = samples.std(axis=0, ddof=1) / math.sqrt(len(samples))
     if np.any(np.abs(samples.mean(axis=0) - exact) > SIGMAS * se + 1e-9):
         raise AssertionError(f"REINFORCE estimate {samples.mean(axis=0)} vs {exact}")

@@ -117,15 +117,16 @@ def sarsa_update(p: Params, *, taken: str = "q1") -> sympy.Expr:
 
 @reference("epsilon_greedy_greedy_probability")
 def epsilon_greedy_greedy_probability(p: Params) -> sympy.Expr:
-    """P(A = a*) by total probability over explore ~ Bernoulli(eps), pick ~ Uniform{0..n-1}."""
-    n = integer(p["n"])
+    """P(A = a*) by total probability: explore ~ Bernoulli(eps), then a uniform pick of n.
+
+    The uniform pick hits the greedy action with sum_a [a = a*] / n over a = 0 .. n-1.
+    """
     explore = stats.Bernoulli("explore", p["eps"])
-    pick = stats.DiscreteUniform("pick", list(range(n)))
+    a = sympy.Symbol("a", integer=True)
     greedy = 0
-    return sympy.nsimplify(
-        stats.P(sympy.Eq(explore, 1)) * stats.P(sympy.Eq(pick, greedy))
-        + stats.P(sympy.Eq(explore, 0))
-    )
+    hit = sympy.Sum(sympy.KroneckerDelta(a, greedy) / p["n"], (a, 0, p["n"] - 1)).doit()
+    exploring = stats.P(sympy.Eq(explore, 1)) * hit
+    return sympy.simplify(exploring + stats.P(sympy.Eq(explore, 0)))
 
 
 @reference("boltzmann_probability")

@@ -190,6 +190,10 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             worst == grid["states"],
             f"{worst} of {grid['states']} states in the worst run; "
             f"max |Q - q*| = {max(grid['max_q_error']):.2g}",
+            statement_ja="グリッドワールド: どの実行でも、到達できる全ての状態で"
+            "Q 学習の貪欲な行動が（価値反復法による）最適な行動である",
+            measured_ja=f"最悪の実行で {grid['states']} 状態中 {worst} 状態、"
+            f"|Q - q*| の最大 = {max(grid['max_q_error']):.2g}",
         )
     ]
     edge = set(cliff["edge"])
@@ -201,6 +205,9 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "edge (13 moves), in every run",
             all(p == cliff["optimal_path"] for p in q_paths) and len(cliff["optimal_path"]) == 14,
             f"path lengths {[len(p) - 1 for p in q_paths]}",
+            statement_ja="崖歩き: どの実行でも、Q 学習の貪欲な経路は"
+            "価値反復法による崖沿いの最適経路（13 手）である",
+            measured_ja=f"経路の手数 {[len(p) - 1 for p in q_paths]}",
         )
     )
     safe = [_reaches_goal(cliff, p) and not edge & set(p) for p in s_paths]
@@ -210,6 +217,10 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "in every run",
             all(safe),
             f"safe in {sum(safe)} of {len(safe)} runs; lengths {[len(p) - 1 for p in s_paths]}",
+            statement_ja="崖歩き: どの実行でも、SARSA の貪欲な経路は"
+            "崖沿いのマスを通らずにゴールに着く",
+            measured_ja=f"{len(safe)} 回中 {sum(safe)} 回安全、"
+            f"手数 {[len(p) - 1 for p in s_paths]}",
         )
     )
     q_last = cliff["methods"]["Q-learning"]["last_mean"]
@@ -220,32 +231,50 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "Q-learning over the last 100 episodes",
             float(np.mean(s_last)) > float(np.mean(q_last)),
             f"SARSA {np.mean(s_last):.1f} vs Q-learning {np.mean(q_last):.1f}",
+            statement_ja="崖歩き: 探索しながら（ε = 0.1）の最後の 100 エピソードで、"
+            "SARSA は Q 学習より 1 エピソードあたり多くの報酬を得る",
+            measured_ja=f"SARSA {np.mean(s_last):.1f}、Q 学習 {np.mean(q_last):.1f}",
         )
     )
     return checks
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+_WORDS = {
+    "en": {
+        "header": ("task", "method", "greedy path (moves)", "optimal states",
+                   "mean return, last 100"),
+        "grid": "grid world", "cliff": "cliff walk", "Q-learning": "Q-learning",
+        "SARSA": "SARSA", "value iteration": "value iteration",
+    },
+    "ja": {
+        "header": ("問題", "手法", "貪欲な経路（手数）", "最適な状態", "平均収益（最後の 100）"),
+        "grid": "グリッドワールド", "cliff": "崖歩き", "Q-learning": "Q 学習",
+        "SARSA": "SARSA", "value iteration": "価値反復法",
+    },
+}  # fmt: skip
+
+
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """One row per task and method: greedy path, optimal states, last-100 mean return."""
+    words = _WORDS[lang]
     grid, cliff = result["grid"], result["cliff"]
-    header = ("task", "method", "greedy path (moves)", "optimal states", "mean return, last 100")
     body = [
         (
-            "grid world",
-            "Q-learning",
+            words["grid"],
+            words["Q-learning"],
             "-",
             f"{min(grid['optimal_states'])}/{grid['states']}",
             f"{np.mean(grid['returns'][-100:]):.2f}",
         ),
-        ("grid world", "value iteration", "-", f"{grid['states']}/{grid['states']}", "-"),
+        (words["grid"], words["value iteration"], "-", f"{grid['states']}/{grid['states']}", "-"),
     ]
     for name, method in cliff["methods"].items():
         lengths = sorted({len(p) - 1 for p in method["paths"]})
         body.append(
-            ("cliff walk", name, ", ".join(map(str, lengths)), "-",
+            (words["cliff"], words[name], ", ".join(map(str, lengths)), "-",
              f"{np.mean(method['last_mean']):.1f}")
         )  # fmt: skip
-    return [header, *body]
+    return [words["header"], *body]
 
 
 def _moving_average(values: list[float], width: int = 10) -> np.ndarray:

@@ -12,6 +12,7 @@ deterministic policy's linear system solved in rationals).
 from __future__ import annotations
 
 from itertools import product
+from typing import Any
 
 import sympy
 from sympy import stats
@@ -62,7 +63,7 @@ def action_value_two_successors(p: Params) -> sympy.Expr:
     return sympy.simplify(stats.E(p["r"] + p["gamma"] * next_value))
 
 
-def _grid_backups(rows: int, cols: int, gamma, sweeps: int) -> list:
+def _grid_backups(rows: int, cols: int, gamma, sweeps: int) -> dict[tuple[int, int], Any]:
     """Exact value iteration on the wall-free grid, each move -1, bottom-right terminal."""
     goal = (rows - 1, cols - 1)
     v = {(r, c): sympy.S.Zero for r in range(rows) for c in range(cols)}
@@ -259,14 +260,14 @@ def _optimal_values(P, R, gamma) -> list:
     deterministic policy exists and dominates all others in every state (Sutton & Barto §3.6).
     """
     n_states, n_actions = len(R), len(R[0])
-    best = None
+    best: list[Any] = []
     for policy in product(range(n_actions), repeat=n_states):
         p_pi = sympy.Matrix(
             [[P[s][policy[s]][t] for t in range(n_states)] for s in range(n_states)]
         )
         r_pi = sympy.Matrix([R[s][policy[s]] for s in range(n_states)])
         v = (sympy.eye(n_states) - gamma * p_pi).LUsolve(r_pi)
-        best = list(v) if best is None else [max(a, b) for a, b in zip(best, v, strict=True)]
+        best = [max(a, b) for a, b in zip(best, v, strict=True)] if best else list(v)
     return best
 
 

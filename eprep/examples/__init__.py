@@ -30,6 +30,7 @@ EXAMPLES: dict[str, str] = {
     "pca": "eprep.examples.pca",
     "bias-variance": "eprep.examples.bias_variance",
     "logistic-regression": "eprep.examples.logistic_regression",
+    "q-learning": "eprep.examples.q_learning",
     "grad-cam": "eprep.examples.grad_cam",
 }
 
@@ -46,6 +47,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "pca": ("clustering-pca",),
     "bias-variance": ("regression",),
     "logistic-regression": ("classification",),
+    "q-learning": ("reinforcement-learning",),
     "grad-cam": ("explainability",),
 }
 

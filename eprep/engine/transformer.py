@@ -66,13 +66,15 @@ def merge_heads(x: np.ndarray) -> np.ndarray:
 class ScaledDotProductAttention:
     """forward(q: ...,Tq,d_k, k: ...,Tk,d_k, v: ...,Tk,d_v, mask) -> ...,Tq,d_v; no parameters.
 
-    `attention_weight` keeps the last softmax weights (..., Tq, Tk); `scale` defaults to 1/√d_k.
+    `scores` keeps the last scaled scores q·k·scale before masking, `attention_weight` the softmax
+    weights (..., Tq, Tk); `scale` defaults to 1/√d_k.
     """
 
     def __init__(self, scale: float | None = None) -> None:
         self.params: list[np.ndarray] = []
         self.grads: list[np.ndarray] = []
         self.scale = scale
+        self.scores: np.ndarray | None = None
         self.attention_weight: np.ndarray | None = None
         self.cache: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float] | None = None
 
@@ -86,6 +88,7 @@ class ScaledDotProductAttention:
             )
         scale = 1.0 / np.sqrt(q.shape[-1]) if self.scale is None else self.scale
         scores = np.matmul(q, np.swapaxes(k, -1, -2)) * scale
+        self.scores = scores
         if mask is not None:
             mask = np.asarray(mask, dtype=bool)
             allowed = np.broadcast_to(mask, scores.shape)

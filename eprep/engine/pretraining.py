@@ -36,7 +36,7 @@ def bert_mask_tokens(
     tokens = np.asarray(tokens)
     if not np.issubdtype(tokens.dtype, np.integer):
         raise TypeError(f"bert_mask_tokens needs integer token ids, got dtype {tokens.dtype}")
-    if not (0 <= select_rate <= 1 and 0 <= mask_rate and 0 <= random_rate):
+    if not (0 <= select_rate <= 1 and min(mask_rate, random_rate) >= 0):
         raise ValueError("the rates must be probabilities")
     if mask_rate + random_rate > 1:
         raise ValueError(f"mask_rate + random_rate = {mask_rate + random_rate} exceeds 1")

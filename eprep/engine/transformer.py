@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from eprep.engine.functions import softmax
+from eprep.engine.time_layers import TimeAffine
 
 
 def causal_mask(T: int, S: int | None = None) -> np.ndarray:
@@ -138,12 +139,15 @@ class MultiHeadAttention:
                 raise ValueError(f"every W must be ({d}, {d}) and every b ({d},)")
         if d % num_heads:
             raise ValueError(f"d_model = {d} is not divisible by {num_heads} heads")
-        self.params = params
-        self.grads = [np.zeros_like(p) for p in params]
+        # Four TimeAffine projections (Q, K, V, O) own the arrays; params/grads list them.
+        self.projections = [
+            TimeAffine(W, b) for W, b in zip(params[0::2], params[1::2], strict=True)
+        ]
+        self.params = [p for layer in self.projections for p in layer.params]
+        self.grads = [g for layer in self.projections for g in layer.grads]
         self.num_heads = num_heads
         self.attention = ScaledDotProductAttention()
         self.attention_weight: np.ndarray | None = None
-        self.cache: tuple[np.ndarray, ...] | None = None
 
     @classmethod
     def initialised(
@@ -168,42 +172,30 @@ class MultiHeadAttention:
         value: np.ndarray,
         mask: np.ndarray | None = None,
     ) -> np.ndarray:
-        W_Q, b_Q, W_K, b_K, W_V, b_V, W_O, b_O = self.params
+        to_q, to_k, to_v, to_out = self.projections
         h = self.num_heads
-        q = split_heads(query @ W_Q + b_Q, h)
-        k = split_heads(key @ W_K + b_K, h)
-        v = split_heads(value @ W_V + b_V, h)
+        q = split_heads(to_q.forward(query), h)
+        k = split_heads(to_k.forward(key), h)
+        v = split_heads(to_v.forward(value), h)
         if mask is not None:
             mask = np.asarray(mask, dtype=bool)
             if mask.ndim == 3:  # (N, Tq or 1, Tk): the same for every head
                 mask = mask[:, None, :, :]
         heads = self.attention.forward(q, k, v, mask)
         self.attention_weight = self.attention.attention_weight
-        merged = merge_heads(heads)
-        self.cache = (query, key, value, merged)
-        return merged @ W_O + b_O
+        return to_out.forward(merge_heads(heads))
 
     def backward(self, dout: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        query, key, value, merged = self.cache
-        W_Q, _, W_K, _, W_V, _, W_O, _ = self.params
-        d = W_O.shape[0]
+        """Return (dquery, dkey, dvalue); the projections' gradients land in `grads`.
 
-        def flat(x: np.ndarray) -> np.ndarray:
-            return x.reshape(-1, d)
-
-        dmerged = dout @ W_O.T
-        dq, dk, dv = self.attention.backward(split_heads(dmerged, self.num_heads))
-        dq, dk, dv = merge_heads(dq), merge_heads(dk), merge_heads(dv)
-        grads = [
-            flat(query).T @ flat(dq),
-            flat(dq).sum(axis=0),
-            flat(key).T @ flat(dk),
-            flat(dk).sum(axis=0),
-            flat(value).T @ flat(dv),
-            flat(dv).sum(axis=0),
-            flat(merged).T @ flat(dout),
-            flat(dout).sum(axis=0),
-        ]
-        for stored, g in zip(self.grads, grads, strict=True):
-            stored[...] = g
-        return dq @ W_Q.T, dk @ W_K.T, dv @ W_V.T
+        b_K always gets a zero gradient: adding q·b_K to every score of a query leaves its
+        softmax unchanged, so the key bias has no effect on the output (it is still a parameter).
+        """
+        to_q, to_k, to_v, to_out = self.projections
+        dheads = split_heads(to_out.backward(dout), self.num_heads)
+        dq, dk, dv = self.attention.backward(dheads)
+        return (
+            to_q.backward(merge_heads(dq)),
+            to_k.backward(merge_heads(dk)),
+            to_v.backward(merge_heads(dv)),
+        )

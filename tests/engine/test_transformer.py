@@ -240,3 +240,21 @@ def test_positional_encoding_shift_is_a_rotation_per_frequency_pair() -> None:
     # every pair lies on the unit circle, so ||PE(p)||^2 = d/2 and PE(p)·PE(q) depends on p - q
     assert np.allclose((pe**2).sum(axis=1), d / 2)
     assert np.isclose(pe[3] @ pe[10], pe[20] @ pe[27])
+
+
+def test_the_key_bias_gets_no_gradient_because_the_softmax_ignores_shifts() -> None:
+    """Hand derivation: b_K adds q_t·b_K to every score of query t, a shift the softmax removes."""
+    d = 4
+    rng = np.random.default_rng(40)
+    layer = MultiHeadAttention([rng.standard_normal(s) for s in [(d, d), (d,)] * 4], 2)
+    x = rng.standard_normal((2, 3, d))
+    r = rng.standard_normal((2, 3, d))
+
+    def loss(_):
+        return float(np.sum(layer.forward(x, x, x) * r))
+
+    layer.forward(x, x, x)
+    layer.backward(r)
+    assert np.allclose(layer.grads[3], 0.0, atol=1e-12)
+    assert np.allclose(numerical_gradient(loss, layer.params[3]), 0.0, atol=1e-9)
+    assert np.abs(layer.grads[1]).max() > 1e-3  # the query bias does matter

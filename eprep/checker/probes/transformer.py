@@ -42,7 +42,7 @@ def _mean_with_tolerance(samples: np.ndarray) -> Value:
 def qk_score_variance(variant: Params, rng: np.random.Generator) -> Value:
     """Sample q, k with the variant's variances; the variance of the engine's unscaled scores."""
     dk = _int(variant, "dk")
-    n = 20000
+    n = 8000
     q = rng.normal(0.0, np.sqrt(float(variant["a"])), (n, 1, dk))
     k = rng.normal(0.0, np.sqrt(float(variant["b"])), (n, 1, dk))
     layer = ScaledDotProductAttention(scale=1.0)
@@ -146,6 +146,11 @@ def positional_encoding_value(variant: Params, rng: np.random.Generator) -> Valu
 _MASK_ID = 0
 
 
+# Tokens corrupted per probe: enough for a 5-standard-error tolerance of about 2% on a count
+# that is 15% (or 12%) of them, while the nearest wrong key is at least 10% away.
+_MLM_TOKENS = 300_000
+
+
 def _masked_batches(rng: np.random.Generator, replicas: int, length: int):
     vocab = 1000
     tokens = rng.integers(1, vocab, size=(replicas, length))
@@ -155,7 +160,8 @@ def _masked_batches(rng: np.random.Generator, replicas: int, length: int):
 @probe("mlm_mask_count")
 def mlm_mask_count(variant: Params, rng: np.random.Generator) -> Value:
     """[MASK] tokens per sequence of L after the engine's BERT corruption, averaged."""
-    inputs, _ = _masked_batches(rng, 2000, _int(variant, "L"))
+    L = _int(variant, "L")
+    inputs, _ = _masked_batches(rng, max(1, _MLM_TOKENS // L), L)
     return _mean_with_tolerance(np.sum(inputs == _MASK_ID, axis=1).astype(float))
 
 
@@ -163,7 +169,7 @@ def mlm_mask_count(variant: Params, rng: np.random.Generator) -> Value:
 def mlm_loss_positions(variant: Params, rng: np.random.Generator) -> Value:
     """Positions with a label (entering the loss) per batch of B sequences of L, averaged."""
     B, L = _int(variant, "B"), _int(variant, "L")
-    replicas = 400
+    replicas = max(2, _MLM_TOKENS // (B * L))
     _, labels = _masked_batches(rng, replicas * B, L)
     per_batch = np.sum(labels.reshape(replicas, B * L) != IGNORE_LABEL, axis=1)
     return _mean_with_tolerance(per_batch.astype(float))
@@ -174,7 +180,7 @@ def nsp_chance_loss(variant: Params, rng: np.random.Generator) -> Value:
     """The engine's cross-entropy of a classifier that says IsNext with probability p, over the
     labels of the engine's NSP pairs; tolerance five standard errors of the label frequency."""
     p = float(variant["p"])
-    documents = [[(d, i) for i in range(6)] for d in range(4000)]
+    documents = [[(d, i) for i in range(6)] for d in range(1500)]
     labels = np.array([label for _, _, label in next_sentence_pairs(documents, rng)])
     prediction = np.array([[1 - p, p]])
     mean = cross_entropy_error(np.repeat(prediction, labels.size, axis=0), labels)

@@ -30,6 +30,7 @@ EXAMPLES: dict[str, str] = {
     "pca": "eprep.examples.pca",
     "bias-variance": "eprep.examples.bias_variance",
     "logistic-regression": "eprep.examples.logistic_regression",
+    "attention": "eprep.examples.attention",
 }
 
 # Example name -> bank topics it illustrates (besides a topic or tag of the same name); the site
@@ -45,6 +46,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "pca": ("clustering-pca",),
     "bias-variance": ("regression",),
     "logistic-regression": ("classification",),
+    "attention": ("transformer", "bert-gpt"),
 }
 
 # Modules every example uses; their source is part of each cache key.

@@ -51,6 +51,9 @@ def test_identities_over_symbols():
     assert (
         sympy.simplify(get_reference("qk_score_variance")({"dk": dk, "a": a, "b": b})) == dk * a * b
     )
+    pos, k = sympy.symbols("pos k", positive=True, integer=True)
+    dot = get_reference("positional_encoding_dot")({"pos": pos, "k": k})
+    assert sympy.simplify(dot - sympy.cos(k) - sympy.cos(k / 100)) == 0  # pos drops out
     with pytest.raises(NeedsValues):
         get_reference("causal_allowed_pairs")({"T": sympy.Symbol("T", positive=True)})
 

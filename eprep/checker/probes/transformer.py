@@ -143,6 +143,16 @@ def positional_encoding_value(variant: Params, rng: np.random.Generator) -> Valu
     return Value(float(positional_encoding(pos + 1, d)[pos, 2 * i]))
 
 
+@probe("positional_encoding_dot")
+def positional_encoding_dot(
+    variant: Params, rng: np.random.Generator, *, d_model: int = 4
+) -> Value:
+    """The dot product of the engine's encoding rows pos and pos + k."""
+    pos, k = _int(variant, "pos"), _int(variant, "k")
+    pe = positional_encoding(pos + k + 1, d_model)
+    return Value(float(pe[pos] @ pe[pos + k]))
+
+
 _MASK_ID = 0
 
 

@@ -113,6 +113,24 @@ def positional_encoding_value(p: Params) -> sympy.Expr:
     return sympy.sin(p["pos"] / sympy.Integer(10000) ** (2 * p["i"] / p["d"]))
 
 
+def _encoding(pos: Any, d_model: int) -> list[Any]:
+    """The row PE(pos) of width d_model, column by column (§3.5)."""
+    row = []
+    for column in range(d_model):
+        angle = pos / sympy.Integer(10000) ** sympy.Rational(column - column % 2, d_model)
+        row.append(sympy.sin(angle) if column % 2 == 0 else sympy.cos(angle))
+    return row
+
+
+@reference("positional_encoding_dot")
+def positional_encoding_dot(p: Params, *, d_model: int = 4) -> sympy.Expr:
+    """PE(pos) · PE(pos + k), the two rows built from the definition."""
+    first, second = _encoding(p["pos"], d_model), _encoding(p["pos"] + p["k"], d_model)
+    dot = sum((a * b for a, b in zip(first, second, strict=True)), sympy.S.Zero)
+    # The angle-addition formulas, then sin² + cos² = 1: SymPy's own trigonometric rewriting.
+    return sympy.trigsimp(sympy.expand(sympy.expand_trig(dot)))
+
+
 def _masked_lm_variables():
     chosen = stats.Bernoulli("chosen", _SELECT)
     action = stats.FiniteRV(

@@ -187,3 +187,13 @@ def test_positional_encoding_code_probe():
     probe({"positional_encoding": by_hand}, {}, rng)
     with pytest.raises(AssertionError):  # exponent i/d instead of 2i/d
         probe({"positional_encoding": lambda T, d: by_hand(T, d, lambda c, d: c / 2 / d)}, {}, rng)
+
+
+@pytest.mark.parametrize(("pos", "k"), [(3, 5), (40, 7)])
+def test_positional_encoding_offset_by_hand(pos, k):
+    rows = [
+        [math.sin(p), math.cos(p), math.sin(p / 100), math.cos(p / 100)] for p in (pos, pos + k)
+    ]
+    right = sum(a * b for a, b in zip(*rows, strict=True))
+    found = evidence("day4.transformer.positional-encoding-offset", {"pos": pos, "k": k})
+    separates(found, right, [2 * math.cos(k), math.cos(k) + math.cos(k / 10)])

@@ -163,35 +163,53 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     weights = np.array(result["attention_map"], dtype=float)
     mirror = LENGTH - 1 - np.arange(LENGTH)
     before = _anti_diagonal(np.array(result["first_map"], dtype=float))
+    attended = ", ".join(str(int(s)) for s in weights.argmax(axis=1))
+    mirrored = ", ".join(f"{w:.3f}" for w in weights[np.arange(LENGTH), mirror])
+    digits, sequences = result["digit_accuracy"], result["sequence_accuracy"]
     return [
         Check(
             f"test digit accuracy at least {ACCURACY:.0%}",
-            result["digit_accuracy"] >= ACCURACY,
-            f"digits {result['digit_accuracy']:.4f}, whole sequences "
-            f"{result['sequence_accuracy']:.4f}",
+            digits >= ACCURACY,
+            f"digits {digits:.4f}, whole sequences {sequences:.4f}",
+            statement_ja=f"テストの数字の正解率が {ACCURACY:.0%} 以上",
+            measured_ja=f"数字 {digits:.4f}、系列全体 {sequences:.4f}",
         ),
         Check(
             "every output position's largest attention weight is on the mirrored input position",
             bool(np.all(weights.argmax(axis=1) == mirror)),
-            "most attended input per output position: "
-            + ", ".join(str(int(s)) for s in weights.argmax(axis=1)),
+            f"most attended input per output position: {attended}",
+            statement_ja="各出力位置の最大の Attention の重みが鏡像の入力位置にある",
+            measured_ja=f"出力位置ごとに最も重みの大きい入力位置：{attended}",
         ),
         Check(
             f"the mirrored positions hold at least {DIAGONAL:.0%} of the attention on average",
             _anti_diagonal(weights) >= DIAGONAL,
-            "mirrored weights " + ", ".join(f"{w:.3f}" for w in weights[np.arange(LENGTH), mirror]),
+            f"mirrored weights {mirrored}",
+            statement_ja=f"鏡像の位置の重みが平均 {DIAGONAL:.0%} 以上",
+            measured_ja=f"鏡像の位置の重み {mirrored}",
         ),
         Check(
             "before training the attention is spread (mirrored weight under 25%)",
             before < 0.25,
             f"mean mirrored weight before training {before:.3f}",
+            statement_ja="学習前は Attention が広がっている（鏡像の位置の重みが 25% 未満）",
+            measured_ja=f"学習前の鏡像の位置の重みの平均 {before:.3f}",
         ),
     ]
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     return [
-        ("iterations", "digit accuracy", "whole sequences", "attention on mirror", "final loss"),
+        {
+            "en": (
+                "iterations",
+                "digit accuracy",
+                "whole sequences",
+                "attention on mirror",
+                "final loss",
+            ),
+            "ja": ("反復", "数字の正解率", "系列全体の正解率", "鏡像の位置の重み", "最終損失"),
+        }[lang],
         (
             str(result["iterations"]),
             f"{result['digit_accuracy']:.4f}",

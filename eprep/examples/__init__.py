@@ -32,6 +32,7 @@ EXAMPLES: dict[str, str] = {
     "logistic-regression": "eprep.examples.logistic_regression",
     "q-learning": "eprep.examples.q_learning",
     "grad-cam": "eprep.examples.grad_cam",
+    "attention": "eprep.examples.attention",
 }
 
 # Example name -> bank topics it illustrates (besides a topic or tag of the same name); the site
@@ -49,6 +50,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "logistic-regression": ("classification",),
     "q-learning": ("reinforcement-learning",),
     "grad-cam": ("explainability",),
+    "attention": ("transformer", "bert-gpt"),
 }
 
 # Modules every example uses; their source is part of each cache key.

@@ -55,8 +55,11 @@ def _equal(what: str, got: Any, want: Any) -> None:
 
 
 def _torch(rng: np.random.Generator) -> Any:
+    """torch in the child, seeded from the variant and on one thread: a parent that ran torch
+    before forking (a test session) leaves an OpenMP pool the child must not enter."""
     import torch
 
+    torch.set_num_threads(1)
     torch.manual_seed(int(rng.integers(2**31)))
     return torch
 

@@ -23,6 +23,18 @@ from eprep.checker.references import CodeDefinition, code_reference, float_close
 from eprep.checker.references.cnn import positions
 
 
+def _definition(drive: Any, check: Any) -> CodeDefinition:
+    """The definition, its driver run on one torch thread (see probes.frameworks._torch)."""
+
+    def single_threaded(namespace: dict, rng: Any) -> dict:
+        import torch
+
+        torch.set_num_threads(1)
+        return drive(namespace, rng)
+
+    return CodeDefinition(single_threaded, check)
+
+
 def _grid(rng: Any, shape: tuple[int, ...], denominator: float = 4.0) -> Any:
     """Values k/denominator with 1 <= |k| <= 8 (exact in float32 and float64)."""
     values = rng.integers(1, 9, size=shape) * rng.choice([-1, 1], size=shape)
@@ -109,7 +121,7 @@ def torch_mlp_code() -> CodeDefinition:
         h = _relu(_affine_rows(_q(out["x"]), p["fc1.weight"], p["fc1.bias"]))
         return _compare("MLP(x)", out["out"], _affine_rows(h, p["fc2.weight"], p["fc2.bias"]))
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 def _sgd_on_mse(w: list, b: list, windows: list, lr: Any) -> tuple[list, list]:
@@ -169,7 +181,7 @@ def torch_train_loop_code(*, accumulate: int = 1) -> CodeDefinition:
         w, b = _sgd_on_mse(start["weight"], start["bias"], windows, sympy.Rational(1, 4))
         return _compare("the weight", out["weight"], w) + _compare("the bias", out["bias"], b)
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 @code_reference("torch_eval_code")
@@ -194,7 +206,7 @@ def torch_eval_code() -> CodeDefinition:
         h = _relu(_affine_rows(_q(out["x"]), p["fc1.weight"], p["fc1.bias"]))
         return _compare("predict", out["y"], _affine_rows(h, p["fc2.weight"], p["fc2.bias"]))
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 @code_reference("torch_batchnorm_code")
@@ -224,7 +236,7 @@ def torch_batchnorm_code() -> CodeDefinition:
             + _compare("running_var", out["var"], unbiased)
         )
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 @code_reference("torch_loader_code")
@@ -252,7 +264,7 @@ def torch_loader_code() -> CodeDefinition:
             if got != w
         ]
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 def _conv_int(x: Any, w: Any, b: Any, pad: int) -> Any:
@@ -315,7 +327,7 @@ def torch_convnet_code() -> CodeDefinition:
             return [f"ConvNet(x) differs from the definition (shape {got.shape}, {want.shape})"]
         return []
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 @code_reference("torch_cross_entropy_code")
@@ -341,7 +353,7 @@ def torch_cross_entropy_code() -> CodeDefinition:
         ]
         return _compare("the loss", out["loss"], -sympy.Add(*terms) / len(terms))
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 @code_reference("torch_manual_sgd_code")
@@ -368,7 +380,7 @@ def torch_manual_sgd_code() -> CodeDefinition:
             values = {s: values[s] - sympy.Rational(1, 4) * grads[s] for s in ws}
         return _compare("w", out["w"], [values[ws[0]], values[ws[1]]])
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 @code_reference("torch_layer_facts")
@@ -413,7 +425,7 @@ def torch_layer_facts(*, layer: str = "linear") -> CodeDefinition:
             if got != want[name]
         ]
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 # ---------------------------------------------------------------- Keras
@@ -470,7 +482,7 @@ def keras_perceptron_code(*, lr: str = "0.1") -> CodeDefinition:
             + _compare("the bias after one step", out["after"][1], [after[d]], 1e-4, 1e-5)
         )
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 def _softmax_rows(scores: list) -> list:
@@ -514,7 +526,7 @@ def keras_classifier_code() -> CodeDefinition:
             "the loss", out["loss"], loss, 1e-5, 1e-6
         )
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 @code_reference("keras_fit_counts_code")
@@ -541,7 +553,7 @@ def keras_fit_counts_code() -> CodeDefinition:
             if got != w
         ]
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 @code_reference("keras_param_counts_code")
@@ -625,7 +637,7 @@ def keras_param_counts_code(*, claims: dict, total: str | None = None) -> CodeDe
             problems.append(f"the total = {out['total']}, the definition gives {sum(params)}")
         return problems
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)
 
 
 @code_reference("keras_classify_code")
@@ -661,4 +673,4 @@ def keras_classify_code() -> CodeDefinition:
         hits = sum(a == b for a, b in zip(want, out["t"], strict=True))
         return _compare("accuracy", out["accuracy"], sympy.Rational(hits, len(want)))
 
-    return CodeDefinition(drive, check)
+    return _definition(drive, check)

@@ -435,25 +435,25 @@ def keras_param_counts(
     x = rng.standard_normal((2, *model.inputs[0].shape[1:])).astype("float32")
     h, arrays = x.astype(float), 0
     for layer in model.layers:  # the same stack in the engine, channels first inside
-        kind = type(layer).__name__
+        layer_type = type(layer).__name__
         weights = layer.get_weights()
-        if kind == "Dense":
+        if layer_type == "Dense":
             engine = _dense(layer)
             h = engine.forward(h)
             arrays += engine.W.size + engine.b.size
-        elif kind == "Conv2D":
+        elif layer_type == "Conv2D":
             kernel, bias = weights
             conv = Convolution(kernel.transpose(3, 2, 0, 1).astype(float), bias.astype(float))
             h = conv.forward(h.transpose(0, 3, 1, 2)).transpose(0, 2, 3, 1)
             arrays += conv.W.size + conv.b.size
-        elif kind == "MaxPooling2D":
+        elif layer_type == "MaxPooling2D":
             size = layer.pool_size[0]
             h = Pooling(size, size, stride=size).forward(h.transpose(0, 3, 1, 2))
             h = h.transpose(0, 2, 3, 1)
-        elif kind == "Flatten":
+        elif layer_type == "Flatten":
             h = h.reshape(h.shape[0], -1)
-        elif kind != "Dropout":
-            raise AssertionError(f"no engine counterpart for a {kind} layer")
+        elif layer_type != "Dropout":
+            raise AssertionError(f"no engine counterpart for a {layer_type} layer")
         activation = getattr(layer, "activation", None)
         name = getattr(activation, "__name__", "linear")
         if name == "relu":

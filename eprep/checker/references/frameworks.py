@@ -569,7 +569,7 @@ def keras_param_counts_code(*, claims: dict, total: str | None = None) -> CodeDe
             config = layer.get_config()
             layers.append(
                 {
-                    "kind": type(layer).__name__,
+                    "type": type(layer).__name__,
                     **{
                         k: config[k]
                         for k in (
@@ -598,11 +598,11 @@ def keras_param_counts_code(*, claims: dict, total: str | None = None) -> CodeDe
     def check(out: dict) -> list[str]:
         shape, shapes, params = list(out["input"]), [], []
         for layer in out["layers"]:
-            kind, count = layer["kind"], 0
-            if kind == "Dense":
+            layer_type, count = layer["type"], 0
+            if layer_type == "Dense":
                 count = shape[-1] * layer["units"] + layer["units"]
                 shape = [*shape[:-1], layer["units"]]
-            elif kind == "Conv2D":
+            elif layer_type == "Conv2D":
                 (kh, kw), (sh, sw) = layer["kernel_size"], layer["strides"]
                 count = kh * kw * shape[-1] * layer["filters"] + layer["filters"]
                 if layer["padding"] == "same":
@@ -613,7 +613,7 @@ def keras_param_counts_code(*, claims: dict, total: str | None = None) -> CodeDe
                         int(positions(shape[1], kw, 0, sw)),
                     ]
                 shape = [*size, layer["filters"]]
-            elif kind == "MaxPooling2D":
+            elif layer_type == "MaxPooling2D":
                 ph, pw = layer["pool_size"]
                 sh, sw = layer["strides"] or (ph, pw)
                 shape = [
@@ -621,7 +621,7 @@ def keras_param_counts_code(*, claims: dict, total: str | None = None) -> CodeDe
                     int(positions(shape[1], pw, 0, sw)),
                     shape[2],
                 ]
-            elif kind == "Flatten":
+            elif layer_type == "Flatten":
                 total = 1
                 for v in shape:
                     total *= v

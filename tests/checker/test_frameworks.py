@@ -137,7 +137,11 @@ needs_extra = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def loaded():
+    import gc
+
     frameworks.load()  # once; the verifying process only imports, the children run
+    yield
+    gc.unfreeze()  # load() froze the test session's objects (for cheap forks): give them back
 
 
 @needs_extra

@@ -207,6 +207,33 @@ def torch_batchnorm_matches_engine(namespace: Mapping[str, Any], variant: Params
     _same("running_var (engine)", _np(bn.running_var), 0.9 + 0.1 * biased_term * n / (n - 1))
 
 
+@code_probe("torch_batchnorm_eval_matches_engine")
+@needs_frameworks
+def torch_batchnorm_eval_matches_engine(
+    namespace: Mapping[str, Any], variant: Params, rng: Any
+) -> None:
+    """bn_inference_by_hand against a trained BatchNorm1d in eval mode and the engine's
+    BatchNormalization at inference, given the same γ, β and running statistics."""
+    torch = _torch(rng)
+    bn = torch.nn.BatchNorm1d(3).double()
+    with torch.no_grad():
+        bn.weight.copy_(torch.from_numpy(rng.uniform(0.5, 2.0, 3)))
+        bn.bias.copy_(torch.from_numpy(rng.standard_normal(3)))
+    bn.train()
+    for _ in range(4):  # running statistics far from their initial 0 and 1
+        bn(torch.from_numpy(rng.standard_normal((6, 3)) * 3 + 2))
+    bn.eval()
+    x = torch.from_numpy(rng.standard_normal((5, 3)))
+    got = _np(_lookup(namespace, "bn_inference_by_hand")(bn, x))
+    want = _np(bn(x))
+    _same("bn_inference_by_hand(bn, x)", got, want)
+    engine = BatchNormalization(
+        _np(bn.weight), _np(bn.bias), running_mean=_np(bn.running_mean),
+        running_var=_np(bn.running_var), eps=bn.eps,
+    )  # fmt: skip
+    _same("bn(x) in eval mode (engine)", want, engine.forward(_np(x), train_flg=False))
+
+
 @code_probe("torch_loader_counts")
 @needs_frameworks
 def torch_loader_counts(namespace: Mapping[str, Any], variant: Params, rng: Any) -> None:

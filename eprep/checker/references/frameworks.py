@@ -239,6 +239,43 @@ def torch_batchnorm_code() -> CodeDefinition:
     return _definition(drive, check)
 
 
+@code_reference("torch_batchnorm_eval_code")
+@needs_frameworks
+def torch_batchnorm_eval_code() -> CodeDefinition:
+    """In evaluation mode: y = (x - running_mean) / sqrt(running_var + eps) * γ + β."""
+
+    def drive(namespace: dict, rng: Any) -> dict:
+        import numpy as np
+        import torch
+
+        bn = torch.nn.BatchNorm1d(2, eps=0.25).double()
+        stats = {
+            "mean": _grid(rng, (2,)),
+            "var": np.abs(_grid(rng, (2,))),
+            "weight": _grid(rng, (2,)),
+            "bias": _grid(rng, (2,)),
+        }
+        for name, buffer in (("mean", bn.running_mean), ("var", bn.running_var)):
+            _set(buffer, stats[name])
+        _set(bn.weight, stats["weight"])
+        _set(bn.bias, stats["bias"])
+        bn.eval()
+        x = _grid(rng, (3, 2))
+        y = namespace["bn_inference_by_hand"](bn, torch.from_numpy(x))
+        return {**{k: v.tolist() for k, v in stats.items()}, "x": x.tolist(), "y": y.tolist()}
+
+    def check(out: dict) -> list[str]:
+        mean, var, gamma, beta = (_q(out[k]) for k in ("mean", "var", "weight", "bias"))
+        eps = sympy.Rational(1, 4)
+        want = [
+            [(v - mean[j]) / sympy.sqrt(var[j] + eps) * gamma[j] + beta[j] for j, v in enumerate(r)]
+            for r in _q(out["x"])
+        ]
+        return _compare("y", out["y"], want)
+
+    return _definition(drive, check)
+
+
 @code_reference("torch_loader_code")
 @needs_frameworks
 def torch_loader_code() -> CodeDefinition:

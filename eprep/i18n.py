@@ -137,6 +137,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "`eprep site build --run-examples quick` (short runs, seconds) or `--run-examples none` "
         "(no plots)",
         "site.wrote": "wrote {count} pages to {output}/ (open {output}/index.html)",
+        # eprep example
+        "example.running": "running",
+        "example.running_quick": "running (quick)",
+        "example.cached": "(served from the cache)",
+        "example.wrote": "wrote {path}",
+        "example.not_reproduced": "the claim was not reproduced with this seed",
     },
     "ja": {
         "cli.error": "eprep: エラー: {error}",
@@ -225,5 +231,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "`eprep site build --run-examples quick`（短い実行、数秒）または `--run-examples none`"
         "（図なし）を用いる",
         "site.wrote": "{output}/ に {count} ページを書き出した（{output}/index.html を開く）",
+        # eprep example
+        "example.running": "実行中",
+        "example.running_quick": "実行中（短縮版）",
+        "example.cached": "（キャッシュの結果を表示する）",
+        "example.wrote": "{path} に書き出した",
+        "example.not_reproduced": "このシードでは主張が再現されなかった。",
     },
 }

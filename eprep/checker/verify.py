@@ -33,8 +33,9 @@ from eprep.checker.verify_checks import (
 from eprep.checker.witnesses import ENGINE, EXACT, IDENTITY, reference_witness
 from eprep.errors import EprepError
 from eprep.questions import Question
+from eprep.questions.variants import PROVEN_VARIANTS
 
-DEFAULT_VARIANTS = 20
+DEFAULT_VARIANTS = PROVEN_VARIANTS  # every variant a learner can be shown
 CONCEPT_LIMIT = 0.15  # concept questions may be at most this share of each day
 PROBE_FILES_ENV = "EPREP_PROBE_FILES"
 # A concept question's source must read like a citation: a year and a section, page or figure.

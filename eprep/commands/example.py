@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from eprep.commands.options import lang_option
+
 
 @click.group()
 def example() -> None:
@@ -13,13 +15,14 @@ def example() -> None:
 
 
 @example.command("list")
-def list_examples() -> None:
+@lang_option
+def list_examples(lang: str) -> None:
     """Each example with the claim it demonstrates."""
-    from eprep.examples import load, names
+    from eprep.examples import claim, names
 
     width = max(len(name) for name in names())
     for name in names():
-        click.echo(f"{name:<{width}}  {load(name).CLAIM}")
+        click.echo(f"{name:<{width}}  {claim(name, lang)}")
 
 
 @example.command("run")
@@ -40,18 +43,20 @@ def list_examples() -> None:
     help="Output folder for result.json and SVG plots [default: ./eprep-examples/NAME].",
 )
 @click.option("--no-cache", is_flag=True, help="Run even if a cached result exists.")
-def run(name: str, quick: bool, seed: int, out_dir: Path | None, no_cache: bool) -> None:
+@lang_option
+def run(name: str, quick: bool, seed: int, out_dir: Path | None, no_cache: bool, lang: str) -> None:
     """Run example NAME, print its results and write result.json and SVG plots."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from eprep.examples import load
+    from eprep.examples import claim, load
     from eprep.examples.cache import run_example, write_outputs
+    from eprep.i18n import message
 
     module = load(name)
     console = Console()
-    console.print(f"[bold]{name}[/bold]: {module.CLAIM}")
+    console.print(f"[bold]{name}[/bold]: {claim(name, lang)}")
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -60,7 +65,8 @@ def run(name: str, quick: bool, seed: int, out_dir: Path | None, no_cache: bool)
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task("running" + (" (quick)" if quick else ""), total=None)
+        running = message(lang, "example.running_quick" if quick else "example.running")
+        task = bar.add_task(running, total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
@@ -69,9 +75,9 @@ def run(name: str, quick: bool, seed: int, out_dir: Path | None, no_cache: bool)
             name, quick=quick, seed=seed, progress=progress, use_cache=not no_cache
         )
     if outcome.from_cache:
-        console.print("(served from the cache)")
+        console.print(message(lang, "example.cached"))
 
-    header, *body = module.rows(outcome.result)
+    header, *body = module.rows(outcome.result, lang)
     table = Table(*header)
     for row in body:
         table.add_row(*row)
@@ -80,11 +86,12 @@ def run(name: str, quick: bool, seed: int, out_dir: Path | None, no_cache: bool)
     checks = module.check_claim(outcome.result)
     for check in checks:
         mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
-        console.print(f"{mark} {check.statement} ({check.measured})", highlight=False)
+        statement, measured = check.statement_in(lang), check.measured_in(lang)
+        console.print(f"{mark} {statement} ({measured})", highlight=False)
 
     files = write_outputs(name, outcome.result, out_dir or Path("eprep-examples") / name)
     for path in files:
-        console.print(f"wrote {path}", highlight=False)
+        console.print(message(lang, "example.wrote", path=path), highlight=False)
     if not all(check.ok for check in checks):
-        console.print("[red]the claim was not reproduced with this seed[/red]")
+        console.print(f"[red]{message(lang, 'example.not_reproduced')}[/red]")
         raise SystemExit(1)

@@ -14,10 +14,10 @@ from eprep.commands.options import bank_option, load_bank_from_options
 @click.option("--id", "ids", multiple=True, metavar="ID", help="Only this question (repeatable).")
 @click.option(
     "--variants",
-    default=20,
-    show_default=True,
+    default=None,
     type=click.IntRange(1, 1000),
-    help="Variants per question (questions without parameters have one).",
+    help="Variants per question (questions without parameters have one) [default: every variant "
+    "the quiz and the exam show; with --mutate, 3 per mutant].",
 )
 @click.option(
     "--workers",
@@ -61,6 +61,7 @@ def verify(
     """
     from eprep.checker.verify import (
         CONCEPT_LIMIT,
+        DEFAULT_VARIANTS,
         env_probe_files,
         load_probe_files,
         verify_questions,
@@ -74,7 +75,7 @@ def verify(
         return
     report = verify_questions(
         questions,
-        variants,
+        variants or DEFAULT_VARIANTS,
         workers=workers,
         code_timeout=code_timeout,
         trust_bank=trust_bank,
@@ -93,8 +94,8 @@ def verify(
 def _mutate(questions, variants, workers, code_timeout, as_json) -> None:
     from eprep.checker.mutate import mutation_test
 
-    variants = min(variants, 3) if variants == 20 else variants  # default: a few per mutant
-    report = mutation_test(questions, variants, workers=workers, code_timeout=code_timeout)
+    kwargs = {} if variants is None else {"variants": variants}  # default: a few per mutant
+    report = mutation_test(questions, workers=workers, code_timeout=code_timeout, **kwargs)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:

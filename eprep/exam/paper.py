@@ -18,6 +18,7 @@ from eprep.questions import Question
 from eprep.questions.schema import FileValidator
 from eprep.questions.syllabus import Syllabus
 from eprep.questions.tomlfile import read_toml
+from eprep.questions.variants import PROVEN_VARIANTS
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "weights.toml"
 MAX_SHARE = 1_000_000
@@ -202,6 +203,7 @@ def draw_paper(
     items: list[PaperItem] = []
     for area in pools.tree_order(syllabus):  # the paper follows the tree
         for question in rng.sample(pools.by_area[area], quota[area]):
-            variant = rng.randrange(1, 10**6) if question.has_params else 0
+            # Variant 0 is the one the site shows; the rest are proven too (PROVEN_VARIANTS).
+            variant = rng.randrange(1, PROVEN_VARIANTS) if question.has_params else 0
             items.append(PaperItem(len(items) + 1, question.id, variant, area))
     return Paper(seed, tuple(items), count, pools.empty, pools.outside, pools.unaskable)

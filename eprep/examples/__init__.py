@@ -9,7 +9,7 @@ CLI prints) and `check_claim(result) -> list[Check]`. Modules are imported only 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -53,16 +53,35 @@ SHARED_MODULES = ("eprep.examples.data", "eprep.examples.training")
 
 @dataclass(frozen=True)
 class Check:
-    """One part of an example's claim, tested against its result."""
+    """One part of an example's claim, tested against its result, worded in both languages."""
 
     statement: str
     ok: bool
     measured: str
+    statement_ja: str = field(kw_only=True)
+    # None when the measurement is only numbers and symbols, the same in both languages.
+    measured_ja: str | None = field(default=None, kw_only=True)
+
+    def __post_init__(self) -> None:
+        if not self.statement_ja.strip():
+            raise ValueError(f"check {self.statement!r} has no Japanese statement")
+
+    def statement_in(self, lang: str) -> str:
+        return self.statement_ja if lang == "ja" else self.statement
+
+    def measured_in(self, lang: str) -> str:
+        return self.measured_ja if lang == "ja" and self.measured_ja is not None else self.measured
 
 
 def names() -> list[str]:
     """Example names in the course's order."""
     return list(EXAMPLES)
+
+
+def claim(name: str, lang: str = "en") -> str:
+    """Example `name`'s one-line claim in `lang` (its CLAIM_JA in Japanese)."""
+    module = load(name)
+    return str(module.CLAIM_JA if lang == "ja" else module.CLAIM)
 
 
 def load(name: str) -> ModuleType:

@@ -111,17 +111,26 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "training error never rises with the degree",
             bool(all(b <= a + 1e-9 for a, b in itertools.pairwise(train))),
             f"from {train[0]:.3f} to {train[-1]:.3f}",
+            statement_ja="訓練誤差は次数とともに増えない",
+            measured_ja=f"{train[0]:.3f} から {train[-1]:.3f} へ",
         ),
         Check(
             "test error is U-shaped: minimum at an intermediate degree, well below both ends",
             bool(0 < best < len(test) - 1 and test[best] < 0.5 * min(test[0], test[-1])),
             f"minimum {test[best]:.3f} at degree {table[best]['degree']}; "
             f"ends {test[0]:.3f}, {test[-1]:.3f}",
+            statement_ja="テスト誤差は U 字形である: 中間の次数で最小になり、両端より十分小さい",
+            measured_ja=(
+                f"最小 {test[best]:.3f}（次数 {table[best]['degree']}）、"
+                f"両端 {test[0]:.3f}, {test[-1]:.3f}"
+            ),
         ),
         Check(
             "test error = bias² + variance + σ² within 10% at every degree",
             bool(worst < 0.1),
             f"largest relative gap {worst:.3f}",
+            statement_ja="どの次数でもテスト誤差 = バイアス² + バリアンス + σ²（誤差 10% 以内）",
+            measured_ja=f"相対差の最大 {worst:.3f}",
         ),
         Check(
             "bias² falls from degree 1 to the best degree; variance grows from there to the top",
@@ -131,12 +140,30 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             ),
             f"bias² {table[1]['bias2']:.3f} → {table[best]['bias2']:.3f}, "
             f"variance {table[best]['variance']:.3f} → {table[-1]['variance']:.3f}",
+            statement_ja=(
+                "バイアス² は次数 1 から最良の次数まで減り、"
+                "バリアンスはそこから最大の次数まで増える"
+            ),
+            measured_ja=(
+                f"バイアス² {table[1]['bias2']:.3f} → {table[best]['bias2']:.3f}、"
+                f"バリアンス {table[best]['variance']:.3f} → {table[-1]['variance']:.3f}"
+            ),
         ),
     ]
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
-    header = ("degree", "train error", "test error", "bias²", "variance", "bias²+var+σ²")
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
+    header = {
+        "en": ("degree", "train error", "test error", "bias²", "variance", "bias²+var+σ²"),
+        "ja": (
+            "次数",
+            "訓練誤差",
+            "テスト誤差",
+            "バイアス²",
+            "バリアンス",
+            "バイアス²+バリアンス+σ²",
+        ),
+    }[lang]
     noise2 = result["noise"] ** 2
     body = [
         (

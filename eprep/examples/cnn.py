@@ -93,14 +93,18 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             f"test accuracy at least {bar:.0%}",
             result["test_acc"] >= bar,
             f"{result['test_acc']:.3f}",
+            statement_ja=f"テスト正解率が {bar:.0%} 以上",
         )
     ]
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows: accuracies along training."""
     curve = result["curve"]
-    header = ("iteration", "train loss", "train acc", "test acc")
+    header = {
+        "en": ("iteration", "train loss", "train acc", "test acc"),
+        "ja": ("反復", "訓練損失", "訓練正解率", "テスト正解率"),
+    }[lang]
     points = list(
         zip(
             curve["iteration"],

@@ -154,16 +154,22 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "inverted: mean training output = inference output",
             e["inverted_error"] < tolerance,
             f"relative error {e['inverted_error']:.4f}",
+            statement_ja="逆ドロップアウト: 学習時の出力の平均 = 推論時の出力",
+            measured_ja=f"相対誤差 {e['inverted_error']:.4f}",
         ),
         Check(
             "classic: mean training output = inference output",
             e["classic_error"] < tolerance,
             f"relative error {e['classic_error']:.4f}",
+            statement_ja="従来のドロップアウト: 学習時の出力の平均 = 推論時の出力",
+            measured_ja=f"相対誤差 {e['classic_error']:.4f}",
         ),
         Check(
             "mixing conventions is off by about ratio = 0.5",
             abs(e["mixed_error"] - e["ratio"]) < 0.1,
             f"relative error {e['mixed_error']:.3f}",
+            statement_ja="二つの流儀を混ぜると、ずれはおよそ ratio = 0.5 になる",
+            measured_ja=f"相対誤差 {e['mixed_error']:.3f}",
         ),
         Check(
             "rand and the engine's mask drop `ratio` of the units, for every ratio",
@@ -171,19 +177,33 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
                 within(r["rand"], r["ratio"]) and within(r["engine"], r["ratio"]) for r in fractions
             ),
             "within 5 binomial sigmas",
+            statement_ja=(
+                "`rand` によるマスクも `Dropout` レイヤのマスクも、"
+                "どの ratio でもユニットの割合 ratio を消去する"
+            ),
+            measured_ja="二項分布の 5σ 以内",
         ),
         Check(
             "randn drops Φ(ratio) of the units, for every ratio",
             all(within(r["randn"], r["normal_cdf"]) for r in fractions),
             f"ratio 0.5: dropped {at_half['randn']:.3f}, Φ(0.5) = {at_half['normal_cdf']:.3f}",
+            statement_ja=(
+                "`randn` によるマスクは、どの ratio でもユニットの割合 Φ(ratio) を消去する"
+            ),
+            measured_ja=(
+                f"ratio 0.5: 消去 {at_half['randn']:.3f}、Φ(0.5) = {at_half['normal_cdf']:.3f}"
+            ),
         ),
     ]
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows: asked ratio vs dropped fraction for each mask."""
     e = result["expectation"]
-    header = ("asked ratio", "rand drops", "engine drops", "randn drops", "Φ(ratio)")
+    header = {
+        "en": ("asked ratio", "rand drops", "engine drops", "randn drops", "Φ(ratio)"),
+        "ja": ("指定した ratio", "rand の消去率", "Dropout の消去率", "randn の消去率", "Φ(ratio)"),
+    }[lang]
     body = [
         (
             f"{r['ratio']:.1f}",

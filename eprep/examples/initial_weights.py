@@ -140,38 +140,60 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "sigmoid std 1: over 40% of activations saturated in every layer",
             min(layer["saturated"] for layer in std1) > 0.4,
             f"min saturated fraction {min(layer['saturated'] for layer in std1):.2f}",
+            statement_ja="シグモイド、標準偏差 1: どの層でもアクティベーションの 40% 超が飽和する",
+            measured_ja=f"飽和した割合の最小 {min(layer['saturated'] for layer in std1):.2f}",
         ),
         Check(
             "sigmoid std 0.01: every layer's activations within std 0.05 of 0.5",
             all(layer["std"] < 0.05 and abs(layer["mean"] - 0.5) < 0.05 for layer in small),
             f"max std {max(layer['std'] for layer in small):.4f}",
+            statement_ja=(
+                "シグモイド、標準偏差 0.01: どの層のアクティベーションも 0.5 の周り、"
+                "標準偏差 0.05 未満に集まる"
+            ),
+            measured_ja=f"標準偏差の最大 {max(layer['std'] for layer in small):.4f}",
         ),
         Check(
             "sigmoid Xavier: spread (std > 0.08) and under 10% saturated in every layer",
             all(layer["std"] > 0.08 and layer["saturated"] < 0.1 for layer in xavier),
             f"min std {min(layer['std'] for layer in xavier):.3f}",
+            statement_ja=(
+                "シグモイド、Xavier の初期値: どの層でも広がり（標準偏差 > 0.08）、飽和は 10% 未満"
+            ),
+            measured_ja=f"標準偏差の最小 {min(layer['std'] for layer in xavier):.3f}",
         ),
         Check(
             "ReLU He: layer-5 RMS within a factor 1.5 of layer 1",
             1 / 1.5 < he_ratio < 1.5,
             f"ratio {he_ratio:.2f}",
+            statement_ja="ReLU、He の初期値: 第 5 層の RMS は第 1 層の 1.5 倍以内に収まる",
+            measured_ja=f"比 {he_ratio:.2f}",
         ),
         Check(
             "ReLU Xavier: layer-5 RMS shrinks below 0.4 × layer 1 (≈ 2^-2 expected)",
             xavier_ratio < 0.4,
             f"ratio {xavier_ratio:.2f}",
+            statement_ja=(
+                "ReLU、Xavier の初期値: 第 5 層の RMS は第 1 層の 0.4 倍未満に縮む（期待値 ≈ 2^-2）"
+            ),
+            measured_ja=f"比 {xavier_ratio:.2f}",
         ),
         Check(
             "linear, std 0.05: layer-5 std within 15% of 0.5^4 × layer 1",
             abs(linear_ratio / 0.5**4 - 1) < 0.15,
             f"ratio {linear_ratio:.4f} (0.5^4 = 0.0625)",
+            statement_ja="線形、標準偏差 0.05: 第 5 層の標準偏差は第 1 層の 0.5^4 倍から 15% 以内",
+            measured_ja=f"比 {linear_ratio:.4f}（0.5^4 = 0.0625）",
         ),
     ]
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows of the result table: activation std per layer for each case."""
-    header = ("case", *[f"layer {i + 1} std" for i in range(LAYERS)])
+    if lang == "ja":
+        header = ("設定", *[f"第 {i + 1} 層の標準偏差" for i in range(LAYERS)])
+    else:
+        header = ("case", *[f"layer {i + 1} std" for i in range(LAYERS)])
     body = [
         (case["label"], *[f"{layer['std']:.3f}" for layer in case["layers"]])
         for case in result["cases"]

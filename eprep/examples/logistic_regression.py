@@ -131,6 +131,8 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
                 f"{name}: coefficients within {TOLERANCE:g} of scikit-learn's",
                 entry["max_difference"] < TOLERANCE,
                 f"max |difference| = {entry['max_difference']:.2e}",
+                statement_ja=f"{name}: 係数は scikit-learn の係数から {TOLERANCE:g} 以内",
+                measured_ja=f"|差| の最大 = {entry['max_difference']:.2e}",
             )
         )
     lowest = min(entry["loss"] for entry in result["runs"].values())
@@ -139,13 +141,20 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "no optimizer beats scikit-learn's optimum (it is the minimum of the same objective)",
             lowest >= best - 1e-9,
             f"lowest loss {lowest:.8f}, scikit-learn {best:.8f}",
+            statement_ja=(
+                "どの最適化手法も scikit-learn の最適解を下回らない（同じ目的関数の最小値である）"
+            ),
+            measured_ja=f"最小の損失 {lowest:.8f}、scikit-learn {best:.8f}",
         )
     )
     return checks
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
-    header = ("solver", "w", "b", "loss", "max |Δ| vs sklearn")
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
+    header = {
+        "en": ("solver", "w", "b", "loss", "max |Δ| vs sklearn"),
+        "ja": ("最適化手法", "w", "b", "損失", "sklearn との |Δ| の最大"),
+    }[lang]
     sk = result["sklearn"]
     body = [("scikit-learn", " ".join(f"{v:.4f}" for v in sk["w"]), f"{sk['b']:.4f}",
              f"{sk['loss']:.6f}", "")]  # fmt: skip

@@ -108,22 +108,27 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "LSTM test accuracy at least 90%",
             lstm["accuracy"] >= 0.9,
             f"LSTM {lstm['accuracy']:.3f}",
+            statement_ja="LSTM のテスト正解率が 90% 以上",
         ),
         Check(
             "RNN test accuracy at most 40% (chance is 25%)",
             rnn["accuracy"] <= 0.4,
             f"RNN {rnn['accuracy']:.3f}",
+            statement_ja="RNN のテスト正解率は 40% 以下（偶然の正解率は 25%）",
         ),
         Check(
             "before training, the gradient reaching step 1 relative to step T is at least 10x "
             "larger for the LSTM",
             lstm["first_to_last"] >= 10 * rnn["first_to_last"],
             f"|g_1|/|g_T|: RNN {rnn['first_to_last']:.3g}, LSTM {lstm['first_to_last']:.3g}",
+            statement_ja=(
+                "学習前、時刻 T に対する時刻 1 に届く勾配の比は LSTM の方が 10 倍以上大きい"
+            ),
         ),
     ]
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     body = [
         (
             cell.upper(),
@@ -133,7 +138,11 @@ def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
         )
         for cell, data in result["cells"].items()
     ]
-    return [("cell", "test accuracy", "final loss", "|g_1| / |g_T| at start"), *body]
+    header = {
+        "en": ("cell", "test accuracy", "final loss", "|g_1| / |g_T| at start"),
+        "ja": ("セル", "テスト正解率", "最終損失", "学習前の |g_1| / |g_T|"),
+    }[lang]
+    return [header, *body]
 
 
 def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:

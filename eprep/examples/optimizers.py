@@ -120,6 +120,10 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
                 f"{name} reaches loss {result['threshold']} in at most 60% of SGD's iterations",
                 reached is not None and reached <= 0.6 * sgd,
                 f"{name}: {reached}, SGD: {curves['SGD']['reached'] or 'never'}",
+                statement_ja=(
+                    f"{name} は SGD の 60% 以下の反復回数で損失 {result['threshold']} に達する"
+                ),
+                measured_ja=f"{name}: {reached}、SGD: {curves['SGD']['reached'] or '到達せず'}",
             )
         )
     # RMSprop's step is lr/√v per weight whatever the gradient's size, so early on it overshoots
@@ -131,6 +135,7 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "RMSprop keeps descending: its last loss is under 1% of its loss a tenth of the way in",
             rmsprop[-1] < 0.01 * early,
             f"{early:.3g} → {rmsprop[-1]:.3g}",
+            statement_ja="RMSprop は下がり続ける: 最後の損失は、学習の 1/10 の時点の損失の 1% 未満",
         )
     )
     return checks
@@ -155,16 +160,16 @@ EXPLANATION = {
 }
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows: learning rate, iterations to the threshold, final loss and accuracy."""
-    header = (
-        "optimizer",
-        "lr",
-        f"iters to loss < {result['threshold']}",
-        "final loss",
-        "train acc",
-        "test acc",
-    )
+    threshold = result["threshold"]
+    header = {
+        "en": ("optimizer", "lr", f"iters to loss < {threshold}", "final loss", "train acc",
+               "test acc"),
+        "ja": ("最適化手法", "学習率", f"損失 < {threshold} までの反復", "最終損失", "訓練正解率",
+               "テスト正解率"),
+    }[lang]  # fmt: skip
+    never, diverged = ("到達せず", "発散") if lang == "ja" else ("never", "diverged")
     body = []
     for name, curve in result["curves"].items():
         final = curve["train_loss"][-1]
@@ -172,8 +177,8 @@ def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
             (
                 name,
                 f"{curve['lr']:g}",
-                str(curve["reached"] or "never"),
-                "diverged" if final is None else f"{final:.4f}",
+                str(curve["reached"] or never),
+                diverged if final is None else f"{final:.4f}",
                 f"{curve['train_acc'][-1]:.3f}",
                 f"{curve['test_acc'][-1]:.3f}",
             )

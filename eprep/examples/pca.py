@@ -108,27 +108,38 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "reconstruction error from k components = sum of the discarded eigenvalues, every k",
             worst < 1e-6,
             f"max relative difference {worst:.1e}",
+            statement_ja="どの k でも、k 個の主成分による再構成誤差 = 捨てた固有値の和",
+            measured_ja=f"相対差の最大 {worst:.1e}",
         ),
         Check(
             "eigenvalue ratios of the covariance = scikit-learn's explained_variance_ratio_",
             ratio_gap < 1e-6,
             f"max |difference| {ratio_gap:.1e}",
+            statement_ja="共分散行列の固有値の比 = scikit-learn の explained_variance_ratio_",
+            measured_ja=f"|差| の最大 {ratio_gap:.1e}",
         ),
         Check(
             "90% of the variance lies in at most 25 of the 64 components",
             k90 <= 25,
             f"{k90} components",
+            statement_ja="分散の 90% は 64 成分のうち 25 成分以内に収まる",
+            measured_ja=f"{k90} 成分",
         ),
         Check(
             "the error falls to 0 with all 64 components",
             bool(errors[-1] < 1e-6 * scale),
             f"error with 64 components {errors[-1]:.1e}",
+            statement_ja="64 成分すべてを使うと誤差は 0 になる",
+            measured_ja=f"64 成分での誤差 {errors[-1]:.1e}",
         ),
     ]
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
-    header = ("k", "cumulative ratio", "reconstruction error", "discarded eigenvalues")
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
+    header = {
+        "en": ("k", "cumulative ratio", "reconstruction error", "discarded eigenvalues"),
+        "ja": ("k", "累積寄与率", "再構成誤差", "捨てた固有値の和"),
+    }[lang]
     cumulative = np.cumsum([0.0, *result["ratios"]])
     body = [
         (str(k), f"{cumulative[k]:.4f}", f"{result['errors'][k]:.3f}",

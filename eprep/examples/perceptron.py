@@ -148,6 +148,8 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
                 f"{label}: 4/4 right, every output within 0.2 of its target",
                 task["accuracy"] == 1.0 and margin < 0.2,
                 f"max |y - t| = {margin:.3f}",
+                statement_ja=f"{label}: 4 問中 4 問正解、どの出力も目標値から 0.2 以内",
+                measured_ja=f"|y - t| の最大 = {margin:.3f}",
             )
         )
     xor = _task(result, "single unit: XOR")
@@ -156,14 +158,19 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "single unit: XOR: loss stays at ln 2 or above (no line separates XOR)",
             xor["loss"] > math.log(2) - 0.01,
             f"loss {xor['loss']:.4f} vs ln 2 = {math.log(2):.4f}",
+            statement_ja="単一ユニットで XOR: 損失は ln 2 以上にとどまる（XOR を分ける直線はない）",
+            measured_ja=f"損失 {xor['loss']:.4f}、ln 2 = {math.log(2):.4f}",
         )
     )
     return checks
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows: outputs on the four inputs, accuracy and loss per model."""
-    header = ("model", "y(0,0)", "y(0,1)", "y(1,0)", "y(1,1)", "accuracy", "loss")
+    header = {
+        "en": ("model", "y(0,0)", "y(0,1)", "y(1,0)", "y(1,1)", "accuracy", "loss"),
+        "ja": ("モデル", "y(0,0)", "y(0,1)", "y(1,0)", "y(1,1)", "正解率", "損失"),
+    }[lang]
     body = [
         (
             task["label"],

@@ -150,6 +150,8 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "no regularisation overfits: train accuracy ≥ 0.97, gap ≥ 0.12",
             none["train_acc"] >= 0.97 and none["gap"] >= 0.12,
             f"gap {none['gap']:.3f}",
+            statement_ja="正則化なしでは過学習する: 訓練正解率 ≥ 0.97、差 ≥ 0.12",
+            measured_ja=f"差 {none['gap']:.3f}",
         )
     ]
     for name in ("L2", "L1", "dropout", "dropout+L1"):
@@ -159,6 +161,7 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
                 f"{name}: gap at least 0.04 smaller than without regularisation",
                 gap <= none["gap"] - 0.04,
                 f"{gap:.3f} vs {none['gap']:.3f}",
+                statement_ja=f"{name}: 差は正則化なしより 0.04 以上小さい",
             )
         )
     combined = variants["dropout+L1"]["gap"]
@@ -167,6 +170,7 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "dropout+L1: gap smaller than dropout alone",
             combined < variants["dropout"]["gap"] - 0.02,
             f"{combined:.3f} vs {variants['dropout']['gap']:.3f}",
+            statement_ja="ドロップアウト + L1: 差はドロップアウトだけのときより小さい",
         )
     )
     l1 = variants["L1"]["zero_fraction"]
@@ -175,14 +179,21 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             f"L1: over 30% of weights below {result['zero']}, over 4× the unregularised share",
             l1 > 0.3 and l1 > 4 * none["zero_fraction"],
             f"{l1:.2f} vs {none['zero_fraction']:.2f}",
+            statement_ja=(
+                f"L1: 重みの 30% 超が {result['zero']} 未満で、正則化なしの割合の 4 倍を超える"
+            ),
         )
     )
     return checks
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows: accuracies, gap and share of zero-ish weights per variant."""
-    header = ("variant", "train acc", "test acc", "gap", f"|w| < {result['zero']}")
+    zero = result["zero"]
+    header = {
+        "en": ("variant", "train acc", "test acc", "gap", f"|w| < {zero}"),
+        "ja": ("設定", "訓練正解率", "テスト正解率", "差", f"|w| < {zero}"),
+    }[lang]
     body = [
         (
             name,

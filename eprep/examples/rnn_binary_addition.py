@@ -93,13 +93,21 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "test bit accuracy at least 99%",
             result["bit_accuracy"] >= 0.99,
             f"bit accuracy {result['bit_accuracy']:.4f}, whole sums {result['sum_accuracy']:.4f}",
+            statement_ja="テストのビット正解率が 99% 以上",
+            measured_ja=(
+                f"ビット正解率 {result['bit_accuracy']:.4f}、"
+                f"和全体の正解率 {result['sum_accuracy']:.4f}"
+            ),
         )
     ]
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     return [
-        ("iterations", "bit accuracy", "whole sums right", "final loss"),
+        {
+            "en": ("iterations", "bit accuracy", "whole sums right", "final loss"),
+            "ja": ("反復", "ビット正解率", "和全体の正解率", "最終損失"),
+        }[lang],
         (
             str(result["iterations"]),
             f"{result['bit_accuracy']:.4f}",

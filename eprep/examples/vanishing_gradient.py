@@ -154,26 +154,42 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             "sigmoid, std 0.01, no BN: test accuracy below 0.25 (chance is 0.10)",
             stuck["test_acc"] < 0.25,
             f"{stuck['test_acc']:.3f}",
+            statement_ja=(
+                "シグモイド、標準偏差 0.01、"
+                "バッチ正規化なし: テスト正解率は 0.25 未満（偶然の正解率は 0.10）"
+            ),
         ),
         Check(
             "sigmoid, std 0.01, no BN: first layer's gradient under 1e-4 × the last's",
             first < 1e-4 * last,
             f"ratio {first / last:.1e}",
+            statement_ja=(
+                "シグモイド、標準偏差 0.01、バッチ正規化なし: 第 1 層の勾配は最終層の 1e-4 倍未満"
+            ),
+            measured_ja=f"比 {first / last:.1e}",
         ),
         Check(
             "ReLU, He, no BN: test accuracy above 0.8",
             relu_he["test_acc"] > 0.8,
             f"{relu_he['test_acc']:.3f}",
+            statement_ja="ReLU、He の初期値、バッチ正規化なし: テスト正解率は 0.8 超",
         ),
         Check(
             "sigmoid, std 0.01, with BN: test accuracy above 0.6 (6× chance)",
             rescued["test_acc"] > 0.6,
             f"{rescued['test_acc']:.3f}",
+            statement_ja=(
+                "シグモイド、標準偏差 0.01、バッチ正規化あり: テスト正解率は 0.6 超（偶然の 6 倍）"
+            ),
         ),
         Check(
             "sigmoid, Xavier, no BN: test accuracy below 0.25 too (see the explanation)",
             xavier["test_acc"] < 0.25,
             f"{xavier['test_acc']:.3f}",
+            statement_ja=(
+                "シグモイド、Xavier の初期値、"
+                "バッチ正規化なし: テスト正解率はやはり 0.25 未満（解説を参照）"
+            ),
         ),
         Check(
             "sigmoid, Xavier, no BN: activations stay spread (std > 0.05 in every hidden layer) "
@@ -182,6 +198,15 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
             and xavier["input_spread"][-1] * 100 < xavier["input_spread"][0],
             f"std {min(xavier['spread']):.3f}–{max(xavier['spread']):.3f}; across inputs "
             f"{xavier['input_spread'][0]:.3g} → {xavier['input_spread'][-1]:.3g}",
+            statement_ja=(
+                "シグモイド、Xavier の初期値、バッチ正規化なし: アクティベーションは広がったまま"
+                "（どの隠れ層でも標準偏差 > 0.05）だが、"
+                "入力に依存する部分は第 1 層から第 5 層で 100 分の 1 未満に縮む"
+            ),
+            measured_ja=(
+                f"標準偏差 {min(xavier['spread']):.3f}–{max(xavier['spread']):.3f}、"
+                f"入力間 {xavier['input_spread'][0]:.3g} → {xavier['input_spread'][-1]:.3g}"
+            ),
         ),
     ]
 
@@ -212,14 +237,25 @@ EXPLANATION = {
 }
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows: final test accuracy and first/last layer gradient norms per cell."""
-    header = ("activation", "init", "batch-norm", "test acc", "|dW1| at init", "|dW6| at init")
+    header = {
+        "en": ("activation", "init", "batch-norm", "test acc", "|dW1| at init", "|dW6| at init"),
+        "ja": (
+            "活性化関数",
+            "初期値",
+            "バッチ正規化",
+            "テスト正解率",
+            "初期の |dW1|",
+            "初期の |dW6|",
+        ),
+    }[lang]
+    yes, no = ("あり", "なし") if lang == "ja" else ("yes", "no")
     body = [
         (
             c["activation"],
             c["init"],
-            "yes" if c["batchnorm"] else "no",
+            yes if c["batchnorm"] else no,
             f"{c['test_acc']:.3f}",
             f"{c['grad_norms'][0]:.2e}",
             f"{c['grad_norms'][-1]:.2e}",

@@ -148,16 +148,21 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
                 f"the 3 nearest neighbours of '{word}' are {category_of(word)} words",
                 len(same) == len(neighbours) == 3,
                 ", ".join(neighbours),
+                statement_ja=f"「{word}」の最近傍 3 語はどれも {category_of(word)} の単語である",
             )
         )
     return checks
 
 
-def rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     body = [
         (word, category_of(word) or "", ", ".join(n)) for word, n in result["neighbours"].items()
     ]
-    return [("word", "category", "nearest neighbours (cosine)"), *body]
+    header = {
+        "en": ("word", "category", "nearest neighbours (cosine)"),
+        "ja": ("単語", "カテゴリ", "最近傍の単語（コサイン類似度）"),
+    }[lang]
+    return [header, *body]
 
 
 def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:

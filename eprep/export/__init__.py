@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from eprep.errors import EprepError
 from eprep.questions import Bank
+from eprep.questions.variants import PROVEN_VARIANTS
 
 TARGETS = ("anki", "json")
 
@@ -58,6 +60,10 @@ def run_export(
 
     if target not in TARGETS:
         raise ValueError(f"unknown export target {target!r}")
+    if variants > PROVEN_VARIANTS:
+        raise EprepError(
+            f"--variants {variants}: at most {PROVEN_VARIANTS}, the variants `eprep verify` proves"
+        )
     questions = bank.select(selectors)  # an unknown selector is an EprepError before any work
     export = build_export(
         bank, questions, variants=variants, lang=lang, fmt=fmt, plots=gather_plots(run_examples)

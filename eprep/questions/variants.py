@@ -19,7 +19,12 @@ from eprep.errors import EprepError
 from eprep.grammar.vocabulary import alias_names, format_number, seed_of, with_aliases
 from eprep.questions.condition import ConditionError
 
+# Variants 0 … PROVEN_VARIANTS − 1 of each question are the ones `eprep verify` proves; the quiz,
+# the mock exam and the exports show a learner only these, so every key a learner meets is proven.
+PROVEN_VARIANTS = 20
+
 __all__ = [
+    "PROVEN_VARIANTS",
     "Variant",
     "VariantError",
     "alias_names",

@@ -29,11 +29,11 @@ def variant_for(question: Question, card: CardRow | None, seed: int | None) -> i
     """Which variant to show: a fresh one each review, or one fixed by `--seed`."""
     if not question.has_params:
         return 0
-    if seed is not None:
-        from eprep.questions.variants import seed_of
+    from eprep.questions.variants import PROVEN_VARIANTS, seed_of
 
-        return seed_of(question.id, seed, ":quiz") % 1000
-    return card.reps if card is not None else 0
+    if seed is not None:
+        return seed_of(question.id, seed, ":quiz") % PROVEN_VARIANTS
+    return card.reps % PROVEN_VARIANTS if card is not None else 0
 
 
 def plan_session(

@@ -253,7 +253,10 @@ def _example_view(e: ExampleOutput, lang: str) -> ExampleView:
         "claim": e.claim_ja if lang == "ja" and e.claim_ja else e.claim,
         "url": example_path(lang, e.name),
         "explanation": dict(e.explanation).get(lang, ""),
-        "checks": [{"statement": s, "ok": ok, "measured": m} for s, ok, m in e.checks],
+        "checks": [
+            {"statement": c.statement_in(lang), "ok": c.ok, "measured": c.measured_in(lang)}
+            for c in e.checks
+        ],
         "plots": [f"static/examples/{e.name}/{name}" for name, _ in e.plots],
     }
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eprep.examples import TOPICS
+from eprep.examples import TOPICS, Check
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,11 @@ class ExampleOutput:
     name: str
     claim: str
     topics: tuple[str, ...]
-    checks: tuple[tuple[str, bool, str], ...]
+    checks: tuple[Check, ...]
     plots: tuple[tuple[str, bytes], ...]
     # what the plots show that a reader would not expect, per language (the module's EXPLANATION)
     explanation: tuple[tuple[str, str], ...] = ()
-    claim_ja: str = ""  # the module's CLAIM_JA; the checks' statements stay English for now
+    claim_ja: str = ""  # the module's CLAIM_JA
 
 
 def prepare_examples(
@@ -65,7 +65,7 @@ def prepare_examples(
     return folder
 
 
-def _metadata(name: str, result: dict[str, Any]) -> tuple[str, tuple[tuple[str, bool, str], ...]]:
+def _metadata(name: str, result: dict[str, Any]) -> tuple[str, tuple[Check, ...]]:
     # The claim and its checks come from the example module when it is a known example.
     claim, checks = str(result.get("claim", "")), _checks(result)
     try:
@@ -75,9 +75,7 @@ def _metadata(name: str, result: dict[str, Any]) -> tuple[str, tuple[tuple[str, 
             module = load(name)
             claim = claim or str(getattr(module, "CLAIM", ""))
             if not checks and hasattr(module, "check_claim"):
-                checks = tuple(
-                    (c.statement, bool(c.ok), str(c.measured)) for c in module.check_claim(result)
-                )
+                checks = tuple(module.check_claim(result))
     except (KeyError, TypeError, ValueError):
         # A result folder written by an older example version: show its plots without checks.
         pass
@@ -98,12 +96,19 @@ def _explanation(name: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(dict(getattr(load(name), "EXPLANATION", {})).items()))
 
 
-def _checks(result: dict[str, Any]) -> tuple[tuple[str, bool, str], ...]:
+def _checks(result: dict[str, Any]) -> tuple[Check, ...]:
+    # A result folder of the user's own may carry its checks (English, Japanese where given).
     rows = []
     for check in result.get("checks", []) or []:
         if isinstance(check, dict) and "statement" in check:
+            statement = str(check["statement"])
             rows.append(
-                (str(check["statement"]), bool(check.get("ok")), str(check.get("measured", "")))
+                Check(
+                    statement,
+                    bool(check.get("ok")),
+                    str(check.get("measured", "")),
+                    statement_ja=str(check.get("statement_ja") or statement),
+                )
             )
     return tuple(rows)
 

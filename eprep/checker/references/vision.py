@@ -27,7 +27,7 @@ from eprep.checker.references import (
 from eprep.checker.references.cnn import parameter_count
 
 
-def _cells(box: tuple[int, int, int, int]) -> set[tuple[int, int]]:
+def _cells(box: tuple[int, ...]) -> set[tuple[int, int]]:
     """The unit cells [i, i+1] x [j, j+1] inside an integer box (x1, y1, x2, y2)."""
     x1, y1, x2, y2 = box
     return {(i, j) for i in range(x1, x2) for j in range(y1, y2)}

@@ -137,7 +137,7 @@ def resnet_projection_block_params(variant: Params, rng: np.random.Generator) ->
     projection shortcut, the two paths added as in y = F(x) + W_s x."""
     cin, b = _int(variant, "Cin"), _int(variant, "B")
     x = rng.standard_normal((1, cin, 2, 2))
-    path = [
+    path: list[PointwiseConvolution | Convolution] = [
         PointwiseConvolution(rng.standard_normal((b, cin)), np.zeros(b)),
         Convolution(rng.standard_normal((b, b, 3, 3)), np.zeros(b), pad=1),
         PointwiseConvolution(rng.standard_normal((4 * b, b)), np.zeros(4 * b)),

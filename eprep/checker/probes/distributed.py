@@ -7,9 +7,11 @@ data parallelism is trained side by side with full-batch SGD on the engine's Mul
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
-from eprep.checker.probes import OptionId, Params, Value, probe
+from eprep.checker.probes import OptionId, Params, Value, after_pass, probe
 from eprep.engine import SGD, Affine, MultiLayerNet
 from eprep.engine.parallel import (
     data_parallel_gradient,
@@ -32,7 +34,7 @@ def weighted_gradient(variant: Params, rng: np.random.Generator) -> Value:
     layer = Affine(rng.standard_normal((1, 1)), np.zeros(1))
     layer.forward(x)
     layer.backward(np.full((len(x), 1), 1.0 / len(x)))  # L = mean of the outputs
-    return Value(float(layer.dW[0, 0]), rel_tol=1e-9, abs_tol=1e-12)
+    return Value(float(after_pass(layer.dW)[0, 0]), rel_tol=1e-9, abs_tol=1e-12)
 
 
 @probe("ring_allreduce_traffic")
@@ -62,10 +64,12 @@ def sync_data_parallel(variant: Params, rng: np.random.Generator) -> OptionId:
     same, k_times = True, True
     for _ in range(5):
         g_full = full.gradient(x, t)
+
+        def shard_gradient(xs: np.ndarray, ts: np.ndarray, key: str) -> np.ndarray:
+            return para.gradient(xs, ts)[key].copy()
+
         g_para = {
-            key: data_parallel_gradient(
-                lambda xs, ts, key=key: para.gradient(xs, ts)[key].copy(), x, t, workers
-            )
+            key: data_parallel_gradient(partial(shard_gradient, key=key), x, t, workers)
             for key in para.params
         }
         k_times &= all(np.allclose(g_para[k], workers * g_full[k]) for k in g_full)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from eprep.checker.frameworks import needs_frameworks
-from eprep.checker.probes import Params, code_probe
+from eprep.checker.probes import Params, after_pass, code_probe
 from eprep.engine import (
     SGD,
     Affine,
@@ -120,7 +120,7 @@ def _engine_sgd_steps(linear: Any, windows: list[list[tuple[Any, Any]]], lr: flo
         loss = SoftmaxWithLoss()
         loss.forward(layer.forward(x), t)
         layer.backward(loss.backward())
-        SGD(lr).update(params, {"W": layer.dW, "b": layer.db})
+        SGD(lr).update(params, {"W": after_pass(layer.dW), "b": after_pass(layer.db)})
     return layer
 
 
@@ -292,7 +292,7 @@ def torch_manual_sgd_matches_engine(
     for _ in range(3):
         y = layer.forward(x)[:, 0]
         layer.backward((2 * (y - t) / len(t))[:, None])  # d mean((y - t)^2) / dy
-        SGD(0.1).update(params, {"W": layer.dW})
+        SGD(0.1).update(params, {"W": after_pass(layer.dW)})
     _same("w", _np(w), layer.W[:, 0])
 
 
@@ -433,7 +433,7 @@ def keras_fit_counts(namespace: Mapping[str, Any], variant: Params, rng: Any) ->
             xb, tb = x[s * batch : (s + 1) * batch], t[s * batch : (s + 1) * batch]
             y = layer.forward(xb.astype(float))
             layer.backward(2 * (y - tb) / y.size)
-            SGD(0.01).update(params, {"W": layer.dW, "b": layer.db})
+            SGD(0.01).update(params, {"W": after_pass(layer.dW), "b": after_pass(layer.db)})
     kernel, bias = fresh.get_weights()
     _same("the kernel after fit (engine replay)", kernel, layer.W, 1e-4, 1e-5)
     _same("the bias after fit (engine replay)", bias, layer.b, 1e-4, 1e-5)

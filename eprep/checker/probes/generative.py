@@ -67,7 +67,7 @@ def optimal_discriminator(variant: Params, rng: np.random.Generator) -> Value:
     lo, hi = 1e-9, 1 - 1e-9
     for _ in range(5):
         grid = np.linspace(lo, hi, 2001)
-        best = grid[int(np.argmax(gan_value(grid, a, b)))]
+        best = grid[int(np.argmax(gan_value(grid, np.asarray(a), np.asarray(b))))]
         step = grid[1] - grid[0]
         lo, hi = max(best - 2 * step, 1e-12), min(best + 2 * step, 1 - 1e-12)
     return Value(float(best), rel_tol=1e-6, abs_tol=1e-9)

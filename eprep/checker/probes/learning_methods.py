@@ -39,7 +39,7 @@ def triplet_loss_probe(variant: Params, rng: np.random.Generator) -> Value:
 def contrastive_loss_probe(variant: Params, rng: np.random.Generator) -> Value:
     """The engine's contrastive loss of the pair, labelled dissimilar (y = 0)."""
     x2 = np.array([_f(variant, "u1"), _f(variant, "u2")])
-    return Value(contrastive_loss(np.zeros(2), x2, [0], _f(variant, "m")))
+    return Value(contrastive_loss(np.zeros(2), x2, np.array([0]), _f(variant, "m")))
 
 
 def _unit_vectors(similarities: list[float]) -> tuple[np.ndarray, np.ndarray]:

@@ -43,7 +43,7 @@ def distillation_soft_gradient(variant: Params, rng: np.random.Generator) -> Val
     zs = np.array([[_f(variant, "s1"), _f(variant, "s2")]])
     zt = np.array([[_f(variant, "t1"), _f(variant, "t2")]])
     loss = DistillationLoss(T=_f(variant, "T"), alpha=1.0)
-    grad = numerical_gradient(lambda _: loss.forward(zs, zt, [0]), zs)
+    grad = numerical_gradient(lambda _: loss.forward(zs, zt, np.array([0])), zs)
     return Value(float(grad[0, 0]), rel_tol=1e-6, abs_tol=1e-8)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from eprep.checker.probes import Params, Value, code_probe, probe
+from eprep.checker.probes import Params, Value, after_pass, code_probe, probe
 from eprep.checker.probes.cnn import _compare, _int, _lookup, trained_scalars
 from eprep.engine import cross_entropy_error
 from eprep.engine.pretraining import (
@@ -47,7 +47,7 @@ def qk_score_variance(variant: Params, rng: np.random.Generator) -> Value:
     k = rng.normal(0.0, np.sqrt(float(variant["b"])), (n, 1, dk))
     layer = ScaledDotProductAttention(scale=1.0)
     layer.forward(q, k, np.zeros((n, 1, 1)))
-    scores = layer.scores.ravel()
+    scores = after_pass(layer.scores).ravel()
     # The mean is known to be 0, so the variance is the mean of the squares; its standard error
     # is the spread of the squares over sqrt(n).
     return _mean_with_tolerance(scores**2)
@@ -60,7 +60,7 @@ def sdpa_weight(variant: Params, rng: np.random.Generator, *, keys: int = 3, dim
     k = np.array([[variant[f"k{j}{i}"] for i in range(1, dim + 1)] for j in range(1, keys + 1)])
     layer = ScaledDotProductAttention()
     layer.forward(q, k.astype(float), rng.standard_normal((keys, 2)))
-    return Value(float(layer.attention_weight[0, 0]))
+    return Value(float(after_pass(layer.attention_weight)[0, 0]))
 
 
 @probe("causal_attention_output")
@@ -88,7 +88,7 @@ def mha_parameter_count(variant: Params, rng: np.random.Generator) -> Value:
     layer.forward(x, memory, memory)
     count = 0
     for projection in layer.projections:
-        out_shape = (*projection.x.shape[:-1], projection.params[0].shape[1])
+        out_shape = (*after_pass(projection.x).shape[:-1], projection.params[0].shape[1])
         projection.backward(rng.standard_normal(out_shape))
         count += trained_scalars(*projection.grads)
     return Value(count)
@@ -100,7 +100,7 @@ def attention_weight_count(variant: Params, rng: np.random.Generator) -> Value:
     n, h, t, s, d = (_int(variant, name) for name in ("N", "h", "T", "S", "d"))
     layer = MultiHeadAttention.initialised(d, h, rng)
     layer.forward(rng.standard_normal((n, t, d)), *(2 * [rng.standard_normal((n, s, d))]))
-    return Value(int(layer.attention_weight.size))
+    return Value(int(after_pass(layer.attention_weight).size))
 
 
 def _moved(before: np.ndarray, after: np.ndarray) -> np.ndarray:
@@ -233,7 +233,7 @@ def sdpa_matches_engine(
             out, weights = fn(q.copy(), k.copy(), v.copy(), mask)
             case = (shapes, "no mask" if mask is None else mask.shape)
             _compare("the output", case, out, expected)
-            _compare("the weights", case, weights, layer.attention_weight)
+            _compare("the weights", case, weights, after_pass(layer.attention_weight))
 
 
 @code_probe("split_heads_matches_engine")

@@ -80,7 +80,7 @@ def nms_code_matches_engine(
 def ranked_average_precision(variant: Params, rng: np.random.Generator) -> Value:
     """Engine all-point AP of the list hit^a miss^b hit hit hit against N ground truths."""
     a, b, n = _int(variant, "a"), _int(variant, "b"), _int(variant, "N")
-    return Value(average_precision([1] * a + [0] * b + [1, 1, 1], n))
+    return Value(average_precision([True] * a + [False] * b + [True, True, True], n))
 
 
 @probe("anchor_count")
@@ -89,7 +89,7 @@ def anchor_count(variant: Params, rng: np.random.Generator) -> Value:
     hf, wf, s, r = (_int(variant, n) for n in ("Hf", "Wf", "S", "R"))
     scales = rng.uniform(0.5, 4, size=s)
     ratios = rng.uniform(0.3, 3, size=r)
-    grid = anchor_grid(hf, wf, 16, 16, scales, ratios)
+    grid = anchor_grid(hf, wf, 16, 16, scales.tolist(), ratios.tolist())
     return Value(len(np.unique(np.round(grid, 9), axis=0)))
 
 

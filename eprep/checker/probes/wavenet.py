@@ -18,8 +18,9 @@ from eprep.engine import Conv1D, dilated_receptive_field, sigmoid
 @probe("wavenet_duration")
 def wavenet_duration(variant: Params, rng: np.random.Generator) -> Value:
     """The measured receptive field of the engine stack, in samples, at fk samples per ms."""
-    field = dilated_stack_field(variant, rng).value
-    return Value(field / float(variant["fk"]))
+    field = dilated_stack_field(variant, rng)
+    assert isinstance(field, Value)
+    return Value(field.value / float(variant["fk"]))
 
 
 def _engine_stack(x, filters, gates, layers_per_stack):

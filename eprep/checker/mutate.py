@@ -300,7 +300,7 @@ def mutation_test(
 ) -> MutationReport:
     """Plant errata in every question's key and verify each mutant (`variants` each)."""
     from eprep.checker import frameworks
-    from eprep.checker.verify import default_workers, load_probes, warm_up
+    from eprep.checker.verify import default_workers, load_probes, one_blas_thread, warm_up
 
     load_probes()
     _POOL[:] = [(q, m) for q in questions for m in mutants(q)]
@@ -311,5 +311,5 @@ def mutation_test(
         return MutationReport([_run_one(i) for i in indices])
     warm_up()
     frameworks.load_for(questions)  # once, before forking
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=one_blas_thread) as pool:
         return MutationReport(list(pool.imap(_run_one, indices, chunksize=1)))

@@ -282,10 +282,22 @@ def _verify_by_id(question_id: str) -> QuestionResult:
     )
 
 
-def _limit_worker_memory() -> None:
+def one_blas_thread() -> None:
+    """Run this worker's NumPy on one BLAS thread.
+
+    Workers already use every core between them; a BLAS pool per worker on top of that only
+    makes the probes' small products wait for each other's threads.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
+def _init_worker() -> None:
     """A worker gets the memory allowance of a code option (on top of what it already holds)."""
     from eprep.checker.verify_sandbox import DEFAULT_MEMORY_MB, limit_memory
 
+    one_blas_thread()
     with contextlib.suppress(OSError, ValueError):
         limit_memory(DEFAULT_MEMORY_MB)
 
@@ -430,7 +442,7 @@ def _run_pool(ids: list[str], workers: int, finished) -> list[str]:
     """Verify `ids` in a pool of forked workers; the ids lost when a worker died."""
     context = multiprocessing.get_context("fork")
     lost: list[str] = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_worker_memory) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as pool:
         futures = {pool.submit(_verify_by_id, question_id): question_id for question_id in ids}
         for future in as_completed(futures):
             try:

@@ -84,7 +84,7 @@ def load() -> None:
         os.environ["KERAS_BACKEND"] = "torch"  # Keras reads it once, at its import
     try:
         import keras
-        import torch  # noqa: F401
+        import torch
     except Exception as error:  # installed (find_spec found it) but broken: say so in one line
         from eprep.errors import EprepError
 
@@ -93,6 +93,9 @@ def load() -> None:
             f'{error}); reinstall it (pip install "eprep[frameworks]") or set {DISABLE_ENV}=1'
         ) from None
 
+    # Children inherit one intra-op thread: where this process already ran torch ops (a notebook,
+    # a test session), its OpenMP pool does not survive the fork and must not be entered.
+    torch.set_num_threads(1)
     if not _frozen:
         # Everything loaded so far goes to the collector's permanent generation: a forked child's
         # collection then never walks (and so never copies) torch's and Keras's ~1e6 objects,

@@ -10,7 +10,6 @@ agree with, but that differs from the NumPy engine, fails.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import os
 import subprocess
@@ -40,25 +39,6 @@ def _eprep(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.
         env={**os.environ, "EPREP_BANK": "", "NO_COLOR": "1", **env},
         timeout=300,
     )
-
-
-def _with_key(question, blank: int, code: str):
-    """The question with blank `blank`'s key replaced by `code` (as the mutation test plants)."""
-    blanks = list(question.blanks)
-    options = tuple(
-        dataclasses.replace(o, code=code) if o.correct else o for o in blanks[blank].options
-    )
-    blanks[blank] = dataclasses.replace(blanks[blank], options=options)
-    return dataclasses.replace(question, blanks=tuple(blanks))
-
-
-def _with_distractor(question, blank: int, index: int, code: str):
-    blanks = list(question.blanks)
-    options = tuple(
-        dataclasses.replace(o, code=code) if o.index == index else o for o in blanks[blank].options
-    )
-    blanks[blank] = dataclasses.replace(blanks[blank], options=options)
-    return dataclasses.replace(question, blanks=tuple(blanks))
 
 
 # ---------------------------------------------------------------- the extra is absent
@@ -129,6 +109,10 @@ def test_the_quiz_asks_them_where_torch_and_keras_cannot_import(tmp_path: Path) 
 
 # ---------------------------------------------------------------- the extra is here
 
+# These run in a fresh process (frameworks_witness.py): loading torch and Keras into the test
+# session would make every later fork of it heavier (and its gc.freeze, KERAS_BACKEND stay), and a
+# session that ran torch ops before forking leaves an OpenMP pool the children must not enter.
+WITNESS_SCRIPT = Path(__file__).with_name("frameworks_witness.py")
 
 needs_extra = pytest.mark.skipif(
     frameworks.missing() is not None, reason=f"the frameworks extra: {frameworks.missing()}"
@@ -136,95 +120,45 @@ needs_extra = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def loaded():
-    import gc
+def witnessed() -> dict:
+    import json
 
-    frameworks.load()  # once; the verifying process only imports, the children run
-    yield
-    gc.unfreeze()  # load() froze the test session's objects (for cheap forks): give them back
+    result = subprocess.run(
+        [sys.executable, str(WITNESS_SCRIPT)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "EPREP_BANK": ""},
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 @needs_extra
-def test_a_wrong_key_is_failed_by_the_framework_run(bank, loaded) -> None:
-    from eprep.checker.verify import verify_question
-
-    question = bank.get(QUESTION)
-    assert verify_question(question, 1).failures == []
-    wrong = verify_question(_with_key(question, 0, "(784, 100)"), 1)  # the book's layout
-    checks = {f.check for f in wrong.failures}
-    assert {"engine", "reference"} <= checks, wrong.failures
-    engine = next(f.reason for f in wrong.failures if f.check == "engine")
+def test_a_wrong_key_is_failed_by_the_framework_run(witnessed) -> None:
+    assert witnessed["key"] == []
+    wrong = witnessed["wrong_key"]  # (784, 100): the book's layout, planted as the key
+    assert {"engine", "reference"} <= {check for check, _ in wrong}, wrong
+    engine = next(reason for check, reason in wrong if check == "engine")
     assert "weight_shape is (784, 100), the framework gives (100, 784)" in engine
-    reference = next(f.reason for f in wrong.failures if f.check == "reference")
+    reference = next(reason for check, reason in wrong if check == "reference")
     assert "the definition gives [100, 784]" in reference
 
 
 @needs_extra
-def test_a_distractor_that_behaves_like_the_key_is_reported(bank, loaded) -> None:
-    from eprep.checker.verify import verify_question
-
-    question = bank.get(QUESTION)
-    leaky = _with_distractor(question, 2, 1, "sum(p.numel() for p in layer.parameters())")
-    reasons = [f.reason for f in verify_question(leaky, 1).failures]
-    assert reasons == ["distractor (う) option 2 (sum(p.numel() for p in layer.parameters())) "
-                       "passes the code probe"]  # fmt: skip
-
-
-# A Linear whose claims are true of the framework object, but whose forward adds 0.5: only the
-# engine's Affine (given the layer's weights) can tell.
-SHIFTED_LINEAR = """
-import torch
-from torch import nn
-
-class Shifted(nn.Linear):
-    def forward(self, x):
-        return super().forward(x) + 0.5
-
-layer = Shifted(6, 4)
-x = torch.randn(3, 6)
-y = layer(x)
-weight_shape = tuple(layer.weight.shape)
-y_shape = tuple(y.shape)
-n_params = sum(p.numel() for p in layer.parameters())
-"""
-
-# A Sequential whose counts are Keras's own, but whose predict is shifted: the engine's stack
-# (Affine, Relu, softmax with the layers' weights) disagrees.
-SHIFTED_KERAS = """
-import keras
-from keras.models import Sequential
-from keras.layers import Dense
-
-class Shifted(Sequential):
-    def predict(self, *args, **kwargs):
-        return super().predict(*args, **kwargs) + 0.01
-
-model = Shifted([keras.Input(shape=(5,)), Dense(4, activation="relu"), Dense(3)])
-params_first = model.layers[0].count_params()
-"""
+def test_a_distractor_that_behaves_like_the_key_is_reported(witnessed) -> None:
+    assert witnessed["leaky"] == [
+        ["engine", "distractor (う) option 2 (sum(p.numel() for p in layer.parameters())) "
+         "passes the code probe"]
+    ]  # fmt: skip
 
 
 @needs_extra
 @pytest.mark.parametrize(
-    ("source", "probe", "args", "message"),
-    [
-        (SHIFTED_LINEAR, "torch_shape_facts", {}, "the layer's output differs"),
-        (
-            SHIFTED_KERAS,
-            "keras_param_counts",
-            {"claims": {"params_first": [0, "params"]}},
-            "predict(x) differs",
-        ),
-    ],
+    ("case", "message"),
+    [("torch", "the layer's output differs"), ("keras", "predict(x) differs")],
 )
-def test_the_engine_cross_check_is_a_witness_of_its_own(
-    loaded, source: str, probe: str, args: dict, message: str
-) -> None:
-    from eprep.checker.verify import load_probes
-    from eprep.checker.verify_sandbox import run_completed_template
-
-    load_probes()
-    honest = source.replace(" + 0.5", "").replace(" + 0.01", "")
-    assert run_completed_template(honest, probe, {}, 7, args, timeout=30).passed
-    result = run_completed_template(source, probe, {}, 7, args, timeout=30)
-    assert not result.passed and message in result.reason, result.reason
+def test_the_engine_cross_check_is_a_witness_of_its_own(witnessed, case: str, message: str) -> None:
+    honest, shifted = witnessed[f"cross_{case}"]
+    assert honest == [True, ""]
+    assert shifted[0] is False and message in shifted[1], shifted

@@ -90,6 +90,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fix)",
         # verdicts (eprep check, a step of eprep derive): checker/wording.py fills them
         "verdict.same": "equivalent: the two formulas are the same",
+        "verdict.reordered": "equivalent: the same formula with its terms or factors in "
+        "another order",
         "verdict.proved": "equivalent: SymPy proves it on the declared domains",
         "verdict.numeric": "equivalent at {points} points in the domains{covered}; SymPy could "
         "not prove it within the time limit, so this rests on numeric evidence",
@@ -187,6 +189,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "derive.the_start": "始めの式",
         "derive.equals_earlier": "    （この行は{earlier}とは等しい。直すべきはその前の行である）",
         "verdict.same": "同値: 2 つの式は同じである。",
+        "verdict.reordered": "同値: 項または因子の順序が異なるだけで、同じ式である。",
         "verdict.proved": "同値: 宣言した定義域で SymPy が証明した。",
         "verdict.numeric": "同値（定義域内の {points} 点で一致{covered}）。SymPy は制限時間内に"
         "証明できなかったため、数値的な根拠のみによる判定である。",

@@ -28,7 +28,7 @@ from eprep.errors import EprepError
 from eprep.grammar import EvaluationError, evaluate, free_symbols, to_text
 from eprep.grammar.derivative import expand_diff
 from eprep.grammar.evaluator import MAX_FLOAT_EXPONENT, value_at
-from eprep.grammar.nodes import Call, Node, walk
+from eprep.grammar.nodes import BinOp, Call, Node, map_children, walk
 from eprep.grammar.vocabulary import close, format_number
 
 REAL = Domain("real", text="real")
@@ -270,16 +270,28 @@ class Comparison:
         """The whole comparison in this process."""
         return self.decide_numeric() or self.decide_symbolic()
 
+    @cached_property
+    def same_function(self) -> str | None:
+        """ "same" for one formula, "reordered" when the two differ only in the order and
+        grouping of the operands of + and * (the same function wherever either has a value),
+        else None: both are a proof, and need neither SymPy nor the worker."""
+        if self.answer == self.expected:
+            return "same"
+        try:
+            return "reordered" if ordered(self.answer) == ordered(self.expected) else None
+        except RecursionError:  # too deep to reorder here: the later checks decide, as before
+            return None
+
     def decide_numeric(self) -> Verdict | None:
         """A verdict that needs no SymPy: a clear float disagreement or a genuine domain gap."""
-        if self.answer == self.expected and self.names:
+        if self.same_function and self.names:
             # Only a formula without variables can be undefined everywhere: no points needed.
-            return self.verdict(True, "proof", "same", {})
+            return self.verdict(True, "proof", self.same_function, {})
         if self.samples.undefined:
             return self.undefined_verdict()
-        if self.answer == self.expected:
+        if self.same_function:
             # The same formula: equal wherever it has a value, whatever its size.
-            return self.verdict(True, "proof", "same", {})
+            return self.verdict(True, "proof", self.same_function, {})
         for point, va, vb in self.samples.both:
             if agreement(va, vb) == "clear":
                 return self.wrong(point, va, vb, "numeric")
@@ -665,6 +677,24 @@ def _diagnosis_facts(both) -> dict[str, str] | None:
         if abs(term) > 1e-9 * scale:
             return {"diagnosis": "term", "sign": "+" if term > 0 else "-", "term": fmt(abs(term))}
     return None
+
+
+def ordered(node: Node) -> Node:
+    """`node` with every chain of + (and of *) flattened and its operands sorted: two formulas
+    with the same ordered form differ only by commutativity and associativity of + and *."""
+
+    def chain(n: Node, op: str) -> list[Node]:
+        if isinstance(n, BinOp) and n.op == op:
+            return chain(n.left, op) + chain(n.right, op)
+        return [ordered(n)]
+
+    if isinstance(node, BinOp) and node.op in ("+", "*"):
+        operands = sorted(chain(node, node.op), key=repr)
+        result = operands[0]
+        for operand in operands[1:]:
+            result = BinOp(node.op, result, operand)
+        return result
+    return map_children(node, ordered)
 
 
 _PROVEN: dict[tuple, Verdict] = {}  # verdicts that do not depend on the time budget

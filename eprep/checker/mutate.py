@@ -23,6 +23,7 @@ from typing import Any
 from eprep.questions import Question
 
 CAUGHT, ESCAPED, EQUIVALENT = "caught", "escaped", "equivalent"
+NOT_PROVEN = "not-proven"  # its witnesses need an extra missing here: neither caught nor escaped
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class MutationReport:
     results: list[MutantResult]
 
     def _counted(self) -> list[MutantResult]:
-        return [r for r in self.results if r.outcome != EQUIVALENT]
+        return [r for r in self.results if r.outcome not in (EQUIVALENT, NOT_PROVEN)]
 
     @property
     def caught(self) -> int:
@@ -69,12 +70,14 @@ class MutationReport:
     def summary(self) -> str:
         counted = self._counted()
         concept = sum(r.concept for r in counted)
-        equivalent = len(self.results) - len(counted)
+        equivalent = sum(r.outcome == EQUIVALENT for r in self.results)
+        not_proven = sum(r.outcome == NOT_PROVEN for r in self.results)
+        missing = f", {not_proven} not proven here (needs eprep[frameworks])" if not_proven else ""
         by_timeout = f", {self.timed_out} by a proof time-out" if self.timed_out else ""
         return (
             f"mutants: {self.caught} caught of {len(counted)}{by_timeout} ({self.escaped} "
             f"non-concept escaped, {concept} of concept questions, {equivalent} equivalent not "
-            f"counted)"
+            f"counted{missing})"
         )
 
     def lines(self) -> list[str]:
@@ -92,7 +95,8 @@ class MutationReport:
                 "mutants": len(self._counted()),
                 "caught": self.caught,
                 "escaped": self.escaped,
-                "equivalent": len(self.results) - len(self._counted()),
+                "equivalent": sum(r.outcome == EQUIVALENT for r in self.results),
+                "not_proven": sum(r.outcome == NOT_PROVEN for r in self.results),
                 "timed_out": self.timed_out,
                 "line": self.summary(),
             },
@@ -274,13 +278,17 @@ def _key_text(question: Question) -> str | None:
 
 
 def _run_one(index: int) -> MutantResult:
+    from eprep.checker.kinds.base import first_failure_decides
     from eprep.checker.verify import verify_question
 
     original, mutant = _POOL[index]
     variants, timeout = int(_OPTIONS["variants"]), float(_OPTIONS["timeout"])
     question = mutant.question
     base = (question.id, mutant.operator, mutant.description)
-    result = verify_question(question, variants, code_timeout=timeout)
+    with first_failure_decides():  # a mutant is caught by its first failed check
+        result = verify_question(question, variants, code_timeout=timeout)
+    if result.not_proven:
+        return MutantResult(*base, NOT_PROVEN, question.concept)
     if result.failures:
         from eprep.checker.witnesses import TIMED_OUT
 
@@ -306,7 +314,8 @@ def mutation_test(
     code_timeout: float = 5.0,
 ) -> MutationReport:
     """Plant errata in every question's key and verify each mutant (`variants` each)."""
-    from eprep.checker.verify import default_workers, load_probes, warm_up
+    from eprep.checker import frameworks
+    from eprep.checker.verify import default_workers, load_probes, one_blas_thread, warm_up
 
     load_probes()
     _POOL[:] = [(q, m) for q in questions for m in mutants(q)]
@@ -316,5 +325,6 @@ def mutation_test(
     if workers == 1 or len(indices) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return MutationReport([_run_one(i) for i in indices])
     warm_up()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    frameworks.load_for(questions)  # once, before forking
+    with multiprocessing.get_context("fork").Pool(workers, initializer=one_blas_thread) as pool:
         return MutationReport(list(pool.imap(_run_one, indices, chunksize=1)))

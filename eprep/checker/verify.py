@@ -20,7 +20,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eprep.checker import kinds
+from eprep.checker import frameworks, kinds
+from eprep.checker.frameworks import not_proven_label
 from eprep.checker.verify_checks import (
     Failure,
     checker_equivalence,
@@ -59,6 +60,7 @@ class QuestionResult:
     day: str = ""
     reference: str | None = None
     witnesses: list[str] = field(default_factory=list)  # identity | exact | engine, that hold
+    not_proven: str | None = None  # the missing extra ("frameworks") its witnesses need here
 
     @property
     def failed_variants(self) -> int:
@@ -75,6 +77,8 @@ class QuestionResult:
         """ "sourced" for a concept question, else the witnesses that hold (or "FAILED")."""
         if self.concept:
             return "sourced"
+        if self.not_proven:
+            return not_proven_label(self.not_proven)
         return "+".join(self.witnesses) if self.witnesses else "none"
 
 
@@ -112,6 +116,11 @@ class Report:
     def concept_share(self) -> float:
         return self.concept / self.questions if self.questions else 0.0
 
+    @property
+    def not_proven(self) -> int:
+        """Questions whose witnesses need an extra that is not installed here."""
+        return sum(r.not_proven is not None for r in self.results)
+
     def count(self, witness: str) -> int:
         """Questions for which `witness` holds."""
         return sum(witness in r.witnesses for r in self.results)
@@ -133,10 +142,15 @@ class Report:
         ]
 
     def summary(self) -> str:
+        extras = sorted({r.not_proven for r in self.results if r.not_proven})
+        missing = "".join(
+            f", {sum(r.not_proven == extra for r in self.results)} {not_proven_label(extra)}"
+            for extra in extras
+        )
         return (
             f"verified {self.questions} questions ({self.count(IDENTITY)} identity, "
             f"{self.count(EXACT)} exact, {self.count(ENGINE)} engine), "
-            f"{self.variants} variants, {self.failed} failed"
+            f"{self.variants} variants, {self.failed} failed{missing}"
         )
 
 
@@ -172,6 +186,13 @@ def verify_question(
     except ImportError as error:
         result.failures.append(Failure(None, "load", f"the checker cannot be imported: {error}"))
         return result
+    extra = frameworks.required_by(question)
+    if extra is not None:
+        if frameworks.missing() is not None:  # listed as not proven here, never failed
+            result.not_proven = extra
+            result.seconds = time.perf_counter() - started
+            return result
+        frameworks.load()  # a no-op where the verifier loaded it before forking
     made = []  # every variant made, for the reference witness
     # The drill family always; the exam's hand-computable family too when the question has one.
     families = (False, True) if question.exam_params else (False,)
@@ -261,10 +282,22 @@ def _verify_by_id(question_id: str) -> QuestionResult:
     )
 
 
-def _limit_worker_memory() -> None:
+def one_blas_thread() -> None:
+    """Run this worker's NumPy on one BLAS thread.
+
+    Workers already use every core between them; a BLAS pool per worker on top of that only
+    makes the probes' small products wait for each other's threads.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
+def _init_worker() -> None:
     """A worker gets the memory allowance of a code option (on top of what it already holds)."""
     from eprep.checker.verify_sandbox import DEFAULT_MEMORY_MB, limit_memory
 
+    one_blas_thread()
     with contextlib.suppress(OSError, ValueError):
         limit_memory(DEFAULT_MEMORY_MB)
 
@@ -381,6 +414,7 @@ def verify_questions(
     # Always in worker processes (one is enough): a question whose check crashes or exhausts
     # its memory takes down a worker, never this process, and its report is still printed.
     warm_up()
+    frameworks.load_for(questions)  # once, before forking (see eprep.checker.frameworks)
     _POOL_QUESTIONS.clear()
     _POOL_QUESTIONS.update({q.id: q for q in questions})
     _POOL_OPTIONS.update(
@@ -426,7 +460,7 @@ def _run_pool(ids: list[str], workers: int, finished) -> list[str]:
     """Verify `ids` in a pool of forked workers; the ids lost when a worker died."""
     context = multiprocessing.get_context("fork")
     lost: list[str] = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_worker_memory) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as pool:
         futures = {pool.submit(_verify_by_id, question_id): question_id for question_id in ids}
         for future in as_completed(futures):
             try:

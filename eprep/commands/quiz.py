@@ -92,27 +92,11 @@ def stats(
 ) -> None:
     """Progress per day and topic: seen/total, accuracy, due now and this week, streak; past
     mock exams (scores per syllabus area over time)."""
-    from eprep.exam.history import compute_history, format_history
-    from eprep.questions.syllabus import current
-    from eprep.quiz import scheduling
+    from eprep.exam.progress import progress_report
     from eprep.quiz.paths import database_path
-    from eprep.quiz.stats import compute_stats, format_stats
-    from eprep.quiz.store import Store
 
     bank = load_bank_from_options(banks)
-    questions = bank.select(selectors)
-    with Store.open(database_path(db), aliases=bank.alias_map) as store:
-        result = compute_stats(
-            bank, questions, store.cards(), store.reviews(), scheduling.utcnow(), lang
-        )
-        papers = compute_history(store, current())  # past mock exams (`eprep exam --history`)
-    if as_json:
-        click.echo(json.dumps({**result, "exams": papers}, ensure_ascii=False, indent=2))
-    else:
-        click.echo(format_stats(result, lang))
-        if papers:
-            click.echo()
-            click.echo(format_history(papers, current(), lang))
+    click.echo(progress_report(bank, selectors, database_path(db), lang, as_json))
 
 
 @click.command("list")
@@ -127,17 +111,9 @@ def list_questions(
     selectors: tuple[str, ...], by_syllabus: bool, lang: str, banks: tuple[str, ...], as_json: bool
 ) -> None:
     """The days, topics and questions of the bank, with counts (or its syllabus coverage)."""
+    from eprep.quiz.stats import outline_report
+
     if as_json and not by_syllabus:
         raise click.UsageError("--json needs --by-syllabus")
     bank = load_bank_from_options(banks)
-    if by_syllabus:
-        from eprep.questions.syllabus import current
-        from eprep.quiz.coverage import compute_coverage, format_coverage
-
-        result = compute_coverage(bank.select(selectors), current(), lang)
-        text = json.dumps(result, ensure_ascii=False, indent=2) if as_json else None
-        click.echo(text or format_coverage(result))
-        return
-    from eprep.quiz.stats import format_list
-
-    click.echo(format_list(bank, bank.select(selectors), lang))
+    click.echo(outline_report(bank, selectors, lang, by_syllabus=by_syllabus, as_json=as_json))

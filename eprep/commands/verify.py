@@ -125,7 +125,7 @@ def _print_table(report, over: list[str], limit: float) -> None:
         f"{'witnesses':<22}  {'result':<7} {'time':>6}"
     )
     for r in report.results:
-        ok = "ok" if not r.failures else "FAILED"
+        ok = "FAILED" if r.failures else "-" if r.not_proven else "ok"
         click.echo(
             f"{r.id:<{width}}  {r.kind:<10} {r.variants:>8}  {r.label:<22}  {ok:<7} "
             f"{r.seconds:>5.2f}s"
@@ -143,6 +143,11 @@ def _print_table(report, over: list[str], limit: float) -> None:
         click.echo(
             f"concept questions (sourced, not proven) in {day}: {concept} of {total} "
             f"({concept / total:.0%}; {state} {limit:.0%} of the day)"
+        )
+    if report.not_proven:
+        click.echo(
+            f"{report.not_proven} question(s) not proven here: their witnesses run PyTorch and "
+            'Keras; pip install "eprep[frameworks]" to prove them'
         )
     click.echo(f"time: {report.seconds:.1f} s with {report.workers} worker(s)")
     if report.kind_failures:
@@ -165,6 +170,7 @@ def _as_json(report, over: list[str]) -> dict:
             "identity": report.count("identity"),
             "exact": report.count("exact"),
             "engine": report.count("engine"),
+            "not_proven": report.not_proven,
             "seconds": report.seconds,
             "workers": report.workers,
             "line": report.summary(),
@@ -179,6 +185,7 @@ def _as_json(report, over: list[str]) -> dict:
                 "reference": r.reference,
                 "witnesses": list(r.witnesses),
                 "proof": r.label,
+                "not_proven": r.not_proven,
                 "variants": r.variants,
                 "failed_variants": r.failed_variants,
                 "seconds": r.seconds,

@@ -147,7 +147,16 @@ class Convolution:
         self.x, self.col, self.col_W = x, col, col_W
         return out.reshape(N, out_h, out_w, FN).transpose(0, 3, 1, 2)
 
+    # Which backward runs: conv_backward_fast (the default: the same numbers, about twice as
+    # fast on big batches) or the book's three lines below it. Set False to follow the book.
+    fast_backward: bool = True
+
     def backward(self, dout: np.ndarray) -> np.ndarray:
+        if self.fast_backward:
+            dx, self.dW, self.db = conv_backward_fast(
+                dout, self.W, self.col, self.x.shape, self.stride, self.pad
+            )
+            return dx
         _, _, FH, FW = self.W.shape
         dout = self.backward_params(dout)  # (N*out_h*out_w, FN)
         dcol = dout @ self.col_W.T  # (N*out_h*out_w, C*FH*FW)
@@ -160,6 +169,38 @@ class Convolution:
         self.db = np.sum(dout, axis=0)
         self.dW = (dout.T @ self.col).reshape(self.W.shape)
         return dout
+
+
+def conv_backward_fast(
+    dout: np.ndarray,
+    W: np.ndarray,
+    col: np.ndarray,
+    x_shape: tuple[int, ...],
+    stride: int,
+    pad: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Convolution.backward's (dx, dW, db), computed with the columns laid out tap-major.
+
+    The book's backward builds dcol with one row per output position, so col2im reads each
+    filter tap as a strided column of it. Here the same product is taken transposed,
+    dcol.T = col_W @ dout.T (one ROW per tap (c, i, j), its entries ordered n, y, x), so each
+    of col2im's FH*FW adds reads a contiguous block; the image is accumulated as (C, N, H, W)
+    and returned as an (N, C, H, W) view. Same arithmetic, same result (tested against the
+    book's path); only the memory order differs.
+    """
+    FN, C, FH, FW = W.shape
+    N, _, H, W_in = x_shape
+    out_h, out_w = dout.shape[2:]
+    dout_t = dout.transpose(1, 0, 2, 3).reshape(FN, -1)  # (FN, N*out_h*out_w)
+    db = np.sum(dout_t, axis=1)
+    dW = (dout_t @ col).reshape(W.shape)
+    dcol_t = (W.reshape(FN, -1).T @ dout_t).reshape(C, FH, FW, N, out_h, out_w)
+    img = np.zeros((C, N, H + 2 * pad, W_in + 2 * pad), dtype=dcol_t.dtype)
+    s = stride
+    for i in range(FH):  # a loop over filter offsets only, as in col2im
+        for j in range(FW):
+            img[:, :, i : i + s * out_h : s, j : j + s * out_w : s] += dcol_t[:, i, j]
+    return img[:, :, pad : pad + H, pad : pad + W_in].transpose(1, 0, 2, 3), dW, db
 
 
 def _check_pool(pool_h: int, pool_w: int, stride: int, pad: int) -> tuple[int, int, int, int]:

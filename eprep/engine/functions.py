@@ -121,7 +121,7 @@ def _as_batch(y: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if t.shape == y.shape:
         return y, t
     if t.shape == (y.shape[0],):
-        if not np.issubdtype(t.dtype, np.integer):
+        if t.dtype.kind not in "iu":  # signed or unsigned integers (np.issubdtype, cheaper)
             raise TypeError(f"label targets t must be integers, got dtype {t.dtype}")
         if t.size and (t.min() < 0 or t.max() >= y.shape[1]):
             raise ValueError(

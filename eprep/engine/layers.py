@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from eprep.engine.functions import (
@@ -40,7 +42,7 @@ class Affine:
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         x = np.asarray(x)
-        if x.ndim < 2 or int(np.prod(x.shape[1:])) != self.W.shape[0]:
+        if x.ndim < 2 or math.prod(x.shape[1:]) != self.W.shape[0]:
             raise ValueError(
                 f"Affine: input x has shape {x.shape} but W has shape {self.W.shape}; x must be "
                 f"(N, ...) with {self.W.shape[0]} features per sample"
@@ -188,6 +190,9 @@ class SoftmaxWithLoss:
         else:
             dx = y.copy()
             dx[np.arange(n), t] -= 1.0
+        if isinstance(dout, int | float):
+            dx *= dout / n  # dx is a fresh array and the scale a Python number: in place
+            return dx
         return dx * (dout / n)
 
 

@@ -75,7 +75,7 @@ class _Net:
         """Cross-entropy plus 0.5*lambda*sum(W^2) + l1_lambda*sum(|W|) over weights only."""
         y = self.predict(x, train_flg=train_flg)
         decay = 0.0
-        for W in self._weights():
+        for W in self._weights() if self.weight_decay_lambda or self.l1_lambda else ():
             if self.weight_decay_lambda:
                 decay += 0.5 * self.weight_decay_lambda * float(np.sum(W * W))
             if self.l1_lambda:

@@ -13,11 +13,15 @@ Params = MutableMapping[str, np.ndarray]
 Grads = Mapping[str, np.ndarray]
 
 
+def _shape(a: object) -> tuple[int, ...]:
+    return a.shape if isinstance(a, np.ndarray) else np.shape(a)  # np.shape is slower on arrays
+
+
 def _check(params: Params, grads: Grads) -> None:
     for key, grad in grads.items():
         if key not in params:
             raise KeyError(f"gradient for {key!r} has no matching parameter")
-        if np.shape(params[key]) != np.shape(grad):
+        if _shape(params[key]) != _shape(grad):
             raise ValueError(
                 f"parameter {key!r} has shape {np.shape(params[key])} but its gradient has "
                 f"shape {np.shape(grad)}"

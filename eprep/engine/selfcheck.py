@@ -33,6 +33,7 @@ from eprep.engine.normalization import (
     LayerNorm,
     LocalResponseNormalization,
 )
+from eprep.engine.selfcheck_compress import compress_checks
 from eprep.engine.selfcheck_time import time_layer_checks
 
 # Analytic and numerical gradients must agree to this relative error (float64).
@@ -222,6 +223,8 @@ def _checks(seed: int) -> Iterator[Check]:
         "Pooling(3x3, stride 2 not dividing)", Pooling(3, 3, stride=2), normal((2, 2, 8, 6)), rng
     )
     yield from _family_checks(seed)
+    for name, shape, error in compress_checks(seed):
+        yield Check(name, shape, error)
 
 
 def _family_checks(seed: int) -> Iterator[Check]:

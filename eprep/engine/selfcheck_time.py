@@ -17,6 +17,7 @@ from eprep.engine.time_layers import (
     TimeRNN,
     TimeSoftmaxWithLoss,
 )
+from eprep.engine.transformer import MultiHeadAttention, ScaledDotProductAttention, causal_mask
 from eprep.engine.word2vec import CBOW
 
 
@@ -101,6 +102,29 @@ def time_layer_checks(seed: int) -> Iterator[tuple[str, tuple[int, ...], float]]
         analytic,
         [enc, dec],
         ["hs_enc", "hs_dec"],
+    )
+
+    sdpa = ScaledDotProductAttention()
+    q, k, v, r = normal((n, t, d)), normal((n, t, d)), normal((n, t, h)), normal((n, t, h))
+    sdpa.forward(q, k, v, causal_mask(t))
+    yield from _compare(
+        "ScaledDotProductAttention(causal)",
+        lambda: float(np.sum(sdpa.forward(q, k, v, causal_mask(t)) * r)),
+        list(sdpa.backward(r)),
+        [q, k, v],
+        ["q", "k", "v"],
+    )
+
+    mha = MultiHeadAttention([normal(s) for s in ((d, d), (d,)) * 4], num_heads=2)
+    query, memory, r = normal((n, t, d)), normal((n, t + 1, d)), normal((n, t, d))
+    mha.forward(query, memory, memory)
+    dq, dk, dv = mha.backward(r)
+    yield from _compare(
+        "MultiHeadAttention",
+        lambda: float(np.sum(mha.forward(query, memory, memory) * r)),
+        [dq, dk + dv, *(g.copy() for g in mha.grads)],
+        [query, memory, *mha.params],
+        ["query", "memory", "W_Q", "b_Q", "W_K", "b_K", "W_V", "b_V", "W_O", "b_O"],
     )
 
     cbow = CBOW(normal((8, d)), normal((8, d)), np.arange(8), sample_size=2)

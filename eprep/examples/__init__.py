@@ -30,6 +30,9 @@ EXAMPLES: dict[str, str] = {
     "pca": "eprep.examples.pca",
     "bias-variance": "eprep.examples.bias_variance",
     "logistic-regression": "eprep.examples.logistic_regression",
+    "q-learning": "eprep.examples.q_learning",
+    "grad-cam": "eprep.examples.grad_cam",
+    "attention": "eprep.examples.attention",
 }
 
 # Example name -> bank topics it illustrates (besides a topic or tag of the same name); the site
@@ -45,6 +48,9 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "pca": ("clustering-pca",),
     "bias-variance": ("regression",),
     "logistic-regression": ("classification",),
+    "q-learning": ("reinforcement-learning",),
+    "grad-cam": ("explainability",),
+    "attention": ("transformer", "bert-gpt"),
 }
 
 # Modules every example uses; their source is part of each cache key.

@@ -62,7 +62,8 @@ def cache_key(name: str, quick: bool, seed: int) -> str:
     parts += [f"numpy={version('numpy')}", f"scikit-learn={version('scikit-learn')}"]
     for part in parts:
         digest.update(part.encode() + b"\0")
-    modules = [EXAMPLES[name], *SHARED_MODULES]
+    # An example may build on another's code (`USES`, e.g. grad-cam on cnn's trained net).
+    modules = [EXAMPLES[name], *getattr(load(name), "USES", ()), *SHARED_MODULES]
     # Labels go in with the contents: moving code between files changes the key.
     files = [(module, _module_file(module)) for module in modules] + _engine_files()
     for label, path in files:

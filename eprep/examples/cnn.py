@@ -43,8 +43,22 @@ RESULT_SCHEMA = {
 }
 
 
-def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
-    """Train the net and keep its learning curve and first-layer filters."""
+# Nets trained in this process, by (quick, seed): `grad-cam` explains the very net `cnn` trains,
+# and a site build or test session that runs both trains it once.
+_TRAINED: dict[tuple[bool, int], tuple[Any, dict, Any]] = {}
+
+
+def train_net(quick: bool, seed: int, progress: Progress | None = None) -> tuple[Any, dict, Any]:
+    """The trained net, its learning curve and the data (the `grad-cam` example reuses it)."""
+    key = (bool(quick), int(seed))
+    if key not in _TRAINED:
+        _TRAINED[key] = _train_net(quick, seed, progress)
+    elif progress is not None:
+        Steps(1, progress).advance()
+    return _TRAINED[key]
+
+
+def _train_net(quick: bool, seed: int, progress: Progress | None) -> tuple[Any, dict, Any]:
     from eprep.engine import Adam, SimpleConvNet
     from eprep.examples.data import digits_images
 
@@ -70,11 +84,18 @@ def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) ->
         record_every=record_every,
         steps=steps,
     )
+    return net, curve, data
+
+
+def run(quick: bool = False, seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
+    """Train the net and keep its learning curve and first-layer filters."""
+    net, curve, _ = train_net(quick, seed, progress)
+    curve = {key: list(values) for key, values in curve.items()}  # the shared curve stays as is
     return rounded(
         {
             "conv": CONV,
             "hidden": HIDDEN,
-            "iterations": iterations,
+            "iterations": curve["iteration"][-1],
             "curve": curve,
             "test_acc": curve["test_acc"][-1],
             "train_acc": curve["train_acc"][-1],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 
+from eprep.grammar.descent import parse_rule
 from eprep.grammar.errors import EvaluationError
 from eprep.grammar.functions import FUNCTIONS_TABLE
 from eprep.grammar.nodes import (
@@ -173,9 +174,7 @@ def _call(node: Call, var: str) -> Node:
 @functools.cache
 def _rule(func: str) -> Node | None:
     """d/du func(u) from the function table, parsed once; None for a function without one."""
-    from eprep.grammar.parser import parse  # the parser imports this module
-
     info = FUNCTIONS_TABLE.get(func)
     if info is None or info.derivative is None:
         return None
-    return parse(info.derivative, variables=["u"])
+    return parse_rule(info.derivative, variables=["u"])

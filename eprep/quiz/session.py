@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,7 @@ from eprep.checker import kinds as check_kinds
 from eprep.checker.exam import exam_item
 from eprep.checker.kinds.base import LETTERS, Outcome
 from eprep.checker.kinds.choice import read_letter
-from eprep.checker.kinds.expression import read_expression as read_expression_text
+from eprep.checker.kinds.expression import read_answer
 from eprep.errors import EprepError
 from eprep.quiz import kinds as quiz_kinds
 from eprep.quiz import scheduling
@@ -35,6 +35,7 @@ from eprep.quiz.terminal import Console, deferred_interrupt
 from eprep.quiz.wrap import terminal_width
 
 if TYPE_CHECKING:
+    from eprep.checker.api import Answer
     from eprep.questions import Variant
     from eprep.quiz.store import Store
 
@@ -326,21 +327,23 @@ class Session:
         self._wait_for_warm_up()
         return function(*args)
 
-    def read_expression(self, variant: Variant) -> tuple[str, str]:
-        """An expression answer, shown back as read (and confirmed when it reads differently)."""
+    def read_expression(self, variant: Variant) -> Answer:
+        """An expression answer, shown back as read (and confirmed when it reads differently);
+        parsed once here: the tree shown is the tree judged."""
         variables = variant.question.variables
         text = self._line(self.text("prompt_answer"))
         while True:
-            read_as = read_expression_text(text, variables, variant.question.functions)
+            answer = read_answer(text, variables, variant.question.functions)
+            read_as = answer.read_as
             self.console.print(self.text("read_as", text=read_as), "dim")
             if not _same_reading(text, read_as):
-                self.console.print(self.text("typeset", text=_typeset(text, variables)), "dim")
+                self.console.print(self.text("typeset", text=_typeset(answer)), "dim")
             if not self.console.interactive or _same_reading(text, read_as):
-                return text.strip(), read_as
+                return answer
             # what was typed and how it was read differ: let the learner confirm or correct it
             edited = self._line(self.text("prompt_confirm"))
             if not edited.strip():
-                return text.strip(), read_as
+                return answer
             text = edited
 
     def read_derivation(self, check: Callable[[list[str], str], None] | None = None) -> str:
@@ -453,12 +456,11 @@ class Session:
         self._warmer.start()
 
 
-def _typeset(text: str, variables: Mapping[str, str]) -> str:
-    """How the site would typeset an answer that `read_expression` accepted."""
-    from eprep.grammar import parse
+def _typeset(answer: Answer) -> str:
+    """How the site would typeset an answer that `read_expression` accepted (its tree)."""
     from eprep.quiz.texmath import typeset
 
-    return typeset(parse(text, variables=sorted(variables), e_is_variable="e" in variables))
+    return typeset(answer.node)
 
 
 def _same_reading(typed: str, read_as: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -176,3 +177,22 @@ def _kind_name(kind: str, lang: str) -> str:
     from eprep.i18n import MESSAGES
 
     return message(lang, f"kind.{kind}") if f"kind.{kind}" in MESSAGES["en"] else kind
+
+
+def outline_report(
+    bank: Bank,
+    selectors: Sequence[str],
+    lang: str = "en",
+    by_syllabus: bool = False,
+    as_json: bool = False,
+) -> str:
+    """`eprep list`: the selected days, topics and questions with counts; with by_syllabus,
+    the questions per syllabus area (empty areas included), as text or JSON."""
+    questions = bank.select(selectors)
+    if not by_syllabus:
+        return format_list(bank, questions, lang)
+    from eprep.questions.syllabus import current
+    from eprep.quiz.coverage import compute_coverage, format_coverage
+
+    result = compute_coverage(questions, current(), lang)
+    return json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_coverage(result)

@@ -154,18 +154,48 @@ def _declaring_bank(tmp_path: Path, body: str = DECLARING) -> Path:
 
 
 def test_a_question_can_declare_a_function(tmp_path: Path) -> None:
-    from eprep.checker.kinds.expression import judge_expression, read_expression
+    from eprep.checker.kinds.expression import judge_expression, read_answer
 
     bank = load_bank([_declaring_bank(tmp_path)])
     question = bank.get("zz.chain.square")
     assert question.functions == frozenset({"f"})
     variant = question.variant(0)
-    read_as = read_expression("2 f(x) diff(f(x), x)", question.variables, question.functions)
-    assert read_as == "2*f(x)*diff(f(x), x)"
-    right = judge_expression(variant, "2 f(x) diff(f(x), x)", read_as, "en")
-    assert right.correct
-    mistaken = judge_expression(variant, "2 f(x)", "2*f(x)", "en")
+    answer = read_answer("2 f(x) diff(f(x), x)", question.variables, question.functions)
+    assert answer.read_as == "2*f(x)*diff(f(x), x)"
+    right = judge_expression(variant, answer, "en")
+    assert right.correct and right.read_as == answer.read_as
+    mistaken = judge_expression(
+        variant, read_answer("2 f(x)", question.variables, question.functions), "en"
+    )
     assert not mistaken.correct and mistaken.feedback == "The inner derivative is missing."
+
+
+def test_the_quiz_parses_an_expression_answer_once(tmp_path: Path, monkeypatch) -> None:
+    """From the typed line to the verdict the answer's text is parsed once (the worker gets
+    its tree); and a declared function's answer that reads differently is shown typeset,
+    not refused (the typesetting used to parse the text again without the declaration)."""
+    import io
+
+    import eprep.grammar.parser as parser
+    from eprep.quiz.drill import run_quiz
+
+    typed = "2 f(x) diff(f(x), x)"
+    parsed: list[str] = []
+    read_tokens = parser.read_tokens
+
+    def counting(text: str, *args, **kwargs):
+        parsed.append(text)
+        return read_tokens(text, *args, **kwargs)
+
+    monkeypatch.setattr(parser, "read_tokens", counting)
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed + "\n"))
+    bank = load_bank([_declaring_bank(tmp_path)])
+    out = io.StringIO()
+    summary = run_quiz(bank, ["zz.chain.square"], tmp_path / "p.db", count=1, out=out)
+    assert parsed.count(typed) == 1, parsed
+    transcript = out.getvalue()
+    assert "2*f(x)*diff(f(x), x)" in transcript and "unknown" not in transcript.lower()
+    assert summary.to_json()["right"] == 1, transcript
 
 
 @pytest.mark.parametrize(

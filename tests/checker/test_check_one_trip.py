@@ -108,3 +108,49 @@ def test_judge_accepts_trees_and_parsed_answers() -> None:
 def test_worker_refuses_a_malformed_request() -> None:
     with pytest.raises(EprepError, match="bad request"):
         worker.judge_request({"answer": to_wire(parse("x"))})
+
+
+REORDERED = [  # (answer, key): the same operands of + and *, in another order or grouping
+    ("(1 - s)*s", "s*(1 - s)"),
+    ("b + a*x", "x*a + b"),
+    ("z + (x + y)", "(x + y) + z"),
+    ("exp(-x)*2*x", "2*x*exp(-x)"),
+    ("sigmoid(x)*(1 - sigmoid(x))", "(1 - sigmoid(x))*sigmoid(x)"),
+    ("(y*x)^2 + 1", "1 + (x*y)^2"),
+    ("sqrt(x + 1)*log(y*2)", "log(2*y)*sqrt(1 + x)"),
+]
+NOT_REORDERED = [  # differ by more than order: left to floats and SymPy
+    ("x - y", "y - x"),
+    ("x/y", "y/x"),
+    ("x^y", "y^x"),
+    ("x*(y + 1)", "x*y + x"),  # equal, but by distributivity: SymPy proves it
+    ("log(x*y)", "log(x) + log(y)"),  # not even equal for x, y < 0
+]
+
+
+def test_a_reordering_is_proved_without_sympy_and_sympy_agrees() -> None:
+    import sympy
+
+    for answer, key in REORDERED:
+        verdict = equivalent(answer, key)
+        assert verdict.equivalent and verdict.certainty == "proof", (answer, key)
+        assert verdict.reason == "reordered", (answer, key)
+        # Oracle: SymPy on the two texts, parsed by SymPy itself.
+        tx = {"sigmoid": lambda v: 1 / (1 + sympy.exp(-v)), "log": sympy.log}
+        a = sympy.sympify(answer.replace("^", "**"), locals=tx)
+        b = sympy.sympify(key.replace("^", "**"), locals=tx)
+        assert sympy.simplify(a - b) == 0, (answer, key)
+    for answer, key in NOT_REORDERED:
+        assert equivalent(answer, key).reason != "reordered", (answer, key)
+    assert equivalent("x*(y + 1)", "x*y + x").equivalent  # SymPy still proves it
+    assert not equivalent("x - y", "y - x").equivalent
+
+
+def test_a_right_answer_in_another_order_needs_no_worker(requests) -> None:
+    judgement = judge("(1 - s)*s", "s*(1 - s)", {}, ["s*(1 + s)", "s^2 - s"])
+    assert judgement.correct and judgement.verdict.reason == "reordered"
+    assert requests == []
+    # A known mistake typed in another order is named without the worker too, once floats
+    # have ruled out the key.
+    wrong = judge("(1 + s)*s", "s*(1 - s)", {}, ["s*(1 + s)", "s^2 - s"])
+    assert not wrong.correct and wrong.mistake_index == 0 and requests == []

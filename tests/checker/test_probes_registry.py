@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from eprep.checker import probes
@@ -36,3 +37,27 @@ def test_bundled_questions_name_registered_probes_of_the_right_sort(monkeypatch)
                 f"{question.id}: probe {question.probe!r} is the wrong sort for {question.kind}"
             )
     assert problems == []
+
+
+def test_variant_names_one_thing_only() -> None:
+    """`Variant` is questions.Variant (a question's variant); a probe's parameter values are
+    `probes.Params`, and no probe module imports the old alias."""
+    import ast
+    from pathlib import Path
+
+    assert not hasattr(probes, "Variant")
+    for path in Path(probes.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "probes").endswith("probes"):
+                assert "Variant" not in {a.name for a in node.names}, path.name
+
+
+def test_after_pass_refuses_an_attribute_no_pass_has_set() -> None:
+    from eprep.engine import Affine
+
+    layer = Affine(np.ones((2, 1)), np.zeros(1))
+    with pytest.raises(AssertionError, match="before the pass"):
+        probes.after_pass(layer.dW)
+    layer.forward(np.ones((3, 2)))
+    layer.backward(np.ones((3, 1)))
+    assert probes.after_pass(layer.dW) is layer.dW

@@ -51,7 +51,7 @@ CONV_CASES = [  # (x shape, W shape, stride, pad)
     ((2, 3, 8, 9), (4, 3, 3, 3), 2, 1),
     ((2, 2, 10, 7), (3, 2, 4, 2), 3, 0),
     ((1, 2, 9, 11), (2, 2, 5, 5), 4, 2),
-    ((2, 5, 8, 8), (11, 5, 3, 3), 2, 0),  # FN > 2C: the other backward path
+    ((2, 5, 8, 8), (11, 5, 3, 3), 2, 0),  # FN > 2C
 ]
 
 
@@ -119,6 +119,58 @@ def test_convolution_forward_matches_nested_loops_and_gradients(xs, ws, stride, 
     layer = Convolution(W, b, stride=stride, pad=pad)
     np.testing.assert_allclose(layer.forward(x), naive_conv(x, W, b, stride, pad), atol=1e-12)
     errors = layer_gradient_errors(layer, x, rng, ("W", "b"))
+    assert max(errors.values()) < TOL, errors
+
+
+def book_backward(x, W, b, stride, pad, dout):
+    """The book's lines: dW, db from col; dcol = dout @ col_W.T; col2im (fast path off)."""
+    layer = Convolution(W, b, stride=stride, pad=pad)
+    layer.fast_backward = False
+    layer.forward(x)
+    return layer.backward(dout), layer.dW, layer.db
+
+
+def test_the_fast_backward_equals_the_books_on_random_shapes():
+    rng = np.random.default_rng(11)
+    cases = list(CONV_CASES)
+    for _ in range(40):  # random shapes, strides (dividing or not) and pads
+        fh, fw = rng.integers(1, 6, size=2)
+        pad = int(rng.integers(0, 3))
+        h, w = fh + int(rng.integers(0, 8)) - 2 * pad, fw + int(rng.integers(0, 8)) - 2 * pad
+        h, w = max(h, 1), max(w, 1)
+        if h + 2 * pad < fh or w + 2 * pad < fw:
+            continue
+        n, c, fn = (int(v) for v in rng.integers(1, 6, size=3))
+        cases.append(((n, c, h, w), (fn, c, int(fh), int(fw)), int(rng.integers(1, 4)), pad))
+    assert len(cases) > 30
+    for xs, ws, stride, pad in cases:
+        x, W, b = rng.standard_normal(xs), rng.standard_normal(ws), rng.standard_normal(ws[0])
+        layer = Convolution(W, b, stride=stride, pad=pad)
+        assert layer.fast_backward  # the default
+        dout = rng.standard_normal(layer.forward(x).shape)
+        dx, dW, db = layer.backward(dout), layer.dW, layer.db
+        book_dx, book_dW, book_db = book_backward(x, W, b, stride, pad, dout)
+        assert dx.shape == book_dx.shape == xs
+        for fast, book in ((dx, book_dx), (dW, book_dW), (db, book_db)):
+            assert np.allclose(fast, book, rtol=1e-12, atol=1e-12), (xs, ws, stride, pad)
+    # float32 in, float32 out on both paths
+    x32 = rng.standard_normal((2, 3, 6, 5)).astype(np.float32)
+    W32 = rng.standard_normal((4, 3, 3, 2)).astype(np.float32)
+    b32 = np.zeros(4, np.float32)
+    layer = Convolution(W32, b32, stride=2, pad=1)
+    dout32 = np.ones_like(layer.forward(x32))
+    dx32 = layer.backward(dout32)
+    book32 = book_backward(x32, W32, b32, 2, 1, dout32)[0]
+    assert dx32.dtype == book32.dtype == np.float32
+    np.testing.assert_allclose(dx32, book32, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize(("xs", "ws", "stride", "pad"), CONV_CASES[:3])
+def test_the_books_backward_passes_the_gradient_check(xs, ws, stride, pad):
+    rng = np.random.default_rng(12)
+    layer = Convolution(rng.standard_normal(ws), rng.standard_normal(ws[0]), stride, pad)
+    layer.fast_backward = False
+    errors = layer_gradient_errors(layer, rng.standard_normal(xs), rng, ("W", "b"))
     assert max(errors.values()) < TOL, errors
 
 

@@ -295,3 +295,21 @@ def test_classic_dropout_backward_and_gradients_in_both_modes():
     with pytest.raises(ValueError, match=r"\[0, 1\), got 1.0"):
         ClassicDropout(1.0)
     assert ClassicDropout(0.5).forward(np.ones(3, np.float32), train_flg=False).dtype == np.float32
+
+
+def test_softmax_with_loss_backward_leaves_its_cache_alone_and_scales_by_dout():
+    """backward scales a fresh array in place; y must not change, and dout still scales."""
+    rng = np.random.default_rng(21)
+    x, labels = rng.standard_normal((4, 3)), np.array([0, 2, 1, 2])
+    layer = SoftmaxWithLoss()
+    layer.forward(x, labels)
+    y = layer.y.copy()
+    onehot = np.eye(3)[labels]
+    expected = (np.exp(x) / np.exp(x).sum(axis=1, keepdims=True) - onehot) / 4
+    first = layer.backward(1.0)
+    np.testing.assert_allclose(first, expected, rtol=1e-12)
+    np.testing.assert_array_equal(layer.y, y)
+    np.testing.assert_allclose(layer.backward(1.0), first, rtol=0)
+    np.testing.assert_allclose(layer.backward(3), 3 * expected, rtol=1e-12)
+    np.testing.assert_allclose(layer.backward(np.float64(0.5)), 0.5 * expected, rtol=1e-12)
+    np.testing.assert_array_equal(layer.y, y)

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from eprep.grammar import EvaluationError, evaluate, parse
+from eprep.grammar import EvaluationError, GrammarError, evaluate, parse
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,18 @@ def test_diff_matches_finite_differences(body: str, order: int, x: float) -> Non
 def test_diff_of_other_variable_is_zero() -> None:
     assert evaluate(parse("diff(a*x^2, a)"), {"a": 3.0, "x": 2.0}) == 4.0
     assert evaluate(parse("diff(a, x)"), {"a": 3.0, "x": 2.0}) == 0.0
+
+
+def test_the_derivative_rules_read_by_the_descent_are_what_the_parser_reads() -> None:
+    """derivative.py reads the function table's rules with descent.parse_rule (no evaluator):
+    each must be the tree the full parser gives, and the descent alone must not check powers."""
+    from eprep.grammar.descent import parse_rule
+    from eprep.grammar.functions import FUNCTIONS_TABLE
+
+    rules = [info.derivative for info in FUNCTIONS_TABLE.values() if info.derivative]
+    assert len(rules) >= 5
+    for rule in rules:
+        assert parse_rule(rule, ["u"]) == parse(rule, variables=["u"]), rule
+    with pytest.raises(GrammarError, match="too large"):
+        parse("2^(10^5)")
+    assert parse_rule("2^(10^5)", ["u"]) is not None  # trusted text: the limit is the parser's

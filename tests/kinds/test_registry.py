@@ -15,6 +15,7 @@ from eprep.site import kinds as site_kinds
 ROOT = Path(__file__).resolve().parents[2] / "eprep"
 # Token and error "kinds" of the grammar and of `where` conditions are not question kinds.
 NOT_QUESTION_KINDS = {
+    "grammar/descent.py",
     "grammar/parser.py",
     "questions/condition.py",
     "site/static/grammar.js",

@@ -125,6 +125,31 @@ def test_stats_and_list(home: Path, fixture_bank) -> None:
     assert bad.returncode == 2 and "nosuchday" in bad.stderr
 
 
+def test_stats_and_list_print_what_their_library_functions_return(home: Path, fixture_bank) -> None:
+    """The commands are thin: they print progress_report / outline_report, nothing more."""
+    from eprep.exam.progress import progress_report
+    from eprep.quiz.stats import outline_report
+
+    height = _conv_height(fixture_bank.get("qz.basics.output-height").variant(0).values)
+    run_eprep(["quiz", "qz.basics.output-height", *BANK], home, f"{height}\n")
+    db = home / DB_FILENAME
+    for args, as_json in ((["stats", "qz"], False), (["stats", "qz", "--json"], True)):
+        printed = run_eprep([*args, *BANK], home).stdout
+        assert printed == progress_report(fixture_bank, ["qz"], db, "en", as_json) + "\n"
+    assert (
+        json.loads(progress_report(fixture_bank, ["qz"], db, as_json=True))["overall"]["seen"] == 1
+    )
+    for args, by_syllabus, as_json in (
+        (["list", "qz"], False, False),
+        (["list", "qz", "--by-syllabus"], True, False),
+        (["list", "--by-syllabus", "--json"], True, True),
+    ):
+        selectors = [a for a in args[1:] if not a.startswith("--")]
+        printed = run_eprep([*args, *BANK], home).stdout
+        want = outline_report(fixture_bank, selectors, "en", by_syllabus, as_json)
+        assert printed == want + "\n", args
+
+
 def test_derivation_lines_until_empty_line(home: Path) -> None:
     start = "1/(1 - r) * ((1 - r)*y + r*0)"
     wrong = f"{start}\n= 1/(1 - r) * y\n= y\n\n"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,23 @@ if TYPE_CHECKING:
 
 LETTERS = string.ascii_lowercase
 Equivalence = Callable[[str, str, Mapping[str, str]], bool]
+# Set by the mutation test: a variant is decided by its first failed proof, so a kind may skip
+# the proofs left (a code listing whose key fails is not also run with every wrong option).
+_FIRST_FAILURE = contextvars.ContextVar("eprep_first_failure_decides", default=False)
+
+
+@contextlib.contextmanager
+def first_failure_decides() -> Iterator[None]:
+    """Within: a kind may stop proving a variant at its first failure."""
+    token = _FIRST_FAILURE.set(True)
+    try:
+        yield
+    finally:
+        _FIRST_FAILURE.reset(token)
+
+
+def stop_at_first_failure() -> bool:
+    return _FIRST_FAILURE.get()
 
 
 class Unreadable(EprepError):

@@ -10,7 +10,13 @@ from typing import Any
 
 from eprep.checker.exam import blank_order, from_blanks
 from eprep.checker.kinds import register
-from eprep.checker.kinds.base import LETTERS, CheckKind, Outcome, self_test_bank
+from eprep.checker.kinds.base import (
+    LETTERS,
+    CheckKind,
+    Outcome,
+    self_test_bank,
+    stop_at_first_failure,
+)
 from eprep.checker.kinds.choice import read_letter
 
 __all__ = ["blank_order", "completed"]  # blank_order: the exam's order, re-exported
@@ -110,6 +116,8 @@ class Code(CheckKind):
                 else "the correct " + _label(question.blanks[0].correct_option)
             )
             problems.append(f"{what} fails: {key.reason}")
+            if stop_at_first_failure():  # the mutation test needs no more (see kinds.base)
+                return problems
         for b, blank in enumerate(question.blanks):
             for option in blank.options:
                 if not option.correct and run({b: option.index}).passed:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eprep.checker.kinds import register
 from eprep.checker.kinds.base import (
@@ -16,14 +16,19 @@ from eprep.checker.kinds.base import (
 )
 from eprep.errors import EprepError
 
+if TYPE_CHECKING:
+    from eprep.checker.api import Answer
 
-def read_expression(
+
+def read_answer(
     text: str, variables: Mapping[str, str], functions: frozenset[str] = frozenset()
-) -> str:
-    """How an expression answer is read (`to_text` of its parse); Unreadable when it cannot be.
+) -> Answer:
+    """An expression answer parsed once: its tree, and how it is read (`to_text` of the tree),
+    which is what the quiz shows and `judge` then judges; Unreadable when it cannot be read.
 
     `functions`: the question's declared functions (`functions = ["f"]`), callable as `f(x)`.
     """
+    from eprep.checker.api import Answer
     from eprep.grammar import free_symbols, parse, to_text
     from eprep.grammar.vocabulary import alias_names
 
@@ -40,11 +45,19 @@ def read_expression(
         raise Unreadable(
             f"unknown name {names} (variables: {known})", f"未知の名前 {names}（変数: {known}）"
         )
-    return to_text(node)
+    return Answer(text.strip(), node, to_text(node))
 
 
-def judge_expression(variant: Any, text: str, read_as: str, lang: str) -> Outcome:
-    """Judge an expression with the checker; a known mistake's feedback, else its diagnosis."""
+def read_expression(
+    text: str, variables: Mapping[str, str], functions: frozenset[str] = frozenset()
+) -> str:
+    """How an expression answer is read (see `read_answer`)."""
+    return read_answer(text, variables, functions).read_as
+
+
+def judge_expression(variant: Any, answer: Answer, lang: str) -> Outcome:
+    """Judge a read answer with the checker (its tree, not its text again); a known mistake's
+    feedback, else its diagnosis."""
     from eprep.checker.api import judge
     from eprep.grammar import to_text
     from eprep.grammar.pretty import pretty_formula
@@ -57,7 +70,7 @@ def judge_expression(variant: Any, text: str, read_as: str, lang: str) -> Outcom
     key = to_text(key_tree)
     variables = dict(question.variables)
     judgement = judge(
-        text, key_tree, variables, mistakes, e_is_variable="e" in variables,
+        answer, key_tree, variables, mistakes, e_is_variable="e" in variables,
         functions=question.functions,
     )  # fmt: skip
     feedback = diagnosis = None
@@ -67,8 +80,8 @@ def judge_expression(variant: Any, text: str, read_as: str, lang: str) -> Outcom
             feedback = variant.render(question.mistakes[index].feedback, lang)
         else:
             diagnosis = verdict_text(judgement.verdict)
-    return Outcome(correct=judgement.correct, answer=text, key=pretty_formula(key),
-                   read_as=read_as, feedback=feedback, diagnosis=diagnosis)  # fmt: skip
+    return Outcome(correct=judgement.correct, answer=answer.text, key=pretty_formula(key),
+                   read_as=answer.read_as, feedback=feedback, diagnosis=diagnosis)  # fmt: skip
 
 
 class Expression(CheckKind):
@@ -76,12 +89,12 @@ class Expression(CheckKind):
     exam_from_mistakes = True
     uses_sympy = True
 
-    def parse(self, variant: Any, text: str) -> tuple[str, str]:
+    def parse(self, variant: Any, text: str) -> Answer:
         question = variant.question
-        return text.strip(), read_expression(text, question.variables, question.functions)
+        return read_answer(text, question.variables, question.functions)
 
-    def grade(self, variant: Any, answer: tuple[str, str], lang: str = "en") -> Outcome:
-        return judge_expression(variant, answer[0], answer[1], lang)
+    def grade(self, variant: Any, answer: Answer, lang: str = "en") -> Outcome:
+        return judge_expression(variant, answer, lang)
 
     def symbolic(self, question: Any, variant: Any, equivalent: Any) -> list[str]:
         key = variant.bind(question.answer)
@@ -106,8 +119,8 @@ class Expression(CheckKind):
         (q,) = self_test_bank("expression", ("e", _SELF_TEST))
         v = q.variant(0)
         problems = []
-        if self.parse(v, "2x")[1] != "2*x":
-            problems.append(f"2x is read as {self.parse(v, '2x')[1]!r}, not '2*x'")
+        if self.parse(v, "2x").read_as != "2*x":
+            problems.append(f"2x is read as {self.parse(v, '2x').read_as!r}, not '2*x'")
         try:
             self.parse(v, "y")
             problems.append("an unknown name is accepted")

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from eprep.checker.registry import WitnessRegistry
 
 Params = Mapping[str, float]  # one variant's parameter values, name -> number
-# The old name, for probe modules written before the rename (questions.Variant is the variant).
-Variant = Params
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,17 @@ def code_probe(name: str) -> Callable[[CodeProbeFunction], CodeProbeFunction]:
     return _REGISTRY.code(name)
 
 
+T = TypeVar("T")
+
+
+def after_pass(value: T | None) -> T:
+    """An engine attribute a forward or backward pass sets (`dW`, `grads`, a cache): None
+    before the pass, so reading it earlier is a probe's bug, not evidence."""
+    if value is None:
+        raise AssertionError("read an engine attribute before the pass that sets it")
+    return value
+
+
 def get_probe(name: str) -> ProbeFunction:
     return _REGISTRY.get_value(name)
 
@@ -82,8 +92,10 @@ def probe_names() -> list[str]:
 __all__ = [
     "Evidence",
     "OptionId",
+    "Params",
     "Samples",
     "Value",
+    "after_pass",
     "code_probe",
     "get_code_probe",
     "get_probe",

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from eprep.checker.probes import Params, Samples, Value, code_probe, probe
+from eprep.checker.probes import Params, Samples, Value, after_pass, code_probe, probe
 
 _FD_REL = 1e-6  # central differences, h = 1e-4: error about h^2 f''' / 6
 _FD_ABS = 1e-8
@@ -109,7 +109,7 @@ def activation_weight_gradient(
     act = layers[activation]()
     act.forward(affine.forward(np.array([[float(variant["x"])]])))
     affine.backward(act.backward(np.array([[float(variant["dout"])]])))
-    return Value(float(affine.dW[0, 0]), rel_tol=1e-9, abs_tol=1e-12)
+    return Value(float(after_pass(affine.dW)[0, 0]), rel_tol=1e-9, abs_tol=1e-12)
 
 
 @code_probe("elu_layer_code")
@@ -128,10 +128,11 @@ def elu_layer_code(namespace: dict, variant: Params, rng: np.random.Generator) -
             layer.forward(x), Elu(alpha).forward(x), rtol=1e-12, atol=1e-15,
             err_msg="EluLayer.forward differs from ELU",
         )  # fmt: skip
-        numeric = numerical_gradient(
-            lambda a, dout=dout: float(np.sum(namespace["EluLayer"](alpha).forward(a) * dout)),
-            x.copy(),
-        )
+
+        def loss(a: np.ndarray, dout: np.ndarray = dout) -> float:
+            return float(np.sum(namespace["EluLayer"](alpha).forward(a) * dout))
+
+        numeric = numerical_gradient(loss, x.copy())
         np.testing.assert_allclose(
             layer.backward(dout), numeric, rtol=_FD_REL, atol=_FD_ABS,
             err_msg="EluLayer.backward is not the derivative of its forward pass",

@@ -173,7 +173,7 @@ def bottleneck_block_params(variant: Params, rng: np.random.Generator) -> Value:
     reduce = PointwiseConvolution(rng.standard_normal((b, c)), np.zeros(b))
     middle = Convolution(rng.standard_normal((b, b, 3, 3)), np.zeros(b), pad=1)
     expand = PointwiseConvolution(rng.standard_normal((c, b)), np.zeros(c))
-    layers = [reduce, middle, expand]
+    layers: list[PointwiseConvolution | Convolution] = [reduce, middle, expand]
     out = x
     for layer in layers:
         out = layer.forward(out)

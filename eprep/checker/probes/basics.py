@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Params, Value, code_probe, probe
+from eprep.checker.probes import OptionId, Params, Value, after_pass, code_probe, probe
 
 
 def _int(variant: Params, name: str) -> int:
@@ -30,7 +30,8 @@ def affine_unit_output(variant: Params, rng: np.random.Generator, *, activation:
     )
     out = layer.forward(x)
     if activation != "identity":
-        out = {"sigmoid": Sigmoid, "relu": Relu}[activation]().forward(out)
+        units: dict[str, type[Sigmoid] | type[Relu]] = {"sigmoid": Sigmoid, "relu": Relu}
+        out = units[activation]().forward(out)
     return Value(float(out[0, 0]))
 
 
@@ -164,7 +165,7 @@ def affine_backward_entry(variant: Params, rng: np.random.Generator, *, report: 
     layer = Affine(rng.standard_normal((1, 1)), rng.standard_normal(1))
     layer.forward(np.array([[variant["x1"]], [variant["x2"]]], dtype=float))
     layer.backward(np.array([[variant["d1"]], [variant["d2"]]], dtype=float))
-    return Value(float({"db": layer.db, "dW": layer.dW}[report].ravel()[0]))
+    return Value(float(after_pass({"db": layer.db, "dW": layer.dW}[report]).ravel()[0]))
 
 
 @probe("central_difference_error")
@@ -218,8 +219,8 @@ def xor_single_unit(variant: Params, rng: np.random.Generator) -> OptionId:
             y = unit.forward(affine.forward(inputs))[:, 0]
             # Cross-entropy through the sigmoid: its gradient at the unit's input is (y - t)/N.
             affine.backward(((y - targets) / 4)[:, None])
-            affine.W -= 2.0 * affine.dW
-            affine.b -= 2.0 * affine.db
+            affine.W -= 2.0 * after_pass(affine.dW)
+            affine.b -= 2.0 * after_pass(affine.db)
         y = unit.forward(affine.forward(inputs))[:, 0]
         return float(np.mean((y > 0.5) == (targets > 0.5)))
 
@@ -233,7 +234,7 @@ def xor_single_unit(variant: Params, rng: np.random.Generator) -> OptionId:
 # --- code probes: a template's layer or function must behave as the engine's -----------------
 
 
-def _same(name: str, got: object, want: np.ndarray, rtol: float = 1e-9) -> None:
+def _same(name: str, got: object, want: object, rtol: float = 1e-9) -> None:
     got = np.asarray(got, dtype=float)
     want = np.asarray(want, dtype=float)
     if got.shape != want.shape or not np.allclose(got, want, rtol=rtol, atol=1e-12):
@@ -266,18 +267,18 @@ def basic_layer_matches_engine(
         _same("db", mine.db, theirs.db)
         return
     if cls == "Relu":
-        mine, theirs = namespace[cls](), engine.Relu()
-        _same("forward", mine.forward(x.copy()), theirs.forward(x))
+        mine, relu = namespace[cls](), engine.Relu()
+        _same("forward", mine.forward(x.copy()), relu.forward(x))
         dout = rng.standard_normal((4, 3))
-        _same("dx", mine.backward(dout.copy()), theirs.backward(dout))
+        _same("dx", mine.backward(dout.copy()), relu.backward(dout))
         return
     if cls == "SoftmaxWithLoss":
         t = rng.integers(0, 3, 4)
         one_hot = np.eye(3)[t]
-        mine, theirs = namespace[cls](), engine.SoftmaxWithLoss()
+        mine, loss = namespace[cls](), engine.SoftmaxWithLoss()
         # DLFS's loss keeps a 1e-7 inside the log: compare to 1e-6, not to rounding.
-        _same("loss", mine.forward(x.copy(), one_hot), theirs.forward(x, t), rtol=1e-6)
-        _same("dx", mine.backward(1.0), theirs.backward(1.0), rtol=1e-6)
+        _same("loss", mine.forward(x.copy(), one_hot), loss.forward(x, t), rtol=1e-6)
+        _same("dx", mine.backward(1.0), loss.backward(1.0), rtol=1e-6)
         return
     raise ValueError(f"unknown class {cls!r}")
 

@@ -8,6 +8,8 @@ which units the layer keeps, never read from the layer's own scale.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from eprep.checker.probes import OptionId, Params, Value, code_probe, probe
@@ -126,7 +128,7 @@ class _NormalDraws:
     def __init__(self, rng: np.random.Generator) -> None:
         self._rng = rng
 
-    def random(self, size: object = None) -> np.ndarray:
+    def random(self, size: int | tuple[int, ...] | None = None) -> np.ndarray:
         return self._rng.standard_normal(size)
 
 
@@ -139,7 +141,8 @@ def randn_drop_fraction(variant: Params, rng: np.random.Generator) -> Value:
     """
     from eprep.engine import Dropout
 
-    layer = Dropout(float(variant["p"]), rng=_NormalDraws(rng))
+    # Duck-typed: Dropout only calls rng.random(shape).
+    layer = Dropout(float(variant["p"]), rng=cast(np.random.Generator, _NormalDraws(rng)))
     out = layer.forward(np.ones(_UNITS), train_flg=True)
     return _mc_mean((out == 0).astype(np.float64))
 

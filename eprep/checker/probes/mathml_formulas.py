@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eprep.checker.probes import Params, Samples, probe
+from eprep.checker.probes import Params, Samples, after_pass, probe
 
 
 def _samples(points: list[dict], values: list[float], rel: float, abs_: float) -> Samples:
@@ -170,5 +170,5 @@ def log_loss_gradient_points(variant: Params, rng: np.random.Generator) -> Sampl
         )
         loss.backward()
         points.append({"w": w.item(), "x": x, "b": b, "y": y})
-        values.append(float(w.grad))
+        values.append(float(after_pass(w.grad)))
     return _samples(points, values, 1e-9, 1e-12)

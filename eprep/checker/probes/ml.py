@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Params, Value, probe
+from eprep.checker.probes import OptionId, Params, Value, after_pass, probe
 
 
 def _vector(variant: Params, names: str) -> np.ndarray:
@@ -353,7 +353,7 @@ def softmax_ce_logit_gradient(
     logits = torch.tensor(_vector(variant, z), dtype=torch.float64, requires_grad=True)
     loss = torch.nn.functional.cross_entropy(logits[None], torch.tensor([t - 1]))
     loss.backward()
-    return Value(float(logits.grad[k - 1]), rel_tol=1e-9, abs_tol=1e-12)
+    return Value(float(after_pass(logits.grad)[k - 1]), rel_tol=1e-9, abs_tol=1e-12)
 
 
 @probe("naive_bayes_posterior")

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from eprep.checker.probes import OptionId, Params, Samples, Value, code_probe, probe
+from eprep.checker.probes import OptionId, Params, Samples, Value, after_pass, code_probe, probe
 from eprep.engine import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSprop
 
 _ENGINE_CLASSES = {
@@ -169,7 +169,7 @@ def adam_first_moment(variant: Params, rng: np.random.Generator) -> Value:
     g = np.array([float(variant["g"])])
     for _ in range(int(variant["t"])):
         opt.update(params, {"w": g})
-    return Value(float(opt.m["w"][0]))
+    return Value(float(after_pass(opt.m)["w"][0]))
 
 
 @probe("adam_lr_t")
@@ -194,7 +194,7 @@ def adam_lr_t(variant: Params, rng: np.random.Generator, *, points: int = 12) ->
             before = params["w"].copy()
             opt.update(params, {"w": rng.uniform(0.5, 2.0, size=4)})
         step = before - params["w"]
-        ratio = opt.m["w"] / np.sqrt(opt.v["w"])
+        ratio = after_pass(opt.m)["w"] / np.sqrt(after_pass(opt.v)["w"])
         sampled.append(point)
         values.append(float(np.mean(step / ratio)))
     return Samples(sampled, values, rel_tol=1e-9, abs_tol=1e-12)

@@ -11,12 +11,14 @@ weights, and the engine's loss must agree with that.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from eprep.checker.probes import OptionId, Params, Samples, Value, code_probe, probe
 
 
-def _net(rng: np.random.Generator, seed: int | None = None, **kwargs: object):
+def _net(rng: np.random.Generator, seed: int | None = None, **kwargs: Any):
     """A small engine MultiLayerNet; nets built with the same seed start with equal weights."""
     from eprep.engine import MultiLayerNet
 
@@ -133,7 +135,7 @@ def decay_steps(variant: Params, rng: np.random.Generator, penalty: str = "l2") 
     from eprep.engine import SGD
 
     wd = float(variant["wd"])
-    kwargs = {"weight_decay_lambda": wd} if penalty == "l2" else {"l1_lambda": wd}
+    kwargs: dict[str, Any] = {"weight_decay_lambda": wd} if penalty == "l2" else {"l1_lambda": wd}
     net = _net(rng, **kwargs)
     net.params["W1"][0, 0] = float(variant["w"])
     x, t = _zero_batch()
@@ -225,7 +227,11 @@ def _decay_slope(with_decay, without, x: np.ndarray, t: np.ndarray) -> dict[str,
 
     slope = {}
     for key in with_decay.params:
-        slope[key] = numerical_gradient(lambda _, key=key: rise(key), with_decay.params[key])
+
+        def loss_at(_: np.ndarray, key: str = key) -> float:
+            return rise(key)
+
+        slope[key] = numerical_gradient(loss_at, with_decay.params[key])
         without.params[key][...] = with_decay.params[key]
     return slope
 

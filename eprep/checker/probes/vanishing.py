@@ -85,6 +85,7 @@ def activation_chain_gradient(
     from eprep.engine import Affine, Relu, Sigmoid
 
     depth, w = int(variant["L"]), float(variant["w"])
+    layer_cls: type[Sigmoid] | type[Relu]
     if activation == "sigmoid":
         x, bias, layer_cls = 0.5, -w / 2.0, Sigmoid
     else:
@@ -240,10 +241,11 @@ def sigmoid_backward_code(namespace: dict, variant: Params, rng: np.random.Gener
         dout = rng.standard_normal(shape)
         layer = namespace["SigmoidLayer"]()
         np.testing.assert_allclose(layer.forward(x), sigmoid(x), rtol=1e-12, atol=1e-15)
-        numeric = numerical_gradient(
-            lambda a, dout=dout: float(np.sum(namespace["SigmoidLayer"]().forward(a) * dout)),
-            x.copy(),
-        )
+
+        def loss(a: np.ndarray, dout: np.ndarray = dout) -> float:
+            return float(np.sum(namespace["SigmoidLayer"]().forward(a) * dout))
+
+        numeric = numerical_gradient(loss, x.copy())
         layer.forward(x)
         np.testing.assert_allclose(
             layer.backward(dout),

@@ -1,5 +1,6 @@
 """The interface's languages: which one the system locale asks for, and the message catalogue of
-the commands outside the quiz (`stats`, `list`, `check`, `derive`).
+the commands outside the quiz (`stats`, `list`, `check`, `derive`) and the lines the quiz and the
+exam share.
 
 The quiz keeps its own lines in `eprep/quiz/messages.py` and the site in `eprep/site/i18n.py`;
 `translate` is the one lookup they can share. Japanese follows the exam's register.
@@ -44,6 +45,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "cli.error": "eprep: error: {error}",
         "select.none": "no day, topic, question id or tag matches {selector}",
+        # quiz and exam on a day or topic the bank has, still without questions
+        "select.not_yet": "{name} ({title}) is in the bank but has no questions yet",
         # eprep stats
         "stats.row": "{label} {bar} {seen:>3}/{total:<3} acc {accuracy}  "
         "due {now:>2} now, {week:>2} this week",
@@ -149,6 +152,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ja": {
         "cli.error": "eprep: エラー: {error}",
         "select.none": "{selector} に一致する日・トピック・問題 ID・タグがない。",
+        "select.not_yet": "{name}（{title}）は問題集にあるが、問題はまだない。",
         "stats.row": "{label} {bar} {seen:>3}/{total:<3} 正答率 {accuracy}  "
         "復習 今すぐ {now:>2} 問、1 週間以内 {week:>2} 問",
         "stats.all": "選択した範囲の合計",

@@ -140,3 +140,51 @@ def test_engine_and_grammar_keep_to_themselves() -> None:
         if name.startswith("eprep.grammar"):
             allowed = ("eprep.grammar", "eprep.errors")
             assert all(t.startswith(allowed) for t in targets), (name, targets)
+
+
+# Layers, lowest first: a package imports only from its own layer's package and the layers
+# below (data flows questions -> checker -> quiz/export -> exam -> site -> commands). Packages
+# on one layer import none of each other. `eprep` is the package's own __init__ (the version).
+LAYERS: list[set[str]] = [
+    {"eprep", "errors"},
+    {"dirs", "i18n", "engine", "grammar"},
+    {"questions", "examples"},
+    {"checker"},
+    {"quiz", "export"},
+    {"exam"},
+    {"site"},
+    {"commands"},
+    {"cli"},
+    {"__main__"},
+]
+
+
+def _package(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def layer_violations(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(importer, imported) pairs where a module imports from its own layer or one above."""
+    layer = {package: n for n, packages in enumerate(LAYERS) for package in packages}
+    found = []
+    for name, targets in sorted(graph.items()):
+        here = _package(name)
+        for target in sorted(targets):
+            there = _package(target)
+            if there != here and layer.get(there, len(LAYERS)) >= layer.get(here, -1):
+                found.append((name, target))
+    return found
+
+
+def test_layer_rule_catches_an_upward_import() -> None:
+    planted = {"eprep.checker.kinds.derivation": {"eprep.quiz.render", "eprep.grammar.pretty"}}
+    assert layer_violations(planted) == [("eprep.checker.kinds.derivation", "eprep.quiz.render")]
+    assert layer_violations({"eprep.quiz.exam": {"eprep.export.notes"}})  # same layer
+    assert layer_violations({"eprep.newpackage.x": {"eprep.errors"}})  # unplaced: place it
+
+
+def test_every_import_goes_down_the_layers() -> None:
+    graph = import_graph()
+    assert {_package(m) for m in graph} <= set().union(*LAYERS), "add the new package to LAYERS"
+    assert not layer_violations(graph)

@@ -1,7 +1,16 @@
-"""A soft time budget for pure-Python work in the main thread (SIGALRM via setitimer).
+"""A soft time budget for pure-Python work in the main thread (a signal via setitimer).
+
+Wall-clock time (SIGALRM) by default: a learner waits for a verdict. `cpu=True` counts the
+process's CPU time instead (SIGPROF): `eprep verify` is a batch job on a machine that may be
+shared, and a bound in CPU seconds stops a runaway proof without failing sound ones because
+other processes had the cores.
 
 It cannot interrupt a long C call; untrusted input therefore also runs in a worker process
 that is killed on overrun (see worker.py). Elsewhere (not the main thread) it is a no-op.
+Budgets nest: an inner one ends no later than the one around it, and on leaving it the outer
+one's timer runs on with what it had left. Once the time is up the alarm repeats every
+AGAIN seconds until the block is left: a time-out raised where Python drops exceptions (a
+`__del__`, a C call that ignores errors) is raised again instead of lost.
 """
 
 from __future__ import annotations
@@ -9,19 +18,24 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import time
 from collections.abc import Iterator
 
+AGAIN = 0.05  # seconds between repeated alarms once a budget is spent
+_SOON = 1e-4  # an outer budget already spent fires this soon after the inner one ends
 
-class BudgetExceeded(Exception):
-    """Raised inside a `time_budget` block when its time is up."""
 
+class BudgetExceeded(BaseException):
+    """Raised inside a `time_budget` block when its time is up.
 
-def _on_alarm(signum, frame):
-    raise BudgetExceeded
+    A BaseException, like KeyboardInterrupt: a time-out must reach the `except BudgetExceeded`
+    of its own budget, not be swallowed by an `except Exception` that reports bad input.
+    """
 
 
 @contextlib.contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
+def time_budget(seconds: float, *, cpu: bool = False) -> Iterator[None]:
+    """Raise BudgetExceeded inside the block once `seconds` (wall, or CPU with `cpu`) are spent."""
     if seconds <= 0:
         raise BudgetExceeded
     if threading.current_thread() is not threading.main_thread() or not hasattr(
@@ -29,10 +43,28 @@ def time_budget(seconds: float) -> Iterator[None]:
     ):
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
+    timer, signum = (
+        (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
+    )
+    clock = time.process_time if cpu else time.monotonic
+    outer, outer_again = signal.getitimer(timer)  # 0.0: no budget of this clock around this one
+    started = clock()
+    armed = [True]  # False once the block is left: a late alarm is then ignored
+
+    def on_alarm(signum, frame):
+        if armed[0]:
+            raise BudgetExceeded
+
+    previous = signal.signal(signum, on_alarm)
+    try:  # the timer is set inside: a tiny budget can fire before the next line
+        signal.setitimer(timer, min(seconds, outer) if outer else seconds, AGAIN)
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        try:
+            armed[0] = False
+        finally:  # even when an alarm lands on the line above
+            signal.setitimer(timer, 0)
+            signal.signal(signum, previous)
+            if outer:
+                left = outer - (clock() - started)
+                signal.setitimer(timer, max(left, _SOON), outer_again)

@@ -7,6 +7,9 @@ given a distractor's code). A mutant is verified like any question; it is caught
 fails. A mutant the checker proves equivalent to the original (SymPy identity, or the same exact
 value at every variant) is no erratum and is not counted; mutants of concept questions are
 reported but not required to be caught (nothing but their source stands behind them).
+A mutant whose only failure is a proof that ran out of time (`witnesses.WITNESS_BUDGET`) is
+counted as caught, since `eprep verify` would fail it too, but the summary says how many were
+caught that way: such a catch proves the budget, not a disagreement with the definition.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class MutantResult:
     outcome: str  # caught | escaped | equivalent
     concept: bool
     reason: str = ""
+    timed_out: bool = False  # caught only because a proof ran out of time
 
 
 @dataclass
@@ -58,24 +62,30 @@ class MutationReport:
         """Escaped mutants of non-concept questions (each one is a hole in verification)."""
         return sum(r.outcome == ESCAPED and not r.concept for r in self.results)
 
+    @property
+    def timed_out(self) -> int:
+        """Mutants caught only by a proof's time-out."""
+        return sum(r.outcome == CAUGHT and r.timed_out for r in self.results)
+
     def summary(self) -> str:
         counted = self._counted()
         concept = sum(r.concept for r in counted)
         equivalent = sum(r.outcome == EQUIVALENT for r in self.results)
         not_proven = sum(r.outcome == NOT_PROVEN for r in self.results)
         missing = f", {not_proven} not proven here (needs eprep[frameworks])" if not_proven else ""
+        by_timeout = f", {self.timed_out} by a proof time-out" if self.timed_out else ""
         return (
-            f"mutants: {self.caught} caught of {len(counted)} ({self.escaped} non-concept "
-            f"escaped, {concept} of concept questions, {equivalent} equivalent not counted"
-            f"{missing})"
+            f"mutants: {self.caught} caught of {len(counted)}{by_timeout} ({self.escaped} "
+            f"non-concept escaped, {concept} of concept questions, {equivalent} equivalent not "
+            f"counted{missing})"
         )
 
     def lines(self) -> list[str]:
         out = [
-            f"{r.outcome.upper():<10} {r.id} [{r.operator}] {r.description}"
-            + (" (concept)" if r.concept else "")
+            f"{'TIMED OUT' if r.timed_out else r.outcome.upper():<10} {r.id} [{r.operator}] "
+            f"{r.description}" + (" (concept)" if r.concept else "")
             for r in self.results
-            if r.outcome != CAUGHT
+            if r.outcome != CAUGHT or r.timed_out
         ]
         return [*out, self.summary()]
 
@@ -87,6 +97,7 @@ class MutationReport:
                 "escaped": self.escaped,
                 "equivalent": sum(r.outcome == EQUIVALENT for r in self.results),
                 "not_proven": sum(r.outcome == NOT_PROVEN for r in self.results),
+                "timed_out": self.timed_out,
                 "line": self.summary(),
             },
             "mutants": [dataclasses.asdict(r) for r in self.results],
@@ -243,7 +254,7 @@ def _equivalent(original: Question, mutant: Mutant, variants: int) -> bool:
     try:
         a, b = formula_expr(original, before), formula_expr(original, after)
         try:
-            with time_budget(IDENTITY_BUDGET):
+            with time_budget(IDENTITY_BUDGET, cpu=True):
                 if prove_zero(sympy.expand(a - b), _key(domains_of(original))):
                     return True
         except BudgetExceeded:
@@ -279,8 +290,12 @@ def _run_one(index: int) -> MutantResult:
     if result.not_proven:
         return MutantResult(*base, NOT_PROVEN, question.concept)
     if result.failures:
+        from eprep.checker.witnesses import TIMED_OUT
+
+        timed_out = all(f.reason.startswith(TIMED_OUT) for f in result.failures)
         first = result.failures[0]
-        return MutantResult(*base, CAUGHT, question.concept, f"[{first.check}] {first.reason}")
+        reason = f"[{first.check}] {first.reason}"
+        return MutantResult(*base, CAUGHT, question.concept, reason, timed_out)
     # Only a mutant that passes needs the (slower) question: is it an erratum at all?
     if _equivalent(original, mutant, variants):
         return MutantResult(*base, EQUIVALENT, question.concept)

@@ -408,6 +408,8 @@ def verify_questions(
             )
             if progress:
                 progress(results[-1])
+        if references:
+            _duplicates(questions, results)
         return Report(results, time.perf_counter() - started, 1, kind_tests)
     # Always in worker processes (one is enough): a question whose check crashes or exhausts
     # its memory takes down a worker, never this process, and its report is still printed.
@@ -433,9 +435,25 @@ def verify_questions(
     for question_id in lost:  # alone this time, to tell the culprit from its bystanders
         if _run_pool([question_id], 1, finished):
             finished(_died(_POOL_QUESTIONS[question_id], variants))
-    return Report(
-        [by_id[q.id] for q in questions], time.perf_counter() - started, workers, kind_tests
-    )
+    results = [by_id[q.id] for q in questions]
+    if references:
+        _duplicates(questions, results)
+    return Report(results, time.perf_counter() - started, workers, kind_tests)
+
+
+def _duplicates(questions: Sequence[Question], results: list[QuestionResult]) -> None:
+    """Fail each question of a duplicate group (`checker/duplicates.py`), naming the others."""
+    from eprep.checker.duplicates import find
+
+    by_id = {r.id: r for r in results}
+    for duplicate in find(questions):
+        for question_id in duplicate.ids:
+            others = ", ".join(i for i in duplicate.ids if i != question_id)
+            reason = (
+                f"the same {duplicate.format} item as {others} (reference {duplicate.reference}): "
+                f"merge one into the other and alias its id in the day's _aliases.toml"
+            )
+            by_id[question_id].failures.append(Failure(None, "duplicate", reason))
 
 
 def _run_pool(ids: list[str], workers: int, finished) -> list[str]:

@@ -32,7 +32,7 @@ class Failure:
     """One failed check: which variant (None for the whole question), which proof, and why."""
 
     variant: int | None
-    check: str  # "load" | "symbolic" | "engine" | "exam"
+    check: str  # "load" | "symbolic" | "engine" | "exam" | "reference" | "witnesses" | "duplicate"
     reason: str
 
 

@@ -8,6 +8,15 @@ proven `exact` at every verified variant: key and definition evaluated with rati
 radicals, no floats, must be the same number. Identities are proven once per question and
 cached by the question's content (its fields and the reference's source) under
 EPREP_CACHE_DIR. `proof_of(question)` says which witnesses a question has (the site shows it).
+
+Every SymPy step is bounded in CPU time (`budget.time_budget`, as the learner's check is in
+wall time: the same proof is not failed because other processes had the cores): an
+expression key's proof gets PROOF_BUDGET seconds over all its variants and, when it runs out,
+is undecided, so the key is compared at exact points as when SymPy gives up; and one question's
+whole exact check gets WITNESS_BUDGET seconds, past which the key is reported "not proven
+(proof timed out after N s)" (a failure; a mutant stopped this way counts as caught by the
+time-out, see mutate.py). Without the bound one hostile key (a variable swap that sends
+`cancel` into an expansion that never ends) stopped `eprep verify --mutate` for good.
 """
 
 from __future__ import annotations
@@ -16,7 +25,8 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,9 +36,12 @@ from eprep.questions import Question, Variant
 
 IDENTITY, EXACT, ENGINE = "identity", "exact", "engine"
 WITNESSES = (IDENTITY, EXACT, ENGINE)
+# Budgets in CPU seconds (`time_budget(cpu=True)`): verification may share the machine.
 IDENTITY_BUDGET = 8.0  # seconds SymPy may spend proving one question's identity
 EXACT_BUDGET = 4.0  # seconds to decide that two exact numbers that agree to 40 digits are equal
 SAMPLE_POINTS = 6  # exact points per variant when an expression's identity is undecided
+PROOF_BUDGET = 8.0  # seconds SymPy may spend proving an expression key, its variants together
+WITNESS_BUDGET = 60.0  # seconds for one question's whole exact check; past it, not proven
 _FORMAT = "eprep-witness-1"
 
 
@@ -184,7 +197,7 @@ def exactly_equal(a: Any, b: Any) -> bool | None:
     from eprep.checker.budget import BudgetExceeded, time_budget
 
     try:
-        with time_budget(EXACT_BUDGET):
+        with time_budget(EXACT_BUDGET, cpu=True):
             simplified = sympy.simplify(difference)
             if simplified == 0:
                 return True
@@ -225,7 +238,7 @@ def _prove_identity(question: Question) -> bool:
     from eprep.checker.symbolic import prove_zero
 
     try:
-        with time_budget(IDENTITY_BUDGET):
+        with time_budget(IDENTITY_BUDGET, cpu=True):
             definition = reference_value(question, symbols_of(question))
             if isinstance(definition, Rounded):
                 return False  # a rounded value is checked at the variants
@@ -266,6 +279,11 @@ def _falsified(question: Question, difference: Any) -> bool:
     for name in question.variables:
         if _canonical(name) in by_name:
             point[by_name[_canonical(name)]] = exact(domains[_canonical(name)].nice(rng))
+    return _clearly_nonzero(difference, point)
+
+
+def _clearly_nonzero(difference: Any, point: Mapping[Any, Any]) -> bool:
+    """True when `difference` at `point` is clearly not 0 (30 digits, a cheap disproof)."""
     try:
         value = complex(difference.xreplace(point).evalf(30))
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
@@ -300,7 +318,9 @@ def _picked(question: Question, decided: Mapping[str, bool | None]) -> str | Non
     return None
 
 
-def _exact_problems(question: Question, variant: Variant) -> list[str]:
+def _exact_problems(
+    question: Question, variant: Variant, clock: ProofTime | None = None
+) -> list[str]:
     """Reasons the key differs from the definition at this variant (exact arithmetic)."""
     import sympy
 
@@ -324,7 +344,7 @@ def _exact_problems(question: Question, variant: Variant) -> list[str]:
             verdict = exactly_equal(key, rounded)
             want = rounded
         elif question.variables:
-            return _expression_problems(question, variant, key, definition, label, text)
+            return _expression_problems(question, variant, key, definition, label, text, clock)
         else:
             verdict = exactly_equal(key, definition)
             want = definition
@@ -335,8 +355,42 @@ def _exact_problems(question: Question, variant: Variant) -> list[str]:
     return problems
 
 
+@dataclass
+class ProofTime:
+    """The proof time one question's variants share, and the proofs already tried."""
+
+    left: float  # seconds
+    tried: dict[Any, bool] = field(default_factory=dict)
+
+    def prove_zero(self, difference: Any, domains: tuple) -> bool:
+        """`symbolic.prove_zero` within the time left; False (undecided) once it runs out."""
+        from eprep.checker.budget import BudgetExceeded, time_budget
+        from eprep.checker.symbolic import prove_zero
+
+        if (difference, domains) in self.tried:  # the same difference at another variant
+            return self.tried[difference, domains]
+        if self.left <= 0:
+            return False
+        started = time.process_time()
+        try:
+            with time_budget(self.left, cpu=True):
+                proven = prove_zero(difference, domains)
+        except BudgetExceeded:
+            proven = False
+        finally:
+            self.left -= time.process_time() - started
+        self.tried[difference, domains] = proven
+        return proven
+
+
 def _expression_problems(
-    question: Question, variant: Variant, key: Any, definition: Any, label: str, text: str
+    question: Question,
+    variant: Variant,
+    key: Any,
+    definition: Any,
+    label: str,
+    text: str,
+    clock: ProofTime | None = None,
 ) -> list[str]:
     """An expression key against the definition at this variant: proof, or exact points."""
     import random
@@ -344,17 +398,23 @@ def _expression_problems(
     import sympy
 
     from eprep.checker.references import exact
-    from eprep.checker.symbolic import prove_zero
 
+    clock = ProofTime(PROOF_BUDGET) if clock is None else clock
     difference = sympy.expand(key - definition)
     domains = domains_of(question)
     variables = {_canonical(n): domains[_canonical(n)] for n in question.variables}
-    if prove_zero(difference, _key(variables)):
-        return []
     by_name = symbols_by_name(difference)
     rng = random.Random(f"{question.id}:{variant.k}:points")
-    for _ in range(SAMPLE_POINTS):
-        point = {by_name[n]: exact(d.nice(rng)) for n, d in variables.items() if n in by_name}
+    points = [
+        {by_name[n]: exact(d.nice(rng)) for n, d in variables.items() if n in by_name}
+        for _ in range(SAMPLE_POINTS)
+    ]
+    # A key that clearly differs at a point needs no proof attempt (a wrong key can keep
+    # SymPy's simplify busy far longer than a right one); the exact points below report it.
+    wrong = any(_clearly_nonzero(difference, point) for point in points)
+    if not wrong and clock.prove_zero(difference, _key(variables)):
+        return []
+    for point in points:
         a, b = key.xreplace(point), definition.xreplace(point)
         verdict = exactly_equal(a, b)
         if verdict is False:
@@ -516,16 +576,38 @@ def reference_witness(
             return ReferenceOutcome(None, [(None, f"no reference named {name!r}")])
     except Exception as error:
         return ReferenceOutcome(None, [(None, f"the references do not import: {error}")])
-    if not code and identity_holds(question):
-        return ReferenceOutcome(IDENTITY)
+    if code:  # each run is bounded by the sandbox's own timeout
+        return _at_every_variant(
+            variants, lambda v: _code_problems(question, v, code_timeout, trust_bank)
+        )
+    from eprep.checker.budget import BudgetExceeded, time_budget
+
+    try:
+        with time_budget(WITNESS_BUDGET, cpu=True):
+            if identity_holds(question):
+                return ReferenceOutcome(IDENTITY)
+            clock = ProofTime(PROOF_BUDGET)
+            return _at_every_variant(variants, lambda v: _exact_problems(question, v, clock))
+    except BudgetExceeded:
+        return ReferenceOutcome(None, [(None, timed_out(WITNESS_BUDGET))])
+
+
+TIMED_OUT = "not proven (proof timed out"  # how a time-out's reason begins (mutate.py counts them)
+
+
+def timed_out(seconds: float) -> str:
+    """The failure of a key whose proof did not end within its budget."""
+    return f"{TIMED_OUT} after {seconds:g} s)"
+
+
+def _at_every_variant(
+    variants: Sequence[Variant], problems_at: Callable[[Variant], list[str]]
+) -> ReferenceOutcome:
+    """The key checked at every variant: `exact` when none has a problem."""
     problems: list[tuple[int | None, str]] = []
     for variant in variants:
         try:
-            found = (
-                _code_problems(question, variant, code_timeout, trust_bank)
-                if code
-                else _exact_problems(question, variant)
-            )
+            found = problems_at(variant)
         except _Refused:
             return ReferenceOutcome(None)  # not run at all: no witness, and no second report
         except EprepError as error:

@@ -10,18 +10,11 @@ and the rows or columns no window reaches get a zero gradient.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+from eprep.engine._checks import check_images as _check_images
+from eprep.engine._checks import check_int as _check_int
 
 
 def conv_output_size(
@@ -48,13 +41,6 @@ def conv_output_size(
             f"+ {2 * pad} - {filter_size} = {span}"
         )
     return span // stride + 1
-
-
-def _check_images(name: str, x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x)
-    if x.ndim != 4:
-        raise ValueError(f"{name} expects images of shape (N, C, H, W), got shape {x.shape}")
-    return x
 
 
 def _windows(x: np.ndarray, fh: int, fw: int, stride: int, pad: int, fill: float = 0.0):

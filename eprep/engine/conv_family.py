@@ -9,64 +9,65 @@ textbook formulas; the tests check each against the layers themselves and agains
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
 
+from eprep.engine._checks import check_bias, check_channels, check_images, check_int
 from eprep.engine.conv import col2im, conv_output_size, im2col
 
 
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+class _FilterLayer:
+    """What the strided filter layers share: W and b checked once, stride, pad, gradients."""
+
+    NAME = ""
+    W_LAYOUT = ""  # W's shape as an error names it
+    BIAS_AXIS = 0  # the axis of W that b has one entry for
+
+    def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> None:
+        if not self._valid_W(W):
+            raise ValueError(f"{self.NAME} needs W of shape {self.W_LAYOUT}, got {np.shape(W)}")
+        check_bias(self.NAME, b, np.shape(W)[self.BIAS_AXIS])
+        self.W = W
+        self.b = b
+        self.stride = check_int("stride", stride, 1)
+        self.pad = check_int("pad", pad, 0)
+        self.x_shape: tuple[int, ...] | None = None
+        self.dW: np.ndarray | None = None
+        self.db: np.ndarray | None = None
+
+    @staticmethod
+    def _valid_W(W: np.ndarray) -> bool:
+        return np.ndim(W) == 4
+
+    def _images(self, x: np.ndarray, channels: int) -> np.ndarray:
+        """`x` as images with the `channels` input channels W expects."""
+        x = check_images(self.NAME, x)
+        check_channels(self.NAME, x, self.W, channels)
+        return x
 
 
-def _check_images(name: str, x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x)
-    if x.ndim != 4:
-        raise ValueError(f"{name} expects images of shape (N, C, H, W), got shape {x.shape}")
-    return x
-
-
-def _check_bias(name: str, b: np.ndarray, count: int) -> None:
-    if np.ndim(b) != 1 or np.shape(b)[0] != count:
-        raise ValueError(f"{name} needs b of shape ({count},), got {np.shape(b)}")
-
-
-class DepthwiseConvolution:
+class DepthwiseConvolution(_FilterLayer):
     """Each input channel convolved with its own filter: W (C, 1, FH, FW), b (C,).
 
     The same as torch's conv2d with groups=C (and weights of that shape). The first half of
     MobileNet's depthwise-separable block: it filters space but never mixes channels.
     """
 
+    NAME, W_LAYOUT = "DepthwiseConvolution", "(C, 1, FH, FW)"
+
     def __init__(self, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> None:
-        if np.ndim(W) != 4 or np.shape(W)[1] != 1:
-            raise ValueError(
-                f"DepthwiseConvolution needs W of shape (C, 1, FH, FW), got {np.shape(W)}"
-            )
-        _check_bias("DepthwiseConvolution", b, np.shape(W)[0])
-        self.W = W
-        self.b = b
-        self.stride = _check_int("stride", stride, 1)
-        self.pad = _check_int("pad", pad, 0)
-        self.x_shape: tuple[int, ...] | None = None
+        super().__init__(W, b, stride, pad)
         self.cols: np.ndarray | None = None  # (N, C, OH*OW, FH*FW)
-        self.dW: np.ndarray | None = None
-        self.db: np.ndarray | None = None
+
+    @staticmethod
+    def _valid_W(W: np.ndarray) -> bool:
+        return np.ndim(W) == 4 and np.shape(W)[1] == 1
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
-        x = _check_images("DepthwiseConvolution", x)
         c, _, fh, fw = self.W.shape
-        n, xc, h, w = x.shape
-        if xc != c:
-            raise ValueError(
-                f"DepthwiseConvolution: input x has {xc} channels but W has {c} filters"
-            )
+        x = self._images(x, c)
+        n, _, h, w = x.shape
         out_h = conv_output_size(h, fh, self.stride, self.pad)
         out_w = conv_output_size(w, fw, self.stride, self.pad)
         # Every channel becomes an image of its own, so im2col's rows are (n, c, y, x).
@@ -97,7 +98,7 @@ class PointwiseConvolution:
     def __init__(self, W: np.ndarray, b: np.ndarray) -> None:
         if np.ndim(W) != 2:
             raise ValueError(f"PointwiseConvolution needs W of shape (FN, C), got {np.shape(W)}")
-        _check_bias("PointwiseConvolution", b, np.shape(W)[0])
+        check_bias("PointwiseConvolution", b, np.shape(W)[0])
         self.W = W
         self.b = b
         self.x: np.ndarray | None = None
@@ -105,12 +106,8 @@ class PointwiseConvolution:
         self.db: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
-        x = _check_images("PointwiseConvolution", x)
-        if x.shape[1] != self.W.shape[1]:
-            raise ValueError(
-                f"PointwiseConvolution: input x has {x.shape[1]} channels but W has shape "
-                f"{self.W.shape} ({self.W.shape[1]} channels)"
-            )
+        x = check_images("PointwiseConvolution", x)
+        check_channels("PointwiseConvolution", x, self.W, self.W.shape[1])
         self.x = x
         return np.einsum("fc,nchw->nfhw", self.W, x) + self.b[None, :, None, None]
 
@@ -204,12 +201,12 @@ class Conv1D:
     ) -> None:
         if np.ndim(W) != 3:
             raise ValueError(f"Conv1D needs W of shape (FN, C, K), got {np.shape(W)}")
-        _check_bias("Conv1D", b, np.shape(W)[0])
+        check_bias("Conv1D", b, np.shape(W)[0])
         self.W = W
         self.b = b
-        self.stride = _check_int("stride", stride, 1)
-        self.pad = _check_int("pad", pad, 0)
-        self.dilation = _check_int("dilation", dilation, 1)
+        self.stride = check_int("stride", stride, 1)
+        self.pad = check_int("pad", pad, 0)
+        self.dilation = check_int("dilation", dilation, 1)
         if causal and self.pad:
             raise ValueError("a causal Conv1D pads on the left by itself: pad must be 0")
         self.causal = bool(causal)
@@ -270,7 +267,7 @@ def transposed_output_size(
     input_size: int, filter_size: int, stride: int = 1, pad: int = 0, output_padding: int = 0
 ) -> int:
     """(H - 1) S - 2P + F + output_padding: the sizes whose convolution gives back H."""
-    input_size = _check_int("input_size", input_size, 1)
+    input_size = check_int("input_size", input_size, 1)
     size = (input_size - 1) * stride - 2 * pad + filter_size + output_padding
     if output_padding >= stride or size < 1:
         raise ValueError(
@@ -280,7 +277,7 @@ def transposed_output_size(
     return size
 
 
-class TransposedConvolution:
+class TransposedConvolution(_FilterLayer):
     """Transposed convolution ("deconvolution") with W (C_in, C_out, FH, FW), b (C_out,).
 
     The adjoint of `Convolution` with the same W, stride and pad: each input value scatters a
@@ -288,6 +285,8 @@ class TransposedConvolution:
     are cropped. Output size (H - 1) S - 2P + FH + output_padding, weights laid out as torch's
     conv_transpose2d.
     """
+
+    NAME, W_LAYOUT, BIAS_AXIS = "TransposedConvolution", "(C_in, C_out, FH, FW)", 1
 
     def __init__(
         self,
@@ -297,30 +296,14 @@ class TransposedConvolution:
         pad: int = 0,
         output_padding: int = 0,
     ) -> None:
-        if np.ndim(W) != 4:
-            raise ValueError(
-                f"TransposedConvolution needs W of shape (C_in, C_out, FH, FW), got {np.shape(W)}"
-            )
-        _check_bias("TransposedConvolution", b, np.shape(W)[1])
-        self.W = W
-        self.b = b
-        self.stride = _check_int("stride", stride, 1)
-        self.pad = _check_int("pad", pad, 0)
-        self.output_padding = _check_int("output_padding", output_padding, 0)
+        super().__init__(W, b, stride, pad)
+        self.output_padding = check_int("output_padding", output_padding, 0)
         self.x2: np.ndarray | None = None
-        self.x_shape: tuple[int, ...] | None = None
-        self.dW: np.ndarray | None = None
-        self.db: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
-        x = _check_images("TransposedConvolution", x)
         c_in, c_out, fh, fw = self.W.shape
-        n, xc, h, w = x.shape
-        if xc != c_in:
-            raise ValueError(
-                f"TransposedConvolution: input x has {xc} channels but W has shape "
-                f"{self.W.shape} ({c_in} input channels)"
-            )
+        x = self._images(x, c_in)
+        n, _, h, w = x.shape
         s, p, op = self.stride, self.pad, self.output_padding
         out_h = transposed_output_size(h, fh, s, p, op)
         out_w = transposed_output_size(w, fw, s, p, op)
@@ -355,7 +338,7 @@ class GlobalAveragePooling:
         self.x_shape: tuple[int, ...] | None = None
 
     def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
-        x = _check_images("GlobalAveragePooling", x)
+        x = check_images("GlobalAveragePooling", x)
         self.x_shape = x.shape
         return x.mean(axis=(2, 3))
 

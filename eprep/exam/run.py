@@ -16,7 +16,6 @@ from eprep.exam.terminal import ExamScreen, Stopped
 _WORDS = {
     "en": {
         "none": "no question in this selection can be asked in exam format",
-        "not_yet": "{name} ({title}) is in the bank but has no questions yet",
         "short": "note: {n} items asked for, {m} drawn (not enough questions)",
         "empty": "note: no questions in the weighted areas {areas}; their share went to the others",
         "nothing": "no unfinished exam to resume",
@@ -24,7 +23,6 @@ _WORDS = {
     },
     "ja": {
         "none": "この範囲には試験形式で出題できる問題がない",
-        "not_yet": "{name}（{title}）は問題集にあるが、問題はまだない。",
         "short": "注意：{n} 問を指定したが、出題できたのは {m} 問である（問題数の不足）",
         "empty": "注意：分野 {areas} には問題がないため、その配分は他の分野に回した",
         "nothing": "再開できる未提出の模擬試験はない",
@@ -49,6 +47,7 @@ def sit_exam(
     """Sit a new paper (or the unfinished one); the report when submitted, None when stopped."""
     from eprep.questions.syllabus import current
     from eprep.quiz import scheduling
+    from eprep.quiz.plan import empty_days_note
     from eprep.quiz.session import Session
     from eprep.quiz.store import Store
 
@@ -62,9 +61,10 @@ def sit_exam(
         else:
             weights = load_weights(syllabus, weights_file)
             questions = bank.select(selectors)
-            if not questions and empty_places(bank, selectors):
-                for name, title in empty_places(bank, selectors):
-                    console.print(words["not_yet"].format(name=name, title=title.get(lang)))
+            empty = [] if questions else empty_days_note(bank, selectors, lang)
+            if empty:
+                for line in empty:
+                    console.print(line)
                 return None
             paper = draw_paper(questions, syllabus, weights, count, seed)
             if not paper.items:
@@ -95,16 +95,6 @@ def sit_exam(
         console.print(format_report(report, lang))
         screen.show_missed(report)
         return {**report, "exam": sitting.exam_id}
-
-
-def empty_places(bank: Any, selectors: Sequence[str]) -> list[tuple[str, Any]]:
-    """The selected days and topics that the bank has but that have no questions yet."""
-    places = []
-    for selector in selectors:
-        place = bank.day(selector) or bank.topic(selector)
-        if place is not None and not place.questions:
-            places.append((selector, place.title))
-    return places
 
 
 def exam_history(db: Path, lang: str = "en", as_json: bool = False) -> str:

@@ -25,7 +25,7 @@ from eprep.checker.kinds.base import LETTERS
 from eprep.exam.keys import DOWN, LEFT, RIGHT, UP, Line, LiveReader, TimeUp
 from eprep.quiz.exam import plain, show_item
 from eprep.quiz.render import highlight_code, render_markdown
-from eprep.quiz.session import _deferred_interrupt  # the quiz's: Ctrl-C waits for a write
+from eprep.quiz.terminal import deferred_interrupt  # Ctrl-C waits for a write, as in the quiz
 
 if TYPE_CHECKING:
     from eprep.exam.sitting import Sitting
@@ -194,7 +194,7 @@ class ExamScreen:
             elif command.isdigit() and 1 <= int(command) <= total:
                 current = int(command)
             elif command == "f":
-                with _deferred_interrupt():
+                with deferred_interrupt():
                     self.sitting.flag(current, not self.sitting.flagged(current), self.now())
             elif command == "r":
                 self.review()
@@ -206,7 +206,7 @@ class ExamScreen:
                 picks = self._letters(command, item)
                 outcome = grade(item, picks, plain)
                 seconds = (self.sitting.elapsed_ms - shown_at) / 1000
-                with _deferred_interrupt():  # a Ctrl-C now must not lose this answer
+                with deferred_interrupt():  # a Ctrl-C now must not lose this answer
                     self.sitting.answer(current, command, outcome.correct, seconds, self.now())
                 current = current % total + 1
             else:

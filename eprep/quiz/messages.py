@@ -65,7 +65,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "today_at": "today %H:%M",
         "tomorrow_at": "tomorrow %H:%M",
         # the site's day page says the same ("No questions for this day in the bank yet.")
-        "no_questions_yet": "{name} ({title}) is in the bank but has no questions yet",
         "nothing_mixed": "nothing due or new to study in this selection"
         " (add --any to drill it before it is due)",
         "nothing_any": "no questions in this selection",
@@ -131,7 +130,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "seconds": "{seconds} 秒",
         "today_at": "今日 %H:%M",
         "tomorrow_at": "明日 %H:%M",
-        "no_questions_yet": "{name}（{title}）の問題はまだ問題集にありません。",
         "nothing_mixed": "この範囲には復習期限の問題も新しい問題もありません"
         "（--any を付ければ期限前でも出題する）。",
         "nothing_any": "この範囲には問題がありません。",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from eprep.quiz.messages import message
+from eprep import i18n
 
 if TYPE_CHECKING:
     from eprep.questions import Bank, Question
@@ -105,12 +105,12 @@ def missing_from_bank(bank: Bank, cards: dict[str, CardRow], selectors: Sequence
 
 
 def empty_days_note(bank: Bank, selectors: Sequence[str], lang: str = "en") -> list[str]:
-    """One line per selected day or topic that exists in the bank but has no questions yet."""
+    """One line per selected day or topic that exists in the bank but has no questions yet
+    (the quiz's and the exam's: one catalogue line, `select.not_yet` in `eprep/i18n.py`)."""
     lines = []
     for selector in selectors:
         place = bank.day(selector) or bank.topic(selector)
         if place is not None and not place.questions:
-            lines.append(
-                message(lang, "no_questions_yet", name=selector, title=place.title.get(lang))
-            )
+            title = place.title.get(lang)
+            lines.append(i18n.message(lang, "select.not_yet", name=selector, title=title))
     return lines

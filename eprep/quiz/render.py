@@ -7,6 +7,7 @@ import re
 
 from rich.cells import cell_len
 
+from eprep.grammar.pretty import pretty_formula as pretty_formula  # re-exported for the quiz
 from eprep.quiz.texmath import replace_math
 from eprep.quiz.wrap import NO_BREAK, terminal_width, wrap_text
 
@@ -114,20 +115,3 @@ def _unglue(text: str) -> str:
 
 def indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line if line.strip() else line for line in text.split("\n"))
-
-
-_GREEK = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η",
-    "theta": "θ", "lambda": "λ", "mu": "μ", "rho": "ρ", "tau": "τ", "pi": "π", "sigmoid": "σ",
-}  # fmt: skip
-_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def pretty_formula(text: str) -> str:
-    """A grammar formula made easier to read: `sigmoid(x)*(1-sigmoid(x))` → `σ(x)·(1-σ(x))`."""
-    text = text.replace("**", "^")
-    text = re.sub(r"\^(-?\d+)\b", lambda m: m.group(1).translate(_SUPERSCRIPTS), text)
-    text = re.sub(r"\bsqrt\(", "√(", text)
-    text = re.sub(r"\b([A-Za-z]+)\b", lambda m: _GREEK.get(m.group(1), m.group(1)), text)
-    text = text.replace("*", "·")
-    return text

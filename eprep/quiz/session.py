@@ -9,11 +9,9 @@ of input at any prompt ends the session with its summary and loses nothing answe
 from __future__ import annotations
 
 import contextlib
-import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -33,7 +31,7 @@ from eprep.quiz.render import highlight_code, indent, pretty_formula, render_mar
 from eprep.quiz.report import Summary, local_time
 from eprep.quiz.scheduling import AGAIN
 from eprep.quiz.store import ReviewRow
-from eprep.quiz.terminal import Console
+from eprep.quiz.terminal import Console, deferred_interrupt
 from eprep.quiz.wrap import terminal_width
 
 if TYPE_CHECKING:
@@ -170,7 +168,7 @@ class Session:
         now = self.clock()
         # Recorded now, with the proposed rating: a session killed at the rating prompt
         # (SIGKILL, SIGHUP, SIGTERM) keeps the answer.
-        with _deferred_interrupt():  # Ctrl-C now would only lose an answer already given
+        with deferred_interrupt():  # Ctrl-C now would only lose an answer already given
             recorded = self.store.record_review(
                 question_id=item.question.id,
                 variant=item.k,
@@ -195,7 +193,7 @@ class Session:
         except SessionEnded:
             interrupted = True  # the answer was given: keep it with the proposed rating
         if rating != auto:
-            with _deferred_interrupt():
+            with deferred_interrupt():
                 recorded = self.store.change_rating(recorded.review_id, rating)
             result = replace(result, rating=rating, card_after=recorded.card_after)
             summary.results[-1] = result
@@ -456,22 +454,6 @@ class Session:
 
         self._warmer = threading.Thread(target=warm, name="eprep-warm-checker", daemon=True)
         self._warmer.start()
-
-
-@contextmanager
-def _deferred_interrupt() -> Iterator[None]:
-    """Hold a Ctrl-C that arrives inside the block until the block is done."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if received:
-        raise KeyboardInterrupt
 
 
 def _typeset(answer: Answer) -> str:

@@ -197,7 +197,7 @@ def exam_view(question: Question, lang: str, markup: Markup, where: str) -> Exam
         feedback = without_verdict(option.feedback or "") if option.correct else option.feedback
         options.append(
             {
-                "html": _exam_option_html(option, markup, at),
+                "html": exam_option_html(option, markup, at),
                 "correct": option.correct,
                 "feedback": markup.inline(feedback, f"{at} feedback") if feedback else "",
             }
@@ -209,21 +209,25 @@ def exam_view(question: Question, lang: str, markup: Markup, where: str) -> Exam
         "prompt": markup.block(variant.prompt(lang), f"{where} exam prompt")
         if question.exam_params
         else "",
-        "lines": [_math(line, f"{where} exam line {n}") for n, line in enumerate(item.lines, 1)],
+        "lines": [
+            formula_html(line, f"{where} exam line {n}") for n, line in enumerate(item.lines, 1)
+        ],
         "options": options,
         "data_json": to_json({"check": "choice", "correct": group.correct}),
     }
 
 
-def _math(formula: str, where: str) -> str:
+def formula_html(formula: str, where: str) -> str:
+    """A grammar formula as standalone MathML (`where` names it in a build error)."""
     from eprep.grammar import parse, to_latex
 
     return tex_to_mathml(to_latex(parse(formula)), standalone=True, where=where)
 
 
-def _exam_option_html(option: ExamOption, markup: Markup, where: str) -> str:
+def exam_option_html(option: ExamOption, markup: Markup, where: str) -> str:
+    """One exam option as HTML: a formula in MathML, code highlighted, text as Markdown."""
     if option.form == "formula":
-        return _math(option.text, where)
+        return formula_html(option.text, where)
     if option.form == "code":
         return code_block(option.text, "python")
     return markup.inline(option.text, where)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from eprep.site.collect import _exam_option_html, _math
+from eprep.site.collect import exam_option_html, formula_html
 from eprep.site.markup import code_block
 from eprep.site.selfcheck import to_json
 
@@ -170,12 +170,12 @@ def _variant_view(question: Any, k: int, lang: str, markup: Any) -> dict[str, An
         "prompt": markup.block(variant.prompt(lang), f"{where} prompt"),
         "code": code_block(code.strip("\n")) if code else "",
         "lead": markup.inline(item.lead, f"{where} lead") if item.lead else "",
-        "lines": [_math(line, f"{where} line {n}") for n, line in enumerate(item.lines, 1)],
+        "lines": [formula_html(line, f"{where} line {n}") for n, line in enumerate(item.lines, 1)],
         "groups": [
             {
                 "mark": group.mark or "",
                 "options": [
-                    _exam_option_html(o, markup, f"{where} option {i + 1}")
+                    exam_option_html(o, markup, f"{where} option {i + 1}")
                     for i, o in enumerate(group.options)
                 ],
             }

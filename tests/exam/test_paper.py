@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from eprep.questions import bundled_bank_dir
+from tests.tiny_bank import numeric_question
 
 WEIGHTS = Path(__file__).resolve().parents[2] / "eprep" / "exam" / "weights.toml"
 
@@ -126,28 +127,12 @@ def test_a_question_without_an_exam_item_is_not_drawn_and_is_reported(tmp_path: 
     from eprep.questions.syllabus import current
 
     (tmp_path / "d").mkdir()
-    question = """
-[[question]]
-id = "d.t.{slug}"
-kind = "numeric"
-title.en = "Q"
-title.ja = "Q"
-prompt.en = "1 + 1?"
-prompt.ja = "1 + 1 を求めよ。"
-explanation.en = "E"
-explanation.ja = "E"
-difficulty = 1
-tags = []
-source = "test"
-answer = "2"
-probe = "p"
-"""
     mistakes = "".join(
         f'[[question.mistakes]]\nanswer = "{n}"\nfeedback.en = "no"\nfeedback.ja = "誤り"\n'
         for n in (1, 3, 4)
     )
     topic = '[topic]\ntitle.en = "T"\ntitle.ja = "T"\norder = 1\nsyllabus = "ml"\n'
-    text = topic + question.format(slug="bare") + question.format(slug="full") + mistakes
+    text = topic + numeric_question("d.t.bare") + numeric_question("d.t.full", mistakes)
     (tmp_path / "d" / "t.toml").write_text(text, "utf-8")
     bank = load_bank([tmp_path], bundled=False)
     paper = draw_paper(bank.questions, current(), Weights({"ml": 1.0}, "test"), 10, seed=1)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from eprep.questions import bundled_bank_dir
+from tests.tiny_bank import numeric_question as question
 
 TREE = Path(__file__).resolve().parents[2] / "eprep" / "questions" / "syllabus.toml"
 HINT = "see eprep list --by-syllabus"
@@ -42,25 +43,6 @@ def run_cli(*args: str, **env_extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "eprep", *args], capture_output=True, text=True, env=env, timeout=60
     )
-
-
-def question(qid: str, extra: str = "") -> str:
-    return f"""
-[[question]]
-id = "{qid}"
-kind = "numeric"
-title.en = "Q"
-title.ja = "Q"
-prompt.en = "1 + 1?"
-prompt.ja = "1 + 1 を求めよ。"
-explanation.en = "E"
-explanation.ja = "E"
-difficulty = 1
-tags = []
-source = "test"
-answer = "2"
-probe = "p"
-{extra}"""
 
 
 def topic(extra: str = "", questions: str = "") -> str:

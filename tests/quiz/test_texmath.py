@@ -63,6 +63,9 @@ def test_markdown_emphasis_outside_code_only() -> None:
 
 
 def test_pretty_formula() -> None:
+    from eprep.grammar.pretty import pretty_formula as below_the_checker
+
+    assert pretty_formula is below_the_checker  # one printer, re-exported for the quiz
     assert pretty_formula("sigmoid(x)*(1 - sigmoid(x))") == "σ(x)·(1 - σ(x))"
     assert pretty_formula("sqrt(v) + eps*x^2") == "√(v) + eps·x²"
     assert pretty_formula("beta_1*m") == "beta_1·m"

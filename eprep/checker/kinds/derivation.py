@@ -42,7 +42,7 @@ def judge_derivation(variant: Any, text: str, lang: str = "en") -> Outcome:
     A first line beginning with '=' continues from the start; every failing line is explained.
     """
     from eprep.checker.derivation import check_derivation, step_message
-    from eprep.quiz.render import pretty_formula
+    from eprep.grammar.pretty import pretty_formula
 
     words = _WORDS.get(lang, _WORDS["en"])
     question = variant.question

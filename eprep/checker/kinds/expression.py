@@ -60,7 +60,7 @@ def judge_expression(variant: Any, answer: Answer, lang: str) -> Outcome:
     feedback, else its diagnosis."""
     from eprep.checker.api import judge
     from eprep.grammar import to_text
-    from eprep.quiz.render import pretty_formula
+    from eprep.grammar.pretty import pretty_formula
 
     question = variant.question
     assert question.answer is not None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -30,13 +29,14 @@ def test_unit_output(values: dict[str, float]) -> None:
     assert _differs(measured, total - values["b"])
 
 
-@pytest.mark.parametrize("values", variants("day1.neuron.mlp-parameters", 4))
+@pytest.mark.parametrize("values", variants("day1.neuron.deep-mlp-parameters", 4))
 def test_mlp_parameters_by_listing_the_shapes(values: dict[str, float]) -> None:
-    i, h, o = (int(values[k]) for k in ("IN", "HID", "OUT"))
-    shapes = [(i, h), (h,), (h, o), (o,)]
-    measured = run("day1.neuron.mlp-parameters", values)
+    i, h, h2, o = (int(values[k]) for k in ("IN", "HID", "H2", "OUT"))
+    shapes = [(i, h), (h,), (h, h2), (h2,), (h2, o), (o,)]
+    measured = run("day1.neuron.deep-mlp-parameters", values)
     assert measured == sum(math.prod(s) for s in shapes)
-    assert _differs(measured, i * h + h * o)
+    assert _differs(measured, i * h + h * h2 + h2 * o)  # the biases forgotten
+    assert _differs(measured, i * h + i + h * h2 + h + h2 * o + h2)  # a bias per input
 
 
 @pytest.mark.parametrize("values", variants("day1.activations.softmax"))
@@ -297,13 +297,6 @@ def test_affine_output(values: dict[str, float]) -> None:
     assert _differs(
         measured, values["x1"] * values["w21"] + values["x2"] * values["w22"] + values["b2"]
     )
-
-
-@pytest.mark.parametrize("values", variants("day1.neuron.deep-mlp-parameters", 3))
-def test_deep_mlp_parameters(values: dict[str, float]) -> None:
-    widths = [int(values[k]) for k in ("IN", "HID", "H2", "OUT")]
-    expected = sum(a * b + b for a, b in pairwise(widths))
-    assert run("day1.neuron.deep-mlp-parameters", values) == expected
 
 
 def test_day1_code_probes_tell_right_from_wrong() -> None:

@@ -33,6 +33,23 @@ class BudgetExceeded(BaseException):
     """
 
 
+class _EnclosingExpired(BaseException):
+    """The time of an enclosing budget ran out inside an inner one.
+
+    Not a BudgetExceeded, so the inner block's `except BudgetExceeded` lets it through to the
+    budget that owns it, which raises BudgetExceeded in its own block.
+    """
+
+    def __init__(self, owner: object) -> None:
+        super().__init__()
+        self.owner = owner
+
+
+# signal -> the budgets open on its clock, innermost last, as (owner, when it ends on that clock:
+# its own deadline or an enclosing one's, whichever comes first)
+_OPEN: dict[int, list[tuple[object, float]]] = {}
+
+
 @contextlib.contextmanager
 def time_budget(seconds: float, *, cpu: bool = False) -> Iterator[None]:
     """Raise BudgetExceeded inside the block once `seconds` (wall, or CPU with `cpu`) are spent."""
@@ -47,24 +64,42 @@ def time_budget(seconds: float, *, cpu: bool = False) -> Iterator[None]:
         (signal.ITIMER_PROF, signal.SIGPROF) if cpu else (signal.ITIMER_REAL, signal.SIGALRM)
     )
     clock = time.process_time if cpu else time.monotonic
-    outer, outer_again = signal.getitimer(timer)  # 0.0: no budget of this clock around this one
-    started = clock()
+    # Deadlines are kept here, not read back from the timer: the kernel rounds a CPU timer up
+    # to its tick, so re-arming an outer timer with what getitimer says it has left would
+    # give it more time at every inner budget.
+    open_budgets = _OPEN.setdefault(signum, [])
+    token = object()
+    deadline = clock() + seconds
+    enclosing = open_budgets[-1] if open_budgets else None
+    # When the enclosing budget ends first, its time-out is what ends this block.
+    capped = enclosing is not None and enclosing[1] <= deadline
+    ends = enclosing[1] if capped and enclosing is not None else deadline
     armed = [True]  # False once the block is left: a late alarm is then ignored
+
+    def expire() -> None:
+        if capped and enclosing is not None:
+            raise _EnclosingExpired(enclosing[0])
+        raise BudgetExceeded
 
     def on_alarm(signum, frame):
         if armed[0]:
-            raise BudgetExceeded
+            expire()
 
     previous = signal.signal(signum, on_alarm)
+    open_budgets.append((token, ends))
     try:  # the timer is set inside: a tiny budget can fire before the next line
-        signal.setitimer(timer, min(seconds, outer) if outer else seconds, AGAIN)
+        signal.setitimer(timer, max(ends - clock(), _SOON), AGAIN)
         yield
+    except _EnclosingExpired as expired:
+        if expired.owner is not token:
+            raise
+        expire()  # this budget's own time-out (or its enclosing one's), in its own block
     finally:
         try:
             armed[0] = False
         finally:  # even when an alarm lands on the line above
             signal.setitimer(timer, 0)
             signal.signal(signum, previous)
-            if outer:
-                left = outer - (clock() - started)
-                signal.setitimer(timer, max(left, _SOON), outer_again)
+            open_budgets.remove((token, ends))
+            if enclosing is not None:  # the enclosing budget's timer runs on to its deadline
+                signal.setitimer(timer, max(enclosing[1] - clock(), _SOON), AGAIN)

@@ -190,6 +190,7 @@ def verify_question(
     if extra is not None:
         if frameworks.missing() is not None:  # listed as not proven here, never failed
             result.not_proven = extra
+            result.variants = 0  # nothing ran: the summary counts no variant of it as verified
             result.seconds = time.perf_counter() - started
             return result
         frameworks.load()  # a no-op where the verifier loaded it before forking
@@ -353,7 +354,8 @@ def warm_up() -> None:
     unavailable_reason()  # loads libseccomp's bindings once, before the workers fork
     # Warming is best-effort; a real failure shows in the results.
     with contextlib.suppress(Exception):
-        equivalent("x + 1", "1 + x", {"x": "real"}, trusted=True)
+        # A pair that needs SymPy: a mere reordering is now settled without it.
+        equivalent("(x + 1)^2", "x^2 + 2*x + 1", {"x": "real"}, trusted=True)
 
 
 def load_probe_files(paths: Iterable[str | Path]) -> None:

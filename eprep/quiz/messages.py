@@ -130,13 +130,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "seconds": "{seconds} 秒",
         "today_at": "今日 %H:%M",
         "tomorrow_at": "明日 %H:%M",
-        "nothing_mixed": "この範囲には復習期限の問題も新しい問題もありません"
+        "nothing_mixed": "この範囲には復習期限の問題も新しい問題もない"
         "（--any を付ければ期限前でも出題する）。",
-        "nothing_any": "この範囲には問題がありません。",
-        "nothing_new": "この範囲には新しい問題がありません。",
-        "nothing_due": "この範囲には復習期限の問題がありません。",
-        "missing": "注: 学習履歴にある {count} 問（{shown}）はもう問題集にありません。"
-        "履歴は残し、出題しません。",
+        "nothing_any": "この範囲には問題がない。",
+        "nothing_new": "この範囲には新しい問題がない。",
+        "nothing_due": "この範囲には復習期限の問題がない。",
+        "missing": "注: 学習履歴にある {count} 問（{shown}）はもう問題集にない。"
+        "履歴は残し、出題しない。",
     },
 }
 

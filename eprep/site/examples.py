@@ -100,7 +100,7 @@ def _checks(result: dict[str, Any]) -> tuple[Check, ...]:
     # A result folder of the user's own may carry its checks (English, Japanese where given).
     rows = []
     for check in result.get("checks", []) or []:
-        if isinstance(check, dict) and "statement" in check:
+        if isinstance(check, dict) and str(check.get("statement") or "").strip():
             statement = str(check["statement"])
             rows.append(
                 Check(

@@ -111,12 +111,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "about": "このサイトについて",
         "notation": "数式の書き方",
         "search": "検索",
-        "search_offline": (
-            "検索は HTTP で配信したときに使えます：`eprep site serve` を実行してください。"
-        ),
+        "search_offline": ("検索は HTTP で配信したときに使える：`eprep site serve` を実行せよ。"),
         "formula_sheet": "公式集",
-        "no_formulas": "この Day の公式はまだありません。",
-        "no_questions": "この Day の問題はまだ問題集にありません。",
+        "no_formulas": "この Day の公式はまだない。",
+        "no_questions": "この Day の問題はまだ問題集にない。",
         "check": "判定",
         "your_answer": "あなたの解答",
         "show_answer": "解答と解説を表示",
@@ -127,34 +125,34 @@ STRINGS: dict[str, dict[str, str]] = {
         "mistakes": "よくある誤り",
         "proof": "証明の方法",
         "probe": "エンジンによる検証",
-        "concept": "概念問題：解答は出典に基づくもので、証明されたものではありません。",
+        "concept": "概念問題：解答は出典に基づくもので、証明されたものではない。",
         "reference": "参照定義",
         "proof_sourced": (
             "出典による（証明ではない）：計算・測定・導出のできない事実を問う問題で、解答は下記の一次"
-            "資料に基づきます。"
+            "資料に基づく。"
         ),
         "witness_identity": (
             "恒等式：概念の一次的な定義から書いた参照定義と解答が、すべてのパラメータ値で等しいこと"
-            "を SymPy が証明しています。"
+            "を SymPy が証明している。"
         ),
         "witness_exact": (
             "厳密値：`eprep verify` が確かめるすべての変種で、解答と参照定義を有理数と厳密な根号"
-            "（浮動小数点なし）で計算し、一致することを確認しています。"
+            "（浮動小数点なし）で計算し、一致することを確認している。"
         ),
         "witness_exact_code": (
             "厳密値：解答で補完したコードをテスト入力で実行し、その出力がその入力での参照定義の厳密"
-            "な値と一致することを確認しています。"
+            "な値と一致することを確認している。"
         ),
         "witness_engine": (
             "エンジン：プローブが同梱の NumPy エンジンを実行し、その測定値がすべての変種で解答と"
-            "一致します（コード問題では、すべての空欄に正解を入れたリストだけが合格し、誤った"
-            "選択肢はどれも不合格になります）。"
+            "一致する（コード問題では、すべての空欄に正解を入れたリストだけが合格し、誤った"
+            "選択肢はどれも不合格になる）。"
         ),
         "proves_body": (
-            "各解答は二つの独立な証人で証明されます。SymPy の参照定義（恒等式として、またはすべての"
-            "変種で厳密に）と NumPy エンジンでの測定です。どれが成り立つかは各問題のページに"
-            "示され、それより少ない解答は `eprep verify` が不合格にします。"
-            "事実を問う問題は「出典による」と表示され、証明済みとは表示されません。"
+            "各解答は二つの独立な証人で証明される。SymPy の参照定義（恒等式として、またはすべての"
+            "変種で厳密に）と NumPy エンジンでの測定である。どれが成り立つかは各問題のページに"
+            "示され、それより少ない解答は `eprep verify` が不合格にする。"
+            "事実を問う問題は「出典による」と表示され、証明済みとは表示されない。"
         ),
         "source": "出典",
         "difficulty": "難易度",
@@ -166,24 +164,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "example_see": "実行例とグラフ：",
         "trap_label": "落とし穴",
         "traps_intro": "この試験の教材に見つかった誤植を、それぞれ問題にしました。",
-        "no_traps": "落とし穴の問題はまだありません。",
+        "no_traps": "落とし穴の問題はまだない。",
         "language": "言語",
         "kind_choice": "選択式",
         "kind_numeric": "数値",
         "kind_expression": "数式",
         "kind_derivation": "式の導出",
         "kind_code": "コードの穴埋め",
-        "in_terms_of": "次の変数で式を書いてください：",
-        "pick_option": "選択肢を選んで「判定」を押してください。",
+        "in_terms_of": "次の変数で式を書け：",
+        "pick_option": "選択肢を選び、「判定」を押せ。",
         "exam_toggle": "試験形式（四肢択一）",
         "exam_note": "試験と同じ形式である。選択肢から一つ選べ。",
-        "numeric_hint": "数値または 1/4、2^-3 のような定数式を入力してください。",
+        "numeric_hint": "数値または 1/4、2^-3 のような定数式を入力せよ。",
         "precision_note": "{precision}で答えよ。",
         "proves_title": "eprep が証明すること",
         "count_line": "{days} 日 · {topics} トピック · {questions} 問",
-        "result_right": "正解です。",
-        "result_wrong": "不正解です。",
-        "variant_note": "ここに示す数値は一例です。`eprep quiz` では毎回別の数値で出題されます。",
+        "result_right": "正解。",
+        "result_wrong": "不正解。",
+        "variant_note": "ここに示す数値は一例である。`eprep quiz` では毎回別の数値で出題される。",
     },
 }
 
@@ -204,17 +202,17 @@ JS_STRINGS: dict[str, dict[str, str]] = {
         "read_as": "Read as:",
     },
     "ja": {
-        "right": "正解です。",
-        "wrong": "不正解です。",
-        "choose": "まず選択肢を選んでください。",
-        "empty": "まず解答を入力してください。",
-        "known": "よくある誤りです：",
-        "wrong_at": "不正解：{point} であなたの式は {got}、正しくは {want} です。",
-        "wrong_number": "不正解：あなたの答えは {got} です。",
+        "right": "正解。",
+        "wrong": "不正解。",
+        "choose": "まず選択肢を選べ。",
+        "empty": "まず解答を入力せよ。",
+        "known": "よくある誤りである：",
+        "wrong_at": "不正解：{point} であなたの式は {got}、正しくは {want} である。",
+        "wrong_number": "不正解：あなたの答えは {got} である。",
         "near": "惜しい — 丸め方か？ あなたの答えは {got}。正確な値を指定の桁数に丸めよ。",
-        "unreadable": "{col} 文字目が読めません：{msg}",
-        "unknown_name": "未知の名前 '{name}'：{names} を使ってください。",
-        "eval_error": "{point} であなたの式は実数値になりません：{msg}",
+        "unreadable": "{col} 文字目が読めない：{msg}",
+        "unknown_name": "未知の名前 '{name}'：{names} を使え。",
+        "eval_error": "{point} であなたの式は実数値にならない：{msg}",
         "read_as": "読み取った式：",
     },
 }

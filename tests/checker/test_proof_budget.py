@@ -193,3 +193,34 @@ def test_verify_names_the_question_whose_proof_timed_out(question, monkeypatch) 
     result = verify_question(hostile_key(question), 1)
     assert result.id == QID
     assert Failure(None, "reference", "not proven (proof timed out after 1 s)") in result.failures
+
+
+@pytest.mark.parametrize("cpu", [False, True])
+def test_an_inner_budget_never_takes_the_enclosing_ones_time_out(cpu: bool) -> None:
+    """Inner budgets started after the enclosing one ran out must not report its time-out as theirs.
+
+    The CPU timer fires only on a scheduler tick (milliseconds late), so an inner budget opened
+    in between inherits an already spent limit; its `except BudgetExceeded` must not see it.
+    """
+    clock = time.process_time if cpu else time.monotonic
+    inner_timeouts = 0
+    started = clock()
+    with pytest.raises(BudgetExceeded), time_budget(0.3, cpu=cpu):
+        for _ in range(10_000):
+            try:
+                with time_budget(5, cpu=cpu):
+                    until = clock() + 0.0005
+                    while clock() < until:  # half a millisecond of work per inner budget
+                        pass
+            except BudgetExceeded:
+                inner_timeouts += 1  # an inner budget of 5 s never runs out on its own here
+    assert inner_timeouts == 0
+    assert clock() - started < SLACK
+
+
+def test_a_budget_three_deep_ends_with_the_outermost() -> None:
+    started = time.monotonic()
+    with pytest.raises(BudgetExceeded), time_budget(0.2), time_budget(20), time_budget(30):
+        while True:
+            pass
+    assert time.monotonic() - started < 0.2 + SLACK / 10

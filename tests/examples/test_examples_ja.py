@@ -94,3 +94,15 @@ def test_the_japanese_example_page_states_the_checks_in_japanese(
     for check in load("perceptron").check_claim(quick_results["perceptron"]):
         assert check.statement_ja in ja and check.statement not in ja
         assert check.statement in en and check.statement_ja not in en
+
+
+def test_a_users_result_with_an_empty_check_still_builds(tmp_path: Path) -> None:
+    from eprep.site.examples import find_examples
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    checks = [{"statement": "", "ok": True}, {"statement": "holds", "ok": True, "measured": "1"}]
+    (folder / "result.json").write_text(json.dumps({"claim": "c", "checks": checks}))
+    (example,) = find_examples(tmp_path)
+    assert [c.statement for c in example.checks] == ["holds"]
+    assert example.checks[0].statement_in("ja") == "holds"  # no Japanese given: the English

@@ -100,5 +100,5 @@ def test_vanished_questions_note_in_japanese(home: Path) -> None:
         conn.execute("UPDATE reviews SET question_id = 'qz.basics.retired'")
     conn.close()
     result = run_eprep(["quiz", "qz", *BANK, "--lang", "ja", "-n", "1"], home, "")
-    assert "学習履歴にある 1 問（qz.basics.retired）はもう問題集にありません。" in result.stdout
+    assert "学習履歴にある 1 問（qz.basics.retired）はもう問題集にない。" in result.stdout
     assert "no longer in the bank" not in result.stdout

@@ -364,7 +364,7 @@ def test_exam_form_behind_its_toggle_and_a_multi_blank_listing(built_site, bank,
     assert "不正解" in result.inner_text() and result.locator(".feedback").count() == 1
     labels.nth(texts.index(str(positions))).locator("input").check()
     form.get_by_role("button").click()
-    assert result.inner_text().strip() == "正解です。"
+    assert result.inner_text().strip() == "正解。"
     screenshot(page, "exam-form")
 
     # A listing with several blanks: each blank is its own radio group, judged together.

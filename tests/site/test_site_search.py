@@ -66,7 +66,7 @@ def test_the_variant_note_shows_only_where_numbers_vary(built_site):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("lang", "right"), [("en", "Right."), ("ja", "正解です。")])
+@pytest.mark.parametrize(("lang", "right"), [("en", "Right."), ("ja", "正解。")])
 def test_a_right_choice_says_right_once(built_site, page, screenshot, lang, right):
     page.set_viewport_size({"width": 390, "height": 900})
     page.goto((built_site / lang / "topics" / "day1.activations.html").resolve().as_uri())

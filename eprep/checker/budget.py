@@ -16,6 +16,7 @@ AGAIN seconds until the block is left: a time-out raised where Python drops exce
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 import time
@@ -48,6 +49,8 @@ class _EnclosingExpired(BaseException):
 # signal -> the budgets open on its clock, innermost last, as (owner, when it ends on that clock:
 # its own deadline or an enclosing one's, whichever comes first)
 _OPEN: dict[int, list[tuple[object, float]]] = {}
+# A forked child inherits no interval timer, so it inherits no open budget either.
+os.register_at_fork(after_in_child=_OPEN.clear)
 
 
 @contextlib.contextmanager

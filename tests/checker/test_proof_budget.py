@@ -224,3 +224,21 @@ def test_a_budget_three_deep_ends_with_the_outermost() -> None:
         while True:
             pass
     assert time.monotonic() - started < 0.2 + SLACK / 10
+
+
+def test_a_forked_child_inherits_no_open_budget() -> None:
+    """Timers are not inherited by fork: a child's own budget must not be capped by its parent's."""
+    import os
+
+    with time_budget(1.0):
+        pid = os.fork()
+        if pid == 0:  # the child, still inside the parent's block
+            code = 1
+            try:
+                with time_budget(5):
+                    time.sleep(1.5)  # past the parent's deadline, well inside its own
+                code = 0
+            finally:
+                os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -8,9 +8,10 @@ other processes had the cores.
 It cannot interrupt a long C call; untrusted input therefore also runs in a worker process
 that is killed on overrun (see worker.py). Elsewhere (not the main thread) it is a no-op.
 Budgets nest: an inner one ends no later than the one around it, and on leaving it the outer
-one's timer runs on with what it had left. Once the time is up the alarm repeats every
-AGAIN seconds until the block is left: a time-out raised where Python drops exceptions (a
-`__del__`, a C call that ignores errors) is raised again instead of lost.
+one's timer runs on to its deadline; an outer time-out that fires inside an inner block reaches
+the outer block, not the inner one's `except BudgetExceeded`. Once the time is up the alarm
+repeats every AGAIN seconds until the block is left: a time-out raised where Python drops
+exceptions (a `__del__`, a C call that ignores errors) is raised again instead of lost.
 """
 
 from __future__ import annotations

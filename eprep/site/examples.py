@@ -83,9 +83,9 @@ def _metadata(name: str, result: dict[str, Any]) -> tuple[str, tuple[Check, ...]
 
 
 def _claim_ja(name: str) -> str:
-    from eprep.examples import EXAMPLES, load
+    from eprep.examples import EXAMPLES, claim
 
-    return str(getattr(load(name), "CLAIM_JA", "")) if name in EXAMPLES else ""
+    return claim(name, "ja") if name in EXAMPLES else ""
 
 
 def _explanation(name: str) -> tuple[tuple[str, str], ...]:

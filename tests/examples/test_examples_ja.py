@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from eprep.cli import main
 from eprep.examples import Check, claim, load, names
+from tests.tiny_bank import numeric_question
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # Words a measurement may keep in both languages: names of methods, cells and libraries.
@@ -76,11 +77,7 @@ def test_the_japanese_example_page_states_the_checks_in_japanese(
         '[day]\ntitle.en = "D"\ntitle.ja = "D"\nsummary.en = "S"\nsummary.ja = "S"\norder = 1\n'
     )
     (bank_dir / "perceptron.toml").write_text(
-        '[topic]\ntitle.en = "T"\ntitle.ja = "T"\norder = 1\n\n[[question]]\n'
-        'id = "d.perceptron.q"\nkind = "numeric"\ntitle.en = "Q"\ntitle.ja = "Q"\n'
-        'prompt.en = "1 + 1?"\nprompt.ja = "1 + 1 を求めよ。"\nexplanation.en = "E"\n'
-        'explanation.ja = "E"\ndifficulty = 1\ntags = []\nsource = "test"\nanswer = "2"\n'
-        'probe = "p"\n',
+        '[topic]\ntitle.en = "T"\ntitle.ja = "T"\norder = 1\n' + numeric_question("d.perceptron.q"),
         encoding="utf-8",
     )
     folder = tmp_path / "examples" / "perceptron"

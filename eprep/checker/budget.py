@@ -12,6 +12,9 @@ one's timer runs on to its deadline; an outer time-out that fires inside an inne
 the outer block, not the inner one's `except BudgetExceeded`. Once the time is up the alarm
 repeats every AGAIN seconds until the block is left: a time-out raised where Python drops
 exceptions (a `__del__`, a C call that ignores errors) is raised again instead of lost.
+An inner budget also reads the clock when it opens and when it ends: a CPU timer fires only on
+a scheduler tick, and one re-armed by short inner budgets more often than that could otherwise
+never fire, so an enclosing deadline already past ends the enclosing block there.
 """
 
 from __future__ import annotations
@@ -79,6 +82,8 @@ def time_budget(seconds: float, *, cpu: bool = False) -> Iterator[None]:
     capped = enclosing is not None and enclosing[1] <= deadline
     ends = enclosing[1] if capped and enclosing is not None else deadline
     armed = [True]  # False once the block is left: a late alarm is then ignored
+    if enclosing is not None and enclosing[1] <= clock():  # opened after it ran out
+        raise _EnclosingExpired(enclosing[0])
 
     def expire() -> None:
         if capped and enclosing is not None:
@@ -106,4 +111,7 @@ def time_budget(seconds: float, *, cpu: bool = False) -> Iterator[None]:
             signal.signal(signum, previous)
             open_budgets.remove((token, ends))
             if enclosing is not None:  # the enclosing budget's timer runs on to its deadline
-                signal.setitimer(timer, max(enclosing[1] - clock(), _SOON), AGAIN)
+                left = enclosing[1] - clock()
+                if left <= 0:  # already past: end the enclosing block now, not on a late tick
+                    raise _EnclosingExpired(enclosing[0])
+                signal.setitimer(timer, left, AGAIN)

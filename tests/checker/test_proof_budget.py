@@ -220,6 +220,30 @@ def test_an_inner_budget_never_takes_the_enclosing_ones_time_out(cpu: bool) -> N
     assert clock() - started < SLACK  # it ends (a CPU timer re-armed this often fires late)
 
 
+@pytest.mark.parametrize("cpu", [False, True])
+def test_a_spent_enclosing_budget_ends_at_the_next_inner_one_without_its_timer(
+    cpu: bool, monkeypatch
+) -> None:
+    """A timer that never fires (a CPU timer starved of ticks) must not let the outer block run on.
+
+    Short inner budgets re-arm the timer more often than the kernel's tick; the enclosing
+    deadline is therefore also read off the clock where an inner budget opens and ends.
+    """
+    monkeypatch.setattr(signal, "setitimer", lambda *args: (0.0, 0.0))  # no alarm ever comes
+    clock = time.process_time if cpu else time.monotonic
+    inner_budgets = 0
+    with pytest.raises(BudgetExceeded), time_budget(0.05, cpu=cpu):
+        for _ in range(1_000):  # a second of work in all, twenty times the outer budget
+            with time_budget(5, cpu=cpu):
+                inner_budgets += 1
+                until = clock() + 0.001
+                while clock() < until:
+                    pass
+    # The budget ran out during the 50th or so inner block; it ends at that block's end.
+    assert inner_budgets < 1_000
+    assert inner_budgets * 0.001 >= 0.05 - 0.002
+
+
 def test_a_budget_three_deep_ends_with_the_outermost() -> None:
     started = time.monotonic()
     with pytest.raises(BudgetExceeded), time_budget(0.2), time_budget(20), time_budget(30):

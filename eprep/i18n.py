@@ -148,6 +148,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "example.cached": "(served from the cache)",
         "example.wrote": "wrote {path}",
         "example.not_reproduced": "the claim was not reproduced with this seed",
+        # a Japanese plot needs a font with Japanese glyphs (eprep.examples.plotting)
+        "plots.no_font": "warning: no Japanese font ({family}) found, so the Japanese plots are "
+        "drawn in English; install it (Debian: apt-get install {package}) and build again",
     },
     "ja": {
         "cli.error": "eprep: エラー: {error}",
@@ -244,5 +247,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "example.cached": "（キャッシュの結果を表示する）",
         "example.wrote": "{path} に書き出した",
         "example.not_reproduced": "このシードでは主張が再現されなかった。",
+        "plots.no_font": "警告: 日本語のフォント（{family}）が見つからないため、日本語の図は英語で"
+        "描く。フォントを導入して（Debian では apt-get install {package}）再び構築すること",
     },
 }

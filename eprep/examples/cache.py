@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,14 +178,26 @@ def cached_result(name: str, quick: bool = False, seed: int = 0) -> dict[str, An
     return run_example(name, quick=quick, seed=seed).result
 
 
-def write_outputs(name: str, result: dict[str, Any], out_dir: Path) -> list[Path]:
-    """Write `result.json` and the example's SVG plots into `out_dir`; return the files written."""
+def write_outputs(
+    name: str, result: dict[str, Any], out_dir: Path, langs: Sequence[str] = ("en",)
+) -> list[Path]:
+    """Write `result.json` and the example's SVG plots in each of `langs` into `out_dir`.
+
+    Returns the files written. A language whose font is missing gets the English plots
+    (`plotting.drawn_lang`; the caller says so once, `plotting.font_warning`).
+    """
+    from eprep.examples.plotting import drawn_lang, write_plots
+
     module = load(name)
+    drawn = list(dict.fromkeys(drawn_lang(lang) for lang in langs))  # ja without its font: en
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         result_path = out_dir / "result.json"
         text = json.dumps(result, indent=2, allow_nan=False)  # keep the meaningful order
         result_path.write_text(text + "\n", encoding="utf-8")
-        return [result_path, *module.plots(result, out_dir)]
+        plots = [
+            path for lang in drawn for path in write_plots(module.figures, result, out_dir, lang)
+        ]
+        return [result_path, *plots]
     except OSError as error:
         raise EprepError(f"cannot write example output to {out_dir}: {error.strerror}") from error

@@ -8,7 +8,6 @@ filters are drawn as images.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,6 +15,7 @@ import numpy as np
 from eprep.examples import Check
 from eprep.examples.schema import CURVE
 from eprep.examples.training import Progress, Steps, rounded, train
+from eprep.examples.words import Words
 
 NAME = "cnn"
 CLAIM = "SimpleConvNet reaches at least 95% test accuracy on the digits (quick version: 90%)."
@@ -119,13 +119,36 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     ]
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("iteration", "train loss", "train acc", "test acc"),
+            "train": "train",
+            "test": "test",
+            "bar": "bar {bar}",
+            "title": "SimpleConvNet on digits",
+            "iteration": "iteration",
+            "accuracy": "accuracy",
+            "filters": "Learned first-layer filters (3×3)",
+        },
+        "ja": {
+            "header": ("反復", "訓練損失", "訓練正解率", "テスト正解率"),
+            "train": "訓練データ",
+            "test": "テストデータ",
+            "bar": "基準 {bar}",
+            "title": "手書き数字を学習した SimpleConvNet",
+            "iteration": "イテレーション",
+            "accuracy": "認識精度",
+            "filters": "学習後の 1 層目のフィルター（3×3）",
+        },
+    }
+)
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows: accuracies along training."""
     curve = result["curve"]
-    header = {
-        "en": ("iteration", "train loss", "train acc", "test acc"),
-        "ja": ("反復", "訓練損失", "訓練正解率", "テスト正解率"),
-    }[lang]
+    header = WORDS.of(lang).row("header")
     points = list(
         zip(
             curve["iteration"],
@@ -145,20 +168,23 @@ def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     return [header, *body]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Learning curves, and the first layer's filters as grey-scale images."""
-    from eprep.examples.plotting import figure, save_svg, style
+    from eprep.examples.plotting import figure, style
 
+    w = WORDS.of(lang)
     curve = result["curve"]
     fig = figure(6.4, 4.0)
     ax = fig.subplots()
-    ax.plot(curve["iteration"], curve["train_acc"], label="train")
-    ax.plot(curve["iteration"], curve["test_acc"], label="test")
-    ax.axhline(result["bar"], color="gray", linestyle=":", label=f"bar {result['bar']:.0%}")
+    ax.plot(curve["iteration"], curve["train_acc"], label=w("train"))
+    ax.plot(curve["iteration"], curve["test_acc"], label=w("test"))
+    ax.axhline(
+        result["bar"], color="gray", linestyle=":", label=w("bar", bar=f"{result['bar']:.0%}")
+    )
     ax.set_ylim(0, 1.02)
-    style(ax, "SimpleConvNet on digits", "iteration", "accuracy")
+    style(ax, w("title"), w("iteration"), w("accuracy"))
     ax.legend()
-    paths = [save_svg(fig, out_dir / "accuracy.svg")]
+    accuracy = fig
 
     filters = np.array(result["filters"])
     columns = 8
@@ -169,6 +195,5 @@ def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
         ax.set_axis_off()
         if index < len(filters):
             ax.imshow(filters[index], cmap="gray", interpolation="nearest")
-    fig.suptitle("Learned first-layer filters (3×3)")
-    paths.append(save_svg(fig, out_dir / "filters.svg"))
-    return paths
+    fig.suptitle(w("filters"))
+    return {"accuracy": accuracy, "filters": fig}

@@ -14,13 +14,13 @@ of 0.5, and 0.54 for a ratio of 0.1.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from eprep.examples import Check
 from eprep.examples.training import Progress, Steps, rounded
+from eprep.examples.words import Words
 
 NAME = "dropout"
 CLAIM = (
@@ -197,13 +197,49 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     ]
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("asked ratio", "rand drops", "engine drops", "randn drops", "Φ(ratio)"),
+            "ideal": "asked (ideal)",
+            "rand": "rand mask",
+            "randn": "randn mask",
+            "fractions title": "Fraction of units dropped",
+            "asked": "asked dropout ratio",
+            "measured": "measured dropped fraction",
+            "inverted inference": "inverted: inference (x)",
+            "inverted train": "inverted: mean in training",
+            "classic inference": "classic: inference ((1 - ratio) x)",
+            "classic train": "classic: mean in training",
+            "expectation title": "Expected output, ratio {ratio}, {draws} draws",
+            "unit": "unit (sorted by x)",
+            "output": "output",
+        },
+        "ja": {
+            "header": ("指定した ratio", "rand の消去率", "Dropout の消去率", "randn の消去率",
+                       "Φ(ratio)"),
+            "ideal": "指定どおり（理想）",
+            "rand": "rand によるマスク",
+            "randn": "randn によるマスク",
+            "fractions title": "消去されたユニットの割合",
+            "asked": "指定した ratio",
+            "measured": "実際に消去された割合",
+            "inverted inference": "逆ドロップアウト: 推論時（x）",
+            "inverted train": "逆ドロップアウト: 学習時の平均",
+            "classic inference": "従来のドロップアウト: 推論時（(1 - ratio) x）",
+            "classic train": "従来のドロップアウト: 学習時の平均",
+            "expectation title": "出力の期待値（ratio {ratio}、{draws} 回の試行）",
+            "unit": "ユニット（x の順に並べた）",
+            "output": "出力",
+        },
+    }
+)  # fmt: skip
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows: asked ratio vs dropped fraction for each mask."""
     e = result["expectation"]
-    header = {
-        "en": ("asked ratio", "rand drops", "engine drops", "randn drops", "Φ(ratio)"),
-        "ja": ("指定した ratio", "rand の消去率", "Dropout の消去率", "randn の消去率", "Φ(ratio)"),
-    }[lang]
+    header = WORDS.of(lang).row("header")
     body = [
         (
             f"{r['ratio']:.1f}",
@@ -227,22 +263,23 @@ def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     return [header, *body, *footer]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Dropped fraction vs asked ratio; mean training output vs inference output per unit."""
-    from eprep.examples.plotting import figure, save_svg, style
+    from eprep.examples.plotting import figure, style
 
+    w = WORDS.of(lang)
     fractions = result["fractions"]
     fig = figure(6.0, 4.0)
     ax = fig.subplots()
     asked = [r["ratio"] for r in fractions]
     curve = np.linspace(0, 1, 101)
-    ax.plot(curve, curve, color="gray", linestyle=":", label="asked (ideal)")
+    ax.plot(curve, curve, color="gray", linestyle=":", label=w("ideal"))
     ax.plot(curve, [normal_cdf(z) for z in curve], color="tab:red", label="Φ(ratio)")
-    ax.plot(asked, [r["rand"] for r in fractions], "o", color="tab:blue", label="rand mask")
-    ax.plot(asked, [r["randn"] for r in fractions], "s", color="tab:red", label="randn mask")
-    style(ax, "Fraction of units dropped", "asked dropout ratio", "measured dropped fraction")
+    ax.plot(asked, [r["rand"] for r in fractions], "o", color="tab:blue", label=w("rand"))
+    ax.plot(asked, [r["randn"] for r in fractions], "s", color="tab:red", label=w("randn"))
+    style(ax, w("fractions title"), w("asked"), w("measured"))
     ax.legend()
-    paths = [save_svg(fig, out_dir / "mask-fractions.svg")]
+    masks = fig
 
     e = result["expectation"]
     x = np.array(e["x"])
@@ -250,33 +287,28 @@ def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
     fig = figure(6.0, 4.0)
     ax = fig.subplots()
     units = np.arange(len(x))
-    ax.plot(units, x[order], color="tab:blue", label="inverted: inference (x)")
+    ax.plot(units, x[order], color="tab:blue", label=w("inverted inference"))
     ax.plot(
         units,
         np.array(e["inverted_train_mean"])[order],
         ".",
         color="tab:blue",
-        label="inverted: mean in training",
+        label=w("inverted train"),
     )
     ax.plot(
         units,
         x[order] * (1 - e["ratio"]),
         color="tab:orange",
-        label="classic: inference ((1 - ratio) x)",
+        label=w("classic inference"),
     )
     ax.plot(
         units,
         np.array(e["classic_train_mean"])[order],
         ".",
         color="tab:orange",
-        label="classic: mean in training",
+        label=w("classic train"),
     )
-    style(
-        ax,
-        f"Expected output, ratio {e['ratio']}, {e['draws']} draws",
-        "unit (sorted by x)",
-        "output",
-    )
+    title = w("expectation title", ratio=e["ratio"], draws=e["draws"])
+    style(ax, title, w("unit"), w("output"))
     ax.legend(fontsize=7)
-    paths.append(save_svg(fig, out_dir / "expectation.svg"))
-    return paths
+    return {"mask-fractions": masks, "expectation": fig}

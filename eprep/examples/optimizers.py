@@ -9,7 +9,6 @@ fewer iterations than plain SGD.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,7 @@ import numpy as np
 from eprep.examples import Check
 from eprep.examples.schema import CURVE
 from eprep.examples.training import Progress, Steps, rounded, train
+from eprep.examples.words import Words
 
 NAME = "optimizers"
 CLAIM = (
@@ -160,16 +160,39 @@ EXPLANATION = {
 }
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("optimizer", "lr", "iters to loss < {threshold}", "final loss",
+                       "train acc", "test acc"),
+            "never": "never",
+            "diverged": "diverged",
+            "line": "{name} (lr {lr})",
+            "threshold": "threshold",
+            "title": "Training loss on digits, same net and batches",
+            "iteration": "iteration",
+            "loss": "loss (training set)",
+        },
+        "ja": {
+            "header": ("最適化手法", "学習率", "損失 < {threshold} までの反復", "最終損失",
+                       "訓練正解率", "テスト正解率"),
+            "never": "到達せず",
+            "diverged": "発散",
+            "line": "{name}（学習率 {lr}）",
+            "threshold": "しきい値",
+            "title": "手書き数字の訓練データの損失（同じネットワークとミニバッチ）",
+            "iteration": "イテレーション",
+            "loss": "損失（訓練データ全体）",
+        },
+    }
+)  # fmt: skip
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows: learning rate, iterations to the threshold, final loss and accuracy."""
-    threshold = result["threshold"]
-    header = {
-        "en": ("optimizer", "lr", f"iters to loss < {threshold}", "final loss", "train acc",
-               "test acc"),
-        "ja": ("最適化手法", "学習率", f"損失 < {threshold} までの反復", "最終損失", "訓練正解率",
-               "テスト正解率"),
-    }[lang]  # fmt: skip
-    never, diverged = ("到達せず", "発散") if lang == "ja" else ("never", "diverged")
+    w = WORDS.of(lang)
+    header = w.row("header", threshold=result["threshold"])
+    never, diverged = w("never"), w("diverged")
     body = []
     for name, curve in result["curves"].items():
         final = curve["train_loss"][-1]
@@ -198,10 +221,11 @@ LINE_STYLES: dict[str, tuple[str, str]] = {
 }
 
 
-def loss_figure(result: dict[str, Any]) -> Any:
+def loss_figure(result: dict[str, Any], lang: str = "en") -> Any:
     """The loss curves as a matplotlib Figure (one styled line per optimizer, the threshold)."""
     from eprep.examples.plotting import figure, style
 
+    w = WORDS.of(lang)
     fig = figure(6.4, 4.2)
     ax = fig.subplots()
     for index, (name, curve) in enumerate(result["curves"].items()):
@@ -217,17 +241,15 @@ def loss_figure(result: dict[str, Any]) -> Any:
             markersize=5,
             markevery=(index * every // len(result["curves"]), every),
             fillstyle="none" if name == "Nesterov" else "full",
-            label=f"{name} (lr {curve['lr']:g})",
+            label=w("line", name=name, lr=f"{curve['lr']:g}"),
         )
-    ax.axhline(result["threshold"], color="gray", linestyle=":", label="threshold")
+    ax.axhline(result["threshold"], color="gray", linestyle=":", label=w("threshold"))
     ax.set_yscale("log")
-    style(ax, "Training loss on digits, same net and batches", "iteration", "loss (training set)")
+    style(ax, w("title"), w("iteration"), w("loss"))
     ax.legend(fontsize=8)
     return fig
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Training loss per optimizer against iterations, with the threshold."""
-    from eprep.examples.plotting import save_svg
-
-    return [save_svg(loss_figure(result), out_dir / "loss-curves.svg")]
+    return {"loss-curves": loss_figure(result, lang)}

@@ -9,13 +9,13 @@ everywhere (loss ln 2). A hidden layer bends the boundary and solves XOR.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from eprep.examples import Check
 from eprep.examples.training import Progress, Steps, rounded
+from eprep.examples.words import Words
 
 NAME = "perceptron"
 CLAIM = "A single sigmoid unit learns OR and AND but not XOR; one hidden layer learns XOR."
@@ -165,15 +165,35 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     return checks
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("model", "y(0,0)", "y(0,1)", "y(1,0)", "y(1,1)", "accuracy", "loss"),
+            "single": "single unit: {gate}",
+            "hidden": "hidden layer: {gate}",
+            "title": "{task}\naccuracy {accuracy}",
+        },
+        "ja": {
+            "header": ("モデル", "y(0,0)", "y(0,1)", "y(1,0)", "y(1,1)", "正解率", "損失"),
+            "single": "ユニット 1 個: {gate}",
+            "hidden": "隠れ層あり: {gate}",
+            "title": "{task}\n認識精度 {accuracy}",
+        },
+    }
+)
+
+
+def task_label(task: dict[str, Any], lang: str) -> str:
+    """ "single unit: OR" in `lang` (the gate's name stays)."""
+    return WORDS.of(lang)("hidden" if task["hidden"] else "single", gate=task["gate"])
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows: outputs on the four inputs, accuracy and loss per model."""
-    header = {
-        "en": ("model", "y(0,0)", "y(0,1)", "y(1,0)", "y(1,1)", "accuracy", "loss"),
-        "ja": ("モデル", "y(0,0)", "y(0,1)", "y(1,0)", "y(1,1)", "正解率", "損失"),
-    }[lang]
+    header = WORDS.of(lang).row("header")
     body = [
         (
-            task["label"],
+            task_label(task, lang),
             *[f"{y:.3f}" for y in task["outputs"]],
             f"{task['accuracy']:.2f}",
             f"{task['loss']:.4f}",
@@ -183,10 +203,11 @@ def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     return [header, *body]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Decision surfaces of the four models; target 1 drawn black, target 0 white."""
-    from eprep.examples.plotting import figure, save_svg
+    from eprep.examples.plotting import figure
 
+    w = WORDS.of(lang)
     tasks = result["tasks"]
     fig = figure(3.0 * len(tasks), 3.8)
     axes = fig.subplots(1, len(tasks), squeeze=False)[0]
@@ -205,7 +226,8 @@ def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
             edgecolors="black",
             s=70,
         )
-        ax.set_title(f"{task['label']}\naccuracy {task['accuracy']:.2f}", fontsize=9)
+        title = w("title", task=task_label(task, lang), accuracy=f"{task['accuracy']:.2f}")
+        ax.set_title(title, fontsize=9)
         ax.set_xticks([0, 1])
         ax.set_yticks([0, 1])
-    return [save_svg(fig, out_dir / "decision-surfaces.svg")]
+    return {"decision-surfaces": fig}

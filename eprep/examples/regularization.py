@@ -9,7 +9,6 @@ the data does not need keeps being pulled back to 0 and then jitters around it."
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,7 @@ import numpy as np
 from eprep.examples import Check
 from eprep.examples.schema import CURVE
 from eprep.examples.training import Progress, Steps, rounded, train
+from eprep.examples.words import Words
 
 NAME = "regularization"
 CLAIM = (
@@ -187,13 +187,41 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     return checks
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("variant", "train acc", "test acc", "gap", "|w| < {zero}"),
+            "none": "none",
+            "dropout": "dropout",
+            "dropout+L1": "dropout+L1",
+            "train": "train",
+            "test": "test",
+            "variant title": "{name} (gap {gap})",
+            "iteration": "iteration",
+            "accuracy": "accuracy",
+            "weights title": "Weight magnitudes after training",
+            "count": "number of weights",
+        },
+        "ja": {
+            "header": ("設定", "訓練正解率", "テスト正解率", "差", "|w| < {zero}"),
+            "none": "正則化なし",
+            "dropout": "Dropout",
+            "dropout+L1": "Dropout+L1",
+            "train": "訓練データ",
+            "test": "テストデータ",
+            "variant title": "{name}（差 {gap}）",
+            "iteration": "イテレーション",
+            "accuracy": "認識精度",
+            "weights title": "学習後の重みの大きさ",
+            "count": "重みの個数",
+        },
+    }
+)  # fmt: skip
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows: accuracies, gap and share of zero-ish weights per variant."""
-    zero = result["zero"]
-    header = {
-        "en": ("variant", "train acc", "test acc", "gap", f"|w| < {zero}"),
-        "ja": ("設定", "訓練正解率", "テスト正解率", "差", f"|w| < {zero}"),
-    }[lang]
+    header = WORDS.of(lang).row("header", zero=result["zero"])
     body = [
         (
             name,
@@ -207,28 +235,33 @@ def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     return [header, *body]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Train/test accuracy curves per variant; histogram of log10 |w|."""
-    from eprep.examples.plotting import figure, save_svg, style
+    from eprep.examples.plotting import figure, style
+
+    w = WORDS.of(lang)
+
+    def variant(name: str) -> str:  # L1 and L2 are the same in every language
+        return w(name) if name in w.entries else name
 
     variants = result["variants"]
     fig = figure(12.0, 3.2)
     axes = fig.subplots(1, len(variants), sharey=True, squeeze=False)[0]
     for ax, (name, v) in zip(axes, variants.items(), strict=True):
-        ax.plot(v["curve"]["iteration"], v["curve"]["train_acc"], label="train")
-        ax.plot(v["curve"]["iteration"], v["curve"]["test_acc"], label="test")
+        ax.plot(v["curve"]["iteration"], v["curve"]["train_acc"], label=w("train"))
+        ax.plot(v["curve"]["iteration"], v["curve"]["test_acc"], label=w("test"))
         ax.set_ylim(0, 1.05)
-        style(ax, f"{name} (gap {v['gap']:.2f})", "iteration", "accuracy" if name == "none" else "")
+        title = w("variant title", name=variant(name), gap=f"{v['gap']:.2f}")
+        style(ax, title, w("iteration"), w("accuracy") if name == "none" else "")
     axes[0].legend(fontsize=8)
-    paths = [save_svg(fig, out_dir / "train-test.svg")]
+    curves = fig
 
     fig = figure(6.4, 4.0)
     ax = fig.subplots()
     edges = np.linspace(-8, 0, 41)
     for name, v in variants.items():
-        ax.stairs(v["log_hist"], edges, label=name)
+        ax.stairs(v["log_hist"], edges, label=variant(name))
     ax.axvline(np.log10(result["zero"]), color="gray", linestyle=":")
-    style(ax, "Weight magnitudes after training", "log10 |w|", "number of weights")
+    style(ax, w("weights title"), "log10 |w|", w("count"))
     ax.legend(fontsize=8)
-    paths.append(save_svg(fig, out_dir / "weights.svg"))
-    return paths
+    return {"train-test": curves, "weights": fig}

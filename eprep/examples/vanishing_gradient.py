@@ -10,7 +10,6 @@ re-standardises every layer's input, which rescues even sigmoid with std 0.01.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +17,7 @@ import numpy as np
 from eprep.examples import Check
 from eprep.examples.schema import CURVE
 from eprep.examples.training import Progress, Steps, rounded, train
+from eprep.examples.words import Lang, Words
 
 NAME = "vanishing-gradient"
 CLAIM = (
@@ -237,20 +237,62 @@ EXPLANATION = {
 }
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("activation", "init", "batch-norm", "test acc", "|dW1| at init",
+                       "|dW6| at init"),
+            "yes": "yes",
+            "no": "no",
+            "sigmoid": "sigmoid",
+            "relu": "relu",
+            "std 0.01": "std 0.01",
+            "cell": "{activation}, {init}",
+            "bn": "batch-norm",
+            "no bn": "no batch-norm",
+            "iteration": "iteration",
+            "test acc": "test acc",
+            "norms title": "Gradient norm per layer at initialisation (no batch-norm)",
+            "layer": "layer (W1 = input)",
+            "spread title": "Activations at initialisation: spread (solid), part that varies "
+            "with the input (dashed)",
+            "hidden layer": "hidden layer",
+            "std": "std",
+        },
+        "ja": {
+            "header": ("活性化関数", "初期値", "バッチ正規化", "テスト正解率", "初期の |dW1|",
+                       "初期の |dW6|"),
+            "yes": "あり",
+            "no": "なし",
+            "sigmoid": "シグモイド",
+            "relu": "ReLU",
+            "std 0.01": "標準偏差 0.01",
+            "cell": "{activation}、{init}",
+            "bn": "バッチ正規化あり",
+            "no bn": "バッチ正規化なし",
+            "iteration": "イテレーション",
+            "test acc": "テストデータの認識精度",
+            "norms title": "初期値での層ごとの勾配のノルム（バッチ正規化なし）",
+            "layer": "層（W1 が入力側）",
+            "spread title": "初期値でのアクティベーション: 全体の広がり（実線）と入力によって"
+            "変わる部分（破線）",
+            "hidden layer": "隠れ層",
+            "std": "標準偏差",
+        },
+    }
+)  # fmt: skip
+
+
+def _cell_title(w: Lang, activation: str, init: str) -> str:
+    """ "sigmoid, Xavier" in the words of `w` (an initialiser's proper name stays)."""
+    return w("cell", activation=w(activation), init=w(init) if init == "std 0.01" else init)
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows: final test accuracy and first/last layer gradient norms per cell."""
-    header = {
-        "en": ("activation", "init", "batch-norm", "test acc", "|dW1| at init", "|dW6| at init"),
-        "ja": (
-            "活性化関数",
-            "初期値",
-            "バッチ正規化",
-            "テスト正解率",
-            "初期の |dW1|",
-            "初期の |dW6|",
-        ),
-    }[lang]
-    yes, no = ("あり", "なし") if lang == "ja" else ("yes", "no")
+    w = WORDS.of(lang)
+    header = w.row("header")
+    yes, no = w("yes"), w("no")
     body = [
         (
             c["activation"],
@@ -265,10 +307,11 @@ def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     return [header, *body]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Test-accuracy curves on the 2×3 grid (BN solid, no BN dashed); gradient norms per layer."""
-    from eprep.examples.plotting import figure, save_svg, style
+    from eprep.examples.plotting import figure, style
 
+    w = WORDS.of(lang)
     fig = figure(9.0, 5.5)
     axes = fig.subplots(len(ACTIVATIONS), len(INITS), sharex=True, sharey=True, squeeze=False)
     for row, activation in enumerate(ACTIVATIONS):
@@ -281,18 +324,18 @@ def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
                     curve["iteration"],
                     curve["test_acc"],
                     line,
-                    label="batch-norm" if batchnorm else "no batch-norm",
+                    label=w("bn") if batchnorm else w("no bn"),
                 )
             ax.set_ylim(0, 1)
             style(
                 ax,
-                f"{activation}, {init}",
-                "iteration" if row else "",
-                "test acc" if not col else "",
+                _cell_title(w, activation, init),
+                w("iteration") if row else "",
+                w("test acc") if not col else "",
             )
             if row == 0 and col == 0:
                 ax.legend(fontsize=8)
-    paths = [save_svg(fig, out_dir / "accuracy-grid.svg")]
+    grid = fig
 
     fig = figure(6.4, 4.2)
     ax = fig.subplots()
@@ -300,16 +343,12 @@ def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
         if cell["batchnorm"]:
             continue
         layers = range(1, len(cell["grad_norms"]) + 1)
-        ax.plot(layers, cell["grad_norms"], "o-", label=f"{cell['activation']}, {cell['init']}")
+        label = _cell_title(w, cell["activation"], cell["init"])
+        ax.plot(layers, cell["grad_norms"], "o-", label=label)
     ax.set_yscale("log")
-    style(
-        ax,
-        "Gradient norm per layer at initialisation (no batch-norm)",
-        "layer (W1 = input)",
-        "‖∂L/∂W‖",
-    )
+    style(ax, w("norms title"), w("layer"), "‖∂L/∂W‖")
     ax.legend(fontsize=8)
-    paths.append(save_svg(fig, out_dir / "gradient-norms.svg"))
+    norms = fig
 
     fig = figure(6.4, 4.2)
     ax = fig.subplots()
@@ -317,18 +356,11 @@ def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
         if cell["batchnorm"] or not cell["spread"]:
             continue
         layers = range(1, len(cell["spread"]) + 1)
-        (line,) = ax.plot(
-            layers, cell["spread"], "o-", label=f"{cell['activation']}, {cell['init']}"
-        )
+        label = _cell_title(w, cell["activation"], cell["init"])
+        (line,) = ax.plot(layers, cell["spread"], "o-", label=label)
         ax.plot(layers, cell["input_spread"], "o--", color=line.get_color())
     ax.set_yscale("log")
-    style(
-        ax,
-        "Activations at initialisation: spread (solid), part that varies with the input (dashed)",
-        "hidden layer",
-        "std",
-    )
+    style(ax, w("spread title"), w("hidden layer"), w("std"))
     ax.title.set_fontsize(9)
     ax.legend(fontsize=8)
-    paths.append(save_svg(fig, out_dir / "activation-spread.svg"))
-    return paths
+    return {"accuracy-grid": grid, "gradient-norms": norms, "activation-spread": fig}

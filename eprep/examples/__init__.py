@@ -1,8 +1,10 @@
 """Executable examples: the course's classic experiments, reproduced by the engine.
 
 Each example is a module with `NAME`, a one-line `CLAIM`, `run(quick, seed, progress) -> dict`
-(JSON-ready), `plots(result, out_dir) -> list[Path]` (SVG files), `rows(result)` (the table the
-CLI prints) and `check_claim(result) -> list[Check]`. Modules are imported only when used so that
+(JSON-ready), `figures(result, lang) -> dict[str, Figure]` (its plots, file stem -> matplotlib
+figure, with the words of `lang`; `plotting.write_plots` saves them as SVG), `rows(result, lang)`
+(the table the CLI prints), `check_claim(result) -> list[Check]` and `WORDS` (`words.Words`: every
+title, label, legend entry and table header in English and Japanese). Modules are imported only when used so that
 `eprep example list` stays fast.
 """
 

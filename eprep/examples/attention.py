@@ -11,13 +11,13 @@ score: PE(T - 1 - t) is a fixed linear map (a reflection per frequency pair) of 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from eprep.examples import Check
 from eprep.examples.training import Progress, Steps, rounded
+from eprep.examples.words import Words
 
 NAME = "attention"
 CLAIM = (
@@ -198,18 +198,46 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     ]
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("iterations", "digit accuracy", "whole sequences", "attention on mirror",
+                       "final loss"),
+            "loss title": "training loss",
+            "iteration": "iteration",
+            "loss": "cross-entropy per digit",
+            "accuracy": "test digit accuracy",
+            "mirror": "attention on mirror",
+            "accuracy title": "test accuracy and anti-diagonal mass",
+            "fraction": "fraction",
+            "before": "attention map, before training",
+            "after": "attention map, after training",
+            "input": "input position s",
+            "output": "output position t",
+            "weight": "weight",
+        },
+        "ja": {
+            "header": ("反復", "数字の正解率", "系列全体の正解率", "鏡像の位置の重み", "最終損失"),
+            "loss title": "訓練データの損失",
+            "iteration": "イテレーション",
+            "loss": "1 桁あたりの交差エントロピー誤差",
+            "accuracy": "テストデータの桁ごとの認識精度",
+            "mirror": "鏡像の位置への Attention の重み",
+            "accuracy title": "テストデータの認識精度と反対角線上の重み",
+            "fraction": "割合",
+            "before": "Attention の重み（学習前）",
+            "after": "Attention の重み（学習後）",
+            "input": "入力の位置 s",
+            "output": "出力の位置 t",
+            "weight": "重み",
+        },
+    }
+)  # fmt: skip
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     return [
-        {
-            "en": (
-                "iterations",
-                "digit accuracy",
-                "whole sequences",
-                "attention on mirror",
-                "final loss",
-            ),
-            "ja": ("反復", "数字の正解率", "系列全体の正解率", "鏡像の位置の重み", "最終損失"),
-        }[lang],
+        WORDS.of(lang).row("header"),
         (
             str(result["iterations"]),
             f"{result['digit_accuracy']:.4f}",
@@ -220,37 +248,35 @@ def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     ]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Learning curves; the attention maps before and after training."""
-    from eprep.examples.plotting import figure, save_svg, style
+    from eprep.examples.plotting import figure, style
 
+    w = WORDS.of(lang)
     fig = figure(8.0, 3.4)
     loss_ax, acc_ax = fig.subplots(1, 2)
     x = np.arange(len(result["loss_curve"])) * result["every"]
     loss_ax.plot(x, result["loss_curve"], color="tab:blue")
     loss_ax.set_yscale("log")
-    style(loss_ax, "training loss", "iteration", "cross-entropy per digit")
-    acc_ax.plot(x, result["accuracy_curve"], color="tab:green", label="test digit accuracy")
-    acc_ax.plot(
-        x, result["diagonal_curve"], color="tab:orange", linestyle="--", label="attention on mirror"
-    )
+    style(loss_ax, w("loss title"), w("iteration"), w("loss"))
+    acc_ax.plot(x, result["accuracy_curve"], color="tab:green", label=w("accuracy"))
+    acc_ax.plot(x, result["diagonal_curve"], color="tab:orange", linestyle="--", label=w("mirror"))
     acc_ax.axhline(ACCURACY, color="gray", linestyle=":", linewidth=1)
     acc_ax.set_ylim(0, 1.02)
     acc_ax.legend(loc="lower right")
-    style(acc_ax, "test accuracy and anti-diagonal mass", "iteration", "fraction")
-    curves = save_svg(fig, out_dir / "attention-learning.svg")
+    style(acc_ax, w("accuracy title"), w("iteration"), w("fraction"))
+    curves = fig
 
     fig = figure(8.0, 3.6)
     axes = fig.subplots(1, 2)
     for ax, key, title in zip(
-        axes, ("first_map", "attention_map"), ("before training", "after training"), strict=True
+        axes, ("first_map", "attention_map"), ("before", "after"), strict=True
     ):
         image = ax.imshow(np.array(result[key], dtype=float), vmin=0, vmax=1, cmap="viridis")
-        ax.set_title(f"attention map, {title}")
-        ax.set_xlabel("input position s")
-        ax.set_ylabel("output position t")
+        ax.set_title(w(title))
+        ax.set_xlabel(w("input"))
+        ax.set_ylabel(w("output"))
         ax.set_xticks(range(LENGTH))
         ax.set_yticks(range(LENGTH))
-    fig.colorbar(image, ax=axes, shrink=0.8, label="weight")
-    maps = save_svg(fig, out_dir / "attention-map.svg")
-    return [curves, maps]
+    fig.colorbar(image, ax=axes, shrink=0.8, label=w("weight"))
+    return {"attention-learning": curves, "attention-map": fig}

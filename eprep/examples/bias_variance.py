@@ -11,13 +11,13 @@ error only falls with the degree; test error is U-shaped.
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from eprep.examples import Check
 from eprep.examples.training import Progress, Steps, rounded
+from eprep.examples.words import Words
 
 NAME = "bias-variance"
 CLAIM = (
@@ -152,18 +152,36 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     ]
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("degree", "train error", "test error", "bias²", "variance",
+                       "bias²+var+σ²"),
+            "train_error": "training error",
+            "test_error": "test error",
+            "bias2": "bias²",
+            "variance": "variance",
+            "title": "Bias–variance trade-off (polynomial regression)",
+            "degree": "degree",
+            "error": "mean squared error",
+        },
+        "ja": {
+            "header": ("次数", "訓練誤差", "テスト誤差", "バイアス²", "バリアンス",
+                       "バイアス²+バリアンス+σ²"),
+            "train_error": "訓練誤差",
+            "test_error": "テスト誤差",
+            "bias2": "バイアス²",
+            "variance": "バリアンス",
+            "title": "バイアスとバリアンスのトレードオフ（多項式回帰）",
+            "degree": "次数",
+            "error": "平均二乗誤差",
+        },
+    }
+)  # fmt: skip
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
-    header = {
-        "en": ("degree", "train error", "test error", "bias²", "variance", "bias²+var+σ²"),
-        "ja": (
-            "次数",
-            "訓練誤差",
-            "テスト誤差",
-            "バイアス²",
-            "バリアンス",
-            "バイアス²+バリアンス+σ²",
-        ),
-    }[lang]
+    header = WORDS.of(lang).row("header")
     noise2 = result["noise"] ** 2
     body = [
         (
@@ -179,22 +197,18 @@ def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     return [header, *body]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Errors and the decomposition against the degree (log scale)."""
-    from eprep.examples.plotting import figure, save_svg, style
+    from eprep.examples.plotting import figure, style
 
+    w = WORDS.of(lang)
     table = result["table"]
     degrees = [row["degree"] for row in table]
     fig = figure()
     ax = fig.subplots()
-    for key, label in (
-        ("train_error", "training error"),
-        ("test_error", "test error"),
-        ("bias2", "bias²"),
-        ("variance", "variance"),
-    ):
-        ax.semilogy(degrees, [max(row[key], 1e-6) for row in table], marker=".", label=label)
+    for key in ("train_error", "test_error", "bias2", "variance"):
+        ax.semilogy(degrees, [max(row[key], 1e-6) for row in table], marker=".", label=w(key))
     ax.axhline(result["noise"] ** 2, color="grey", linestyle="--", linewidth=1, label="σ²")
-    style(ax, "Bias–variance trade-off (polynomial regression)", "degree", "mean squared error")
+    style(ax, w("title"), w("degree"), w("error"))
     ax.legend()
-    return [save_svg(fig, out_dir / "bias-variance.svg")]
+    return {"bias-variance": fig}

@@ -11,13 +11,13 @@ intensity ≥ 4 of 16) is compared with the strokes' share of the image.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from eprep.examples import Check
 from eprep.examples.training import Progress, rounded
+from eprep.examples.words import Words
 
 NAME = "grad-cam"
 USES = ("eprep.examples.cnn",)  # its trained net; part of this example's cache key
@@ -179,32 +179,61 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     ]
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("digit", "predicted", "ρ(Grad-CAM, occlusion)"),
+            "median": "median of {n}",
+            "baseline": "baseline {base}",
+            "digit": "digit",
+            "occlusion": "occlusion",
+            "column": "{label} (ρ {rho})",
+            "overlays title": "Where the digits CNN looks: Grad-CAM and the occlusion map",
+            "predicted class": "Grad-CAM of the predicted class",
+            "another class": "Grad-CAM of another class",
+            "correlation title": "Rank correlation with the occlusion map",
+            "rho": "Spearman ρ over the 64 pixels",
+            "images": "images",
+        },
+        "ja": {
+            "header": ("数字", "予測", "ρ（Grad-CAM と遮蔽マップ）"),
+            "median": "{n} 枚の中央値",
+            "baseline": "別クラス {base}",
+            "digit": "数字",
+            "occlusion": "遮蔽マップ",
+            "column": "{label}（ρ {rho}）",
+            "overlays title": "手書き数字の CNN が注目する場所: Grad-CAM と遮蔽マップ",
+            "predicted class": "予測したクラスの Grad-CAM",
+            "another class": "別のクラスの Grad-CAM",
+            "correlation title": "遮蔽マップとの順位相関",
+            "rho": "64 画素にわたる Spearman の ρ",
+            "images": "画像の枚数",
+        },
+    }
+)
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and one row per shown digit, then the medians over all explained test images."""
-    header = {
-        "en": ("digit", "predicted", "ρ(Grad-CAM, occlusion)"),
-        "ja": ("数字", "予測", "ρ（Grad-CAM と遮蔽マップ）"),
-    }[lang]
+    w = WORDS.of(lang)
     body = [(str(d["label"]), str(d["predicted"]), f"{d['rho']:.3f}") for d in result["digits"]]
     n, base = len(result["rho"]), float(np.median(result["baseline_rho"]))
-    first, second = {
-        "en": (f"median of {n}", f"baseline {base:.3f}"),
-        "ja": (f"{n} 枚の中央値", f"別クラス {base:.3f}"),
-    }[lang]
-    return [header, *body, (first, second, f"{np.median(result['rho']):.3f}")]
+    first, second = w("median", n=n), w("baseline", base=f"{base:.3f}")
+    return [w.row("header"), *body, (first, second, f"{np.median(result['rho']):.3f}")]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Digits with the Grad-CAM and occlusion heat maps laid over them; the correlations."""
-    from eprep.examples.plotting import figure, save_svg, style
+    from eprep.examples.plotting import figure, style
 
+    w = WORDS.of(lang)
     digits = result["digits"]
     fig = figure(len(digits) * 0.95 + 0.6, 3.2)
     axes = fig.subplots(3, len(digits), squeeze=False)
     for column, digit in enumerate(digits):
         image = np.array(digit["image"])
         for row, (key, title) in enumerate(
-            (("", "digit"), ("cam", "Grad-CAM"), ("occlusion", "occlusion"))
+            (("", w("digit")), ("cam", "Grad-CAM"), ("occlusion", w("occlusion")))
         ):
             ax = axes[row, column]
             ax.set_xticks([])
@@ -217,18 +246,18 @@ def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
                 ax.imshow(shown, cmap="jet", alpha=0.55, interpolation="nearest")
             if column == 0:
                 ax.set_ylabel(title, fontsize=8)
-        axes[0, column].set_title(f"{digit['label']} (ρ {digit['rho']:.2f})", fontsize=8)
-    fig.suptitle("Where the digits CNN looks: Grad-CAM and the occlusion map")
-    paths = [save_svg(fig, out_dir / "overlays.svg")]
+        heading = w("column", label=digit["label"], rho=f"{digit['rho']:.2f}")
+        axes[0, column].set_title(heading, fontsize=8)
+    fig.suptitle(w("overlays title"))
+    overlays = fig
 
     fig = figure(6.4, 3.6)
     ax = fig.subplots()
     bins = np.linspace(-1, 1, 21)
-    ax.hist(result["rho"], bins=bins, alpha=0.6, label="Grad-CAM of the predicted class")
-    ax.hist(result["baseline_rho"], bins=bins, alpha=0.6, label="Grad-CAM of another class")
+    ax.hist(result["rho"], bins=bins, alpha=0.6, label=w("predicted class"))
+    ax.hist(result["baseline_rho"], bins=bins, alpha=0.6, label=w("another class"))
     ax.axvline(float(np.median(result["rho"])), color="C0", linestyle="--")
     ax.axvline(float(np.median(result["baseline_rho"])), color="C1", linestyle=":")
-    style(ax, "Rank correlation with the occlusion map", "Spearman ρ over the 64 pixels", "images")
+    style(ax, w("correlation title"), w("rho"), w("images"))
     ax.legend(fontsize=8)
-    paths.append(save_svg(fig, out_dir / "correlation.svg"))
-    return paths
+    return {"overlays": overlays, "correlation": fig}

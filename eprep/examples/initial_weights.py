@@ -12,13 +12,13 @@ Without any activation (a linear stack, std 0.05 on 100 inputs) each layer multi
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from eprep.examples import Check
 from eprep.examples.training import Progress, Steps, rounded
+from eprep.examples.words import Words
 
 NAME = "initial-weights"
 CLAIM = (
@@ -188,23 +188,61 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     ]
 
 
+WORDS = Words(
+    {
+        "en": {
+            "case": "case",
+            "layer std": "layer {layer} std",
+            "sigmoid": "sigmoid",
+            "linear": "linear",
+            "std": "std {value}",
+            "pair": "{activation}, {init}",
+            "positive": " (positive part)",
+            "layer": "layer {layer}",
+            "activation": "activation",
+            "title": "Activation histograms per layer, no training",
+        },
+        "ja": {
+            "case": "設定",
+            "layer std": "第 {layer} 層の標準偏差",
+            "sigmoid": "シグモイド",
+            "linear": "恒等関数",
+            "std": "標準偏差 {value}",
+            "pair": "{activation}、{init}",
+            "positive": "（正の部分）",
+            "layer": "第 {layer} 層",
+            "activation": "アクティベーション",
+            "title": "層ごとのアクティベーションのヒストグラム（学習なし）",
+        },
+    }
+)
+
+
+def case_label(label: str, lang: str) -> str:
+    """A case of `CASES` ("sigmoid, std 0.01") in `lang`: ReLU, Xavier and He stay as they are."""
+    w = WORDS.of(lang)
+    activation, init = label.split(", ")
+    if init.startswith("std "):
+        init = w("std", value=init.removeprefix("std "))
+    return w("pair", activation=w(activation) if activation in w.entries else activation, init=init)
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """Header and rows of the result table: activation std per layer for each case."""
-    if lang == "ja":
-        header = ("設定", *[f"第 {i + 1} 層の標準偏差" for i in range(LAYERS)])
-    else:
-        header = ("case", *[f"layer {i + 1} std" for i in range(LAYERS)])
+    w = WORDS.of(lang)
+    header = (w("case"), *[w("layer std", layer=i + 1) for i in range(LAYERS)])
     body = [
-        (case["label"], *[f"{layer['std']:.3f}" for layer in case["layers"]])
+        (case_label(case["label"], lang), *[f"{layer['std']:.3f}" for layer in case["layers"]])
         for case in result["cases"]
     ]
     return [header, *body]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
-    """One SVG: for each case, the activation histogram of every layer (darker = deeper)."""
-    from eprep.examples.plotting import figure, save_svg
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
+    """One figure: for each case, the activation histogram of every layer (darker = deeper)."""
+    from eprep.examples.plotting import figure
 
+    w = WORDS.of(lang)
     cases = result["cases"]
     columns = 3
     fig = figure(10.0, 5.6)
@@ -217,12 +255,15 @@ def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
             edges = np.linspace(low, high, len(layer["hist"]) + 1)
             shade = 0.25 + 0.75 * depth / max(1, len(case["layers"]) - 1)
             ax.stairs(
-                layer["hist"], edges, color=(0.1, 0.3, 0.7, shade), label=f"layer {depth + 1}"
+                layer["hist"],
+                edges,
+                color=(0.1, 0.3, 0.7, shade),
+                label=w("layer", layer=depth + 1),
             )
         ax.set_yticks([])
-        positive = " (positive part)" if case["activation"] == "relu" else ""
-        ax.set_title(case["label"] + positive, fontsize=9)
-        ax.set_xlabel("activation")
+        positive = w("positive") if case["activation"] == "relu" else ""
+        ax.set_title(case_label(case["label"], lang) + positive, fontsize=9)
+        ax.set_xlabel(w("activation"))
     axes.flat[0].legend(fontsize=7)
-    fig.suptitle("Activation histograms per layer, no training")
-    return [save_svg(fig, out_dir / "activations.svg")]
+    fig.suptitle(w("title"))
+    return {"activations": fig}

@@ -10,13 +10,13 @@ optimizers, run from zero, must arrive at the coefficients of its L-BFGS solutio
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from eprep.examples import Check
 from eprep.examples.training import Progress, Steps, rounded
+from eprep.examples.words import Words
 
 NAME = "logistic-regression"
 CLAIM = (
@@ -150,11 +150,24 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     return checks
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("solver", "w", "b", "loss", "max |Δ| vs sklearn"),
+            "title": "Logistic regression: loss above scikit-learn's optimum",
+            "iteration": "iteration",
+        },
+        "ja": {
+            "header": ("最適化手法", "w", "b", "損失", "sklearn との |Δ| の最大"),
+            "title": "ロジスティック回帰: scikit-learn の最適解との損失の差",
+            "iteration": "イテレーション",
+        },
+    }
+)
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
-    header = {
-        "en": ("solver", "w", "b", "loss", "max |Δ| vs sklearn"),
-        "ja": ("最適化手法", "w", "b", "損失", "sklearn との |Δ| の最大"),
-    }[lang]
+    header = WORDS.of(lang).row("header")
     sk = result["sklearn"]
     body = [("scikit-learn", " ".join(f"{v:.4f}" for v in sk["w"]), f"{sk['b']:.4f}",
              f"{sk['loss']:.6f}", "")]  # fmt: skip
@@ -171,16 +184,17 @@ def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     return [header, *body]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Loss minus the optimum (log scale) against iterations, one line per optimizer."""
-    from eprep.examples.plotting import figure, save_svg, style
+    from eprep.examples.plotting import figure, style
 
+    w = WORDS.of(lang)
     fig = figure()
     ax = fig.subplots()
     best = result["sklearn"]["loss"]
     for name, entry in result["runs"].items():
         gap = np.maximum(np.array(entry["curve"]) - best, 1e-12)
         ax.semilogy(np.arange(len(gap)) * 50, gap, label=name)
-    style(ax, "Logistic regression: loss above scikit-learn's optimum", "iteration", "L − L*")
+    style(ax, w("title"), w("iteration"), "L − L*")
     ax.legend()
-    return [save_svg(fig, out_dir / "convergence.svg")]
+    return {"convergence": fig}

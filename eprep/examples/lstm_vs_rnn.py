@@ -10,13 +10,13 @@ gate alone, so the gradient survives and the task is learnt. Both get the same b
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from eprep.examples import Check
 from eprep.examples.training import Progress, Steps, rounded
+from eprep.examples.words import Words
 
 NAME = "lstm-vs-rnn"
 CLAIM = (
@@ -128,6 +128,30 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     ]
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("cell", "test accuracy", "final loss", "|g_1| / |g_T| at start"),
+            "flow title": "gradient reaching each input step",
+            "time step": "time step t",
+            "gradient": "mean |dL/dx_t|",
+            "loss title": "training loss (dotted: chance, ln 4)",
+            "iteration": "iteration",
+            "loss": "cross-entropy",
+        },
+        "ja": {
+            "header": ("セル", "テスト正解率", "最終損失", "学習前の |g_1| / |g_T|"),
+            "flow title": "各時刻の入力まで届く勾配",
+            "time step": "時刻 t",
+            "gradient": "|dL/dx_t| の平均",
+            "loss title": "訓練データの損失（点線: チャンスレベル、ln 4）",
+            "iteration": "イテレーション",
+            "loss": "交差エントロピー誤差",
+        },
+    }
+)
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     body = [
         (
@@ -138,17 +162,15 @@ def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
         )
         for cell, data in result["cells"].items()
     ]
-    header = {
-        "en": ("cell", "test accuracy", "final loss", "|g_1| / |g_T| at start"),
-        "ja": ("セル", "テスト正解率", "最終損失", "学習前の |g_1| / |g_T|"),
-    }[lang]
+    header = WORDS.of(lang).row("header")
     return [header, *body]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Gradient norm per step before training (log scale), and the training losses."""
-    from eprep.examples.plotting import figure, save_svg, style
+    from eprep.examples.plotting import figure, style
 
+    w = WORDS.of(lang)
     fig = figure(8.5, 3.4)
     flow_ax, loss_ax = fig.subplots(1, 2)
     styles = {"rnn": ("tab:red", "o", "-"), "lstm": ("tab:blue", "s", "--")}
@@ -167,9 +189,9 @@ def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
         x = np.arange(len(data["loss_curve"])) * result["every"]
         loss_ax.plot(x, data["loss_curve"], color=color, linestyle=line, label=cell.upper())
     flow_ax.set_yscale("log")
-    style(flow_ax, "gradient reaching each input step", "time step t", "mean |dL/dx_t|")
+    style(flow_ax, w("flow title"), w("time step"), w("gradient"))
     loss_ax.axhline(np.log(SYMBOLS), color="gray", linestyle=":", linewidth=1)
-    style(loss_ax, "training loss (dotted: chance, ln 4)", "iteration", "cross-entropy")
+    style(loss_ax, w("loss title"), w("iteration"), w("loss"))
     flow_ax.legend()
     loss_ax.legend()
-    return [save_svg(fig, out_dir / "lstm-vs-rnn.svg")]
+    return {"lstm-vs-rnn": fig}

@@ -10,13 +10,13 @@ k = 1, 2, 5, 10, 20 and 64 components.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from eprep.examples import Check
 from eprep.examples.training import Progress, Steps, rounded
+from eprep.examples.words import Words
 
 NAME = "pca"
 CLAIM = (
@@ -135,11 +135,28 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     ]
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("k", "cumulative ratio", "reconstruction error", "discarded eigenvalues"),
+            "title": "Digits: cumulative explained variance",
+            "components": "components k",
+            "ratio": "explained ratio",
+            "original": "original",
+        },
+        "ja": {
+            "header": ("k", "累積寄与率", "再構成誤差", "捨てた固有値の和"),
+            "title": "手書き数字: 累積寄与率",
+            "components": "主成分の数 k",
+            "ratio": "累積寄与率",
+            "original": "元の画像",
+        },
+    }
+)
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
-    header = {
-        "en": ("k", "cumulative ratio", "reconstruction error", "discarded eigenvalues"),
-        "ja": ("k", "累積寄与率", "再構成誤差", "捨てた固有値の和"),
-    }[lang]
+    header = WORDS.of(lang).row("header")
     cumulative = np.cumsum([0.0, *result["ratios"]])
     body = [
         (str(k), f"{cumulative[k]:.4f}", f"{result['errors'][k]:.3f}",
@@ -149,21 +166,22 @@ def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     return [header, *body]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """The cumulative explained-variance curve, and digits rebuilt from k components."""
-    from eprep.examples.plotting import figure, save_svg, style
+    from eprep.examples.plotting import figure, style
 
+    w = WORDS.of(lang)
     fig = figure()
     ax = fig.subplots()
     cumulative = np.cumsum([0.0, *result["ratios"]])
     ax.plot(range(len(cumulative)), cumulative, marker=".")
     ax.axhline(0.9, color="grey", linestyle="--", linewidth=1)
     ax.axvline(result["components_for_90"], color="grey", linestyle=":", linewidth=1)
-    style(ax, "Digits: cumulative explained variance", "components k", "explained ratio")
-    paths = [save_svg(fig, out_dir / "explained-variance.svg")]
+    style(ax, w("title"), w("components"), w("ratio"))
+    explained = fig
 
     rows_ = [result["originals"], *[result["reconstructions"][str(k)] for k in SHOWN_K]]
-    labels = ["original", *[f"k = {k}" for k in SHOWN_K]]
+    labels = [w("original"), *[f"k = {k}" for k in SHOWN_K]]
     fig = figure(1.2 * len(rows_), 1.3 * SHOWN_DIGITS)
     axes = fig.subplots(SHOWN_DIGITS, len(rows_), squeeze=False)
     for col, (images, label) in enumerate(zip(rows_, labels, strict=True)):
@@ -174,5 +192,4 @@ def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
             ax.set_yticks([])
             if row == 0:
                 ax.set_title(label, fontsize=8)
-    paths.append(save_svg(fig, out_dir / "reconstructions.svg"))
-    return paths
+    return {"explained-variance": explained, "reconstructions": fig}

@@ -14,13 +14,13 @@ greedy policy of a single run still flickering after 500 episodes).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from eprep.examples import Check
 from eprep.examples.training import Progress, Steps, rounded
+from eprep.examples.words import Lang, Words
 
 NAME = "q-learning"
 CLAIM = (
@@ -239,42 +239,61 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     return checks
 
 
-_WORDS = {
-    "en": {
-        "header": ("task", "method", "greedy path (moves)", "optimal states",
-                   "mean return, last 100"),
-        "grid": "grid world", "cliff": "cliff walk", "Q-learning": "Q-learning",
-        "SARSA": "SARSA", "value iteration": "value iteration",
-    },
-    "ja": {
-        "header": ("問題", "手法", "貪欲な経路（手数）", "最適な状態", "平均収益（最後の 100）"),
-        "grid": "グリッドワールド", "cliff": "崖歩き", "Q-learning": "Q 学習",
-        "SARSA": "SARSA", "value iteration": "価値反復法",
-    },
-}  # fmt: skip
+WORDS = Words(
+    {
+        "en": {
+            "header": ("task", "method", "greedy path (moves)", "optimal states",
+                       "mean return, last 100"),
+            "grid": "grid world", "cliff": "cliff walk", "Q-learning": "Q-learning",
+            "SARSA": "SARSA", "value iteration": "value iteration",
+            "grid title": "grid world (random starts)",
+            "episode": "episode",
+            "return": "return (moving average of 10)",
+            "optimal": "optimal path (-13)",
+            "cliff title": "cliff walk (epsilon = 0.1)",
+            "policy title": "Q-learning's greedy policy\n(black: optimal by value iteration)",
+            "path": "{name} ({moves})",
+            "paths title": "cliff walk: greedy paths after learning (moves)",
+        },
+        "ja": {
+            "header": ("問題", "手法", "貪欲な経路（手数）", "最適な状態",
+                       "平均収益（最後の 100）"),
+            "grid": "グリッドワールド", "cliff": "崖歩き", "Q-learning": "Q 学習",
+            "SARSA": "SARSA", "value iteration": "価値反復法",
+            "grid title": "グリッドワールド（開始位置はランダム）",
+            "episode": "エピソード",
+            "return": "収益（10 エピソードの移動平均）",
+            "optimal": "最適な経路（-13）",
+            "cliff title": "崖歩き（ε = 0.1）",
+            "policy title": "Q 学習の貪欲方策\n（黒: 価値反復法による最適行動）",
+            "path": "{name}（{moves}）",
+            "paths title": "崖歩き: 学習後の貪欲な経路（手数）",
+        },
+    }
+)  # fmt: skip
 
 
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     """One row per task and method: greedy path, optimal states, last-100 mean return."""
-    words = _WORDS[lang]
+    w = WORDS.of(lang)
     grid, cliff = result["grid"], result["cliff"]
     body = [
         (
-            words["grid"],
-            words["Q-learning"],
+            w("grid"),
+            w("Q-learning"),
             "-",
             f"{min(grid['optimal_states'])}/{grid['states']}",
             f"{np.mean(grid['returns'][-100:]):.2f}",
         ),
-        (words["grid"], words["value iteration"], "-", f"{grid['states']}/{grid['states']}", "-"),
+        (w("grid"), w("value iteration"), "-", f"{grid['states']}/{grid['states']}", "-"),
     ]
     for name, method in cliff["methods"].items():
         lengths = sorted({len(p) - 1 for p in method["paths"]})
         body.append(
-            (words["cliff"], words[name], ", ".join(map(str, lengths)), "-",
+            (w("cliff"), w(name), ", ".join(map(str, lengths)), "-",
              f"{np.mean(method['last_mean']):.1f}")
         )  # fmt: skip
-    return [words["header"], *body]
+    return [w.row("header"), *body]
 
 
 def _moving_average(values: list[float], width: int = 10) -> np.ndarray:
@@ -282,33 +301,33 @@ def _moving_average(values: list[float], width: int = 10) -> np.ndarray:
     return np.convolve(np.asarray(values, dtype=float), kernel, mode="valid")
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Returns per episode (grid and cliff) and the learnt policies drawn on their grids."""
-    from eprep.examples.plotting import figure, save_svg, style
+    from eprep.examples.plotting import figure, style
 
+    w = WORDS.of(lang)
     grid, cliff = result["grid"], result["cliff"]
     fig = figure(10.0, 3.8)
     left, right = fig.subplots(1, 2)
-    left.plot(_moving_average(grid["returns"]), color="tab:blue", label="Q-learning")
-    style(left, "grid world (random starts)", "episode", "return (moving average of 10)")
+    left.plot(_moving_average(grid["returns"]), color="tab:blue", label=w("Q-learning"))
+    style(left, w("grid title"), w("episode"), w("return"))
     left.legend()
     for name, color in (("Q-learning", "tab:red"), ("SARSA", "tab:blue")):
-        right.plot(_moving_average(cliff["methods"][name]["returns"]), color=color, label=name)
-    right.axhline(-13, color="gray", linestyle=":", label="optimal path (-13)")
+        right.plot(_moving_average(cliff["methods"][name]["returns"]), color=color, label=w(name))
+    right.axhline(-13, color="gray", linestyle=":", label=w("optimal"))
     right.set_ylim(-120, 0)
-    style(right, "cliff walk (epsilon = 0.1)", "episode", "return (moving average of 10)")
+    style(right, w("cliff title"), w("episode"), w("return"))
     right.legend()
-    paths = [save_svg(fig, out_dir / "returns.svg")]
+    returns = fig
 
     fig = figure(10.0, 3.6)
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [5, 12]})
-    _draw_grid_policy(left, grid)
-    _draw_cliff_paths(right, cliff)
-    paths.append(save_svg(fig, out_dir / "policies.svg"))
-    return paths
+    _draw_grid_policy(left, grid, w)
+    _draw_cliff_paths(right, cliff, w)
+    return {"returns": returns, "policies": fig}
 
 
-def _draw_grid_policy(ax: Any, grid: dict[str, Any]) -> None:
+def _draw_grid_policy(ax: Any, grid: dict[str, Any], w: Lang) -> None:
     """Arrows of Q-learning's greedy actions (first run), shaded by v*; walls black."""
     rows_, cols = grid["rows"], grid["cols"]
     values = np.array(grid["v_star"]).reshape(rows_, cols)
@@ -328,7 +347,7 @@ def _draw_grid_policy(ax: Any, grid: dict[str, Any]) -> None:
             ok = a in grid["optimal_actions"][s]
             ax.arrow(c - dx / 2, r + dy / 2, dx, -dy, head_width=0.15, length_includes_head=True,
                      color="black" if ok else "red")  # fmt: skip
-    ax.set_title("Q-learning's greedy policy\n(black: optimal by value iteration)")
+    ax.set_title(w("policy title"))
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -339,7 +358,7 @@ def _square(x: float, y: float, color: str) -> Any:
     return Rectangle((x - 0.5, y - 0.5), 1, 1, color=color)
 
 
-def _draw_cliff_paths(ax: Any, cliff: dict[str, Any]) -> None:
+def _draw_cliff_paths(ax: Any, cliff: dict[str, Any], w: Lang) -> None:
     """The cliff (grey), and the greedy paths of Q-learning and SARSA (first run)."""
     rows_, cols = cliff["rows"], cliff["cols"]
     for c in range(1, cols - 1):
@@ -348,7 +367,14 @@ def _draw_cliff_paths(ax: Any, cliff: dict[str, Any]) -> None:
         path = cliff["methods"][name]["paths"][0]
         xs = [s % cols for s in path]
         ys = [s // cols + offset for s in path]
-        ax.plot(xs, ys, color=color, marker="o", markersize=3, label=f"{name} ({len(path) - 1})")
+        ax.plot(
+            xs,
+            ys,
+            color=color,
+            marker="o",
+            markersize=3,
+            label=w("path", name=w(name), moves=len(path) - 1),
+        )
     ax.text(0, rows_ - 1, "S", ha="center", va="center", weight="bold")
     ax.text(cols - 1, rows_ - 1, "G", ha="center", va="center", weight="bold")
     ax.set_xlim(-0.5, cols - 0.5)
@@ -356,5 +382,5 @@ def _draw_cliff_paths(ax: Any, cliff: dict[str, Any]) -> None:
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_title("cliff walk: greedy paths after learning (moves)")
+    ax.set_title(w("paths title"))
     ax.legend(loc="upper center", fontsize=8)

@@ -8,13 +8,13 @@ from the training stream.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from eprep.examples import Check
 from eprep.examples.training import Progress, Steps, rounded
+from eprep.examples.words import Words
 
 NAME = "rnn-binary-addition"
 CLAIM = "A 16-unit tanh RNN learns 8-bit binary addition: at least 99% of test bits right."
@@ -102,12 +102,31 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     ]
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("iterations", "bit accuracy", "whole sums right", "final loss"),
+            "loss title": "training loss",
+            "iteration": "iteration",
+            "loss": "cross-entropy per bit",
+            "accuracy title": "test bit accuracy",
+            "accuracy": "accuracy",
+        },
+        "ja": {
+            "header": ("反復", "ビット正解率", "和全体の正解率", "最終損失"),
+            "loss title": "訓練データの損失",
+            "iteration": "イテレーション",
+            "loss": "1 ビットあたりの交差エントロピー誤差",
+            "accuracy title": "テストデータのビットごとの認識精度",
+            "accuracy": "認識精度",
+        },
+    }
+)
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     return [
-        {
-            "en": ("iterations", "bit accuracy", "whole sums right", "final loss"),
-            "ja": ("反復", "ビット正解率", "和全体の正解率", "最終損失"),
-        }[lang],
+        WORDS.of(lang).row("header"),
         (
             str(result["iterations"]),
             f"{result['bit_accuracy']:.4f}",
@@ -117,17 +136,18 @@ def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
     ]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Training loss and test bit accuracy against iterations."""
-    from eprep.examples.plotting import figure, save_svg, style
+    from eprep.examples.plotting import figure, style
 
+    w = WORDS.of(lang)
     fig = figure(8.0, 3.4)
     loss_ax, acc_ax = fig.subplots(1, 2)
     x = np.arange(len(result["loss_curve"])) * result["every"]
     loss_ax.plot(x, result["loss_curve"], color="tab:blue")
     loss_ax.set_yscale("log")
-    style(loss_ax, "training loss", "iteration", "cross-entropy per bit")
+    style(loss_ax, w("loss title"), w("iteration"), w("loss"))
     acc_ax.plot(x, result["accuracy_curve"], color="tab:green")
     acc_ax.axhline(0.99, color="gray", linestyle="--", linewidth=1)
-    style(acc_ax, "test bit accuracy", "iteration", "accuracy")
-    return [save_svg(fig, out_dir / "binary-addition.svg")]
+    style(acc_ax, w("accuracy title"), w("iteration"), w("accuracy"))
+    return {"binary-addition": fig}

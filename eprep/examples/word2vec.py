@@ -16,6 +16,7 @@ import numpy as np
 
 from eprep.examples import Check
 from eprep.examples.training import Progress, Steps, rounded
+from eprep.examples.words import Words
 
 NAME = "word2vec"
 CLAIM = (
@@ -154,31 +155,65 @@ def check_claim(result: dict[str, Any]) -> list[Check]:
     return checks
 
 
+WORDS = Words(
+    {
+        "en": {
+            "header": ("word", "category", "nearest neighbours (cosine)"),
+            **{category: category for category in CATEGORIES},
+            "map title": "word vectors (first two principal axes)",
+            "axis 1": "axis 1",
+            "axis 2": "axis 2",
+            "loss title": "training loss",
+            "epoch": "epoch",
+            "loss": "negative-sampling loss",
+        },
+        "ja": {
+            "header": ("単語", "カテゴリ", "最近傍の単語（コサイン類似度）"),
+            "animal": "動物",
+            "food": "食べ物",
+            "drink": "飲み物",
+            "place": "場所",
+            "person": "人",
+            "day": "曜日",
+            "colour": "色",
+            "map title": "単語ベクトル（第 1・第 2 主成分）",
+            "axis 1": "第 1 主成分",
+            "axis 2": "第 2 主成分",
+            "loss title": "訓練データの損失",
+            "epoch": "エポック",
+            "loss": "負例サンプリングの損失",
+        },
+    }
+)
+
+
 def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
+    w = WORDS.of(lang)
     body = [
-        (word, category_of(word) or "", ", ".join(n)) for word, n in result["neighbours"].items()
+        (word, w(category) if (category := category_of(word)) else "", ", ".join(n))
+        for word, n in result["neighbours"].items()
     ]
-    header = {
-        "en": ("word", "category", "nearest neighbours (cosine)"),
-        "ja": ("単語", "カテゴリ", "最近傍の単語（コサイン類似度）"),
-    }[lang]
-    return [header, *body]
+    return [w.row("header"), *body]
 
 
-def plots(result: dict[str, Any], out_dir: Path) -> list[Path]:
-    """The word vectors projected on their first two principal axes, coloured by category."""
-    from eprep.examples.plotting import figure, save_svg, style
+def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The word vectors projected on their first two principal axes, coloured by category.
 
+    The words themselves are the corpus's (English) tokens, the same in every language.
+    """
+    from eprep.examples.plotting import figure, style
+
+    w = WORDS.of(lang)
     fig = figure(8.5, 3.8)
     map_ax, loss_ax = fig.subplots(1, 2)
     markers = "os^vD<>"
     for (category, words), marker in zip(CATEGORIES.items(), markers, strict=True):
-        points = np.array([result["projection"][w] for w in words])
-        map_ax.scatter(points[:, 0], points[:, 1], marker=marker, label=category, s=22)
+        points = np.array([result["projection"][word] for word in words])
+        map_ax.scatter(points[:, 0], points[:, 1], marker=marker, label=w(category), s=22)
         for word, (x, y) in zip(words, points, strict=True):
             map_ax.annotate(word, (x, y), fontsize=6, xytext=(2, 2), textcoords="offset points")
-    style(map_ax, "word vectors (first two principal axes)", "axis 1", "axis 2")
+    style(map_ax, w("map title"), w("axis 1"), w("axis 2"))
     map_ax.legend(fontsize=6, loc="best")
     loss_ax.plot(np.arange(1, len(result["loss_curve"]) + 1), result["loss_curve"])
-    style(loss_ax, "training loss", "epoch", "negative-sampling loss")
-    return [save_svg(fig, out_dir / "word-vectors.svg")]
+    style(loss_ax, w("loss title"), w("epoch"), w("loss"))
+    return {"word-vectors": fig}

@@ -4,8 +4,8 @@ Each example is a module with `NAME`, a one-line `CLAIM`, `run(quick, seed, prog
 (JSON-ready), `figures(result, lang) -> dict[str, Figure]` (its plots, file stem -> matplotlib
 figure, with the words of `lang`; `plotting.write_plots` saves them as SVG), `rows(result, lang)`
 (the table the CLI prints), `check_claim(result) -> list[Check]` and `WORDS` (`words.Words`: every
-title, label, legend entry and table header in English and Japanese). Modules are imported only when used so that
-`eprep example list` stays fast.
+title, label, legend entry and table header in English and Japanese). Modules are imported only
+when used so that `eprep example list` stays fast.
 """
 
 from __future__ import annotations

@@ -40,7 +40,8 @@ def list_examples(lang: str) -> None:
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Output folder for result.json and SVG plots [default: ./eprep-examples/NAME].",
+    help="Output folder for result.json and SVG plots (NAME.ja.svg in Japanese) "
+    "[default: ./eprep-examples/NAME].",
 )
 @click.option("--no-cache", is_flag=True, help="Run even if a cached result exists.")
 @lang_option
@@ -89,7 +90,12 @@ def run(name: str, quick: bool, seed: int, out_dir: Path | None, no_cache: bool,
         statement, measured = check.statement_in(lang), check.measured_in(lang)
         console.print(f"{mark} {statement} ({measured})", highlight=False)
 
-    files = write_outputs(name, outcome.result, out_dir or Path("eprep-examples") / name)
+    from eprep.examples.plotting import font_warning
+
+    warning = font_warning([lang], lang)
+    if warning:
+        click.echo(warning, err=True)
+    files = write_outputs(name, outcome.result, out_dir or Path("eprep-examples") / name, [lang])
     for path in files:
         console.print(message(lang, "example.wrote", path=path), highlight=False)
     if not all(check.ok for check in checks):

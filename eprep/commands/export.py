@@ -77,6 +77,12 @@ def _run(target: str, suffix: str, selectors, output, **options: Any) -> None:
     summary = run_export(target, bank, selectors, output, **options)
     for line in summary.lines():
         click.echo(line)
+    from eprep.examples.plotting import font_warning
+    from eprep.i18n import system_lang
+
+    warning = font_warning([summary.plots_lang], system_lang())
+    if warning:
+        click.echo(warning, err=True)
 
 
 @export.command("anki")

@@ -73,7 +73,9 @@ def build(
             examples = Path(examples_dir)
         elif run_examples != "none":
             quick = run_examples == "quick"
-            examples = prepare_examples(quick=quick, progress=progress, note=progress.note, lang=ui)
+            examples = prepare_examples(
+                quick=quick, progress=progress, note=progress.note, lang=ui, langs=langs
+            )
 
         pages = build_site(
             bank,

@@ -31,6 +31,7 @@ class ExportSummary:
     media: int
     plots: str
     media_dir: Path | None = None
+    plots_lang: str = "en"  # the language the plots were asked in (run_examples none: none drawn)
 
     def lines(self) -> list[str]:
         """The lines the command prints."""
@@ -66,7 +67,13 @@ def run_export(
         )
     questions = bank.select(selectors)  # an unknown selector is an EprepError before any work
     export = build_export(
-        bank, questions, variants=variants, lang=lang, fmt=fmt, plots=gather_plots(run_examples)
+        bank,
+        questions,
+        variants=variants,
+        lang=lang,
+        fmt=fmt,
+        # a Japanese deck gets the Japanese plots; both languages on a card keep the English ones
+        plots=gather_plots(run_examples, "ja" if lang == "ja" else "en"),
     )
     media_dir = None
     if target == "anki":
@@ -85,4 +92,5 @@ def run_export(
         len(export.media),
         export.plots.report(),
         media_dir,
+        export.plots.lang if export.plots.examples else "en",
     )

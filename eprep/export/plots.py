@@ -2,8 +2,10 @@
 
 `cached` (the default) takes each example's result from the cache, a full run's if there is one,
 else a quick run's, and runs nothing; `quick` also runs the quick version of the examples with no
-cached result (seconds each, then cached); `none` attaches no plots. SVGs drawn from a result are
-kept beside the cache under the result's key, so a second export does not redraw them.
+cached result (seconds each, then cached); `none` attaches no plots. Plots are drawn in the deck's
+language (English where its font is missing, `eprep.examples.plotting.drawn_lang`). SVGs drawn
+from a result are kept beside the cache under a key of the result, the language and the drawing
+code, so a second export does not redraw them and a changed drawing never serves a stale one.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class PlotSet:
 
     mode: str
     examples: tuple[ExamplePlots, ...] = ()
+    lang: str = "en"  # the language the plots were asked in
     ran: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     unusable: tuple[str, ...] = ()
@@ -76,12 +79,12 @@ class PlotSet:
         return line
 
 
-def gather_plots(mode: str = "cached") -> PlotSet:
-    """Every example's plots for `mode` (see the module docstring)."""
+def gather_plots(mode: str = "cached", lang: str = "en") -> PlotSet:
+    """Every example's plots for `mode` (see the module docstring), drawn in `lang`."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
     if mode == "none":
-        return PlotSet(mode)
+        return PlotSet(mode, lang=lang)
     from eprep.examples import TOPICS, names
     from eprep.examples.cache import entry_state, load_cached, run_example
 
@@ -101,24 +104,28 @@ def gather_plots(mode: str = "cached") -> PlotSet:
         try:
             extra = result.get("topics") or []
             topics = frozenset({name, *TOPICS.get(name, ()), *map(str, extra)})
-            plots = _draw(name, result, quick)
+            plots = _draw(name, result, quick, lang)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             # A cached result of another shape (older code, damaged file): no plots, not a crash.
             unusable.append(name)
             continue
         found.append(ExamplePlots(name, topics, plots, quick))
-    return PlotSet(mode, tuple(found), tuple(ran), tuple(missing), tuple(unusable))
+    return PlotSet(mode, tuple(found), tuple(ran), tuple(missing), tuple(unusable), lang)
 
 
-def _draw(name: str, result: dict[str, Any], quick: bool) -> tuple[Plot, ...]:
-    """The example's SVGs, from the drawn-plot cache or drawn now (and cached)."""
+def _draw(name: str, result: dict[str, Any], quick: bool, lang: str) -> tuple[Plot, ...]:
+    """The example's SVGs in `lang`, from the drawn-plot cache or drawn now (and cached)."""
     from eprep.examples.cache import cache_dir, write_outputs
+    from eprep.examples.plotting import drawn_lang
 
-    digest = hashlib.sha256(json.dumps(result, sort_keys=True).encode()).hexdigest()
-    folder = cache_dir() / "export-plots" / f"{name}-{'quick' if quick else 'full'}-{digest[:20]}"
+    drawn = drawn_lang(lang)
+    digest = hashlib.sha256(json.dumps(result, sort_keys=True).encode())
+    digest.update(f"\0{drawn}\0".encode() + _drawing_code(name))
+    label = f"{name}-{'quick' if quick else 'full'}-{drawn}-{digest.hexdigest()[:20]}"
+    folder = cache_dir() / "export-plots" / label
     scratch: Path | None = None
     if not (folder / "done").is_file():
-        scratch = _draw_into(name, result, folder, write_outputs)
+        scratch = _draw_into(name, result, folder, lambda *a: write_outputs(*a, [drawn]))
     try:
         source = folder if (folder / "done").is_file() else scratch
         assert source is not None  # drawn just now when not cached
@@ -126,6 +133,20 @@ def _draw(name: str, result: dict[str, Any], quick: bool) -> tuple[Plot, ...]:
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _drawing_code(name: str) -> bytes:
+    """The source of the code that draws example `name`'s plots (its module, the helpers)."""
+    import importlib.util
+
+    from eprep.examples import EXAMPLES
+
+    code = b""
+    for module in (EXAMPLES[name], "eprep.examples.plotting", "eprep.examples.words"):
+        spec = importlib.util.find_spec(module)
+        if spec is not None and spec.origin is not None:
+            code += module.encode() + b"\0" + Path(spec.origin).read_bytes() + b"\0"
+    return code
 
 
 def _plot(example: str, svg: Path) -> Plot:

@@ -261,7 +261,7 @@ def _example_view(e: ExampleOutput, lang: str) -> ExampleView:
             {"statement": c.statement_in(lang), "ok": c.ok, "measured": c.measured_in(lang)}
             for c in e.checks
         ],
-        "plots": [f"static/examples/{e.name}/{name}" for name, _ in e.plots],
+        "plots": [f"static/examples/{e.name}/{name}" for name, _ in e.plots_in(lang)],
     }
 
 

@@ -1,16 +1,19 @@
 """Executed-example outputs for the site: read from a folder when present, else nothing.
 
 Layout read (what `eprep example run NAME` writes by default): `DIR/<name>/result.json` plus
-any `DIR/<name>/*.svg`. `prepare_examples` fills such a folder from the examples cache, running
-the examples whose results are missing. An example is shown on a topic page when its name, a
-topic in `eprep.examples.TOPICS`, or a name in the result's `"topics"` list equals the topic's
-name or one of its questions' tags.
+any `DIR/<name>/*.svg`: `<stem>.svg` in English, `<stem>.ja.svg` in Japanese
+(`eprep.examples.plotting.plot_file`). A language without plots of its own (a folder written
+before plots had languages, or drawn where no Japanese font was installed) shows the English
+ones. `prepare_examples` fills such a folder from the examples cache, running the examples whose
+results are missing. An example is shown on a topic page when its name, a topic in
+`eprep.examples.TOPICS`, or a name in the result's `"topics"` list equals the topic's name or
+one of its questions' tags.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,37 +34,51 @@ class ExampleOutput:
     explanation: tuple[tuple[str, str], ...] = ()
     claim_ja: str = ""  # the module's CLAIM_JA
 
+    def plots_in(self, lang: str) -> tuple[tuple[str, bytes], ...]:
+        """The plots drawn in `lang`, or the English ones when there are none in `lang`."""
+        from eprep.examples.plotting import file_lang
+
+        own = tuple(plot for plot in self.plots if file_lang(plot[0]) == lang)
+        return own or tuple(plot for plot in self.plots if file_lang(plot[0]) == "en")
+
 
 def prepare_examples(
     quick: bool,
     progress: Callable[[str, int, int], None] | None = None,
     note: Callable[[str], None] | None = None,
     lang: str = "en",
+    langs: Sequence[str] = ("en", "ja"),
 ) -> Path:
-    """Every example's result and plots, from the cache or run now, in a folder the site reads.
+    """Every example's result and plots in each of `langs`, from the cache or run now, in a folder
+    the site reads.
 
     The folder lives beside the examples cache and is rewritten on each build, so a result that
     changed with the engine's code never leaves a stale plot behind. Before any example runs,
-    `note` hears how many will (and how to build quickly, in `lang`); `progress` hears each one as
-    it starts.
+    `note` hears how many will (and how to build quickly, in `lang`), and once that a language's
+    plots are drawn in English for want of its font; `progress` hears each one as it starts.
     """
     import shutil
 
     from eprep.examples import names
     from eprep.examples.cache import cache_dir, cached_result, load_cached, write_outputs
+    from eprep.examples.plotting import font_warning
     from eprep.site.progress import examples_notice
 
     folder = cache_dir() / ("site-quick" if quick else "site-full")
     shutil.rmtree(folder, ignore_errors=True)
     all_names = names()
     to_run = [name for name in all_names if load_cached(name, quick=quick) is None]
-    if to_run and note is not None:
-        note(examples_notice(to_run, len(all_names), quick, lang))
+    if note is not None:
+        if to_run:
+            note(examples_notice(to_run, len(all_names), quick, lang))
+        warning = font_warning(langs, lang)
+        if warning:
+            note(warning)
     for done, name in enumerate(all_names):
         if progress is not None:
             state = "running" if name in to_run else "cached"
             progress(f"example {name}: {state}", done, len(all_names))
-        write_outputs(name, cached_result(name, quick=quick, seed=0), folder / name)
+        write_outputs(name, cached_result(name, quick=quick, seed=0), folder / name, langs)
     return folder
 
 

@@ -48,10 +48,10 @@ class PlotSet:
 
     mode: str
     examples: tuple[ExamplePlots, ...] = ()
-    lang: str = "en"  # the language the plots were asked in
     ran: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     unusable: tuple[str, ...] = ()
+    lang: str = "en"  # the language the plots were asked in
 
     def for_question(self, topic: str, tags: Iterable[str]) -> list[Plot]:
         """The plots of the examples that illustrate a question of `topic` with `tags`."""

@@ -95,7 +95,9 @@ def test_sigmoid_xavier_spread_is_measured_right_and_explained(quick_results: di
 
 
 def test_the_new_plot_is_drawn(quick_results: dict, tmp_path) -> None:
-    paths = load("vanishing-gradient").plots(quick_results["vanishing-gradient"], tmp_path)
+    from eprep.examples.cache import write_outputs
+
+    paths = write_outputs("vanishing-gradient", quick_results["vanishing-gradient"], tmp_path)
     names = [p.name for p in paths]
     assert "activation-spread.svg" in names
     assert (tmp_path / "activation-spread.svg").read_text().startswith("<?xml")

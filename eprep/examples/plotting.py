@@ -16,7 +16,7 @@ once, `font_warning`), never boxes in place of the missing glyphs.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,7 @@ def drawn_lang(lang: str) -> str:
     return "en" if lang in NEEDS_CJK and not font_installed(CJK_FAMILY) else lang
 
 
-def font_warning(langs: list[str] | tuple[str, ...], ui: str) -> str | None:
+def font_warning(langs: Iterable[str], ui: str) -> str | None:
     """The one line to say when some of `langs` must be drawn in English, in language `ui`."""
     from eprep.i18n import message
 

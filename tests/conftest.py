@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 
 _SANDBOX = tempfile.mkdtemp(prefix="eprep-tests-")
+
+# A run started where SIGINT is ignored (a background job of a non-interactive shell, as CI
+# may start it) hands that to every child, and the Ctrl-C a terminal test sends to `eprep exam`
+# would then do nothing. Children must see what a learner's terminal gives them.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_configure(config) -> None:

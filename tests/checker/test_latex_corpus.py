@@ -83,12 +83,12 @@ def test_declared_variables_apply_to_latex_names() -> None:
 
 
 def test_quiz_reads_latex_answers() -> None:
-    from eprep.checker.kinds.expression import read_expression
+    from eprep.checker.kinds.expression import read_answer
 
-    assert read_expression(r"\frac{1}{1+e^{-x}}", {"x": "real"}) == "1/(1 + e^(-x))"
-    assert read_expression(r"\beta_1 m", {"beta_1": "(0, 1)", "m": "real"}) == "beta_1*m"
+    assert read_answer(r"\frac{1}{1+e^{-x}}", {"x": "real"}).read_as == "1/(1 + e^(-x))"
+    assert read_answer(r"\beta_1 m", {"beta_1": "(0, 1)", "m": "real"}).read_as == "beta_1*m"
     with pytest.raises(Exception, match="col 1: LaTeX command"):
-        read_expression(r"\sum x", {"x": "real"})
+        read_answer(r"\sum x", {"x": "real"})
 
 
 @pytest.mark.parametrize(

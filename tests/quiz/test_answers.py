@@ -6,7 +6,7 @@ import pytest
 
 from eprep.checker.kinds.base import Unreadable
 from eprep.checker.kinds.choice import judge_choice, read_letter, shown_options
-from eprep.checker.kinds.expression import read_expression
+from eprep.checker.kinds.expression import read_answer
 from eprep.checker.kinds.numeric import judge_numeric, read_number
 from eprep.errors import EprepError
 
@@ -30,10 +30,10 @@ def test_read_number() -> None:
         read_number("3 +")
 
 
-def test_read_expression_names() -> None:
-    assert read_expression("s(1-s)", {"s": "real"}) == "s*(1 - s)"
+def test_an_expression_answer_is_read_with_its_names() -> None:
+    assert read_answer("s(1-s)", {"s": "real"}).read_as == "s*(1 - s)"
     with pytest.raises(EprepError, match="col 5: unknown name 'y'"):
-        read_expression("x + y", {"x": "real"})
+        read_answer("x + y", {"x": "real"})
 
 
 def test_choice_order_is_shuffled_reproducibly_and_judged(fixture_bank) -> None:

@@ -48,13 +48,6 @@ def read_answer(
     return Answer(text.strip(), node, to_text(node))
 
 
-def read_expression(
-    text: str, variables: Mapping[str, str], functions: frozenset[str] = frozenset()
-) -> str:
-    """How an expression answer is read (see `read_answer`)."""
-    return read_answer(text, variables, functions).read_as
-
-
 def judge_expression(variant: Any, answer: Answer, lang: str) -> Outcome:
     """Judge a read answer with the checker (its tree, not its text again); a known mistake's
     feedback, else its diagnosis."""

@@ -129,6 +129,14 @@ def _same_linear(what: str, linear: Any, engine: Affine) -> None:
     _same(f"{what}: the bias", _np(linear.bias), engine.b)
 
 
+def _linear_and_its_start(torch: Any) -> tuple[Any, Any]:
+    """A 4 -> 3 nn.Linear to train, and a copy of its start for the engine to train alike."""
+    model = torch.nn.Linear(4, 3).double()
+    start = torch.nn.Linear(4, 3).double()
+    start.load_state_dict(model.state_dict())
+    return model, start
+
+
 @code_probe("torch_train_loop_matches_engine")
 @needs_frameworks
 def torch_train_loop_matches_engine(
@@ -137,9 +145,7 @@ def torch_train_loop_matches_engine(
     """One epoch of train_epoch over 3 mini-batches = 3 engine SGD steps (SoftmaxWithLoss)."""
     torch = _torch(rng)
     train_epoch = _lookup(namespace, "train_epoch")
-    model = torch.nn.Linear(4, 3).double()
-    start = torch.nn.Linear(4, 3).double()
-    start.load_state_dict(model.state_dict())
+    model, start = _linear_and_its_start(torch)
     loader = _classifier_batches(rng, 3)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     train_epoch(model, torch.nn.CrossEntropyLoss(), optimizer, loader)
@@ -154,9 +160,7 @@ def torch_accumulation_matches_engine(
     """Accumulating 2 micro-batches per step = an engine SGD step on both together, twice."""
     torch = _torch(rng)
     train = _lookup(namespace, "train_accumulated")
-    model = torch.nn.Linear(4, 3).double()
-    start = torch.nn.Linear(4, 3).double()
-    start.load_state_dict(model.state_dict())
+    model, start = _linear_and_its_start(torch)
     loader = _classifier_batches(rng, 4)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     train(model, torch.nn.CrossEntropyLoss(), optimizer, loader, 2)

@@ -178,6 +178,15 @@ def cached_result(name: str, quick: bool = False, seed: int = 0) -> dict[str, An
     return run_example(name, quick=quick, seed=seed).result
 
 
+def write_result(result: dict[str, Any], out_dir: Path) -> Path:
+    """Write `result.json` into `out_dir` (made if missing) and return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result_path = out_dir / "result.json"
+    text = json.dumps(result, indent=2, allow_nan=False)  # keep the meaningful order
+    result_path.write_text(text + "\n", encoding="utf-8")
+    return result_path
+
+
 def write_outputs(
     name: str, result: dict[str, Any], out_dir: Path, langs: Sequence[str] = ("en",)
 ) -> list[Path]:
@@ -186,18 +195,12 @@ def write_outputs(
     Returns the files written. A language whose font is missing gets the English plots
     (`plotting.drawn_lang`; the caller says so once, `plotting.font_warning`).
     """
-    from eprep.examples.plotting import drawn_lang, write_plots
+    from eprep.examples.plotting import drawn_langs, write_plots
 
     module = load(name)
-    drawn = list(dict.fromkeys(drawn_lang(lang) for lang in langs))  # ja without its font: en
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        result_path = out_dir / "result.json"
-        text = json.dumps(result, indent=2, allow_nan=False)  # keep the meaningful order
-        result_path.write_text(text + "\n", encoding="utf-8")
-        plots = [
-            path for lang in drawn for path in write_plots(module.figures, result, out_dir, lang)
-        ]
-        return [result_path, *plots]
+        result_path = write_result(result, out_dir)
+        plots = [write_plots(module.figures, result, out_dir, lang) for lang in drawn_langs(langs)]
+        return [result_path, *(path for paths in plots for path in paths)]
     except OSError as error:
         raise EprepError(f"cannot write example output to {out_dir}: {error.strerror}") from error

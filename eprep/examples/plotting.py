@@ -55,6 +55,11 @@ def drawn_lang(lang: str) -> str:
     return "en" if lang in NEEDS_CJK and not font_installed(CJK_FAMILY) else lang
 
 
+def drawn_langs(langs: Iterable[str]) -> list[str]:
+    """The languages to draw for `langs`, each once (ja without its font is en)."""
+    return list(dict.fromkeys(drawn_lang(lang) for lang in langs))
+
+
 def font_warning(langs: Iterable[str], ui: str) -> str | None:
     """The one line to say when some of `langs` must be drawn in English, in language `ui`."""
     from eprep.i18n import message

@@ -3,21 +3,16 @@
 `cached` (the default) takes each example's result from the cache, a full run's if there is one,
 else a quick run's, and runs nothing; `quick` also runs the quick version of the examples with no
 cached result (seconds each, then cached); `none` attaches no plots. Plots are drawn in the deck's
-language (English where its font is missing, `eprep.examples.plotting.drawn_lang`). SVGs drawn
-from a result are kept beside the cache under a key of the result, the language and the drawing
-code, so a second export does not redraw them and a changed drawing never serves a stale one.
+language (English where its font is missing, `eprep.examples.plotting.drawn_lang`), and kept in
+the drawn-plot cache the site shares (`eprep.examples.drawn`), so a second export does not redraw
+them and a changed drawing never serves a stale one.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 MODES = ("cached", "quick", "none")
@@ -104,7 +99,7 @@ def gather_plots(mode: str = "cached", lang: str = "en") -> PlotSet:
         try:
             extra = result.get("topics") or []
             topics = frozenset({name, *TOPICS.get(name, ()), *map(str, extra)})
-            plots = _draw(name, result, quick, lang)
+            plots = _draw(name, result, lang)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             # A cached result of another shape (older code, damaged file): no plots, not a crash.
             unusable.append(name)
@@ -113,66 +108,18 @@ def gather_plots(mode: str = "cached", lang: str = "en") -> PlotSet:
     return PlotSet(mode, tuple(found), tuple(ran), tuple(missing), tuple(unusable), lang)
 
 
-def _draw(name: str, result: dict[str, Any], quick: bool, lang: str) -> tuple[Plot, ...]:
+def _draw(name: str, result: dict[str, Any], lang: str) -> tuple[Plot, ...]:
     """The example's SVGs in `lang`, from the drawn-plot cache or drawn now (and cached)."""
-    from eprep.examples.cache import cache_dir, write_outputs
-    from eprep.examples.plotting import drawn_lang
+    from eprep.examples.drawn import drawn_plots
 
-    drawn = drawn_lang(lang)
-    digest = hashlib.sha256(json.dumps(result, sort_keys=True).encode())
-    digest.update(f"\0{drawn}\0".encode() + _drawing_code(name))
-    label = f"{name}-{'quick' if quick else 'full'}-{drawn}-{digest.hexdigest()[:20]}"
-    folder = cache_dir() / "export-plots" / label
-    scratch: Path | None = None
-    if not (folder / "done").is_file():
-        scratch = _draw_into(name, result, folder, lambda *a: write_outputs(*a, [drawn]))
-    try:
-        source = folder if (folder / "done").is_file() else scratch
-        assert source is not None  # drawn just now when not cached
-        return tuple(_plot(name, svg) for svg in sorted(source.glob("*.svg")))
-    finally:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _drawing_code(name: str) -> bytes:
-    """The source of the code that draws example `name`'s plots (its module, the helpers)."""
-    import importlib.util
-
-    from eprep.examples import EXAMPLES
-
-    code = b""
-    for module in (EXAMPLES[name], "eprep.examples.plotting", "eprep.examples.words"):
-        spec = importlib.util.find_spec(module)
-        if spec is not None and spec.origin is not None:
-            code += module.encode() + b"\0" + Path(spec.origin).read_bytes() + b"\0"
-    return code
-
-
-def _plot(example: str, svg: Path) -> Plot:
-    data = svg.read_bytes()
-    # The content hash in the name: a redrawn plot is a new media file, never a stale one.
-    return Plot(
-        example, f"eprep-{example}-{svg.stem}-{hashlib.sha256(data).hexdigest()[:10]}.svg", data
+    return tuple(
+        _plot(name, file_name, data) for file_name, data in drawn_plots(name, result, lang)
     )
 
 
-def _draw_into(name: str, result: dict[str, Any], folder: Path, write_outputs) -> Path | None:
-    """Draw into a scratch folder and rename it into place; the scratch folder if that fails."""
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=folder.parent))
-    except OSError:
-        scratch = Path(tempfile.mkdtemp(prefix=f"eprep-{name}-"))
-    try:
-        write_outputs(name, result, scratch)
-        (scratch / "done").write_text("", encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)  # no half-drawn folder left in the cache
-        raise
-    try:
-        os.replace(scratch, folder)
-        return None
-    except OSError:
-        # Another export drew it first, or the cache is unwritable: use this drawing once.
-        return scratch
+def _plot(example: str, file_name: str, data: bytes) -> Plot:
+    # The content hash in the name: a redrawn plot is a new media file, never a stale one.
+    stem = file_name.removesuffix(".svg")
+    return Plot(
+        example, f"eprep-{example}-{stem}-{hashlib.sha256(data).hexdigest()[:10]}.svg", data
+    )

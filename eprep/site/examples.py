@@ -53,15 +53,19 @@ def prepare_examples(
     the site reads.
 
     The folder lives beside the examples cache and is rewritten on each build, so a result that
-    changed with the engine's code never leaves a stale plot behind. Before any example runs,
-    `note` hears how many will (and how to build quickly, in `lang`), and once that a language's
-    plots are drawn in English for want of its font; `progress` hears each one as it starts.
+    changed with the engine's code never leaves a stale plot behind; the plots themselves come
+    from the drawn-plot cache (`eprep.examples.drawn`), so a rebuild draws only what changed.
+    Before any example runs, `note` hears how many will (and how to build quickly, in `lang`), and
+    once that a language's plots are drawn in English for want of its font; `progress` hears each
+    one as it starts.
     """
     import shutil
 
+    from eprep.errors import EprepError
     from eprep.examples import names
-    from eprep.examples.cache import cache_dir, cached_result, load_cached, write_outputs
-    from eprep.examples.plotting import font_warning
+    from eprep.examples.cache import cache_dir, cached_result, load_cached, write_result
+    from eprep.examples.drawn import drawn_plots
+    from eprep.examples.plotting import drawn_langs, font_warning
     from eprep.site.progress import examples_notice
 
     folder = cache_dir() / ("site-quick" if quick else "site-full")
@@ -78,7 +82,16 @@ def prepare_examples(
         if progress is not None:
             state = "running" if name in to_run else "cached"
             progress(f"example {name}: {state}", done, len(all_names))
-        write_outputs(name, cached_result(name, quick=quick, seed=0), folder / name, langs)
+        result = cached_result(name, quick=quick, seed=0)
+        try:
+            write_result(result, folder / name)
+            for drawn in drawn_langs(langs):
+                for file_name, data in drawn_plots(name, result, drawn):
+                    (folder / name / file_name).write_bytes(data)
+        except OSError as error:
+            raise EprepError(
+                f"cannot write example output to {folder}: {error.strerror}"
+            ) from error
     return folder
 
 

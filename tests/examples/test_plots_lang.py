@@ -179,3 +179,28 @@ def test_a_font_installed_after_matplotlib_built_its_font_list_is_found(monkeypa
         assert plotting.font_installed(plotting.CJK_FAMILY)
     finally:
         plotting.font_installed.cache_clear()
+
+
+def test_a_rebuild_draws_no_plot_again(quick_results: dict, monkeypatch) -> None:
+    """The site's plots come from the drawn-plot cache: a second build draws nothing."""
+    import eprep.examples
+    from eprep.site.examples import prepare_examples
+
+    monkeypatch.setattr(eprep.examples, "names", lambda: ["perceptron", "dropout"])
+    drawn: list[tuple[str, str]] = []
+    draw = plotting.write_plots
+
+    def counting(figures, result, out_dir, lang):
+        drawn.append((figures.__module__, lang))
+        return draw(figures, result, out_dir, lang)
+
+    monkeypatch.setattr(plotting, "write_plots", counting)
+    first = prepare_examples(quick=True, langs=["en", "ja"])
+    files = {p.relative_to(first): p.read_bytes() for p in sorted(first.rglob("*.svg"))}
+    drawn.clear()
+    second = prepare_examples(quick=True, langs=["en", "ja"])
+    assert drawn == []
+    assert {p.relative_to(second): p.read_bytes() for p in sorted(second.rglob("*.svg"))} == files
+    # and what it serves is what drawing now gives
+    fresh = write_outputs("perceptron", quick_results["perceptron"], first.parent / "fresh")
+    assert files[Path("perceptron") / "decision-surfaces.svg"] == fresh[1].read_bytes()

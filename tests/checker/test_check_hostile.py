@@ -1,4 +1,10 @@
-"""Hostile input through the real CLI: exit 1 or 2 within 3 s, nothing executed."""
+"""Hostile input through the real CLI: exit 1 or 2 within the check's time limit, nothing executed.
+
+"Within the limit" is the learner check's own budget (`DEFAULT_TIMEOUT`, worker start-up
+excluded) on top of what a benign check that needs SymPy takes on this machine now, measured in
+the same session: on a quiet machine that is about 3 s, as before; on a loaded one the bound
+grows with the start-up time instead of failing a check that did stop at its budget.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,15 @@ from pathlib import Path
 
 import pytest
 
-LIMIT_S = 3.0
+from eprep.checker.api import DEFAULT_TIMEOUT
+
+
+@pytest.fixture(scope="module")
+def limit_s(tmp_path_factory) -> float:
+    """Seconds a hostile check may take: a benign SymPy check's time, then the check's budget."""
+    cwd = tmp_path_factory.mktemp("benign")
+    benign = min(_run(["check", "sin(x)^2 + cos(x)^2", "--expected", "1"], cwd)[1] for _ in "ab")
+    return benign + DEFAULT_TIMEOUT + 0.5
 
 
 def _hostile(marker: Path) -> list[str]:
@@ -51,35 +65,35 @@ def _run(args: list[str], cwd: Path) -> tuple[int, float, str]:
 
 
 @pytest.mark.parametrize("index", range(len(_hostile(Path("m")))))
-def test_hostile_answer(index: int, tmp_path: Path) -> None:
+def test_hostile_answer(index: int, tmp_path: Path, limit_s: float) -> None:
     marker = tmp_path / "pwned"
     answer = _hostile(marker)[index]
     code, elapsed, output = _run(["check", answer, "--expected", "x"], tmp_path)
     assert code in (1, 2, 4), output  # 4: cannot decide (exp(exp(exp(exp(100)))) overflows)
-    assert elapsed < LIMIT_S, f"took {elapsed:.2f} s"
+    assert elapsed < limit_s, f"took {elapsed:.2f} s"
     assert not marker.exists()
     assert "Traceback" not in output
     if code == 2:
         assert output.strip().startswith("eprep: error: ") and output.count("\n") <= 1
 
 
-def test_hostile_expected_and_assume(tmp_path: Path) -> None:
+def test_hostile_expected_and_assume(tmp_path: Path, limit_s: float) -> None:
     marker = tmp_path / "pwned"
     code, elapsed, output = _run(
         ["check", "x", "--expected", f"__import__('os').system('touch {marker}')"], tmp_path
     )
-    assert code == 2 and elapsed < LIMIT_S and not marker.exists()
+    assert code == 2 and elapsed < limit_s and not marker.exists()
     code, _, output = _run(
         ["check", "x", "--expected", "x", "--assume", "x: __import__('os')"], tmp_path
     )
     assert code == 2 and "Traceback" not in output
 
 
-def test_megabyte_derivation_file(tmp_path: Path) -> None:
+def test_megabyte_derivation_file(tmp_path: Path, limit_s: float) -> None:
     big = tmp_path / "big.txt"
     big.write_text("x\n= " + "x+" * 500_000 + "x\n")
     code, elapsed, output = _run(["derive", str(big)], tmp_path)
-    assert code == 2 and elapsed < LIMIT_S and "Traceback" not in output
+    assert code == 2 and elapsed < limit_s and "Traceback" not in output
 
 
 def test_binary_derivation_file(tmp_path: Path) -> None:
@@ -110,14 +124,14 @@ def _nested_sqrt_lets(count: int) -> str:
     ],
 )
 def test_let_bombs_are_refused_with_the_line(
-    tmp_path: Path, name: str, text: str, line: int
+    tmp_path: Path, name: str, text: str, line: int, limit_s: float
 ) -> None:
     path = tmp_path / f"{name}.txt"
     path.write_text(text)
     assert len(text.encode()) < 10_000
     code, elapsed, output = _run(["derive", str(path)], tmp_path)
     assert code == 2, output
-    assert elapsed < LIMIT_S, f"took {elapsed:.2f} s"
+    assert elapsed < limit_s, f"took {elapsed:.2f} s"
     assert "Traceback" not in output and output.count("\n") <= 1
     assert output.startswith(f"eprep: error: {path}:{line}: with its lets substituted"), output
 
@@ -133,9 +147,11 @@ def test_lets_within_the_limits_still_work(tmp_path: Path) -> None:
     assert code in (0, 1) and "Traceback" not in output, output
 
 
-def test_derive_reads_at_most_the_limit_from_an_endless_file(tmp_path: Path) -> None:
+def test_derive_reads_at_most_the_limit_from_an_endless_file(
+    tmp_path: Path, limit_s: float
+) -> None:
     code, elapsed, output = _run(["derive", "/dev/zero"], tmp_path)
-    assert code == 2 and elapsed < LIMIT_S, output
+    assert code == 2 and elapsed < limit_s, output
     assert output.strip() == "eprep: error: /dev/zero: file is larger than 100 kB"
 
 

@@ -137,8 +137,8 @@ WORDS = Words(
             "test": "テストデータ",
             "bar": "基準 {bar}",
             "title": "手書き数字を学習した SimpleConvNet",
-            "iteration": "イテレーション",
-            "accuracy": "認識精度",
+            "iteration": "反復",
+            "accuracy": "正解率",
             "filters": "学習後の 1 層目のフィルター（3×3）",
         },
     }

@@ -160,7 +160,7 @@ WORDS = Words(
         "ja": {
             "header": ("最適化手法", "w", "b", "損失", "sklearn との |Δ| の最大"),
             "title": "ロジスティック回帰: scikit-learn の最適解との損失の差",
-            "iteration": "イテレーション",
+            "iteration": "反復",
         },
     }
 )

@@ -145,7 +145,7 @@ WORDS = Words(
             "time step": "時刻 t",
             "gradient": "|dL/dx_t| の平均",
             "loss title": "訓練データの損失（点線: チャンスレベル、ln 4）",
-            "iteration": "イテレーション",
+            "iteration": "反復",
             "loss": "交差エントロピー誤差",
         },
     }

@@ -181,7 +181,7 @@ WORDS = Words(
             "line": "{name}（学習率 {lr}）",
             "threshold": "しきい値",
             "title": "手書き数字の訓練データの損失（同じネットワークとミニバッチ）",
-            "iteration": "イテレーション",
+            "iteration": "反復",
             "loss": "損失（訓練データ全体）",
         },
     }

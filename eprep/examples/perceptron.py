@@ -177,7 +177,7 @@ WORDS = Words(
             "header": ("モデル", "y(0,0)", "y(0,1)", "y(1,0)", "y(1,1)", "正解率", "損失"),
             "single": "ユニット 1 個: {gate}",
             "hidden": "隠れ層あり: {gate}",
-            "title": "{task}\n認識精度 {accuracy}",
+            "title": "{task}\n正解率 {accuracy}",
         },
     }
 )

@@ -115,10 +115,10 @@ WORDS = Words(
         "ja": {
             "header": ("反復", "ビット正解率", "和全体の正解率", "最終損失"),
             "loss title": "訓練データの損失",
-            "iteration": "イテレーション",
+            "iteration": "反復",
             "loss": "1 ビットあたりの交差エントロピー誤差",
-            "accuracy title": "テストデータのビットごとの認識精度",
-            "accuracy": "認識精度",
+            "accuracy title": "テストデータのビットごとの正解率",
+            "accuracy": "正解率",
         },
     }
 )

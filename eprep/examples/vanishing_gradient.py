@@ -270,8 +270,8 @@ WORDS = Words(
             "cell": "{activation}、{init}",
             "bn": "バッチ正規化あり",
             "no bn": "バッチ正規化なし",
-            "iteration": "イテレーション",
-            "test acc": "テストデータの認識精度",
+            "iteration": "反復",
+            "test acc": "テストデータの正解率",
             "norms title": "初期値での層ごとの勾配のノルム（バッチ正規化なし）",
             "layer": "層（W1 が入力側）",
             "spread title": "初期値でのアクティベーション: 全体の広がり（実線）と入力によって"

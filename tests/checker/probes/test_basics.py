@@ -251,7 +251,7 @@ def test_gate_and_activation_probes() -> None:
     assert get_probe("zero_centred_activation")({}, rng) == OptionId("tanh")
 
 
-def test_softmax_code_probe_catches_the_whole_batch_sum() -> None:
+def test_softmax_code_probe_catches_the_whole_batch_sum_and_the_overflow() -> None:
     def per_row(x):
         e = np.exp(x - x.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
@@ -260,10 +260,18 @@ def test_softmax_code_probe_catches_the_whole_batch_sum() -> None:
         e = np.exp(x - x.max(axis=1, keepdims=True))
         return e / e.sum()
 
+    def unshifted(x):  # right in exact arithmetic; exp overflows on large scores
+        return np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+
+    def shifted_by_argmax(x):  # the position of the maximum is not its value
+        z = x - np.argmax(x, axis=-1, keepdims=True)
+        return np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+
     rng = np.random.default_rng(0)
     get_code_probe("softmax_matches_engine")({"softmax": per_row}, {}, rng)
-    with pytest.raises(AssertionError, match="softmax"):
-        get_code_probe("softmax_matches_engine")({"softmax": whole_batch}, {}, rng)
+    for wrong in (whole_batch, unshifted, shifted_by_argmax):
+        with pytest.raises(AssertionError, match="softmax"):
+            get_code_probe("softmax_matches_engine")({"softmax": wrong}, {}, rng)
 
 
 @pytest.mark.parametrize("values", variants("day1.activations.sigmoid-slope"))

@@ -338,6 +338,16 @@ def _lookup(namespace: Mapping[str, Any], name: str) -> Any:
     return namespace[name]
 
 
+def _same(what: str, got: Any, want: Any, rtol: float = 1e-9, atol: float = 1e-12) -> None:
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    if got.shape != want.shape:
+        raise AssertionError(f"{what} has shape {got.shape}, expected {want.shape}")
+    if not np.allclose(got, want, rtol=rtol, atol=atol):
+        raise AssertionError(
+            f"{what} differs (max abs difference {np.max(np.abs(got - want)):.3g})"
+        )
+
+
 @code_probe("convolution_matches_engine")
 def convolution_matches_engine(
     namespace: Mapping[str, Any], variant: Params, rng: np.random.Generator

@@ -21,6 +21,7 @@ import numpy as np
 
 from eprep.checker.frameworks import needs_frameworks
 from eprep.checker.probes import Params, after_pass, code_probe
+from eprep.checker.probes.cnn import _lookup, _same
 from eprep.engine import (
     SGD,
     Affine,
@@ -31,22 +32,6 @@ from eprep.engine import (
     Sigmoid,
     SoftmaxWithLoss,
 )
-
-
-def _lookup(namespace: Mapping[str, Any], name: str) -> Any:
-    if name not in namespace:
-        raise AssertionError(f"the completed code defines no {name}")
-    return namespace[name]
-
-
-def _same(what: str, got: Any, want: Any, rtol: float = 1e-9, atol: float = 1e-12) -> None:
-    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
-    if got.shape != want.shape:
-        raise AssertionError(f"{what} has shape {got.shape}, expected {want.shape}")
-    if not np.allclose(got, want, rtol=rtol, atol=atol):
-        raise AssertionError(
-            f"{what} differs (max abs difference {np.max(np.abs(got - want)):.3g})"
-        )
 
 
 def _equal(what: str, got: Any, want: Any) -> None:

@@ -23,22 +23,13 @@ from sklearn.linear_model import LinearRegression
 from sklearn.metrics import log_loss, precision_score, recall_score
 
 from eprep.checker.probes import Params, code_probe
+from eprep.checker.probes.cnn import _same
 
 
 def _function(namespace: Mapping[str, Any], name: str):
     if name not in namespace:
         raise AssertionError(f"the completed code defines no function {name}")
     return namespace[name]
-
-
-def _same(what: str, got: Any, want: Any, rtol: float = 1e-9, atol: float = 1e-12) -> None:
-    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
-    if got.shape != want.shape:
-        raise AssertionError(f"{what} has shape {got.shape}, expected {want.shape}")
-    if not np.allclose(got, want, rtol=rtol, atol=atol):
-        raise AssertionError(
-            f"{what} differs (max abs difference {np.max(np.abs(got - want)):.3g})"
-        )
 
 
 @code_probe("kmeans_step_matches_scipy")

@@ -250,15 +250,10 @@ def rows(result: dict[str, Any], lang: str = "en") -> list[tuple[str, ...]]:
 
 def figures(result: dict[str, Any], lang: str) -> dict[str, Any]:
     """Learning curves; the attention maps before and after training."""
-    from eprep.examples.plotting import figure, style
+    from eprep.examples.plotting import figure, loss_and_accuracy_axes, style
 
     w = WORDS.of(lang)
-    fig = figure(8.0, 3.4)
-    loss_ax, acc_ax = fig.subplots(1, 2)
-    x = np.arange(len(result["loss_curve"])) * result["every"]
-    loss_ax.plot(x, result["loss_curve"], color="tab:blue")
-    loss_ax.set_yscale("log")
-    style(loss_ax, w("loss title"), w("iteration"), w("loss"))
+    fig, acc_ax, x = loss_and_accuracy_axes(result, w)
     acc_ax.plot(x, result["accuracy_curve"], color="tab:green", label=w("accuracy"))
     acc_ax.plot(x, result["diagonal_curve"], color="tab:orange", linestyle="--", label=w("mirror"))
     acc_ax.axhline(ACCURACY, color="gray", linestyle=":", linewidth=1)

@@ -125,3 +125,17 @@ def style(ax: Any, title: str, xlabel: str, ylabel: str) -> None:
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=0.3)
+
+
+def loss_and_accuracy_axes(result: dict[str, Any], words: Any) -> tuple[Any, Any, Any]:
+    """A figure with the training loss (log scale) drawn on the left, and its right-hand axes and
+    iteration numbers for the caller's accuracy curves: what the sequence examples share."""
+    import numpy as np
+
+    fig = figure(8.0, 3.4)
+    loss_ax, acc_ax = fig.subplots(1, 2)
+    x = np.arange(len(result["loss_curve"])) * result["every"]
+    loss_ax.plot(x, result["loss_curve"], color="tab:blue")
+    loss_ax.set_yscale("log")
+    style(loss_ax, words("loss title"), words("iteration"), words("loss"))
+    return fig, acc_ax, x

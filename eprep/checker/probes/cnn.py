@@ -338,6 +338,13 @@ def _lookup(namespace: Mapping[str, Any], name: str) -> Any:
     return namespace[name]
 
 
+def _function(namespace: Mapping[str, Any], name: str) -> Any:
+    """Like `_lookup`, for a function: the failure says so ("defines no function softmax")."""
+    if name not in namespace:
+        raise AssertionError(f"the completed code defines no function {name}")
+    return namespace[name]
+
+
 def _same(what: str, got: Any, want: Any, rtol: float = 1e-9, atol: float = 1e-12) -> None:
     got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
     if got.shape != want.shape:

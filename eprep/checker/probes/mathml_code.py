@@ -23,13 +23,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.metrics import log_loss, precision_score, recall_score
 
 from eprep.checker.probes import Params, code_probe
-from eprep.checker.probes.cnn import _same
-
-
-def _function(namespace: Mapping[str, Any], name: str):
-    if name not in namespace:
-        raise AssertionError(f"the completed code defines no function {name}")
-    return namespace[name]
+from eprep.checker.probes.cnn import _function, _same
 
 
 @code_probe("kmeans_step_matches_scipy")

@@ -18,16 +18,10 @@ from typing import Any
 import numpy as np
 
 from eprep.checker.probes import Params, Value, code_probe, probe
-from eprep.checker.probes.cnn import _int, trained_scalars
+from eprep.checker.probes.cnn import _function, _int, trained_scalars
 from eprep.engine import Affine, Convolution, GlobalAveragePooling, Relu, SimpleConvNet
 from eprep.engine.detection import anchor_grid, average_precision, iou, mean_iou, nms
 from eprep.engine.explain import grad_cam
-
-
-def _function(namespace: Mapping[str, Any], name: str):
-    if name not in namespace:
-        raise AssertionError(f"the completed code defines no function {name}")
-    return namespace[name]
 
 
 @probe("box_iou")
